@@ -1,0 +1,31 @@
+//! [`Dialect`]: which SQL a driver speaks.
+
+use std::fmt;
+
+/// The SQL dialect a driver speaks. Grammars (query and schema) are chosen by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// SQLite 3.35 or newer.
+    Sqlite,
+    /// PostgreSQL 12 or newer.
+    Postgres,
+    /// MySQL 8 or MariaDB 10.5 or newer.
+    MySql,
+}
+
+impl Dialect {
+    /// The dialect's lower-case name: `sqlite`, `postgres` or `mysql`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
+            Dialect::MySql => "mysql",
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -1,0 +1,78 @@
+//! The driver registry: [`register_driver`] and [`create_driver`].
+//!
+//! A registered factory takes precedence over a built-in driver of the same name, so an
+//! application can replace even the SQLite driver (for instrumentation, say).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use parking_lot::RwLock;
+
+use crate::config::DatabaseConfig;
+use crate::driver::sqlite::SqliteDriver;
+use crate::driver::DatabaseDriver;
+use crate::error::{Error, Result};
+
+/// Builds a driver from a configuration. Registered with [`register_driver`].
+pub type DriverFactory = Arc<dyn Fn(&DatabaseConfig) -> Result<Arc<dyn DatabaseDriver>> + Send + Sync>;
+
+/// The driver types built into the crate.
+pub const BUILT_IN_DRIVERS: &[&str] = &["sqlite"];
+
+static REGISTRY: RwLock<BTreeMap<String, DriverFactory>> = RwLock::new(BTreeMap::new());
+
+/// Registers a driver factory under `name`, replacing any earlier registration of that name.
+/// A registered factory is used even for a built-in type such as `"sqlite"`.
+///
+/// # Examples
+/// ```
+/// use std::sync::Arc;
+/// use bunary_orm::{register_driver, create_driver, DatabaseConfig, DatabaseDriver};
+/// use bunary_orm::driver::sqlite::SqliteDriver;
+///
+/// // A "memory" type that always opens a private in-memory SQLite database.
+/// register_driver("memory", |_config: &DatabaseConfig| {
+///     Ok(Arc::new(SqliteDriver::open(&DatabaseConfig::sqlite(":memory:"))?) as Arc<dyn DatabaseDriver>)
+/// });
+/// let driver = create_driver(&DatabaseConfig::custom("memory", Default::default())).unwrap();
+/// assert_eq!(driver.name(), "sqlite");
+/// ```
+pub fn register_driver<F>(name: impl Into<String>, factory: F)
+where
+    F: Fn(&DatabaseConfig) -> Result<Arc<dyn DatabaseDriver>> + Send + Sync + 'static,
+{
+    REGISTRY.write().insert(name.into(), Arc::new(factory));
+}
+
+/// Removes a registration; the built-in driver of that name, if any, is used again.
+/// Returns whether there was one.
+pub fn unregister_driver(name: &str) -> bool {
+    REGISTRY.write().remove(name).is_some()
+}
+
+/// Every driver type that [`create_driver`] accepts, built in and registered, sorted.
+pub fn known_drivers() -> Vec<String> {
+    let mut names: Vec<String> = BUILT_IN_DRIVERS.iter().map(|s| (*s).to_owned()).collect();
+    names.extend(REGISTRY.read().keys().cloned());
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Builds a new driver for `config`: the registered factory for its type if there is one,
+/// else the built-in driver.
+///
+/// # Errors
+/// [`Error::UnknownDriver`] (naming the known types) for a type nobody provides;
+/// [`Error::InvalidConfig`] when a built-in type lacks its settings; whatever the factory
+/// returns.
+pub fn create_driver(config: &DatabaseConfig) -> Result<Arc<dyn DatabaseDriver>> {
+    let registered = REGISTRY.read().get(&config.driver).cloned();
+    if let Some(factory) = registered {
+        return factory(config);
+    }
+    match config.driver.as_str() {
+        "sqlite" => Ok(Arc::new(SqliteDriver::open(config)?)),
+        _ => Err(Error::UnknownDriver { name: config.driver.clone(), known: known_drivers() }),
+    }
+}

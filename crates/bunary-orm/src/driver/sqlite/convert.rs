@@ -1,0 +1,139 @@
+//! Values into and out of SQLite, and SQLite errors into [`Error`].
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{ffi, ToSql};
+
+use crate::error::{DatabaseErrorKind, Error};
+use crate::value::{formats, parse_date, parse_naive_datetime, parse_time, Value};
+
+/// A [`Value`] bound to a SQLite statement, without copying text or bytes.
+pub(super) struct Bind<'a>(pub &'a Value);
+
+impl ToSql for Bind<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        use rusqlite::types::Value as Owned;
+        Ok(match self.0 {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Bool(b) => ToSqlOutput::Owned(Owned::Integer(i64::from(*b))),
+            Value::Int(i) => ToSqlOutput::Owned(Owned::Integer(*i)),
+            Value::Float(f) => ToSqlOutput::Owned(Owned::Real(*f)),
+            Value::Text(t) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
+            Value::Blob(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+            Value::Json(j) => ToSqlOutput::Owned(Owned::Text(j.to_string())),
+            Value::Date(d) => ToSqlOutput::Owned(Owned::Text(d.format(formats::DATE).to_string())),
+            Value::Time(t) => ToSqlOutput::Owned(Owned::Text(t.format(formats::TIME).to_string())),
+            Value::DateTime(d) => ToSqlOutput::Owned(Owned::Text(d.format(formats::DATETIME).to_string())),
+            Value::Timestamp(t) => ToSqlOutput::Owned(Owned::Text(t.format(formats::TIMESTAMP).to_string())),
+            Value::Uuid(u) => ToSqlOutput::Owned(Owned::Text(u.hyphenated().to_string())),
+        })
+    }
+}
+
+/// What a column's declared type says about how to read it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Hint {
+    Plain,
+    Bool,
+    Json,
+    Date,
+    Time,
+    DateTime,
+    Uuid,
+}
+
+impl Hint {
+    /// From the column's declared type, as the schema builder writes them.
+    pub(super) fn from_decltype(decl: Option<&str>) -> Hint {
+        let Some(decl) = decl else { return Hint::Plain };
+        let decl = decl.to_ascii_lowercase();
+        if decl.starts_with("bool") || decl == "tinyint(1)" {
+            Hint::Bool
+        } else if decl.starts_with("json") {
+            Hint::Json
+        } else if decl.starts_with("datetime") || decl.starts_with("timestamp") {
+            Hint::DateTime
+        } else if decl == "date" {
+            Hint::Date
+        } else if decl.starts_with("time") {
+            Hint::Time
+        } else if decl == "uuid" {
+            Hint::Uuid
+        } else {
+            Hint::Plain
+        }
+    }
+}
+
+/// Reads one SQLite value. The hint turns the storage class back into the richer [`Value`]
+/// that was written, when the text parses; anything else comes back as stored.
+pub(super) fn read(value: ValueRef<'_>, hint: Hint) -> Value {
+    match value {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => match (hint, i) {
+            (Hint::Bool, 0) => Value::Bool(false),
+            (Hint::Bool, 1) => Value::Bool(true),
+            _ => Value::Int(i),
+        },
+        ValueRef::Real(f) => Value::Float(f),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+        ValueRef::Text(bytes) => {
+            let text = String::from_utf8_lossy(bytes);
+            let rich = match hint {
+                Hint::Plain | Hint::Bool => None,
+                Hint::Json => serde_json::from_str(&text).ok().map(Value::Json),
+                Hint::Date => parse_date(&text).map(Value::Date),
+                Hint::Time => parse_time(&text).map(Value::Time),
+                Hint::DateTime => parse_naive_datetime(&text).map(Value::DateTime),
+                Hint::Uuid => uuid::Uuid::parse_str(&text).ok().map(Value::Uuid),
+            };
+            rich.unwrap_or_else(|| Value::Text(text.into_owned()))
+        }
+    }
+}
+
+/// Maps a rusqlite error to [`Error::Query`], keeping SQLite's extended code.
+pub(super) fn query_error(err: rusqlite::Error, sql: &str) -> Error {
+    let (kind, code, message) = match &err {
+        rusqlite::Error::SqliteFailure(e, msg) => {
+            let kind = match e.extended_code {
+                ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => DatabaseErrorKind::UniqueViolation,
+                ffi::SQLITE_CONSTRAINT_FOREIGNKEY => DatabaseErrorKind::ForeignKeyViolation,
+                ffi::SQLITE_CONSTRAINT_NOTNULL => DatabaseErrorKind::NotNullViolation,
+                ffi::SQLITE_CONSTRAINT_CHECK => DatabaseErrorKind::CheckViolation,
+                _ => match e.code {
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => DatabaseErrorKind::Busy,
+                    _ if e.extended_code == ffi::SQLITE_ERROR => DatabaseErrorKind::Syntax,
+                    _ => DatabaseErrorKind::Other,
+                },
+            };
+            let message = msg.clone().unwrap_or_else(|| e.to_string());
+            (kind, Some(e.extended_code.to_string()), message)
+        }
+        other => (DatabaseErrorKind::Other, None, other.to_string()),
+    };
+    Error::Query { sql: sql.to_owned(), message, kind, code }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_types_become_hints() {
+        assert_eq!(Hint::from_decltype(Some("BOOLEAN")), Hint::Bool);
+        assert_eq!(Hint::from_decltype(Some("datetime")), Hint::DateTime);
+        assert_eq!(Hint::from_decltype(Some("TIMESTAMP")), Hint::DateTime);
+        assert_eq!(Hint::from_decltype(Some("date")), Hint::Date);
+        assert_eq!(Hint::from_decltype(Some("time")), Hint::Time);
+        assert_eq!(Hint::from_decltype(Some("json")), Hint::Json);
+        assert_eq!(Hint::from_decltype(Some("uuid")), Hint::Uuid);
+        assert_eq!(Hint::from_decltype(Some("varchar(255)")), Hint::Plain);
+        assert_eq!(Hint::from_decltype(None), Hint::Plain);
+    }
+
+    #[test]
+    fn text_that_does_not_parse_stays_text() {
+        assert_eq!(read(ValueRef::Text(b"not json {"), Hint::Json), Value::Text("not json {".into()));
+        assert_eq!(read(ValueRef::Integer(5), Hint::Bool), Value::Int(5));
+    }
+}

@@ -1,0 +1,154 @@
+//! SQLite connections: opening them, a small pool, and the write gate.
+//!
+//! SQLite allows one writer at a time. Instead of letting writers spin in SQLite's busy
+//! handler (which would block a runtime thread, and on a single-threaded runtime block the
+//! very transaction they wait for), writers first take an async *gate*, one per database file
+//! in this process. Readers need no gate: in WAL mode they read the last committed state while
+//! a write is under way.
+
+use std::collections::HashMap;
+use std::ops::Deref;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use rusqlite::{Connection, OpenFlags};
+use tokio::sync::{Mutex as AsyncMutex, OwnedSemaphorePermit, Semaphore};
+
+use crate::config::SqliteConfig;
+use crate::error::{Error, Result};
+
+/// The async lock that serialises the writers of one database.
+pub(super) type Gate = Arc<AsyncMutex<()>>;
+
+const STATEMENT_CACHE: usize = 256;
+const DEFAULT_POOL_SIZE: usize = 4;
+const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5_000;
+
+pub(super) struct Pool {
+    path: String,
+    memory: bool,
+    busy_timeout: Duration,
+    idle: Mutex<Vec<Connection>>,
+    permits: Arc<Semaphore>,
+    pub(super) gate: Gate,
+    closed: AtomicBool,
+}
+
+/// A connection checked out of the pool; it goes back when dropped.
+pub(super) struct PooledConn {
+    conn: Option<Connection>,
+    pool: Arc<Pool>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Deref for PooledConn {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn.as_ref().expect("a pooled connection is present until drop")
+    }
+}
+
+impl Drop for PooledConn {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            if !self.pool.closed.load(Ordering::Acquire) {
+                self.pool.idle.lock().push(conn);
+            }
+        }
+    }
+}
+
+fn connection_error(path: &str, err: rusqlite::Error) -> Error {
+    Error::Connection {
+        driver: "sqlite".into(),
+        message: format!("cannot open `{path}`: {err}"),
+        source: Some(Box::new(err)),
+    }
+}
+
+/// One gate per database file in this process, so that two drivers on the same file (after a
+/// config change, or two `Db::connect` calls) never wait on each other inside SQLite.
+fn gate_for(path: &str) -> Gate {
+    static GATES: Mutex<Option<HashMap<PathBuf, Weak<AsyncMutex<()>>>>> = Mutex::new(None);
+    let key = std::fs::canonicalize(path).unwrap_or_else(|_| PathBuf::from(path));
+    let mut gates = GATES.lock();
+    let map = gates.get_or_insert_with(HashMap::new);
+    map.retain(|_, gate| gate.strong_count() > 0);
+    if let Some(gate) = map.get(&key).and_then(Weak::upgrade) {
+        return gate;
+    }
+    let gate = Arc::new(AsyncMutex::new(()));
+    map.insert(key, Arc::downgrade(&gate));
+    gate
+}
+
+impl Pool {
+    pub(super) fn open(config: &SqliteConfig) -> Result<Arc<Pool>> {
+        let memory = config.is_memory();
+        let size = if memory { 1 } else { config.pool_size.unwrap_or(DEFAULT_POOL_SIZE).max(1) };
+        let busy_timeout = Duration::from_millis(config.busy_timeout_ms.unwrap_or(DEFAULT_BUSY_TIMEOUT_MS));
+        let path = if memory { SqliteConfig::MEMORY.to_owned() } else { config.path.clone() };
+        let first = Self::open_connection(&path, memory, busy_timeout)?;
+        let gate = if memory { Arc::new(AsyncMutex::new(())) } else { gate_for(&path) };
+        Ok(Arc::new(Pool {
+            path,
+            memory,
+            busy_timeout,
+            idle: Mutex::new(vec![first]),
+            permits: Arc::new(Semaphore::new(size)),
+            gate,
+            closed: AtomicBool::new(false),
+        }))
+    }
+
+    fn open_connection(path: &str, memory: bool, busy_timeout: Duration) -> Result<Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| connection_error(path, e))?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        conn.busy_timeout(busy_timeout).map_err(|e| connection_error(path, e))?;
+        let pragmas = if memory {
+            "PRAGMA foreign_keys = ON;"
+        } else {
+            "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+        };
+        conn.execute_batch(pragmas).map_err(|e| connection_error(path, e))?;
+        Ok(conn)
+    }
+
+    fn closed_error() -> Error {
+        Error::DriverClosed { driver: "sqlite".into() }
+    }
+
+    /// Checks out a connection, waiting (asynchronously) while all are in use.
+    pub(super) async fn acquire(self: &Arc<Self>) -> Result<PooledConn> {
+        let permit = self.permits.clone().acquire_owned().await.map_err(|_| Self::closed_error())?;
+        if self.closed.load(Ordering::Acquire) {
+            return Err(Self::closed_error());
+        }
+        let idle = self.idle.lock().pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            // An in-memory database has exactly one connection, which never leaves the pool
+            // for good; a new one would be a different, empty database.
+            None if self.memory => return Err(Self::closed_error()),
+            None => Self::open_connection(&self.path, false, self.busy_timeout)?,
+        };
+        Ok(PooledConn { conn: Some(conn), pool: Arc::clone(self), _permit: permit })
+    }
+
+    pub(super) fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        self.permits.close();
+        self.idle.lock().clear();
+    }
+
+    pub(super) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+}

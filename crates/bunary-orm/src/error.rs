@@ -1,0 +1,228 @@
+//! The one error type of the crate, and the classification of database errors.
+
+use std::fmt;
+
+/// A boxed error from a driver or from user code, kept as the `source` of an [`Error`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// `Result` with [`Error`] as the default error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What kind of failure a database reported, independent of the driver.
+///
+/// Each driver maps its own error codes onto these kinds, so that application code can react
+/// to, say, a duplicate key without knowing which database it runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DatabaseErrorKind {
+    /// A `UNIQUE` or `PRIMARY KEY` constraint was violated.
+    UniqueViolation,
+    /// A `FOREIGN KEY` constraint was violated.
+    ForeignKeyViolation,
+    /// A `NOT NULL` constraint was violated.
+    NotNullViolation,
+    /// A `CHECK` constraint was violated.
+    CheckViolation,
+    /// The database detected a deadlock and aborted this statement.
+    Deadlock,
+    /// The database is busy or locked by another connection and the wait timed out.
+    Busy,
+    /// The statement could not be parsed or refers to something that does not exist.
+    Syntax,
+    /// Anything else.
+    Other,
+}
+
+impl fmt::Display for DatabaseErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            DatabaseErrorKind::UniqueViolation => "unique violation",
+            DatabaseErrorKind::ForeignKeyViolation => "foreign key violation",
+            DatabaseErrorKind::NotNullViolation => "not null violation",
+            DatabaseErrorKind::CheckViolation => "check violation",
+            DatabaseErrorKind::Deadlock => "deadlock",
+            DatabaseErrorKind::Busy => "database busy",
+            DatabaseErrorKind::Syntax => "syntax or schema error",
+            DatabaseErrorKind::Other => "database error",
+        };
+        f.write_str(text)
+    }
+}
+
+/// Every error this crate returns.
+///
+/// Bound values never appear in an error: they may be secrets. The SQL text does, so that a
+/// failing query can be found.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// [`get_orm_config`](crate::get_orm_config) (or anything that needs the global database) was
+    /// called before a configuration was set. Call [`set_orm_config`](crate::set_orm_config)
+    /// first, or pass an explicit [`Db`](crate::Db) handle.
+    #[error(
+        "no ORM configuration is set: call bunary_orm::set_orm_config(OrmConfig::sqlite(\"./database.sqlite\")) \
+         (or OrmConfig::from_env() with DATABASE_URL set) before using the global database"
+    )]
+    ConfigMissing,
+
+    /// A configuration is incomplete or contradicts itself (for example `type = "sqlite"`
+    /// without a `sqlite` block, or an empty path).
+    #[error("invalid ORM configuration: {message}")]
+    InvalidConfig {
+        /// What is wrong with it.
+        message: String,
+    },
+
+    /// A database URL could not be understood.
+    #[error("invalid database URL `{url}`: {reason}")]
+    InvalidUrl {
+        /// The URL as given (with any password replaced by `***`).
+        url: String,
+        /// Why it was refused.
+        reason: String,
+    },
+
+    /// The configuration names a driver type that is neither built in nor registered.
+    /// Register one with [`register_driver`](crate::register_driver).
+    #[error(
+        "unknown database driver `{name}`; known drivers: {}; register another with bunary_orm::register_driver(\"{name}\", factory)",
+        known.join(", ")
+    )]
+    UnknownDriver {
+        /// The requested type.
+        name: String,
+        /// The types that are available (built in and registered), sorted.
+        known: Vec<String>,
+    },
+
+    /// The database could not be opened or connected to.
+    #[error("could not connect to the {driver} database: {message}")]
+    Connection {
+        /// The driver type (`sqlite`, `postgres`, ...).
+        driver: String,
+        /// The reason given by the driver.
+        message: String,
+        /// The underlying error, if any.
+        #[source]
+        source: Option<BoxError>,
+    },
+
+    /// The database refused or failed a statement. `kind` classifies it; `code` is the
+    /// database's own code when it has one.
+    #[error("{kind}: {message} (SQL: {sql})")]
+    Query {
+        /// The SQL text (never the bound values).
+        sql: String,
+        /// The database's message.
+        message: String,
+        /// The classified kind.
+        kind: DatabaseErrorKind,
+        /// The database's own error code (SQLSTATE, MySQL error number, SQLite extended code).
+        code: Option<String>,
+    },
+
+    /// A row was required but the query returned none.
+    #[error("no row found: {what}")]
+    NotFound {
+        /// What was looked for.
+        what: String,
+    },
+
+    /// A table, column, alias or other name is not a legal identifier. Nothing was sent to the
+    /// database. Legal identifiers are ASCII letters, digits and `_`, not starting with a digit,
+    /// at most 64 characters (see [`ident`](crate::ident)).
+    #[error("invalid {kind} `{value}`: {reason}")]
+    InvalidIdentifier {
+        /// What the name was for (`table`, `column`, `alias`, ...).
+        kind: &'static str,
+        /// The rejected text.
+        value: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+
+    /// A comparison operator is not on the allow-list. Nothing was sent to the database.
+    #[error("invalid operator `{operator}`; allowed: =, !=, <>, <, <=, >, >=, like, not like, ilike, not ilike")]
+    InvalidOperator {
+        /// The rejected operator.
+        operator: String,
+    },
+
+    /// A column asked for by name is not in the row.
+    #[error("no column `{column}` in the row (columns: {})", available.join(", "))]
+    ColumnNotFound {
+        /// The requested name.
+        column: String,
+        /// The row's columns.
+        available: Vec<String>,
+    },
+
+    /// A column asked for by position is past the end of the row.
+    #[error("column index {index} is out of bounds for a row of {len} columns")]
+    ColumnIndexOutOfBounds {
+        /// The requested index.
+        index: usize,
+        /// The number of columns.
+        len: usize,
+    },
+
+    /// A value could not be converted to the requested Rust type.
+    #[error("cannot read column `{column}` as {expected}: found {found}")]
+    Decode {
+        /// The column name (or index).
+        column: String,
+        /// The Rust type that was asked for.
+        expected: &'static str,
+        /// What the value was.
+        found: String,
+    },
+
+    /// A transaction handle was used after its transaction committed or rolled back.
+    #[error("the transaction is already finished (committed or rolled back)")]
+    TransactionClosed,
+
+    /// A driver was used after [`close`](crate::DatabaseDriver::close).
+    #[error("the {driver} driver is closed")]
+    DriverClosed {
+        /// The driver type.
+        driver: String,
+    },
+
+    /// The dialect or driver cannot do what was asked.
+    #[error("{feature} is not supported by {dialect}")]
+    Unsupported {
+        /// The dialect or driver.
+        dialect: String,
+        /// What was asked for.
+        feature: String,
+    },
+
+    /// Any other error, for example one returned by user code inside a transaction.
+    #[error(transparent)]
+    Other(BoxError),
+}
+
+impl Error {
+    /// Wraps any error as [`Error::Other`].
+    pub fn other(err: impl Into<BoxError>) -> Self {
+        Error::Other(err.into())
+    }
+
+    /// The classified database error kind, when this is a [`Error::Query`].
+    pub fn database_kind(&self) -> Option<DatabaseErrorKind> {
+        match self {
+            Error::Query { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
+    /// `true` when the database refused a duplicate key.
+    pub fn is_unique_violation(&self) -> bool {
+        self.database_kind() == Some(DatabaseErrorKind::UniqueViolation)
+    }
+
+    /// `true` when the database refused a missing or still-referenced parent row.
+    pub fn is_foreign_key_violation(&self) -> bool {
+        self.database_kind() == Some(DatabaseErrorKind::ForeignKeyViolation)
+    }
+}

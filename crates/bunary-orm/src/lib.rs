@@ -1,0 +1,55 @@
+//! # bunary-orm
+//!
+//! An Eloquent-style ORM for Rust: one async API over SQLite (embedded, the default),
+//! PostgreSQL and MySQL/MariaDB. Values are always bound parameters; identifiers are validated
+//! and quoted.
+//!
+//! ```
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! use bunary_orm::{get_driver, params, set_orm_config, OrmConfig};
+//!
+//! set_orm_config(OrmConfig::sqlite(":memory:"));
+//! let db = get_driver().await?;
+//! db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL)", &[]).await?;
+//! db.transaction(|tx| async move {
+//!     tx.exec("INSERT INTO users (name) VALUES (?)", &params!["Alice"]).await?;
+//!     tx.exec("INSERT INTO users (name) VALUES (?)", &params!["Bob"]).await?;
+//!     Ok::<_, bunary_orm::Error>(())
+//! })
+//! .await?;
+//! let bob = db.query_one("SELECT * FROM users WHERE name = ?", &params!["Bob"]).await?;
+//! assert_eq!(bob.get::<i64>("id")?, 2);
+//! # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+//! ```
+//!
+//! ## Where to find things
+//! - [`config`]: [`OrmConfig`], [`DatabaseConfig`], URL parsing, the global configuration.
+//! - [`value`] and [`row`]: [`Value`] (one SQL value) and [`Row`] (a result row).
+//! - [`driver`]: the [`DatabaseDriver`] trait, the registry ([`register_driver`]), the cached
+//!   global driver ([`get_driver`]) and the built-in drivers.
+//! - [`db`] and [`transaction`]: the [`Db`] handle and [`Tx`] (transactions and savepoints).
+//! - [`error`]: [`Error`], [`DatabaseErrorKind`].
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod db;
+pub mod dialect;
+pub mod driver;
+pub mod error;
+pub mod row;
+pub mod transaction;
+pub mod value;
+
+pub use config::{
+    clear_orm_config, define_orm_config, get_orm_config, set_orm_config, DatabaseConfig, OrmConfig, ServerConfig,
+    SqliteConfig,
+};
+pub use db::Db;
+pub use dialect::Dialect;
+pub use driver::cache::{close_driver, get_driver, reset_driver};
+pub use driver::registry::{create_driver, known_drivers, register_driver, unregister_driver, DriverFactory};
+pub use driver::{DatabaseDriver, ExecResult, TransactionConnection};
+pub use error::{DatabaseErrorKind, Error, Result};
+pub use row::Row;
+pub use transaction::Tx;
+pub use value::{FromValue, Value};

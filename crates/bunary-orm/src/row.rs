@@ -1,0 +1,247 @@
+//! [`Row`]: one result row with ordered column names and typed access.
+
+use std::sync::Arc;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use crate::error::{Error, Result};
+use crate::value::{FromValue, Value};
+
+/// The column names of a result, shared by all of its rows.
+pub type Columns = Arc<[String]>;
+
+/// One row of a result: its values in column order, with the column names.
+///
+/// Columns are read by name or by position, typed through [`FromValue`]. A row serialises to
+/// a JSON object (`{"id": 1, "name": "Alice"}`) in column order.
+///
+/// # Examples
+/// ```
+/// use std::sync::Arc;
+/// use bunary_orm::{Row, Value};
+///
+/// let row = Row::new(Arc::from(vec!["id".to_string(), "name".to_string()]), vec![1.into(), "Alice".into()]);
+/// assert_eq!(row.get::<i64>("id").unwrap(), 1);
+/// assert_eq!(row.get::<String>(1).unwrap(), "Alice");
+/// assert!(row.get::<i64>("email").is_err());
+/// assert_eq!(serde_json::to_string(&row).unwrap(), r#"{"id":1,"name":"Alice"}"#);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    columns: Columns,
+    values: Vec<Value>,
+}
+
+/// Something that picks a column of a [`Row`]: its name (`&str`) or its position (`usize`).
+pub trait ColumnIndex: Copy {
+    /// The position of the column in `row`.
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`] or [`Error::ColumnIndexOutOfBounds`].
+    fn index_in(self, row: &Row) -> Result<usize>;
+    /// How to name the column in an error.
+    fn describe(self) -> String;
+}
+
+impl ColumnIndex for usize {
+    fn index_in(self, row: &Row) -> Result<usize> {
+        if self < row.values.len() {
+            Ok(self)
+        } else {
+            Err(Error::ColumnIndexOutOfBounds { index: self, len: row.values.len() })
+        }
+    }
+    fn describe(self) -> String {
+        format!("#{self}")
+    }
+}
+
+impl ColumnIndex for &str {
+    fn index_in(self, row: &Row) -> Result<usize> {
+        row.position(self)
+            .ok_or_else(|| Error::ColumnNotFound { column: self.to_owned(), available: row.columns.to_vec() })
+    }
+    fn describe(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl Row {
+    /// Builds a row. Drivers call this; `values` must have one entry per column.
+    ///
+    /// # Panics
+    /// When `values.len()` differs from `columns.len()`: a driver bug, not bad input.
+    pub fn new(columns: Columns, values: Vec<Value>) -> Self {
+        assert_eq!(columns.len(), values.len(), "a row needs one value per column");
+        Row { columns, values }
+    }
+
+    /// The column names, in order.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// The shared column list (cheap to clone).
+    pub fn columns_arc(&self) -> &Columns {
+        &self.columns
+    }
+
+    /// The values, in column order.
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+
+    /// The number of columns.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// `true` when the row has no columns.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The position of the column called `name`. With duplicate names (a join without
+    /// aliases) the first one wins.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+
+    /// The raw value of a column, or `None` when there is no such column.
+    pub fn value(&self, index: impl ColumnIndex) -> Option<&Value> {
+        index.index_in(self).ok().map(|i| &self.values[i])
+    }
+
+    /// Reads a column as `T`.
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`] / [`Error::ColumnIndexOutOfBounds`] for a missing column,
+    /// [`Error::Decode`] when the value does not convert (for example `NULL` into `i64`: ask for
+    /// `Option<i64>`).
+    pub fn get<T: FromValue>(&self, index: impl ColumnIndex) -> Result<T> {
+        let i = index.index_in(self)?;
+        T::from_value(&self.values[i]).map_err(|e| Error::Decode {
+            column: index.describe(),
+            expected: e.expected,
+            found: e.found,
+        })
+    }
+
+    /// Reads a column as `T`, moving text and bytes out of the row (the column becomes `NULL`).
+    ///
+    /// # Errors
+    /// As [`Row::get`].
+    pub fn take<T: FromValue>(&mut self, index: impl ColumnIndex) -> Result<T> {
+        let i = index.index_in(self)?;
+        let value = std::mem::take(&mut self.values[i]);
+        T::from_owned_value(value).map_err(|e| Error::Decode {
+            column: index.describe(),
+            expected: e.expected,
+            found: e.found,
+        })
+    }
+
+    /// Sets a column's value, adding the column at the end when the row has none of that name.
+    pub fn set(&mut self, name: &str, value: impl Into<Value>) {
+        match self.position(name) {
+            Some(i) => self.values[i] = value.into(),
+            None => {
+                let mut columns = self.columns.to_vec();
+                columns.push(name.to_owned());
+                self.columns = Arc::from(columns);
+                self.values.push(value.into());
+            }
+        }
+    }
+
+    /// Removes a column from the row, returning its value.
+    pub fn remove(&mut self, name: &str) -> Option<Value> {
+        let i = self.position(name)?;
+        let mut columns = self.columns.to_vec();
+        columns.remove(i);
+        self.columns = Arc::from(columns);
+        Some(self.values.remove(i))
+    }
+
+    /// `(name, value)` pairs in column order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.columns.iter().map(String::as_str).zip(self.values.iter())
+    }
+
+    /// The values, consuming the row.
+    pub fn into_values(self) -> Vec<Value> {
+        self.values
+    }
+
+    /// The row as a JSON object.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.iter().map(|(k, v)| (k.to_owned(), v.to_json())).collect())
+    }
+}
+
+impl Serialize for Row {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.values.len()))?;
+        for (name, value) in self.iter() {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> Row {
+        Row::new(
+            Arc::from(vec!["id".to_owned(), "name".to_owned(), "score".to_owned()]),
+            vec![Value::Int(7), Value::Text("Ada".into()), Value::Null],
+        )
+    }
+
+    #[test]
+    fn reads_by_name_and_by_index() {
+        let r = row();
+        assert_eq!(r.get::<i64>("id").unwrap(), 7);
+        assert_eq!(r.get::<String>(1).unwrap(), "Ada");
+        assert_eq!(r.get::<Option<f64>>("score").unwrap(), None);
+    }
+
+    #[test]
+    fn missing_columns_and_bad_types_are_typed_errors() {
+        let r = row();
+        assert!(matches!(r.get::<i64>("nope"), Err(Error::ColumnNotFound { .. })));
+        assert!(matches!(r.get::<i64>(9), Err(Error::ColumnIndexOutOfBounds { index: 9, len: 3 })));
+        match r.get::<i64>("name") {
+            Err(Error::Decode { column, expected, .. }) => {
+                assert_eq!(column, "name");
+                assert_eq!(expected, "i64");
+            }
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn take_moves_the_value_out() {
+        let mut r = row();
+        assert_eq!(r.take::<String>("name").unwrap(), "Ada");
+        assert_eq!(r.value("name"), Some(&Value::Null));
+    }
+
+    #[test]
+    fn serialises_as_an_ordered_object() {
+        assert_eq!(serde_json::to_string(&row()).unwrap(), r#"{"id":7,"name":"Ada","score":null}"#);
+    }
+
+    #[test]
+    fn set_and_remove_keep_names_and_values_aligned() {
+        let mut r = row();
+        r.set("email", "a@example.com");
+        r.set("id", 8);
+        assert_eq!(r.remove("name"), Some(Value::Text("Ada".into())));
+        assert_eq!(r.columns(), ["id", "score", "email"]);
+        assert_eq!(r.get::<i64>("id").unwrap(), 8);
+        assert_eq!(r.get::<String>("email").unwrap(), "a@example.com");
+    }
+}

@@ -1,0 +1,212 @@
+//! [`Tx`]: an open transaction, with nested transactions as savepoints.
+
+use std::fmt;
+use std::future::Future;
+use std::panic::{resume_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use futures_util::FutureExt;
+use tokio::sync::Mutex;
+
+use crate::dialect::Dialect;
+use crate::driver::{ExecResult, TransactionConnection};
+use crate::error::{Error, Result};
+use crate::row::Row;
+use crate::value::Value;
+
+/// A handle on an open transaction, handed to the closure of
+/// [`Db::transaction`](crate::Db::transaction). Cheap to clone; every clone uses the one
+/// connection the transaction is pinned to. Once the transaction has committed or rolled
+/// back, using a leftover handle fails with [`Error::TransactionClosed`].
+#[derive(Clone)]
+pub struct Tx {
+    inner: Arc<TxInner>,
+}
+
+struct TxInner {
+    conn: Mutex<Option<Box<dyn TransactionConnection>>>,
+    dialect: Dialect,
+    savepoints: AtomicU32,
+}
+
+impl fmt::Debug for Tx {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tx").field("dialect", &self.inner.dialect).finish()
+    }
+}
+
+tokio::task_local! {
+    /// The transactions the current task is inside, innermost last, keyed by driver.
+    static ACTIVE: Arc<Vec<(usize, Tx)>>;
+}
+
+/// The transaction this task has open on the driver identified by `db_key`, if any.
+pub(crate) fn active_transaction(db_key: usize) -> Option<Tx> {
+    ACTIVE.try_with(|list| list.iter().rev().find(|(key, _)| *key == db_key).map(|(_, tx)| tx.clone())).ok().flatten()
+}
+
+impl Tx {
+    /// Runs `f` as the outermost transaction on `conn` (already begun), then commits or rolls back.
+    pub(crate) async fn run_outermost<T, E, F, Fut>(
+        conn: Box<dyn TransactionConnection>,
+        db_key: usize,
+        dialect: Dialect,
+        f: F,
+    ) -> Result<T, E>
+    where
+        F: FnOnce(Tx) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: From<Error>,
+    {
+        let tx =
+            Tx { inner: Arc::new(TxInner { conn: Mutex::new(Some(conn)), dialect, savepoints: AtomicU32::new(0) }) };
+        let mut list: Vec<(usize, Tx)> = ACTIVE.try_with(|l| l.as_ref().clone()).unwrap_or_default();
+        list.push((db_key, tx.clone()));
+        let handle = tx.clone();
+        let body = ACTIVE.scope(Arc::new(list), async move { f(handle).await });
+        match AssertUnwindSafe(body).catch_unwind().await {
+            Ok(Ok(value)) => {
+                tx.finish(true).await?;
+                Ok(value)
+            }
+            Ok(Err(err)) => {
+                // The closure's error is what the caller needs to see; a failed rollback
+                // still ends the transaction (the connection is dropped, which rolls back).
+                let _ = tx.finish(false).await;
+                Err(err)
+            }
+            Err(panic) => {
+                let _ = tx.finish(false).await;
+                resume_unwind(panic)
+            }
+        }
+    }
+
+    async fn finish(&self, commit: bool) -> Result<()> {
+        let Some(mut conn) = self.inner.conn.lock().await.take() else {
+            return Err(Error::TransactionClosed);
+        };
+        if !commit {
+            return conn.rollback().await;
+        }
+        match conn.commit().await {
+            Ok(()) => Ok(()),
+            Err(err) => {
+                let _ = conn.rollback().await;
+                Err(err)
+            }
+        }
+    }
+
+    /// The SQL dialect of the database.
+    pub fn dialect(&self) -> Dialect {
+        self.inner.dialect
+    }
+
+    /// Runs a query inside the transaction.
+    ///
+    /// # Errors
+    /// [`Error::Query`]; [`Error::TransactionClosed`] after the transaction ended.
+    pub async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        let mut guard = self.inner.conn.lock().await;
+        guard.as_mut().ok_or(Error::TransactionClosed)?.query(sql, params).await
+    }
+
+    /// Runs a query inside the transaction and returns its first row, or `None`.
+    ///
+    /// # Errors
+    /// As [`Tx::query`].
+    pub async fn query_opt(&self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
+        Ok(self.query(sql, params).await?.into_iter().next())
+    }
+
+    /// Runs a query inside the transaction and returns its first row.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when there is none; otherwise as [`Tx::query`].
+    pub async fn query_one(&self, sql: &str, params: &[Value]) -> Result<Row> {
+        self.query_opt(sql, params).await?.ok_or_else(|| Error::NotFound { what: sql.to_owned() })
+    }
+
+    /// Runs a statement inside the transaction.
+    ///
+    /// # Errors
+    /// [`Error::Query`]; [`Error::TransactionClosed`] after the transaction ended.
+    pub async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {
+        let mut guard = self.inner.conn.lock().await;
+        guard.as_mut().ok_or(Error::TransactionClosed)?.exec(sql, params).await
+    }
+
+    /// Runs a parameterless script inside the transaction.
+    ///
+    /// # Errors
+    /// [`Error::Query`]; [`Error::TransactionClosed`] after the transaction ended.
+    pub async fn exec_batch(&self, sql: &str) -> Result<()> {
+        let mut guard = self.inner.conn.lock().await;
+        guard.as_mut().ok_or(Error::TransactionClosed)?.exec_batch(sql).await
+    }
+
+    /// Runs `f` in a nested transaction (a `SAVEPOINT`): on `Ok` the savepoint is released
+    /// (its work becomes part of the outer transaction), on `Err` or panic only the work done
+    /// since the savepoint is rolled back. The outer transaction decides the rest.
+    ///
+    /// # Examples
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use bunary_orm::{params, Db, DatabaseConfig, Error};
+    ///
+    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+    /// db.exec("CREATE TABLE users (name TEXT)", &[]).await?;
+    /// db.transaction(|tx| async move {
+    ///     tx.exec("INSERT INTO users (name) VALUES (?)", &params!["Alice"]).await?;
+    ///     let inner: Result<(), Error> = tx
+    ///         .transaction(|tx2| async move {
+    ///             tx2.exec("INSERT INTO users (name) VALUES (?)", &params!["Bob"]).await?;
+    ///             Err(Error::other("Bob is not welcome"))
+    ///         })
+    ///         .await;
+    ///     assert!(inner.is_err()); // handled: only Bob is rolled back
+    ///     Ok::<_, Error>(())
+    /// })
+    /// .await?;
+    /// let names = db.query("SELECT name FROM users", &[]).await?;
+    /// assert_eq!(names.len(), 1);
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// The closure's error (after rolling back to the savepoint), or an [`Error`] from the
+    /// savepoint statements converted into `E`.
+    pub async fn transaction<T, E, F, Fut>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(Tx) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: From<Error>,
+    {
+        let n = self.inner.savepoints.fetch_add(1, Ordering::Relaxed) + 1;
+        let name = format!("bunary_sp_{n}");
+        self.exec_batch(&format!("SAVEPOINT {name}")).await?;
+        let handle = self.clone();
+        let body = async move { f(handle).await };
+        match AssertUnwindSafe(body).catch_unwind().await {
+            Ok(Ok(value)) => {
+                self.exec_batch(&format!("RELEASE SAVEPOINT {name}")).await?;
+                Ok(value)
+            }
+            Ok(Err(err)) => {
+                let _ = self.rollback_to(&name).await;
+                Err(err)
+            }
+            Err(panic) => {
+                let _ = self.rollback_to(&name).await;
+                resume_unwind(panic)
+            }
+        }
+    }
+
+    async fn rollback_to(&self, name: &str) -> Result<()> {
+        self.exec_batch(&format!("ROLLBACK TO SAVEPOINT {name}")).await?;
+        self.exec_batch(&format!("RELEASE SAVEPOINT {name}")).await
+    }
+}
