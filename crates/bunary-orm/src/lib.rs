@@ -53,3 +53,8 @@ pub use error::{DatabaseErrorKind, Error, Result};
 pub use row::Row;
 pub use transaction::Tx;
 pub use value::{FromValue, Value};
+
+/// The README's examples, compiled as doc tests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
