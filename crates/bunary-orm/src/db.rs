@@ -177,6 +177,11 @@ impl Db {
         Tx::run_outermost(conn, self.key(), self.dialect(), f).await
     }
 
+    /// A query builder on `table` that runs on this handle.
+    pub fn table(&self, table: &str) -> crate::query::Builder {
+        crate::query::Builder::new(table).on(self)
+    }
+
     /// Closes the driver. Other handles on the same driver fail afterwards with
     /// [`Error::DriverClosed`].
     ///

@@ -148,6 +148,15 @@ pub enum Error {
         operator: String,
     },
 
+    /// A query was put together in a way that cannot be compiled (raw SQL whose `?` count does
+    /// not match its bindings, rows of an `insert_many` with different columns, a page size of
+    /// zero, ...). Nothing was sent to the database.
+    #[error("invalid query: {message}")]
+    InvalidQuery {
+        /// What is wrong.
+        message: String,
+    },
+
     /// A column asked for by name is not in the row.
     #[error("no column `{column}` in the row (columns: {})", available.join(", "))]
     ColumnNotFound {
@@ -206,6 +215,22 @@ impl Error {
     /// Wraps any error as [`Error::Other`].
     pub fn other(err: impl Into<BoxError>) -> Self {
         Error::Other(err.into())
+    }
+
+    /// A copy of an error that the query builder recorded while it was being built (those
+    /// are all plain data); other errors become [`Error::Other`] with the same message.
+    pub(crate) fn duplicate(&self) -> Error {
+        match self {
+            Error::InvalidIdentifier { kind, value, reason } => {
+                Error::InvalidIdentifier { kind, value: value.clone(), reason: reason.clone() }
+            }
+            Error::InvalidOperator { operator } => Error::InvalidOperator { operator: operator.clone() },
+            Error::InvalidQuery { message } => Error::InvalidQuery { message: message.clone() },
+            Error::Unsupported { dialect, feature } => {
+                Error::Unsupported { dialect: dialect.clone(), feature: feature.clone() }
+            }
+            other => Error::other(other.to_string()),
+        }
     }
 
     /// The classified database error kind, when this is a [`Error::Query`].

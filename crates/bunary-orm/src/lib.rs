@@ -28,6 +28,8 @@
 //! - [`driver`]: the [`DatabaseDriver`] trait, the registry ([`register_driver`]), the cached
 //!   global driver ([`get_driver`]) and the built-in drivers.
 //! - [`db`] and [`transaction`]: the [`Db`] handle and [`Tx`] (transactions and savepoints).
+//! - [`model`] and [`query`]: [`Model::table`] and the query [`Builder`]; `query::grammar` holds
+//!   the SQL of each dialect; [`ident`] says which names are legal.
 //! - [`error`]: [`Error`], [`DatabaseErrorKind`].
 #![warn(missing_docs)]
 
@@ -36,6 +38,9 @@ pub mod db;
 pub mod dialect;
 pub mod driver;
 pub mod error;
+pub mod ident;
+pub mod model;
+pub mod query;
 pub mod row;
 pub mod transaction;
 pub mod value;
@@ -50,6 +55,8 @@ pub use driver::cache::{close_driver, get_driver, reset_driver};
 pub use driver::registry::{create_driver, known_drivers, register_driver, unregister_driver, DriverFactory};
 pub use driver::{DatabaseDriver, ExecResult, TransactionConnection};
 pub use error::{DatabaseErrorKind, Error, Result};
+pub use model::Model;
+pub use query::{Builder, Direction, Operator, Paginated, Record, Statement};
 pub use row::Row;
 pub use transaction::Tx;
 pub use value::{FromValue, Value};

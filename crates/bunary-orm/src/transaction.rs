@@ -104,6 +104,11 @@ impl Tx {
         self.inner.dialect
     }
 
+    /// A query builder on `table` that runs inside this transaction.
+    pub fn table(&self, table: &str) -> crate::query::Builder {
+        crate::query::Builder::new(table).in_transaction(self)
+    }
+
     /// Runs a query inside the transaction.
     ///
     /// # Errors

@@ -1,0 +1,262 @@
+//! The parts a query is made of: plain data that the grammars turn into SQL.
+
+use std::fmt;
+
+use crate::error::{Error, Result};
+use crate::ident::{ColumnRef, TableRef};
+use crate::value::Value;
+
+/// The direction of an `ORDER BY`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Direction {
+    /// Ascending (`ASC`).
+    #[default]
+    Asc,
+    /// Descending (`DESC`).
+    Desc,
+}
+
+/// How a condition joins the ones before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Boolean {
+    /// `AND`.
+    And,
+    /// `OR`.
+    Or,
+}
+
+/// A comparison operator from the allow-list.
+///
+/// Parsed from text with [`Operator::parse`] (case and surrounding spaces do not matter):
+/// `=`, `!=`, `<>`, `<`, `<=`, `>`, `>=`, `like`, `not like`, `ilike`, `not ilike`.
+/// `ilike` is native on Postgres and compiled as `LOWER(col) LIKE LOWER(?)` elsewhere, so it
+/// means the same everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operator {
+    /// `=`
+    Eq,
+    /// `!=` / `<>` (written `<>`)
+    NotEq,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `LIKE`
+    Like,
+    /// `NOT LIKE`
+    NotLike,
+    /// Case-insensitive `LIKE`.
+    ILike,
+    /// Case-insensitive `NOT LIKE`.
+    NotILike,
+}
+
+impl Operator {
+    /// Parses an operator from the allow-list.
+    ///
+    /// # Errors
+    /// [`Error::InvalidOperator`] for anything else.
+    pub fn parse(text: &str) -> Result<Self> {
+        let normal = text.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase();
+        Ok(match normal.as_str() {
+            "=" | "==" => Operator::Eq,
+            "!=" | "<>" => Operator::NotEq,
+            "<" => Operator::Lt,
+            "<=" => Operator::Le,
+            ">" => Operator::Gt,
+            ">=" => Operator::Ge,
+            "like" => Operator::Like,
+            "not like" => Operator::NotLike,
+            "ilike" => Operator::ILike,
+            "not ilike" => Operator::NotILike,
+            _ => return Err(Error::InvalidOperator { operator: text.to_owned() }),
+        })
+    }
+
+    /// The SQL text of the operator (for `ILIKE`, the native Postgres form).
+    pub fn sql(self) -> &'static str {
+        match self {
+            Operator::Eq => "=",
+            Operator::NotEq => "<>",
+            Operator::Lt => "<",
+            Operator::Le => "<=",
+            Operator::Gt => ">",
+            Operator::Ge => ">=",
+            Operator::Like => "LIKE",
+            Operator::NotLike => "NOT LIKE",
+            Operator::ILike => "ILIKE",
+            Operator::NotILike => "NOT ILIKE",
+        }
+    }
+}
+
+impl fmt::Display for Operator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.sql())
+    }
+}
+
+/// Something that names an operator: an [`Operator`] or its text.
+pub trait IntoOperator {
+    /// The operator.
+    ///
+    /// # Errors
+    /// [`Error::InvalidOperator`].
+    fn into_operator(self) -> Result<Operator>;
+}
+
+impl IntoOperator for Operator {
+    fn into_operator(self) -> Result<Operator> {
+        Ok(self)
+    }
+}
+
+impl IntoOperator for &str {
+    fn into_operator(self) -> Result<Operator> {
+        Operator::parse(self)
+    }
+}
+
+/// A fragment of raw SQL with its own `?` placeholders and bindings. The only way raw SQL
+/// enters a query; its placeholders are counted against its bindings when it is compiled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Raw {
+    /// The SQL text, with `?` for each binding.
+    pub sql: String,
+    /// The bound values, in order.
+    pub bindings: Vec<Value>,
+}
+
+/// One condition of a `WHERE` (or `ON`) list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Where {
+    /// `column op ?`
+    Basic {
+        /// The column.
+        column: ColumnRef,
+        /// The operator.
+        op: Operator,
+        /// The bound value.
+        value: Value,
+    },
+    /// `column [NOT] IN (?, ...)`; an empty list matches nothing (`NOT IN`: everything).
+    In {
+        /// The column.
+        column: ColumnRef,
+        /// The bound values.
+        values: Vec<Value>,
+        /// `NOT IN`.
+        not: bool,
+    },
+    /// `column IS [NOT] NULL`
+    Null {
+        /// The column.
+        column: ColumnRef,
+        /// `IS NOT NULL`.
+        not: bool,
+    },
+    /// `column [NOT] BETWEEN ? AND ?`
+    Between {
+        /// The column.
+        column: ColumnRef,
+        /// The lower bound.
+        low: Value,
+        /// The upper bound.
+        high: Value,
+        /// `NOT BETWEEN`.
+        not: bool,
+    },
+    /// `first op second`, two columns.
+    Column {
+        /// The left column.
+        first: ColumnRef,
+        /// The operator.
+        op: Operator,
+        /// The right column.
+        second: ColumnRef,
+    },
+    /// A parenthesised group.
+    Nested(Vec<WhereClause>),
+    /// Raw SQL, parenthesised.
+    Raw(Raw),
+}
+
+/// A [`Where`] with the boolean that joins it to the previous condition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhereClause {
+    /// `AND` or `OR` (ignored on the first condition of a list).
+    pub boolean: Boolean,
+    /// The condition.
+    pub condition: Where,
+}
+
+/// One item of the select list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Selection {
+    /// A column reference.
+    Column(ColumnRef),
+    /// Raw SQL.
+    Raw(Raw),
+}
+
+/// The kind of a join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinKind {
+    /// `INNER JOIN`
+    Inner,
+    /// `LEFT JOIN`
+    Left,
+}
+
+/// A join: `kind JOIN table ON first op second`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Join {
+    /// Inner or left.
+    pub kind: JoinKind,
+    /// The joined table.
+    pub table: TableRef,
+    /// The left column of the `ON`.
+    pub first: ColumnRef,
+    /// The operator of the `ON`.
+    pub op: Operator,
+    /// The right column of the `ON`.
+    pub second: ColumnRef,
+}
+
+/// One item of the `ORDER BY` list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OrderBy {
+    /// A column and a direction.
+    Column(ColumnRef, Direction),
+    /// Raw SQL.
+    Raw(Raw),
+}
+
+/// The state of one `SELECT` (also the filter of an `UPDATE` or `DELETE`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Query {
+    /// The table (`None` until set).
+    pub table: Option<TableRef>,
+    /// The select list; empty means `*`.
+    pub columns: Vec<Selection>,
+    /// `SELECT DISTINCT`.
+    pub distinct: bool,
+    /// Joins, in order.
+    pub joins: Vec<Join>,
+    /// `WHERE` conditions.
+    pub wheres: Vec<WhereClause>,
+    /// `GROUP BY` columns.
+    pub groups: Vec<ColumnRef>,
+    /// `HAVING` conditions.
+    pub havings: Vec<WhereClause>,
+    /// `ORDER BY` items, in order.
+    pub orders: Vec<OrderBy>,
+    /// `LIMIT` (rendered as a literal: a bound limit makes SQLite re-prepare every time).
+    pub limit: Option<u64>,
+    /// `OFFSET` (a literal too).
+    pub offset: Option<u64>,
+}

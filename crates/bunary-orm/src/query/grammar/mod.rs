@@ -1,0 +1,674 @@
+//! Query grammars: [`Grammar`] turns a [`Query`] into SQL text and bindings for one dialect.
+//!
+//! The trait's default methods write the SQL the three dialects share; `sqlite.rs`,
+//! `postgres.rs` and `mysql.rs` override only what differs (quoting, placeholders, `LIMIT`
+//! forms, `RETURNING`, upserts, truncation). Values are always bindings; `LIMIT`/`OFFSET` are
+//! integers written as literals.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+#[cfg(test)]
+mod tests;
+
+use crate::dialect::Dialect;
+use crate::error::{Error, Result};
+use crate::ident::{ColumnRef, Ident, TableRef};
+use crate::query::clause::{Boolean, Join, JoinKind, Operator, OrderBy, Query, Raw, Selection, Where, WhereClause};
+use crate::value::Value;
+
+pub use self::mysql::MySqlGrammar;
+pub use self::postgres::PostgresGrammar;
+pub use self::sqlite::SqliteGrammar;
+
+/// Compiled SQL and its bindings, in placeholder order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// The SQL text.
+    pub sql: String,
+    /// The values bound to its placeholders, in order.
+    pub bindings: Vec<Value>,
+}
+
+/// The grammar of `dialect`.
+pub fn grammar_for(dialect: Dialect) -> &'static dyn Grammar {
+    match dialect {
+        Dialect::Sqlite => &SqliteGrammar,
+        Dialect::Postgres => &PostgresGrammar,
+        Dialect::MySql => &MySqlGrammar,
+    }
+}
+
+/// Writes SQL and its bindings together, so that a placeholder is written exactly when its
+/// value is bound: the two can never drift apart.
+pub struct SqlWriter<'g> {
+    grammar: &'g dyn Grammar,
+    sql: String,
+    bindings: Vec<Value>,
+}
+
+impl<'g> SqlWriter<'g> {
+    /// An empty writer for `grammar`.
+    pub fn new(grammar: &'g dyn Grammar) -> Self {
+        SqlWriter { grammar, sql: String::with_capacity(128), bindings: Vec::new() }
+    }
+
+    /// Appends SQL text written by the grammar itself.
+    pub fn push(&mut self, sql: &str) {
+        self.sql.push_str(sql);
+    }
+
+    /// Binds a value and writes its placeholder.
+    pub fn bind(&mut self, value: Value) {
+        self.bindings.push(value);
+        self.grammar.placeholder(&mut self.sql, self.bindings.len());
+    }
+
+    /// Writes a quoted identifier.
+    pub fn ident(&mut self, ident: &Ident) {
+        self.grammar.wrap(&mut self.sql, ident.as_str());
+    }
+
+    /// Writes a quoted column reference (`"t"."c"`, `"t".*`, `*`), without its alias.
+    pub fn column(&mut self, column: &ColumnRef) {
+        if let Some(table) = &column.table {
+            self.ident(table);
+            self.sql.push('.');
+        }
+        match &column.column {
+            Some(c) => self.ident(c),
+            None => self.sql.push('*'),
+        }
+    }
+
+    /// Writes a column reference with its alias (`"c" AS "a"`).
+    pub fn column_with_alias(&mut self, column: &ColumnRef) {
+        self.column(column);
+        if let Some(alias) = &column.alias {
+            self.sql.push_str(" AS ");
+            self.ident(alias);
+        }
+    }
+
+    /// Writes a quoted table reference with its alias.
+    pub fn table(&mut self, table: &TableRef) {
+        if let Some(schema) = &table.schema {
+            self.ident(schema);
+            self.sql.push('.');
+        }
+        self.ident(&table.name);
+        if let Some(alias) = &table.alias {
+            self.sql.push_str(" AS ");
+            self.ident(alias);
+        }
+    }
+
+    /// Writes a raw fragment, turning each `?` outside quotes into this dialect's placeholder
+    /// and binding the fragment's values in order.
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] when the number of `?` differs from the number of bindings.
+    pub fn raw(&mut self, raw: &Raw) -> Result<()> {
+        let mut values = raw.bindings.iter();
+        let mut quote: Option<char> = None;
+        let mut count = 0;
+        for ch in raw.sql.chars() {
+            match (quote, ch) {
+                (Some(q), c) if c == q => {
+                    quote = None;
+                    self.sql.push(c);
+                }
+                (Some(_), c) => self.sql.push(c),
+                (None, '\'' | '"' | '`') => {
+                    quote = Some(ch);
+                    self.sql.push(ch);
+                }
+                (None, '?') => {
+                    count += 1;
+                    match values.next() {
+                        Some(v) => self.bind(v.clone()),
+                        None => break,
+                    }
+                }
+                (None, c) => self.sql.push(c),
+            }
+        }
+        if count != raw.bindings.len() || quote.is_some() {
+            return Err(Error::InvalidQuery {
+                message: format!(
+                    "raw SQL `{}` has {} `?` placeholder(s) but {} binding(s){}",
+                    raw.sql,
+                    raw.sql_placeholder_count(),
+                    raw.bindings.len(),
+                    if quote.is_some() { ", and an unclosed quote" } else { "" }
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// The finished statement.
+    pub fn finish(self) -> Statement {
+        Statement { sql: self.sql, bindings: self.bindings }
+    }
+}
+
+impl Raw {
+    fn sql_placeholder_count(&self) -> usize {
+        let mut quote: Option<char> = None;
+        let mut n = 0;
+        for ch in self.sql.chars() {
+            match (quote, ch) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"' | '`') => quote = Some(ch),
+                (None, '?') => n += 1,
+                _ => {}
+            }
+        }
+        n
+    }
+}
+
+/// An aggregate function for [`Grammar::compile_aggregate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    /// `COUNT`
+    Count,
+    /// `SUM`
+    Sum,
+    /// `AVG`
+    Avg,
+    /// `MIN`
+    Min,
+    /// `MAX`
+    Max,
+}
+
+impl Aggregate {
+    fn sql(self) -> &'static str {
+        match self {
+            Aggregate::Count => "COUNT",
+            Aggregate::Sum => "SUM",
+            Aggregate::Avg => "AVG",
+            Aggregate::Min => "MIN",
+            Aggregate::Max => "MAX",
+        }
+    }
+}
+
+fn table_of(query: &Query) -> Result<&TableRef> {
+    query.table.as_ref().ok_or_else(|| Error::InvalidQuery { message: "the query has no table".into() })
+}
+
+/// A dialect's SQL. Defaults are the shared SQL; each dialect overrides what differs.
+pub trait Grammar: Send + Sync {
+    /// The dialect.
+    fn dialect(&self) -> Dialect;
+
+    /// Writes `name` quoted, doubling any quote character inside (validated identifiers
+    /// have none, but the grammar does not rely on that).
+    fn wrap(&self, out: &mut String, name: &str) {
+        out.push('"');
+        for c in name.chars() {
+            if c == '"' {
+                out.push('"');
+            }
+            out.push(c);
+        }
+        out.push('"');
+    }
+
+    /// Writes the placeholder of the `n`-th binding (1-based).
+    fn placeholder(&self, out: &mut String, _n: usize) {
+        out.push('?');
+    }
+
+    /// `LIMIT`/`OFFSET`. The default writes `LIMIT n` and `OFFSET m`, each when set.
+    fn compile_limit_offset(&self, w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
+        if let Some(limit) = limit {
+            w.push(&format!(" LIMIT {limit}"));
+        }
+        if let Some(offset) = offset {
+            w.push(&format!(" OFFSET {offset}"));
+        }
+    }
+
+    /// A comparison `column op ?`; case-insensitive `LIKE` becomes `LOWER(..) LIKE LOWER(?)`.
+    fn compile_comparison(&self, w: &mut SqlWriter<'_>, column: &ColumnRef, op: Operator, value: Value) {
+        match op {
+            Operator::ILike | Operator::NotILike => {
+                w.push("LOWER(");
+                w.column(column);
+                w.push(if op == Operator::ILike { ") LIKE LOWER(" } else { ") NOT LIKE LOWER(" });
+                w.bind(value);
+                w.push(")");
+            }
+            _ => {
+                w.column(column);
+                w.push(" ");
+                w.push(op.sql());
+                w.push(" ");
+                w.bind(value);
+            }
+        }
+    }
+
+    /// Whether `INSERT … RETURNING` is available.
+    fn supports_returning(&self) -> bool {
+        true
+    }
+
+    /// The conflict clause of an upsert. The default is SQLite's and Postgres's
+    /// `ON CONFLICT (…) DO UPDATE SET c = excluded.c`.
+    fn compile_upsert_tail(&self, w: &mut SqlWriter<'_>, unique_by: &[Ident], update: &[Ident]) -> Result<()> {
+        if unique_by.is_empty() {
+            return Err(Error::InvalidQuery { message: "an upsert needs the unique column(s) to match on".into() });
+        }
+        w.push(" ON CONFLICT (");
+        for (i, c) in unique_by.iter().enumerate() {
+            if i > 0 {
+                w.push(", ");
+            }
+            w.ident(c);
+        }
+        if update.is_empty() {
+            w.push(") DO NOTHING");
+            return Ok(());
+        }
+        w.push(") DO UPDATE SET ");
+        for (i, c) in update.iter().enumerate() {
+            if i > 0 {
+                w.push(", ");
+            }
+            w.ident(c);
+            w.push(" = ");
+            w.push("excluded.");
+            w.ident(c);
+        }
+        Ok(())
+    }
+
+    /// The statements that empty a table and reset its key sequence.
+    fn compile_truncate(&self, table: &TableRef) -> Vec<Statement> {
+        let mut w = SqlWriter::new(self.as_dyn());
+        w.push("TRUNCATE TABLE ");
+        w.table(table);
+        vec![w.finish()]
+    }
+
+    /// `self` as a trait object (each dialect returns `self`).
+    fn as_dyn(&self) -> &dyn Grammar;
+
+    /// A full `SELECT`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] without a table or with a malformed raw fragment.
+    fn compile_select(&self, query: &Query) -> Result<Statement> {
+        let mut w = SqlWriter::new(self.as_dyn());
+        self.write_select(&mut w, query)?;
+        Ok(w.finish())
+    }
+
+    /// Writes a `SELECT` into `w` (shared by selects, subqueries and aggregates).
+    fn write_select(&self, w: &mut SqlWriter<'_>, query: &Query) -> Result<()> {
+        let table = table_of(query)?;
+        w.push(if query.distinct { "SELECT DISTINCT " } else { "SELECT " });
+        if query.columns.is_empty() {
+            w.push("*");
+        }
+        for (i, item) in query.columns.iter().enumerate() {
+            if i > 0 {
+                w.push(", ");
+            }
+            match item {
+                Selection::Column(c) => w.column_with_alias(c),
+                Selection::Raw(raw) => w.raw(raw)?,
+            }
+        }
+        w.push(" FROM ");
+        w.table(table);
+        self.write_joins(w, &query.joins);
+        self.write_conditions(w, " WHERE ", &query.wheres)?;
+        self.write_groups(w, query)?;
+        self.write_orders(w, &query.orders)?;
+        self.compile_limit_offset(w, query.limit, query.offset);
+        Ok(())
+    }
+
+    /// Writes the joins.
+    fn write_joins(&self, w: &mut SqlWriter<'_>, joins: &[Join]) {
+        for join in joins {
+            w.push(match join.kind {
+                JoinKind::Inner => " INNER JOIN ",
+                JoinKind::Left => " LEFT JOIN ",
+            });
+            w.table(&join.table);
+            w.push(" ON ");
+            w.column(&join.first);
+            w.push(" ");
+            w.push(join.op.sql());
+            w.push(" ");
+            w.column(&join.second);
+        }
+    }
+
+    /// Writes `GROUP BY` and `HAVING`.
+    fn write_groups(&self, w: &mut SqlWriter<'_>, query: &Query) -> Result<()> {
+        for (i, g) in query.groups.iter().enumerate() {
+            w.push(if i == 0 { " GROUP BY " } else { ", " });
+            w.column(g);
+        }
+        self.write_conditions(w, " HAVING ", &query.havings)
+    }
+
+    /// Writes `ORDER BY`.
+    fn write_orders(&self, w: &mut SqlWriter<'_>, orders: &[OrderBy]) -> Result<()> {
+        for (i, order) in orders.iter().enumerate() {
+            w.push(if i == 0 { " ORDER BY " } else { ", " });
+            match order {
+                OrderBy::Column(c, dir) => {
+                    match &c.alias {
+                        // Ordering by an alias of the select list names just the alias.
+                        Some(alias) => w.ident(alias),
+                        None => w.column(c),
+                    }
+                    w.push(match dir {
+                        crate::query::clause::Direction::Asc => " ASC",
+                        crate::query::clause::Direction::Desc => " DESC",
+                    });
+                }
+                OrderBy::Raw(raw) => w.raw(raw)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes `keyword` and the conditions, when there are any.
+    fn write_conditions(&self, w: &mut SqlWriter<'_>, keyword: &str, conditions: &[WhereClause]) -> Result<()> {
+        if conditions.iter().all(|c| is_empty_group(&c.condition)) {
+            return Ok(());
+        }
+        w.push(keyword);
+        self.write_condition_list(w, conditions)
+    }
+
+    /// Writes conditions joined by their booleans (the first one's boolean is not written).
+    fn write_condition_list(&self, w: &mut SqlWriter<'_>, conditions: &[WhereClause]) -> Result<()> {
+        let mut first = true;
+        for clause in conditions.iter().filter(|c| !is_empty_group(&c.condition)) {
+            if !first {
+                w.push(match clause.boolean {
+                    Boolean::And => " AND ",
+                    Boolean::Or => " OR ",
+                });
+            }
+            first = false;
+            self.write_where(w, &clause.condition)?;
+        }
+        Ok(())
+    }
+
+    /// Writes one condition.
+    fn write_where(&self, w: &mut SqlWriter<'_>, condition: &Where) -> Result<()> {
+        match condition {
+            Where::Basic { column, op, value } => self.compile_comparison(w, column, *op, value.clone()),
+            Where::In { column, values, not } => {
+                if values.is_empty() {
+                    // `IN ()` is a syntax error: nothing is in an empty list.
+                    w.push(if *not { "1 = 1" } else { "0 = 1" });
+                } else {
+                    w.column(column);
+                    w.push(if *not { " NOT IN (" } else { " IN (" });
+                    for (i, v) in values.iter().enumerate() {
+                        if i > 0 {
+                            w.push(", ");
+                        }
+                        w.bind(v.clone());
+                    }
+                    w.push(")");
+                }
+            }
+            Where::Null { column, not } => {
+                w.column(column);
+                w.push(if *not { " IS NOT NULL" } else { " IS NULL" });
+            }
+            Where::Between { column, low, high, not } => {
+                w.column(column);
+                w.push(if *not { " NOT BETWEEN " } else { " BETWEEN " });
+                w.bind(low.clone());
+                w.push(" AND ");
+                w.bind(high.clone());
+            }
+            Where::Column { first, op, second } => {
+                w.column(first);
+                w.push(" ");
+                w.push(op.sql());
+                w.push(" ");
+                w.column(second);
+            }
+            Where::Nested(inner) => {
+                w.push("(");
+                self.write_condition_list(w, inner)?;
+                w.push(")");
+            }
+            Where::Raw(raw) => {
+                w.push("(");
+                w.raw(raw)?;
+                w.push(")");
+            }
+        }
+        Ok(())
+    }
+
+    /// `SELECT FN(column) AS aggregate …`, ignoring the select list, order, limit and offset.
+    /// A grouped or distinct query is counted as a subquery, so that `count()` counts rows of
+    /// the result rather than of the table.
+    ///
+    /// # Errors
+    /// As [`Grammar::compile_select`].
+    fn compile_aggregate(&self, query: &Query, function: Aggregate, column: Option<&ColumnRef>) -> Result<Statement> {
+        let mut w = SqlWriter::new(self.as_dyn());
+        let wrap = !query.groups.is_empty() || query.distinct;
+        w.push("SELECT ");
+        w.push(function.sql());
+        w.push("(");
+        match column {
+            Some(c) if !wrap => w.column(c),
+            Some(c) => match c.output_name() {
+                Some(name) => w.ident(&Ident::new(name, "column")?),
+                None => w.push("*"),
+            },
+            None => w.push("*"),
+        }
+        w.push(") AS ");
+        w.ident(&Ident::new("aggregate", "alias")?);
+        if wrap {
+            let inner = Query { orders: Vec::new(), limit: None, offset: None, ..query.clone() };
+            w.push(" FROM (");
+            self.write_select(&mut w, &inner)?;
+            w.push(") AS ");
+            w.ident(&Ident::new("aggregate_table", "alias")?);
+        } else {
+            w.push(" FROM ");
+            w.table(table_of(query)?);
+            self.write_joins(&mut w, &query.joins);
+            self.write_conditions(&mut w, " WHERE ", &query.wheres)?;
+        }
+        Ok(w.finish())
+    }
+
+    /// `SELECT EXISTS (…) AS "exists"`.
+    ///
+    /// # Errors
+    /// As [`Grammar::compile_select`].
+    fn compile_exists(&self, query: &Query) -> Result<Statement> {
+        let mut w = SqlWriter::new(self.as_dyn());
+        w.push("SELECT EXISTS (");
+        self.write_select(&mut w, query)?;
+        w.push(") AS ");
+        w.ident(&Ident::new("exists", "alias")?);
+        Ok(w.finish())
+    }
+
+    /// `INSERT INTO t (cols) VALUES (…), (…)`: one statement for every row.
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] when a row's width differs from the column list.
+    fn compile_insert(&self, table: &TableRef, columns: &[Ident], rows: &[Vec<Value>]) -> Result<Statement> {
+        let mut w = SqlWriter::new(self.as_dyn());
+        self.write_insert(&mut w, table, columns, rows)?;
+        Ok(w.finish())
+    }
+
+    /// Writes the `INSERT … VALUES` part.
+    fn write_insert(
+        &self,
+        w: &mut SqlWriter<'_>,
+        table: &TableRef,
+        columns: &[Ident],
+        rows: &[Vec<Value>],
+    ) -> Result<()> {
+        w.push("INSERT INTO ");
+        w.table(table);
+        if columns.is_empty() {
+            self.write_default_values(w);
+            return Ok(());
+        }
+        w.push(" (");
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                w.push(", ");
+            }
+            w.ident(c);
+        }
+        w.push(") VALUES ");
+        for (r, row) in rows.iter().enumerate() {
+            if row.len() != columns.len() {
+                return Err(Error::InvalidQuery {
+                    message: format!("row {} has {} values for {} columns", r + 1, row.len(), columns.len()),
+                });
+            }
+            w.push(if r == 0 { "(" } else { ", (" });
+            for (i, v) in row.iter().enumerate() {
+                if i > 0 {
+                    w.push(", ");
+                }
+                w.bind(v.clone());
+            }
+            w.push(")");
+        }
+        Ok(())
+    }
+
+    /// A row of defaults only.
+    fn write_default_values(&self, w: &mut SqlWriter<'_>) {
+        w.push(" DEFAULT VALUES");
+    }
+
+    /// An insert that returns the generated key (`RETURNING "key"` where available).
+    ///
+    /// # Errors
+    /// As [`Grammar::compile_insert`].
+    fn compile_insert_get_id(
+        &self,
+        table: &TableRef,
+        columns: &[Ident],
+        row: Vec<Value>,
+        key: &Ident,
+    ) -> Result<Statement> {
+        let mut w = SqlWriter::new(self.as_dyn());
+        self.write_insert(&mut w, table, columns, std::slice::from_ref(&row))?;
+        if self.supports_returning() {
+            w.push(" RETURNING ");
+            w.ident(key);
+        }
+        Ok(w.finish())
+    }
+
+    /// An insert that updates (or ignores) rows that collide on `unique_by`.
+    ///
+    /// # Errors
+    /// As [`Grammar::compile_insert`]; [`Error::InvalidQuery`] without `unique_by` where the
+    /// dialect needs it.
+    fn compile_upsert(
+        &self,
+        table: &TableRef,
+        columns: &[Ident],
+        rows: &[Vec<Value>],
+        unique_by: &[Ident],
+        update: &[Ident],
+    ) -> Result<Statement> {
+        let mut w = SqlWriter::new(self.as_dyn());
+        self.write_insert(&mut w, table, columns, rows)?;
+        self.compile_upsert_tail(&mut w, unique_by, update)?;
+        Ok(w.finish())
+    }
+
+    /// `UPDATE t SET c = ?, … WHERE …`. Values may be raw expressions (for increments).
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] without values; [`Error::Unsupported`] with joins.
+    fn compile_update(&self, query: &Query, sets: &[(Ident, SetValue)]) -> Result<Statement> {
+        if sets.is_empty() {
+            return Err(Error::InvalidQuery { message: "an update needs at least one column".into() });
+        }
+        self.refuse_joins(query, "UPDATE with joins")?;
+        let mut w = SqlWriter::new(self.as_dyn());
+        w.push("UPDATE ");
+        w.table(table_of(query)?);
+        w.push(" SET ");
+        for (i, (column, value)) in sets.iter().enumerate() {
+            if i > 0 {
+                w.push(", ");
+            }
+            w.ident(column);
+            w.push(" = ");
+            match value {
+                SetValue::Value(v) => w.bind(v.clone()),
+                SetValue::Add(amount) => {
+                    w.ident(column);
+                    w.push(" + ");
+                    w.bind(amount.clone());
+                }
+            }
+        }
+        self.write_conditions(&mut w, " WHERE ", &query.wheres)?;
+        Ok(w.finish())
+    }
+
+    /// `DELETE FROM t WHERE …`.
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] with joins.
+    fn compile_delete(&self, query: &Query) -> Result<Statement> {
+        self.refuse_joins(query, "DELETE with joins")?;
+        let mut w = SqlWriter::new(self.as_dyn());
+        w.push("DELETE FROM ");
+        w.table(table_of(query)?);
+        self.write_conditions(&mut w, " WHERE ", &query.wheres)?;
+        Ok(w.finish())
+    }
+
+    /// Refuses a query with joins where a statement cannot take them.
+    fn refuse_joins(&self, query: &Query, feature: &str) -> Result<()> {
+        if query.joins.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Unsupported { dialect: self.dialect().to_string(), feature: feature.to_owned() })
+        }
+    }
+}
+
+/// The new value of a column in an `UPDATE`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetValue {
+    /// `column = ?`
+    Value(Value),
+    /// `column = column + ?` (increment; a negative amount decrements).
+    Add(Value),
+}
+
+fn is_empty_group(condition: &Where) -> bool {
+    matches!(condition, Where::Nested(inner) if inner.iter().all(|c| is_empty_group(&c.condition)))
+}

@@ -1,0 +1,75 @@
+//! MySQL/MariaDB: backquoted names, `?` placeholders, a huge `LIMIT` for an offset alone,
+//! `ON DUPLICATE KEY UPDATE`, no `RETURNING` (keys come from `LAST_INSERT_ID()`).
+
+use crate::dialect::Dialect;
+use crate::error::Result;
+use crate::ident::Ident;
+
+use super::{Grammar, SqlWriter};
+
+/// The MySQL/MariaDB query grammar.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MySqlGrammar;
+
+impl Grammar for MySqlGrammar {
+    fn dialect(&self) -> Dialect {
+        Dialect::MySql
+    }
+
+    fn as_dyn(&self) -> &dyn Grammar {
+        self
+    }
+
+    fn wrap(&self, out: &mut String, name: &str) {
+        out.push('`');
+        for c in name.chars() {
+            if c == '`' {
+                out.push('`');
+            }
+            out.push(c);
+        }
+        out.push('`');
+    }
+
+    fn compile_limit_offset(&self, w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
+        match (limit, offset) {
+            (Some(limit), _) => w.push(&format!(" LIMIT {limit}")),
+            // MySQL has no OFFSET without LIMIT; its manual suggests the largest BIGINT UNSIGNED.
+            (None, Some(_)) => w.push(" LIMIT 18446744073709551615"),
+            (None, None) => {}
+        }
+        if let Some(offset) = offset {
+            w.push(&format!(" OFFSET {offset}"));
+        }
+    }
+
+    fn supports_returning(&self) -> bool {
+        false
+    }
+
+    fn write_default_values(&self, w: &mut SqlWriter<'_>) {
+        w.push(" () VALUES ()");
+    }
+
+    /// MySQL matches on any unique key (it has no conflict target); `unique_by` documents the
+    /// intent. With nothing to update, the duplicate is left as it is.
+    fn compile_upsert_tail(&self, w: &mut SqlWriter<'_>, unique_by: &[Ident], update: &[Ident]) -> Result<()> {
+        w.push(" ON DUPLICATE KEY UPDATE ");
+        let targets = if update.is_empty() { unique_by } else { update };
+        for (i, c) in targets.iter().enumerate() {
+            if i > 0 {
+                w.push(", ");
+            }
+            w.ident(c);
+            w.push(" = ");
+            if update.is_empty() {
+                w.ident(c);
+            } else {
+                w.push("VALUES(");
+                w.ident(c);
+                w.push(")");
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,43 @@
+//! PostgreSQL: double-quoted names, `$n` placeholders, native `ILIKE`, `TRUNCATE … RESTART IDENTITY`.
+
+use crate::dialect::Dialect;
+use crate::ident::{ColumnRef, TableRef};
+use crate::query::clause::Operator;
+use crate::value::Value;
+
+use super::{Grammar, SqlWriter, Statement};
+
+/// The PostgreSQL query grammar.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PostgresGrammar;
+
+impl Grammar for PostgresGrammar {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn as_dyn(&self) -> &dyn Grammar {
+        self
+    }
+
+    fn placeholder(&self, out: &mut String, n: usize) {
+        out.push('$');
+        out.push_str(&n.to_string());
+    }
+
+    fn compile_comparison(&self, w: &mut SqlWriter<'_>, column: &ColumnRef, op: Operator, value: Value) {
+        w.column(column);
+        w.push(" ");
+        w.push(op.sql());
+        w.push(" ");
+        w.bind(value);
+    }
+
+    fn compile_truncate(&self, table: &TableRef) -> Vec<Statement> {
+        let mut w = SqlWriter::new(self);
+        w.push("TRUNCATE TABLE ");
+        w.table(table);
+        w.push(" RESTART IDENTITY");
+        vec![w.finish()]
+    }
+}

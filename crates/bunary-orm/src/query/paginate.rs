@@ -1,0 +1,199 @@
+//! Large results: `paginate`, `chunk` and the streaming `cursor`.
+
+use std::future::Future;
+
+use futures_util::stream::{self, Stream};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::row::Row;
+use crate::value::Value;
+
+use super::clause::{Direction, OrderBy};
+use super::Builder;
+
+/// One page of results with the totals a pager needs. Serialises as
+/// `{"data": [...], "total": 42, "per_page": 10, "current_page": 2, "last_page": 5, "from": 11, "to": 20}`
+/// (Laravel's paginator fields).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Paginated<T> {
+    /// The rows of this page.
+    pub data: Vec<T>,
+    /// Matching rows on all pages.
+    pub total: u64,
+    /// Page size.
+    pub per_page: u64,
+    /// This page (from 1).
+    pub current_page: u64,
+    /// The last page (at least 1).
+    pub last_page: u64,
+    /// The position (from 1) of this page's first row, `None` on an empty page.
+    pub from: Option<u64>,
+    /// The position of this page's last row, `None` on an empty page.
+    pub to: Option<u64>,
+}
+
+impl<T> Paginated<T> {
+    pub(crate) fn new(data: Vec<T>, total: u64, per_page: u64, current_page: u64) -> Self {
+        let last_page = total.div_ceil(per_page).max(1);
+        let first = (current_page - 1) * per_page;
+        let (from, to) =
+            if data.is_empty() { (None, None) } else { (Some(first + 1), Some(first + data.len() as u64)) };
+        Paginated { data, total, per_page, current_page, last_page, from, to }
+    }
+
+    /// Whether a page follows this one.
+    pub fn has_more_pages(&self) -> bool {
+        self.current_page < self.last_page
+    }
+
+    /// The same page with each item mapped.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Paginated<U> {
+        Paginated {
+            data: self.data.into_iter().map(f).collect(),
+            total: self.total,
+            per_page: self.per_page,
+            current_page: self.current_page,
+            last_page: self.last_page,
+            from: self.from,
+            to: self.to,
+        }
+    }
+}
+
+fn check_size(n: u64, what: &str) -> Result<()> {
+    if n == 0 {
+        Err(Error::InvalidQuery { message: format!("{what} must be at least 1") })
+    } else {
+        Ok(())
+    }
+}
+
+impl Builder {
+    /// Page `page` (from 1; 0 counts as 1) of `per_page` rows, with the total count.
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] when `per_page` is 0; as [`get`](Builder::get).
+    pub async fn paginate(&self, per_page: u64, page: u64) -> Result<Paginated<Row>> {
+        check_size(per_page, "per_page")?;
+        let page = page.max(1);
+        let total = self.count().await?;
+        let data = self.clone().for_page(page, per_page).get().await?;
+        Ok(Paginated::new(data, u64::try_from(total).unwrap_or(0), per_page, page))
+    }
+
+    /// A copy ordered by the key only (keyset iteration needs exactly that order).
+    fn keyset(&self, size: u64) -> Result<Builder> {
+        if !self.query.orders.is_empty() {
+            return Err(Error::InvalidQuery {
+                message: "chunk and cursor walk the table by its key: remove order_by (they order by the key)".into(),
+            });
+        }
+        if self.query.limit.is_some() || self.query.offset.is_some() {
+            return Err(Error::InvalidQuery {
+                message: "chunk and cursor cannot be combined with limit/offset".into(),
+            });
+        }
+        let mut q = self.clone().limit(size);
+        let key = crate::ident::ColumnRef::plain(&self.key)?;
+        q.query.orders = vec![OrderBy::Column(key, Direction::Asc)];
+        Ok(q)
+    }
+
+    fn last_key(&self, rows: &[Row]) -> Result<Value> {
+        let last = rows.last().ok_or_else(|| Error::InvalidQuery { message: "empty chunk".into() })?;
+        last.value(self.key.as_str()).cloned().ok_or_else(|| Error::InvalidQuery {
+            message: format!("chunk and cursor need the key column `{}` in the select list", self.key),
+        })
+    }
+
+    /// Visits the matching rows `size` at a time, in key order, handing each chunk to `f`.
+    /// `f` returns `Ok(true)` to go on or `Ok(false)` to stop (Laravel's `return false`).
+    ///
+    /// Chunks are fetched by key (`WHERE key > last ORDER BY key LIMIT size`), not by offset,
+    /// so every row is visited once even when `f` updates or deletes rows as it goes.
+    ///
+    /// # Examples
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use bunary_orm::{Db, DatabaseConfig};
+    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+    /// db.exec_batch("CREATE TABLE n (id INTEGER PRIMARY KEY); INSERT INTO n DEFAULT VALUES; INSERT INTO n DEFAULT VALUES; INSERT INTO n DEFAULT VALUES;").await?;
+    /// let mut sizes = Vec::new();
+    /// db.table("n").chunk(2, |rows| { sizes.push(rows.len()); async { Ok(true) } }).await?;
+    /// assert_eq!(sizes, [2, 1]);
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] for a size of 0, with an `order_by`, limit or offset, or when the
+    /// key is not selected; `f`'s error; as [`get`](Builder::get).
+    pub async fn chunk<F, Fut>(&self, size: u64, mut f: F) -> Result<()>
+    where
+        F: FnMut(Vec<Row>) -> Fut,
+        Fut: Future<Output = Result<bool>>,
+    {
+        check_size(size, "the chunk size")?;
+        let base = self.keyset(size)?;
+        let mut after: Option<Value> = None;
+        loop {
+            let rows = base.after_key(after.take())?.get().await?;
+            let full = rows.len() as u64 == size;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            let last = self.last_key(&rows)?;
+            if !f(rows).await? || !full {
+                return Ok(());
+            }
+            after = Some(last);
+        }
+    }
+
+    /// A stream of the matching rows, fetched `batch` at a time by key, for tables too large
+    /// to hold in memory.
+    ///
+    /// # Examples
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use bunary_orm::{Db, DatabaseConfig};
+    /// use futures_util::TryStreamExt;
+    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+    /// db.exec_batch("CREATE TABLE n (id INTEGER PRIMARY KEY); INSERT INTO n DEFAULT VALUES; INSERT INTO n DEFAULT VALUES;").await?;
+    /// let rows: Vec<_> = db.table("n").cursor(1).try_collect().await?;
+    /// assert_eq!(rows.len(), 2);
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    pub fn cursor(&self, batch: u64) -> impl Stream<Item = Result<Row>> + Send + 'static {
+        struct State {
+            base: Result<Builder>,
+            this: Builder,
+            after: Option<Value>,
+            buffer: std::vec::IntoIter<Row>,
+            done: bool,
+        }
+        let base = check_size(batch, "the cursor batch").and_then(|()| self.keyset(batch));
+        let state = State { base, this: self.clone(), after: None, buffer: Vec::new().into_iter(), done: false };
+        stream::try_unfold(state, move |mut s| async move {
+            loop {
+                if let Some(row) = s.buffer.next() {
+                    return Ok(Some((row, s)));
+                }
+                if s.done {
+                    return Ok(None);
+                }
+                let base = match &s.base {
+                    Ok(b) => b,
+                    Err(e) => return Err(e.duplicate()),
+                };
+                let rows = base.after_key(s.after.take())?.get().await?;
+                s.done = (rows.len() as u64) < batch;
+                if rows.is_empty() {
+                    return Ok(None);
+                }
+                s.after = Some(s.this.last_key(&rows)?);
+                s.buffer = rows.into_iter();
+            }
+        })
+    }
+}

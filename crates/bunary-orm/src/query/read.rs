@@ -1,0 +1,213 @@
+//! Terminal reads: `get`, `first`, `find`, aggregates, `exists`, `pluck`, `value`.
+
+use crate::error::{Error, Result};
+use crate::ident::ColumnRef;
+use crate::row::Row;
+use crate::value::{FromValue, Value};
+
+use super::clause::{Operator, Selection, Where, WhereClause};
+use super::grammar::{grammar_for, Aggregate};
+use super::{Boolean, Builder};
+
+impl Builder {
+    /// Runs the query and returns every row.
+    ///
+    /// # Examples
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use bunary_orm::{Db, DatabaseConfig, Direction};
+    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+    /// db.exec_batch("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('Ada'), ('Bob');").await?;
+    /// let rows = db.table("users").order_by("name", Direction::Desc).get().await?;
+    /// assert_eq!(rows[0].get::<String>("name")?, "Bob");
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// A building error (bad identifier, operator, raw fragment), or the database's error.
+    pub async fn get(&self) -> Result<Vec<Row>> {
+        let exec = self.executor().await?;
+        let statement = grammar_for(exec.dialect()).compile_select(&self.query)?;
+        let mut rows = exec.query(&statement).await?;
+        self.apply_excludes(&mut rows);
+        Ok(rows)
+    }
+
+    /// Every row (the seed's `all()`; the same as [`get`](Builder::get)).
+    ///
+    /// # Errors
+    /// As [`get`](Builder::get).
+    pub async fn all(&self) -> Result<Vec<Row>> {
+        self.get().await
+    }
+
+    /// The first row, or `None`.
+    ///
+    /// # Errors
+    /// As [`get`](Builder::get).
+    pub async fn first(&self) -> Result<Option<Row>> {
+        Ok(self.clone().limit(1).get().await?.into_iter().next())
+    }
+
+    /// The first row.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when there is none; otherwise as [`get`](Builder::get).
+    pub async fn first_or_fail(&self) -> Result<Row> {
+        self.first().await?.ok_or_else(|| Error::NotFound { what: self.describe() })
+    }
+
+    /// The row whose key (default `id`, see [`key`](Builder::key)) equals `id`, or `None`.
+    ///
+    /// # Errors
+    /// As [`get`](Builder::get); a missing row is `Ok(None)`, never an error.
+    pub async fn find(&self, id: impl Into<Value>) -> Result<Option<Row>> {
+        let key = self.key.clone();
+        self.clone().where_(&key, id).first().await
+    }
+
+    /// The row whose `column` equals `value`, or `None`.
+    ///
+    /// # Errors
+    /// As [`get`](Builder::get).
+    pub async fn find_by(&self, column: &str, value: impl Into<Value>) -> Result<Option<Row>> {
+        self.clone().where_(column, value).first().await
+    }
+
+    pub(crate) fn describe(&self) -> String {
+        match &self.query.table {
+            Some(t) => format!("a row of `{}`", t.name),
+            None => "a row".to_owned(),
+        }
+    }
+
+    async fn aggregate<T: FromValue>(&self, function: Aggregate, column: Option<&str>) -> Result<T> {
+        let exec = self.executor().await?;
+        let column = column.map(ColumnRef::plain).transpose()?;
+        let statement = grammar_for(exec.dialect()).compile_aggregate(&self.query, function, column.as_ref())?;
+        let row = exec
+            .query(&statement)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::NotFound { what: statement.sql.clone() })?;
+        row.get(0)
+    }
+
+    /// The number of matching rows. Ignores the select list, order, limit and offset (a
+    /// grouped or distinct query counts its result rows).
+    ///
+    /// # Errors
+    /// As [`get`](Builder::get).
+    pub async fn count(&self) -> Result<i64> {
+        self.aggregate(Aggregate::Count, None).await
+    }
+
+    /// `SUM(column)`; `None` (as `Option<T>`) when no row matches.
+    ///
+    /// # Errors
+    /// As [`get`](Builder::get); [`Error::Decode`] when the sum is not a `T`.
+    pub async fn sum<T: FromValue>(&self, column: &str) -> Result<T> {
+        self.aggregate(Aggregate::Sum, Some(column)).await
+    }
+
+    /// `AVG(column)`, `None` when no row matches.
+    ///
+    /// # Errors
+    /// As [`get`](Builder::get).
+    pub async fn avg(&self, column: &str) -> Result<Option<f64>> {
+        self.aggregate(Aggregate::Avg, Some(column)).await
+    }
+
+    /// `MIN(column)`.
+    ///
+    /// # Errors
+    /// As [`sum`](Builder::sum).
+    pub async fn min<T: FromValue>(&self, column: &str) -> Result<T> {
+        self.aggregate(Aggregate::Min, Some(column)).await
+    }
+
+    /// `MAX(column)`.
+    ///
+    /// # Errors
+    /// As [`sum`](Builder::sum).
+    pub async fn max<T: FromValue>(&self, column: &str) -> Result<T> {
+        self.aggregate(Aggregate::Max, Some(column)).await
+    }
+
+    /// Whether any row matches.
+    ///
+    /// # Errors
+    /// As [`get`](Builder::get).
+    pub async fn exists(&self) -> Result<bool> {
+        let exec = self.executor().await?;
+        let inner = super::Query { orders: Vec::new(), ..self.query.clone() };
+        let statement = grammar_for(exec.dialect()).compile_exists(&inner)?;
+        let row = exec
+            .query(&statement)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::NotFound { what: statement.sql.clone() })?;
+        row.get(0)
+    }
+
+    /// Whether no row matches.
+    ///
+    /// # Errors
+    /// As [`get`](Builder::get).
+    pub async fn doesnt_exist(&self) -> Result<bool> {
+        Ok(!self.exists().await?)
+    }
+
+    /// One column of every matching row.
+    ///
+    /// # Examples
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use bunary_orm::{Db, DatabaseConfig};
+    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+    /// db.exec_batch("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('Ada'), ('Bob');").await?;
+    /// let names: Vec<String> = db.table("users").oldest("id").pluck("name").await?;
+    /// assert_eq!(names, ["Ada", "Bob"]);
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// As [`get`](Builder::get); [`Error::Decode`] when a value is not a `T`.
+    pub async fn pluck<T: FromValue>(&self, column: &str) -> Result<Vec<T>> {
+        let mut q = self.clone();
+        q.query.columns = vec![Selection::Column(ColumnRef::plain(column)?)];
+        let rows = q.get().await?;
+        rows.into_iter().map(|mut r| r.take(0)).collect()
+    }
+
+    /// One column of the first matching row, or `None` without a row.
+    ///
+    /// # Errors
+    /// As [`pluck`](Builder::pluck).
+    pub async fn value<T: FromValue>(&self, column: &str) -> Result<Option<T>> {
+        let mut q = self.clone().limit(1);
+        q.query.columns = vec![Selection::Column(ColumnRef::plain(column)?)];
+        match q.get().await?.into_iter().next() {
+            Some(mut row) => row.take(0).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Adds `key > after` for keyset iteration (used by chunking).
+    pub(crate) fn after_key(&self, after: Option<Value>) -> Result<Builder> {
+        let mut q = self.clone();
+        if let Some(after) = after {
+            let column = ColumnRef::plain(&self.key)?;
+            let condition = Where::Basic { column, op: Operator::Gt, value: after };
+            // The caller's conditions are grouped, so an OR among them cannot escape the key bound.
+            let existing = std::mem::take(&mut q.query.wheres);
+            if !existing.is_empty() {
+                q.query.wheres.push(WhereClause { boolean: Boolean::And, condition: Where::Nested(existing) });
+            }
+            q.query.wheres.push(WhereClause { boolean: Boolean::And, condition });
+        }
+        Ok(q)
+    }
+}

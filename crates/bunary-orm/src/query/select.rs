@@ -1,0 +1,165 @@
+//! Columns, joins, grouping, ordering and limits.
+
+use crate::ident::{ColumnRef, TableRef};
+use crate::value::Value;
+
+use super::clause::{Direction, IntoOperator, Join, JoinKind, OrderBy, Raw, Selection};
+use super::{Builder, IntoColumns};
+
+impl Builder {
+    /// Adds columns to the select list (calls add up; without any, `*`). Each may be
+    /// `name`, `table.name`, `table.*` or `name as alias`.
+    ///
+    /// ```
+    /// use bunary_orm::{Dialect, Model};
+    /// let q = Model::table("users").select(["id", "name as label"]).select("email");
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).unwrap().sql, r#"SELECT "id", "name" AS "label", "email" FROM "users""#);
+    /// ```
+    pub fn select(mut self, columns: impl IntoColumns) -> Self {
+        for name in columns.into_columns() {
+            match ColumnRef::parse(&name) {
+                Ok(c) => self.query.columns.push(Selection::Column(c)),
+                Err(e) => self.fail(e),
+            }
+        }
+        self
+    }
+
+    /// **Raw SQL** in the select list, with `?` bindings (`select_raw("COUNT(*) AS n", [])`).
+    pub fn select_raw(mut self, sql: &str, bindings: impl IntoIterator<Item = Value>) -> Self {
+        self.query.columns.push(Selection::Raw(Raw { sql: sql.to_owned(), bindings: bindings.into_iter().collect() }));
+        self
+    }
+
+    /// Leaves columns out of `SELECT *` results (the seed's `exclude`). Once
+    /// [`select`](Builder::select) names columns, the select list wins and `exclude` is ignored.
+    pub fn exclude(mut self, columns: impl IntoColumns) -> Self {
+        for name in columns.into_columns() {
+            match crate::ident::Ident::new(&name, "column") {
+                Ok(_) => self.excludes.push(name),
+                Err(e) => self.fail(e),
+            }
+        }
+        self
+    }
+
+    /// `SELECT DISTINCT`.
+    pub fn distinct(mut self) -> Self {
+        self.query.distinct = true;
+        self
+    }
+
+    fn push_join(mut self, kind: JoinKind, table: &str, first: &str, op: impl IntoOperator, second: &str) -> Self {
+        let join = (|| {
+            Ok(Join {
+                kind,
+                table: TableRef::parse(table)?,
+                first: ColumnRef::plain(first)?,
+                op: op.into_operator()?,
+                second: ColumnRef::plain(second)?,
+            })
+        })();
+        match join {
+            Ok(j) => self.query.joins.push(j),
+            Err(e) => self.fail(e),
+        }
+        self
+    }
+
+    /// `INNER JOIN table ON first op second`.
+    ///
+    /// ```
+    /// use bunary_orm::{Dialect, Model};
+    /// let q = Model::table("posts as p").join("users as u", "u.id", "=", "p.user_id").select(["p.title", "u.name"]);
+    /// assert_eq!(
+    ///     q.to_sql(Dialect::Postgres).unwrap().sql,
+    ///     r#"SELECT "p"."title", "u"."name" FROM "posts" AS "p" INNER JOIN "users" AS "u" ON "u"."id" = "p"."user_id""#
+    /// );
+    /// ```
+    pub fn join(self, table: &str, first: &str, op: impl IntoOperator, second: &str) -> Self {
+        self.push_join(JoinKind::Inner, table, first, op, second)
+    }
+
+    /// `LEFT JOIN table ON first op second`.
+    pub fn left_join(self, table: &str, first: &str, op: impl IntoOperator, second: &str) -> Self {
+        self.push_join(JoinKind::Left, table, first, op, second)
+    }
+
+    /// `GROUP BY` columns.
+    pub fn group_by(mut self, columns: impl IntoColumns) -> Self {
+        for name in columns.into_columns() {
+            match ColumnRef::plain(&name) {
+                Ok(c) => self.query.groups.push(c),
+                Err(e) => self.fail(e),
+            }
+        }
+        self
+    }
+
+    /// Adds `column direction` to the `ORDER BY` list. Calls add up, so
+    /// `order_by("a", Asc).order_by("b", Desc)` sorts by `a` then `b` (Eloquent's behaviour;
+    /// the seed kept only the last call, use [`reorder`](Builder::reorder) for that).
+    pub fn order_by(mut self, column: &str, direction: Direction) -> Self {
+        match ColumnRef::plain(column) {
+            Ok(c) => self.query.orders.push(OrderBy::Column(c, direction)),
+            Err(e) => self.fail(e),
+        }
+        self
+    }
+
+    /// `ORDER BY column DESC`.
+    pub fn order_by_desc(self, column: &str) -> Self {
+        self.order_by(column, Direction::Desc)
+    }
+
+    /// Newest first: `ORDER BY column DESC` (Eloquent's `latest`; pass `created_at` for its
+    /// default).
+    pub fn latest(self, column: &str) -> Self {
+        self.order_by(column, Direction::Desc)
+    }
+
+    /// Oldest first: `ORDER BY column ASC`.
+    pub fn oldest(self, column: &str) -> Self {
+        self.order_by(column, Direction::Asc)
+    }
+
+    /// **Raw SQL** in the `ORDER BY` list, with `?` bindings.
+    pub fn order_by_raw(mut self, sql: &str, bindings: impl IntoIterator<Item = Value>) -> Self {
+        self.query.orders.push(OrderBy::Raw(Raw { sql: sql.to_owned(), bindings: bindings.into_iter().collect() }));
+        self
+    }
+
+    /// Drops every `ORDER BY` item added so far.
+    pub fn reorder(mut self) -> Self {
+        self.query.orders.clear();
+        self
+    }
+
+    /// At most `n` rows (written as a literal `LIMIT n`).
+    pub fn limit(mut self, n: u64) -> Self {
+        self.query.limit = Some(n);
+        self
+    }
+
+    /// Skip the first `n` rows. Works without a limit on every dialect.
+    pub fn offset(mut self, n: u64) -> Self {
+        self.query.offset = Some(n);
+        self
+    }
+
+    /// Laravel's alias of [`limit`](Builder::limit).
+    pub fn take(self, n: u64) -> Self {
+        self.limit(n)
+    }
+
+    /// Laravel's alias of [`offset`](Builder::offset).
+    pub fn skip(self, n: u64) -> Self {
+        self.offset(n)
+    }
+
+    /// `page` (from 1) of `per_page` rows: sets limit and offset.
+    pub fn for_page(self, page: u64, per_page: u64) -> Self {
+        let page = page.max(1);
+        self.limit(per_page).offset((page - 1) * per_page)
+    }
+}

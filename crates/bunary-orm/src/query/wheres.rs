@@ -1,0 +1,250 @@
+//! Conditions: `where_*`, `or_where_*`, groups, raw conditions and `having`.
+
+use crate::error::Result;
+use crate::ident::ColumnRef;
+use crate::value::Value;
+
+use super::clause::{Boolean, IntoOperator, Operator, Raw, Where, WhereClause};
+use super::{values, Builder};
+
+impl Builder {
+    fn push_where(mut self, boolean: Boolean, condition: Result<Where>) -> Self {
+        match condition {
+            Ok(condition) => self.query.wheres.push(WhereClause { boolean, condition }),
+            Err(e) => self.fail(e),
+        }
+        self
+    }
+
+    fn basic(column: &str, op: impl IntoOperator, value: Value) -> Result<Where> {
+        Ok(Where::Basic { column: ColumnRef::parse(column)?, op: op.into_operator()?, value })
+    }
+
+    /// `column = value`. The seed's `where(column, value)`.
+    ///
+    /// ```
+    /// use bunary_orm::{Dialect, Model};
+    /// let q = Model::table("users").where_("name", "Ada").where_("active", true);
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).unwrap().sql, r#"SELECT * FROM "users" WHERE "name" = ? AND "active" = ?"#);
+    /// ```
+    #[doc(alias = "where")]
+    pub fn where_(self, column: &str, value: impl Into<Value>) -> Self {
+        let condition = Self::basic(column, Operator::Eq, value.into());
+        self.push_where(Boolean::And, condition)
+    }
+
+    /// `column op value`, with `op` from the allow-list (`"="`, `">="`, `"like"`, ... or an
+    /// [`Operator`]). Another operator is [`Error::InvalidOperator`](crate::Error::InvalidOperator)
+    /// when the query runs.
+    ///
+    /// ```
+    /// use bunary_orm::{Dialect, Model};
+    /// let q = Model::table("users").where_op("age", ">=", 18);
+    /// assert_eq!(q.to_sql(Dialect::Postgres).unwrap().sql, r#"SELECT * FROM "users" WHERE "age" >= $1"#);
+    /// assert!(Model::table("users").where_op("age", "; DROP", 1).to_sql(Dialect::Sqlite).is_err());
+    /// ```
+    pub fn where_op(self, column: &str, op: impl IntoOperator, value: impl Into<Value>) -> Self {
+        let condition = Self::basic(column, op, value.into());
+        self.push_where(Boolean::And, condition)
+    }
+
+    /// `OR column = value`.
+    pub fn or_where(self, column: &str, value: impl Into<Value>) -> Self {
+        let condition = Self::basic(column, Operator::Eq, value.into());
+        self.push_where(Boolean::Or, condition)
+    }
+
+    /// `OR column op value`.
+    pub fn or_where_op(self, column: &str, op: impl IntoOperator, value: impl Into<Value>) -> Self {
+        let condition = Self::basic(column, op, value.into());
+        self.push_where(Boolean::Or, condition)
+    }
+
+    fn group(self, boolean: Boolean, f: impl FnOnce(Builder) -> Builder) -> Self {
+        let mut inner = Builder::new("x").with_target(self.target.clone());
+        inner.query.table = self.query.table.clone();
+        let inner = f(inner);
+        let mut this = self;
+        if let Some(e) = inner.error {
+            this.fail(e.duplicate());
+            return this;
+        }
+        let condition = Ok(Where::Nested(inner.query.wheres));
+        this.push_where(boolean, condition)
+    }
+
+    /// `AND ( … )`: the conditions added by `f`, parenthesised.
+    ///
+    /// ```
+    /// use bunary_orm::{Dialect, Model};
+    /// let q = Model::table("users")
+    ///     .where_("active", true)
+    ///     .where_group(|q| q.where_("role", "admin").or_where("role", "owner"));
+    /// assert_eq!(
+    ///     q.to_sql(Dialect::Sqlite).unwrap().sql,
+    ///     r#"SELECT * FROM "users" WHERE "active" = ? AND ("role" = ? OR "role" = ?)"#
+    /// );
+    /// ```
+    pub fn where_group(self, f: impl FnOnce(Builder) -> Builder) -> Self {
+        self.group(Boolean::And, f)
+    }
+
+    /// `OR ( … )`.
+    pub fn or_where_group(self, f: impl FnOnce(Builder) -> Builder) -> Self {
+        self.group(Boolean::Or, f)
+    }
+
+    fn in_list(self, boolean: Boolean, column: &str, items: Vec<Value>, not: bool) -> Self {
+        let condition = ColumnRef::parse(column).map(|column| Where::In { column, values: items, not });
+        self.push_where(boolean, condition)
+    }
+
+    /// `column IN (…)`. An empty list matches no row.
+    pub fn where_in<V: Into<Value>>(self, column: &str, items: impl IntoIterator<Item = V>) -> Self {
+        self.in_list(Boolean::And, column, values(items), false)
+    }
+
+    /// `column NOT IN (…)`. An empty list matches every row.
+    pub fn where_not_in<V: Into<Value>>(self, column: &str, items: impl IntoIterator<Item = V>) -> Self {
+        self.in_list(Boolean::And, column, values(items), true)
+    }
+
+    /// `OR column IN (…)`.
+    pub fn or_where_in<V: Into<Value>>(self, column: &str, items: impl IntoIterator<Item = V>) -> Self {
+        self.in_list(Boolean::Or, column, values(items), false)
+    }
+
+    /// `OR column NOT IN (…)`.
+    pub fn or_where_not_in<V: Into<Value>>(self, column: &str, items: impl IntoIterator<Item = V>) -> Self {
+        self.in_list(Boolean::Or, column, values(items), true)
+    }
+
+    fn null(self, boolean: Boolean, column: &str, not: bool) -> Self {
+        let condition = ColumnRef::parse(column).map(|column| Where::Null { column, not });
+        self.push_where(boolean, condition)
+    }
+
+    /// `column IS NULL`.
+    pub fn where_null(self, column: &str) -> Self {
+        self.null(Boolean::And, column, false)
+    }
+
+    /// `column IS NOT NULL`.
+    pub fn where_not_null(self, column: &str) -> Self {
+        self.null(Boolean::And, column, true)
+    }
+
+    /// `OR column IS NULL`.
+    pub fn or_where_null(self, column: &str) -> Self {
+        self.null(Boolean::Or, column, false)
+    }
+
+    /// `OR column IS NOT NULL`.
+    pub fn or_where_not_null(self, column: &str) -> Self {
+        self.null(Boolean::Or, column, true)
+    }
+
+    fn between(self, boolean: Boolean, column: &str, low: Value, high: Value, not: bool) -> Self {
+        let condition = ColumnRef::parse(column).map(|column| Where::Between { column, low, high, not });
+        self.push_where(boolean, condition)
+    }
+
+    /// `column BETWEEN low AND high` (both ends included).
+    pub fn where_between(self, column: &str, low: impl Into<Value>, high: impl Into<Value>) -> Self {
+        self.between(Boolean::And, column, low.into(), high.into(), false)
+    }
+
+    /// `column NOT BETWEEN low AND high`.
+    pub fn where_not_between(self, column: &str, low: impl Into<Value>, high: impl Into<Value>) -> Self {
+        self.between(Boolean::And, column, low.into(), high.into(), true)
+    }
+
+    /// `OR column BETWEEN low AND high`.
+    pub fn or_where_between(self, column: &str, low: impl Into<Value>, high: impl Into<Value>) -> Self {
+        self.between(Boolean::Or, column, low.into(), high.into(), false)
+    }
+
+    /// `column LIKE pattern` (`%` and `_` are the wildcards; case sensitivity is the
+    /// database's: use `where_op(col, "ilike", …)` for a case-insensitive match everywhere).
+    pub fn where_like(self, column: &str, pattern: impl Into<Value>) -> Self {
+        self.where_op(column, Operator::Like, pattern)
+    }
+
+    /// `OR column LIKE pattern`.
+    pub fn or_where_like(self, column: &str, pattern: impl Into<Value>) -> Self {
+        self.or_where_op(column, Operator::Like, pattern)
+    }
+
+    fn columns_compare(self, boolean: Boolean, first: &str, op: impl IntoOperator, second: &str) -> Self {
+        let condition = (|| {
+            Ok(Where::Column {
+                first: ColumnRef::plain(first)?,
+                op: op.into_operator()?,
+                second: ColumnRef::plain(second)?,
+            })
+        })();
+        self.push_where(boolean, condition)
+    }
+
+    /// `first op second`, comparing two columns.
+    ///
+    /// ```
+    /// use bunary_orm::{Dialect, Model};
+    /// let q = Model::table("users").where_column("updated_at", ">", "created_at");
+    /// assert_eq!(q.to_sql(Dialect::MySql).unwrap().sql, "SELECT * FROM `users` WHERE `updated_at` > `created_at`");
+    /// ```
+    pub fn where_column(self, first: &str, op: impl IntoOperator, second: &str) -> Self {
+        self.columns_compare(Boolean::And, first, op, second)
+    }
+
+    /// `OR first op second`.
+    pub fn or_where_column(self, first: &str, op: impl IntoOperator, second: &str) -> Self {
+        self.columns_compare(Boolean::Or, first, op, second)
+    }
+
+    /// **Raw SQL**: `AND (sql)`, with `?` for each of `bindings`. The SQL text is trusted as
+    /// written, so never build it from user input; values go in `bindings`. A `?` count that
+    /// differs from the bindings is [`Error::InvalidQuery`](crate::Error::InvalidQuery).
+    ///
+    /// ```
+    /// use bunary_orm::{params, Dialect, Model};
+    /// let q = Model::table("users").where_raw("age > ? OR vip = ?", params![21, true]);
+    /// assert_eq!(q.to_sql(Dialect::Postgres).unwrap().sql, r#"SELECT * FROM "users" WHERE (age > $1 OR vip = $2)"#);
+    /// ```
+    pub fn where_raw(self, sql: &str, bindings: impl IntoIterator<Item = Value>) -> Self {
+        let raw = Raw { sql: sql.to_owned(), bindings: bindings.into_iter().collect() };
+        self.push_where(Boolean::And, Ok(Where::Raw(raw)))
+    }
+
+    /// **Raw SQL**: `OR (sql)`. See [`where_raw`](Builder::where_raw).
+    pub fn or_where_raw(self, sql: &str, bindings: impl IntoIterator<Item = Value>) -> Self {
+        let raw = Raw { sql: sql.to_owned(), bindings: bindings.into_iter().collect() };
+        self.push_where(Boolean::Or, Ok(Where::Raw(raw)))
+    }
+
+    fn push_having(mut self, boolean: Boolean, condition: Result<Where>) -> Self {
+        match condition {
+            Ok(condition) => self.query.havings.push(WhereClause { boolean, condition }),
+            Err(e) => self.fail(e),
+        }
+        self
+    }
+
+    /// `HAVING column op value` (the column may be an alias of the select list).
+    pub fn having(self, column: &str, op: impl IntoOperator, value: impl Into<Value>) -> Self {
+        let condition = Self::basic(column, op, value.into());
+        self.push_having(Boolean::And, condition)
+    }
+
+    /// `OR column op value` in the `HAVING` list.
+    pub fn or_having(self, column: &str, op: impl IntoOperator, value: impl Into<Value>) -> Self {
+        let condition = Self::basic(column, op, value.into());
+        self.push_having(Boolean::Or, condition)
+    }
+
+    /// **Raw SQL** in the `HAVING` list, with `?` bindings.
+    pub fn having_raw(self, sql: &str, bindings: impl IntoIterator<Item = Value>) -> Self {
+        let raw = Raw { sql: sql.to_owned(), bindings: bindings.into_iter().collect() };
+        self.push_having(Boolean::And, Ok(Where::Raw(raw)))
+    }
+}

@@ -1,0 +1,226 @@
+//! Terminal writes: `insert`, `insert_many`, `insert_get_id`, `update`, `increment`,
+//! `decrement`, `delete`, `upsert`, `truncate`.
+
+use crate::dialect::Dialect;
+use crate::error::{Error, Result};
+use crate::ident::{Ident, TableRef};
+use crate::value::Value;
+
+use super::grammar::{grammar_for, SetValue, Statement};
+use super::record::Record;
+use super::{Builder, IntoColumns};
+
+fn table(builder: &Builder) -> Result<&TableRef> {
+    builder.query.table.as_ref().ok_or_else(|| Error::InvalidQuery { message: "the query has no table".into() })
+}
+
+/// Splits records into one column list and rows of values; every record must name the same
+/// columns (in any order).
+fn rows_of(records: Vec<Record>) -> Result<(Vec<Ident>, Vec<Vec<Value>>)> {
+    let mut records = records.into_iter();
+    let Some(first) = records.next() else { return Ok((Vec::new(), Vec::new())) };
+    let names: Vec<String> = first.columns().map(str::to_owned).collect();
+    let (columns, values) = first.into_columns_and_values()?;
+    let mut rows = vec![values];
+    for (i, mut record) in records.enumerate() {
+        if record.len() != names.len() || !names.iter().all(|n| record.contains(n)) {
+            return Err(Error::InvalidQuery {
+                message: format!("record {} of the insert has other columns than the first record", i + 2),
+            });
+        }
+        rows.push(names.iter().map(|n| record.remove(n).unwrap_or(Value::Null)).collect());
+    }
+    Ok((columns, rows))
+}
+
+fn idents(columns: impl IntoColumns) -> Result<Vec<Ident>> {
+    columns.into_columns().iter().map(|c| Ident::new(c, "column")).collect()
+}
+
+impl Builder {
+    /// Inserts one row. Returns the number of rows inserted.
+    ///
+    /// # Examples
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use bunary_orm::{record, Db, DatabaseConfig};
+    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+    /// db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, age INTEGER)", &[]).await?;
+    /// db.table("users").insert(record! { "name" => "Ada", "age" => 36 }).await?;
+    /// assert_eq!(db.table("users").count().await?, 1);
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`] for a bad column name; the database's error.
+    pub async fn insert(&self, record: Record) -> Result<u64> {
+        self.insert_many(vec![record]).await
+    }
+
+    /// Inserts many rows in one statement. Every record must have the same columns.
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] when the records' columns differ; as [`insert`](Builder::insert).
+    pub async fn insert_many(&self, records: Vec<Record>) -> Result<u64> {
+        if records.is_empty() {
+            self.check()?;
+            return Ok(0);
+        }
+        let exec = self.executor().await?;
+        let (columns, rows) = rows_of(records)?;
+        let statement = grammar_for(exec.dialect()).compile_insert(table(self)?, &columns, &rows)?;
+        Ok(exec.exec(&statement).await?.rows_affected)
+    }
+
+    /// Inserts one row and returns its generated integer key (the column named by
+    /// [`key`](Builder::key), default `id`).
+    ///
+    /// # Errors
+    /// As [`insert`](Builder::insert); [`Error::NotFound`] when the database reports no key.
+    pub async fn insert_get_id(&self, record: Record) -> Result<i64> {
+        let exec = self.executor().await?;
+        let grammar = grammar_for(exec.dialect());
+        let (columns, values) = record.into_columns_and_values()?;
+        let key = Ident::new(&self.key, "column")?;
+        let statement = grammar.compile_insert_get_id(table(self)?, &columns, values, &key)?;
+        let missing = || Error::NotFound { what: format!("the generated `{}` of the insert", self.key) };
+        if grammar.supports_returning() {
+            let row = exec.query(&statement).await?.into_iter().next().ok_or_else(missing)?;
+            row.get(0)
+        } else {
+            exec.exec(&statement).await?.last_insert_id.ok_or_else(missing)
+        }
+    }
+
+    /// Updates the matching rows. Returns how many the database changed.
+    ///
+    /// ```
+    /// use bunary_orm::{record, Dialect, Model};
+    /// # let _ = async {
+    /// Model::table("users").where_("id", 1).update(record! { "name" => "Ada" }).await?;
+    /// # Ok::<(), bunary_orm::Error>(()) };
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] for an empty record; [`Error::Unsupported`] with joins; the
+    /// database's error.
+    pub async fn update(&self, record: Record) -> Result<u64> {
+        let sets = record
+            .into_fields()
+            .into_iter()
+            .map(|(c, v)| Ok((Ident::new(&c, "column")?, SetValue::Value(v))))
+            .collect::<Result<Vec<_>>>()?;
+        self.run_update(sets).await
+    }
+
+    async fn run_update(&self, sets: Vec<(Ident, SetValue)>) -> Result<u64> {
+        let exec = self.executor().await?;
+        let statement = grammar_for(exec.dialect()).compile_update(&self.query, &sets)?;
+        Ok(exec.exec(&statement).await?.rows_affected)
+    }
+
+    /// `column = column + amount` on the matching rows, in one statement (no read-modify-write race).
+    ///
+    /// # Errors
+    /// As [`update`](Builder::update).
+    pub async fn increment(&self, column: &str, amount: impl Into<Value>) -> Result<u64> {
+        self.increment_with(column, amount, Record::new()).await
+    }
+
+    /// `column = column - amount` on the matching rows.
+    ///
+    /// # Errors
+    /// As [`update`](Builder::update); [`Error::InvalidQuery`] for a non-numeric amount.
+    pub async fn decrement(&self, column: &str, amount: impl Into<Value>) -> Result<u64> {
+        let negated = match amount.into() {
+            Value::Int(i) => Value::Int(-i),
+            Value::Float(f) => Value::Float(-f),
+            other => {
+                return Err(Error::InvalidQuery {
+                    message: format!("cannot decrement by a {} value", other.kind_name()),
+                })
+            }
+        };
+        self.increment_with(column, negated, Record::new()).await
+    }
+
+    /// Increments `column` and sets other columns in the same statement.
+    ///
+    /// # Errors
+    /// As [`update`](Builder::update).
+    pub async fn increment_with(&self, column: &str, amount: impl Into<Value>, extra: Record) -> Result<u64> {
+        let amount = amount.into();
+        if !matches!(amount, Value::Int(_) | Value::Float(_)) {
+            return Err(Error::InvalidQuery { message: format!("cannot increment by a {} value", amount.kind_name()) });
+        }
+        let mut sets = vec![(Ident::new(column, "column")?, SetValue::Add(amount))];
+        for (c, v) in extra.into_fields() {
+            sets.push((Ident::new(&c, "column")?, SetValue::Value(v)));
+        }
+        self.run_update(sets).await
+    }
+
+    /// Deletes the matching rows. Returns how many.
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] with joins; the database's error.
+    pub async fn delete(&self) -> Result<u64> {
+        let exec = self.executor().await?;
+        let statement = grammar_for(exec.dialect()).compile_delete(&self.query)?;
+        Ok(exec.exec(&statement).await?.rows_affected)
+    }
+
+    /// Inserts rows, updating the `update` columns of rows that collide on the `unique_by`
+    /// columns (with no `update` columns, colliding rows are left as they are). One statement.
+    /// On MySQL any unique key counts as a collision (MySQL has no conflict target).
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] without `unique_by` or with records whose columns differ; the
+    /// database's error (a Postgres/SQLite conflict target needs a unique index on `unique_by`).
+    pub async fn upsert(
+        &self,
+        records: Vec<Record>,
+        unique_by: impl IntoColumns,
+        update: impl IntoColumns,
+    ) -> Result<u64> {
+        let exec = self.executor().await?;
+        let unique_by = idents(unique_by)?;
+        let update = idents(update)?;
+        if unique_by.is_empty() {
+            return Err(Error::InvalidQuery { message: "an upsert needs the unique column(s) to match on".into() });
+        }
+        if records.is_empty() {
+            return Ok(0);
+        }
+        let (columns, rows) = rows_of(records)?;
+        let statement =
+            grammar_for(exec.dialect()).compile_upsert(table(self)?, &columns, &rows, &unique_by, &update)?;
+        Ok(exec.exec(&statement).await?.rows_affected)
+    }
+
+    /// Deletes every row of the table and resets its key sequence.
+    ///
+    /// # Errors
+    /// The database's error.
+    pub async fn truncate(&self) -> Result<()> {
+        let exec = self.executor().await?;
+        let table = table(self)?;
+        for statement in grammar_for(exec.dialect()).compile_truncate(table) {
+            exec.exec(&statement).await?;
+        }
+        if exec.dialect() == Dialect::Sqlite {
+            let has_sequence = Statement {
+                sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'".into(),
+                bindings: Vec::new(),
+            };
+            if !exec.query(&has_sequence).await?.is_empty() {
+                let reset = Statement {
+                    sql: "DELETE FROM sqlite_sequence WHERE name = ?".into(),
+                    bindings: vec![Value::from(table.name.as_str())],
+                };
+                exec.exec(&reset).await?;
+            }
+        }
+        Ok(())
+    }
+}
