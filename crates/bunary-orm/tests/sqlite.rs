@@ -23,6 +23,26 @@ conformance_suite!(harness;
         errors_are_classified_and_carry_the_sql,
         exec_batch_runs_every_statement,
     }
+    query {
+        find_returns_the_row_or_none,
+        where_with_every_operator,
+        or_groups_and_raw_conditions,
+        where_in_with_an_empty_list_matches_nothing,
+        limit_offset_and_order_combinations,
+        select_and_exclude,
+        count_ignores_select_limit_offset_and_order,
+        aggregates_exists_pluck_and_value,
+        joins_and_grouping,
+        paginate_reports_totals,
+        chunk_visits_every_row_once_even_while_deleting,
+        chunk_stops_when_asked_and_cursor_streams_everything,
+        inserts_updates_increments_and_deletes,
+        upsert_inserts_and_updates_in_one_statement,
+        insert_many_refuses_records_with_different_columns,
+        truncate_empties_the_table_and_resets_keys,
+        hostile_identifiers_are_rejected_before_any_sql_runs,
+        builders_run_inside_transactions,
+    }
     transactions {
         commits_when_the_closure_returns_ok,
         rolls_back_when_the_closure_returns_err,

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod driver;
+pub mod query;
 pub mod transactions;
 
 use std::sync::atomic::{AtomicU32, Ordering};
