@@ -96,6 +96,15 @@ pub struct ServerConfig {
     /// Database name.
     #[serde(default)]
     pub database: String,
+    /// PostgreSQL only: the schema to use (sets `search_path` on every connection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// The most connections the pool opens (default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool_size: Option<usize>,
+    /// How long to wait for a new connection, in milliseconds (default 10 000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect_timeout_ms: Option<u64>,
 }
 
 impl fmt::Debug for ServerConfig {
@@ -107,6 +116,9 @@ impl fmt::Debug for ServerConfig {
             .field("user", &self.user)
             .field("password", &self.password.as_ref().map(|_| "***"))
             .field("database", &self.database)
+            .field("schema", &self.schema)
+            .field("pool_size", &self.pool_size)
+            .field("connect_timeout_ms", &self.connect_timeout_ms)
             .finish()
     }
 }
@@ -273,6 +285,7 @@ impl ServerConfig {
             user: decode(parsed.username()),
             password: parsed.password().map(decode),
             database: decode(parsed.path().trim_start_matches('/')),
+            ..Default::default()
         })
     }
 }

@@ -235,6 +235,8 @@ impl FromValue for i64 {
         match value {
             Value::Int(i) => Ok(*i),
             Value::Bool(b) => Ok(i64::from(*b)),
+            // Exact decimals (a MySQL SUM, a Postgres NUMERIC) arrive as text.
+            Value::Text(t) => t.trim().parse().map_err(|_| DecodeError::new("i64", value)),
             v => Err(DecodeError::new("i64", v)),
         }
     }

@@ -14,48 +14,7 @@ async fn harness() -> Option<Harness> {
     Some(Harness::new(db, format!("sqlite://{path}")))
 }
 
-conformance_suite!(harness;
-    driver {
-        exec_reports_real_rows_affected_and_insert_ids,
-        query_binds_parameters_and_keeps_column_order,
-        every_value_kind_round_trips,
-        rows_serialise_to_json_objects,
-        errors_are_classified_and_carry_the_sql,
-        exec_batch_runs_every_statement,
-    }
-    query {
-        find_returns_the_row_or_none,
-        where_with_every_operator,
-        or_groups_and_raw_conditions,
-        where_in_with_an_empty_list_matches_nothing,
-        limit_offset_and_order_combinations,
-        select_and_exclude,
-        count_ignores_select_limit_offset_and_order,
-        aggregates_exists_pluck_and_value,
-        joins_and_grouping,
-        paginate_reports_totals,
-        chunk_visits_every_row_once_even_while_deleting,
-        chunk_stops_when_asked_and_cursor_streams_everything,
-        inserts_updates_increments_and_deletes,
-        upsert_inserts_and_updates_in_one_statement,
-        insert_many_refuses_records_with_different_columns,
-        truncate_empties_the_table_and_resets_keys,
-        hostile_identifiers_are_rejected_before_any_sql_runs,
-        builders_run_inside_transactions,
-    }
-    transactions {
-        commits_when_the_closure_returns_ok,
-        rolls_back_when_the_closure_returns_err,
-        rolls_back_when_a_statement_fails,
-        rolls_back_on_panic_and_the_panic_continues,
-        nested_transactions_commit_with_the_outer_one,
-        a_failed_inner_block_handled_by_the_outer_keeps_the_outer_work,
-        an_outer_rollback_undoes_released_savepoints,
-        statements_through_db_in_the_same_task_join_the_transaction,
-        other_tasks_neither_see_nor_join_an_open_transaction,
-        a_leftover_handle_fails_after_the_transaction_ends,
-    }
-);
+every_suite!(harness);
 
 mod in_memory {
     use super::*;

@@ -9,6 +9,10 @@ use crate::row::Row;
 use crate::value::Value;
 
 pub mod cache;
+#[cfg(feature = "mysql")]
+pub mod mysql;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod registry;
 pub mod sqlite;
 

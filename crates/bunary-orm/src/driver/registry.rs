@@ -16,8 +16,14 @@ use crate::error::{Error, Result};
 /// Builds a driver from a configuration. Registered with [`register_driver`].
 pub type DriverFactory = Arc<dyn Fn(&DatabaseConfig) -> Result<Arc<dyn DatabaseDriver>> + Send + Sync>;
 
-/// The driver types built into the crate.
-pub const BUILT_IN_DRIVERS: &[&str] = &["sqlite"];
+/// The driver types built into the crate (with the default features).
+pub const BUILT_IN_DRIVERS: &[&str] = &[
+    "sqlite",
+    #[cfg(feature = "postgres")]
+    "postgres",
+    #[cfg(feature = "mysql")]
+    "mysql",
+];
 
 static REGISTRY: RwLock<BTreeMap<String, DriverFactory>> = RwLock::new(BTreeMap::new());
 
@@ -73,6 +79,10 @@ pub fn create_driver(config: &DatabaseConfig) -> Result<Arc<dyn DatabaseDriver>>
     }
     match config.driver.as_str() {
         "sqlite" => Ok(Arc::new(SqliteDriver::open(config)?)),
+        #[cfg(feature = "postgres")]
+        "postgres" => Ok(Arc::new(crate::driver::postgres::PostgresDriver::open(config)?)),
+        #[cfg(feature = "mysql")]
+        "mysql" => Ok(Arc::new(crate::driver::mysql::MySqlDriver::open(config)?)),
         _ => Err(Error::UnknownDriver { name: config.driver.clone(), known: known_drivers() }),
     }
 }

@@ -64,6 +64,7 @@ pub async fn every_value_kind_round_trips(h: &Harness) -> Result<()> {
         Dialect::Postgres => ("JSONB", "BYTEA", "UUID", "TIMESTAMPTZ"),
         Dialect::MySql => ("JSON", "BLOB", "CHAR(36)", "DATETIME(6)"),
     };
+    let tm = if h.dialect() == Dialect::MySql { "TIME(6)" } else { "TIME" };
     let dt = match h.dialect() {
         Dialect::Postgres => "TIMESTAMP",
         Dialect::MySql => "DATETIME(6)",
@@ -72,7 +73,7 @@ pub async fn every_value_kind_round_trips(h: &Harness) -> Result<()> {
     h.create_table(
         &t,
         &format!(
-            "b BOOLEAN, i BIGINT, f DOUBLE PRECISION, s TEXT, bin {blob}, j {json}, d DATE, tm TIME, dt {dt}, ts {ts}, u {uuid}"
+            "b BOOLEAN, i BIGINT, f DOUBLE PRECISION, s TEXT, bin {blob}, j {json}, d DATE, tm {tm}, dt {dt}, ts {ts}, u {uuid}"
         ),
     )
     .await?;

@@ -18,6 +18,8 @@ pub struct Harness {
     /// A URL or path from which a second, independent handle on the same database can be made.
     pub url: String,
     unique: String,
+    /// What drops the test's own schema or database afterwards: a handle and the SQL.
+    cleanup: Option<(Db, String)>,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -25,7 +27,27 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 impl Harness {
     pub fn new(db: Db, url: impl Into<String>) -> Self {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        Harness { db, url: url.into(), unique: format!("{}_{n}", std::process::id()) }
+        Harness { db, url: url.into(), unique: format!("{}_{n}", std::process::id()), cleanup: None }
+    }
+
+    /// A name for a schema or database of this test alone.
+    pub fn unique_name() -> String {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        format!("bunary_test_{}_{n}", std::process::id())
+    }
+
+    /// Runs `sql` on `admin` when the test has passed (dropping its schema or database).
+    pub fn with_cleanup(mut self, admin: Db, sql: String) -> Self {
+        self.cleanup = Some((admin, sql));
+        self
+    }
+
+    pub async fn cleanup(self) {
+        let _ = self.db.close().await;
+        if let Some((admin, sql)) = self.cleanup {
+            admin.exec_batch(&sql).await.expect("dropping the test's schema");
+            let _ = admin.close().await;
+        }
     }
 
     /// A table name no other test uses.
@@ -62,6 +84,29 @@ impl Harness {
     }
 }
 
+/// The URL of a server suite from `var`, or `None` (the suite is skipped, and the run says so
+/// once, on the terminal). With `CI=true` a missing URL fails the test instead.
+pub fn server_url(var: &str, suite: &str) -> Option<String> {
+    use std::io::Write;
+    static SAID: std::sync::Once = std::sync::Once::new();
+    match std::env::var(var) {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("CI=true but {var} is not set: the {suite} suite must run in CI (see .ci/run)");
+            }
+            SAID.call_once(|| {
+                // Written straight to stderr, past the test harness's capture, so that it shows.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "\nSKIPPED: the {suite} suite: {var} is not set (see README, \"Server suites\"); its tests pass without running\n"
+                );
+            });
+            None
+        }
+    }
+}
+
 /// Declares one `#[tokio::test]` per suite function, grouped by module, each given a fresh
 /// harness from `$make` (an async fn returning `Option<Harness>`; `None` skips).
 #[macro_export]
@@ -74,10 +119,60 @@ macro_rules! conformance_suite {
                     async fn $test() {
                         if let Some(h) = super::$make().await {
                             super::conformance::$module::$test(&h).await.unwrap();
+                            h.cleanup().await;
                         }
                     }
                 )*
             }
         )*
+    };
+}
+
+/// The whole suite, for one driver: `every_suite!(harness);`. The one list of suite tests.
+#[macro_export]
+macro_rules! every_suite {
+    ($make:ident) => {
+        $crate::conformance_suite!($make;
+            driver {
+                exec_reports_real_rows_affected_and_insert_ids,
+                query_binds_parameters_and_keeps_column_order,
+                every_value_kind_round_trips,
+                rows_serialise_to_json_objects,
+                errors_are_classified_and_carry_the_sql,
+                exec_batch_runs_every_statement,
+            }
+            query {
+                find_returns_the_row_or_none,
+                where_with_every_operator,
+                or_groups_and_raw_conditions,
+                where_in_with_an_empty_list_matches_nothing,
+                limit_offset_and_order_combinations,
+                select_and_exclude,
+                count_ignores_select_limit_offset_and_order,
+                aggregates_exists_pluck_and_value,
+                joins_and_grouping,
+                paginate_reports_totals,
+                chunk_visits_every_row_once_even_while_deleting,
+                chunk_stops_when_asked_and_cursor_streams_everything,
+                inserts_updates_increments_and_deletes,
+                upsert_inserts_and_updates_in_one_statement,
+                insert_many_refuses_records_with_different_columns,
+                truncate_empties_the_table_and_resets_keys,
+                hostile_identifiers_are_rejected_before_any_sql_runs,
+                builders_run_inside_transactions,
+            }
+            transactions {
+                commits_when_the_closure_returns_ok,
+                rolls_back_when_the_closure_returns_err,
+                rolls_back_when_a_statement_fails,
+                rolls_back_on_panic_and_the_panic_continues,
+                nested_transactions_commit_with_the_outer_one,
+                a_failed_inner_block_handled_by_the_outer_keeps_the_outer_work,
+                an_outer_rollback_undoes_released_savepoints,
+                statements_through_db_in_the_same_task_join_the_transaction,
+                other_tasks_neither_see_nor_join_an_open_transaction,
+                a_leftover_handle_fails_after_the_transaction_ends,
+            }
+        );
     };
 }

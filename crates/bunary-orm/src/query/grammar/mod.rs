@@ -484,7 +484,12 @@ pub trait Grammar: Send + Sync {
         w.push(") AS ");
         w.ident(&Ident::new("aggregate", "alias")?);
         if wrap {
-            let inner = Query { orders: Vec::new(), limit: None, offset: None, ..query.clone() };
+            let mut inner = Query { orders: Vec::new(), limit: None, offset: None, ..query.clone() };
+            if inner.columns.is_empty() && !inner.groups.is_empty() {
+                // `SELECT *` with `GROUP BY` is refused by Postgres (and MySQL's ONLY_FULL_GROUP_BY):
+                // a group is counted by its key columns.
+                inner.columns = inner.groups.iter().cloned().map(Selection::Column).collect();
+            }
             w.push(" FROM (");
             self.write_select(&mut w, &inner)?;
             w.push(") AS ");

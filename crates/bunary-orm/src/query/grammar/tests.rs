@@ -279,6 +279,20 @@ fn grouped_and_distinct_counts_use_a_subquery() {
 }
 
 #[test]
+fn a_grouped_count_selects_the_group_columns() {
+    let q = users().group_by("role");
+    assert_each(
+        |d| grammar_for(d).compile_aggregate(&q.query, Aggregate::Count, None).unwrap(),
+        [
+            r#"SELECT COUNT(*) AS "aggregate" FROM (SELECT "role" FROM "users" GROUP BY "role") AS "aggregate_table""#,
+            r#"SELECT COUNT(*) AS "aggregate" FROM (SELECT "role" FROM "users" GROUP BY "role") AS "aggregate_table""#,
+            "SELECT COUNT(*) AS `aggregate` FROM (SELECT `role` FROM `users` GROUP BY `role`) AS `aggregate_table`",
+        ],
+        &[],
+    );
+}
+
+#[test]
 fn sum_avg_min_max_and_exists() {
     let q = users().where_op("age", ">", 1);
     let col = crate::ident::ColumnRef::plain("age").unwrap();

@@ -1,0 +1,168 @@
+//! The built-in MySQL/MariaDB driver: mysql_async with its connection pool, the binary
+//! protocol (prepared statements, cached per connection) and `CLIENT_FOUND_ROWS`, so that an
+//! update reports the rows it matched, as SQLite and PostgreSQL do.
+
+mod convert;
+mod transaction;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use mysql_async::prelude::Queryable;
+use mysql_async::{Opts, OptsBuilder, Params, Pool, PoolConstraints, PoolOpts, TxOpts};
+
+use crate::config::{DatabaseConfig, ServerConfig};
+use crate::dialect::Dialect;
+use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
+use crate::error::{Error, Result};
+use crate::row::{Columns, Row};
+use crate::value::Value;
+
+use self::convert::{bind, query_error, read, Hint};
+use self::transaction::MySqlTransaction;
+
+const DEFAULT_POOL_SIZE: usize = 10;
+const STATEMENT_CACHE: usize = 256;
+
+/// The MySQL/MariaDB driver. Connections are opened lazily, on first use.
+pub struct MySqlDriver {
+    pool: Pool,
+    closed: AtomicBool,
+}
+
+fn opts(server: &ServerConfig) -> Result<Opts> {
+    let base = match &server.url {
+        Some(url) => {
+            // mysql_async knows only the mysql:// scheme.
+            let url =
+                url.strip_prefix("mariadb://").map(|rest| format!("mysql://{rest}")).unwrap_or_else(|| url.clone());
+            OptsBuilder::from_opts(
+                Opts::from_url(&url)
+                    .map_err(|e| Error::InvalidUrl { url: crate::config::redact_url(&url), reason: e.to_string() })?,
+            )
+        }
+        None => OptsBuilder::default()
+            .ip_or_hostname(server.host.clone())
+            .user((!server.user.is_empty()).then(|| server.user.clone()))
+            .pass(server.password.clone())
+            .db_name((!server.database.is_empty()).then(|| server.database.clone())),
+    };
+    let size = server.pool_size.unwrap_or(DEFAULT_POOL_SIZE).max(1);
+    let constraints = PoolConstraints::new(0, size)
+        .ok_or_else(|| Error::InvalidConfig { message: format!("mysql.pool_size {size} is not a valid pool size") })?;
+    let mut builder = base
+        .pool_opts(PoolOpts::default().with_constraints(constraints))
+        .stmt_cache_size(STATEMENT_CACHE)
+        .client_found_rows(true);
+    if let Some(port) = server.port {
+        builder = builder.tcp_port(port);
+    }
+    if server.url.is_some() && !server.database.is_empty() {
+        builder = builder.db_name(Some(server.database.clone()));
+    }
+    Ok(builder.into())
+}
+
+impl MySqlDriver {
+    /// Builds the driver (and its pool) for `config.mysql`. No connection is made yet.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] without a `mysql` block, [`Error::InvalidUrl`] for a URL that
+    /// does not parse.
+    pub fn open(config: &DatabaseConfig) -> Result<Self> {
+        let server = config.mysql.as_ref().ok_or_else(|| Error::InvalidConfig {
+            message: "the mysql driver needs a mysql block: use OrmConfig::from_url(\"mysql://…\")".into(),
+        })?;
+        Ok(MySqlDriver { pool: Pool::new(opts(server)?), closed: AtomicBool::new(false) })
+    }
+
+    async fn conn(&self) -> Result<mysql_async::Conn> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(Error::DriverClosed { driver: "mysql".into() });
+        }
+        self.pool.get_conn().await.map_err(|e| Error::Connection {
+            driver: "mysql".into(),
+            message: e.to_string(),
+            source: Some(Box::new(e)),
+        })
+    }
+}
+
+fn params(values: &[Value]) -> Params {
+    if values.is_empty() {
+        Params::Empty
+    } else {
+        Params::Positional(values.iter().map(bind).collect())
+    }
+}
+
+pub(super) async fn run_query<Q: Queryable>(conn: &mut Q, sql: &str, values: &[Value]) -> Result<Vec<Row>> {
+    let mut result = conn.exec_iter(sql, params(values)).await.map_err(|e| query_error(e, sql))?;
+    let meta = result.columns().unwrap_or_else(|| Arc::from(Vec::new()));
+    let columns: Columns = Arc::from(meta.iter().map(|c| c.name_str().into_owned()).collect::<Vec<_>>());
+    let hints: Vec<Hint> = meta.iter().map(Hint::of).collect();
+    let raw: Vec<mysql_async::Row> = result.collect().await.map_err(|e| query_error(e, sql))?;
+    Ok(raw
+        .into_iter()
+        .map(|row| {
+            let values = row.unwrap().into_iter().zip(&hints).map(|(v, h)| read(v, *h)).collect();
+            Row::new(Arc::clone(&columns), values)
+        })
+        .collect())
+}
+
+pub(super) async fn run_exec<Q: Queryable>(conn: &mut Q, sql: &str, values: &[Value]) -> Result<ExecResult> {
+    let result = conn.exec_iter(sql, params(values)).await.map_err(|e| query_error(e, sql))?;
+    let rows_affected = result.affected_rows();
+    let last_insert_id = result.last_insert_id().filter(|id| *id > 0).and_then(|id| i64::try_from(id).ok());
+    result.drop_result().await.map_err(|e| query_error(e, sql))?;
+    Ok(ExecResult { rows_affected, last_insert_id })
+}
+
+pub(super) async fn run_batch<Q: Queryable>(conn: &mut Q, sql: &str) -> Result<()> {
+    conn.query_drop(sql).await.map_err(|e| query_error(e, sql))
+}
+
+#[async_trait]
+impl DatabaseDriver for MySqlDriver {
+    fn name(&self) -> &str {
+        "mysql"
+    }
+
+    fn dialect(&self) -> Dialect {
+        Dialect::MySql
+    }
+
+    async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        run_query(&mut self.conn().await?, sql, params).await
+    }
+
+    async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {
+        run_exec(&mut self.conn().await?, sql, params).await
+    }
+
+    async fn exec_batch(&self, sql: &str) -> Result<()> {
+        run_batch(&mut self.conn().await?, sql).await
+    }
+
+    async fn begin(&self) -> Result<Box<dyn TransactionConnection>> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(Error::DriverClosed { driver: "mysql".into() });
+        }
+        let tx =
+            self.pool.start_transaction(TxOpts::default()).await.map_err(|e| query_error(e, "START TRANSACTION"))?;
+        Ok(Box::new(MySqlTransaction::new(tx)))
+    }
+
+    async fn close(&self) -> Result<()> {
+        if !self.closed.swap(true, Ordering::AcqRel) {
+            self.pool.clone().disconnect().await.map_err(|e| Error::Connection {
+                driver: "mysql".into(),
+                message: format!("closing the pool: {e}"),
+                source: Some(Box::new(e)),
+            })?;
+        }
+        Ok(())
+    }
+}

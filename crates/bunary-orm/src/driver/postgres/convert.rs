@@ -1,0 +1,188 @@
+//! Values into and out of PostgreSQL's binary format, and its errors into [`Error`].
+
+use std::error::Error as StdError;
+
+use bytes::BytesMut;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use tokio_postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
+
+use crate::error::{DatabaseErrorKind, Error};
+use crate::value::{FromValue, Value};
+
+use super::numeric;
+
+type BoxError = Box<dyn StdError + Sync + Send>;
+
+/// A [`Value`] bound to a parameter of whatever type the server inferred for it.
+#[derive(Debug)]
+pub(super) struct Bind<'a>(pub &'a Value);
+
+fn convert<T: FromValue>(value: &Value, ty: &Type) -> Result<T, BoxError> {
+    T::from_value(value).map_err(|e| format!("cannot bind {} as {ty} (expected {})", e.found, e.expected).into())
+}
+
+fn int<T: TryFrom<i64>>(value: &Value, ty: &Type) -> Result<T, BoxError> {
+    let wide: i64 = match value {
+        Value::Text(t) => t.trim().parse().map_err(|_| format!("cannot bind text as {ty}"))?,
+        other => convert(other, ty)?,
+    };
+    T::try_from(wide).map_err(|_| format!("{wide} is out of range for {ty}").into())
+}
+
+impl ToSql for Bind<'_> {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+        let v = self.0;
+        if v.is_null() {
+            return Ok(IsNull::Yes);
+        }
+        match *ty {
+            Type::BOOL => convert::<bool>(v, ty)?.to_sql(ty, out),
+            Type::INT2 => int::<i16>(v, ty)?.to_sql(ty, out),
+            Type::INT4 => int::<i32>(v, ty)?.to_sql(ty, out),
+            Type::INT8 => int::<i64>(v, ty)?.to_sql(ty, out),
+            Type::OID => int::<u32>(v, ty)?.to_sql(ty, out),
+            Type::FLOAT4 => convert::<f32>(v, ty)?.to_sql(ty, out),
+            Type::FLOAT8 => convert::<f64>(v, ty)?.to_sql(ty, out),
+            Type::NUMERIC => {
+                let text = match v {
+                    Value::Int(i) => i.to_string(),
+                    Value::Float(f) if f.is_finite() => f.to_string(),
+                    Value::Text(t) => t.clone(),
+                    other => return Err(format!("cannot bind {} as numeric", other.kind_name()).into()),
+                };
+                numeric::encode(&text, out)?;
+                Ok(IsNull::No)
+            }
+            Type::BYTEA => convert::<Vec<u8>>(v, ty)?.to_sql(ty, out),
+            Type::JSON | Type::JSONB => match v {
+                // Text is sent as the JSON document it holds; the server validates it.
+                Value::Text(t) => {
+                    if *ty == Type::JSONB {
+                        out.extend_from_slice(&[1]);
+                    }
+                    out.extend_from_slice(t.as_bytes());
+                    Ok(IsNull::No)
+                }
+                other => convert::<serde_json::Value>(other, ty)?.to_sql(ty, out),
+            },
+            Type::UUID => convert::<uuid::Uuid>(v, ty)?.to_sql(ty, out),
+            Type::DATE => convert::<NaiveDate>(v, ty)?.to_sql(ty, out),
+            Type::TIME => convert::<NaiveTime>(v, ty)?.to_sql(ty, out),
+            Type::TIMESTAMP => convert::<NaiveDateTime>(v, ty)?.to_sql(ty, out),
+            Type::TIMESTAMPTZ => convert::<DateTime<Utc>>(v, ty)?.to_sql(ty, out),
+            _ => {
+                // Text types (text, varchar, char, name, citext, unknown) and enums take the
+                // value's text form.
+                let text = match v {
+                    Value::Text(t) => t.clone(),
+                    Value::Bool(b) => b.to_string(),
+                    Value::Int(i) => i.to_string(),
+                    Value::Float(f) => f.to_string(),
+                    Value::Uuid(u) => u.to_string(),
+                    Value::Json(j) => j.to_string(),
+                    Value::Date(d) => d.to_string(),
+                    Value::Time(t) => t.to_string(),
+                    Value::DateTime(d) => d.to_string(),
+                    Value::Timestamp(t) => t.to_rfc3339(),
+                    other => return Err(format!("cannot bind {} as {ty}", other.kind_name()).into()),
+                };
+                if matches!(ty.kind(), Kind::Simple | Kind::Enum(_) | Kind::Pseudo) {
+                    out.extend_from_slice(text.as_bytes());
+                    Ok(IsNull::No)
+                } else {
+                    Err(format!("cannot bind a value to a parameter of type {ty}").into())
+                }
+            }
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    tokio_postgres::types::to_sql_checked!();
+}
+
+/// A column value read into a [`Value`], whatever its type.
+pub(super) struct Read(pub Value);
+
+impl<'a> FromSql<'a> for Read {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, BoxError> {
+        let value = match *ty {
+            Type::BOOL => Value::Bool(bool::from_sql(ty, raw)?),
+            Type::INT2 => Value::Int(i16::from_sql(ty, raw)?.into()),
+            Type::INT4 => Value::Int(i32::from_sql(ty, raw)?.into()),
+            Type::INT8 => Value::Int(i64::from_sql(ty, raw)?),
+            Type::OID => Value::Int(u32::from_sql(ty, raw)?.into()),
+            Type::FLOAT4 => Value::Float(f32::from_sql(ty, raw)?.into()),
+            Type::FLOAT8 => Value::Float(f64::from_sql(ty, raw)?),
+            Type::NUMERIC => Value::Text(numeric::decode(raw)?),
+            Type::BYTEA => Value::Blob(raw.to_vec()),
+            Type::JSON | Type::JSONB => Value::Json(serde_json::Value::from_sql(ty, raw)?),
+            Type::UUID => Value::Uuid(uuid::Uuid::from_sql(ty, raw)?),
+            Type::DATE => Value::Date(NaiveDate::from_sql(ty, raw)?),
+            Type::TIME => Value::Time(NaiveTime::from_sql(ty, raw)?),
+            Type::TIMESTAMP => Value::DateTime(NaiveDateTime::from_sql(ty, raw)?),
+            Type::TIMESTAMPTZ => Value::Timestamp(DateTime::<Utc>::from_sql(ty, raw)?),
+            // Text types and enums arrive as UTF-8; anything else stays bytes.
+            _ => match std::str::from_utf8(raw) {
+                Ok(text) => Value::Text(text.to_owned()),
+                Err(_) => Value::Blob(raw.to_vec()),
+            },
+        };
+        Ok(Read(value))
+    }
+
+    fn from_sql_null(_: &Type) -> Result<Self, BoxError> {
+        Ok(Read(Value::Null))
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+/// Maps a tokio-postgres error to [`Error::Query`] (with the SQLSTATE) or, when the
+/// connection itself failed, [`Error::Connection`].
+pub(super) fn query_error(err: tokio_postgres::Error, sql: &str) -> Error {
+    use tokio_postgres::error::SqlState;
+    let Some(db) = err.as_db_error() else {
+        if err.is_closed() {
+            return Error::Connection {
+                driver: "postgres".into(),
+                message: format!("the connection was lost: {err}"),
+                source: Some(Box::new(err)),
+            };
+        }
+        let message = match err.source() {
+            Some(source) => format!("{err}: {source}"),
+            None => err.to_string(),
+        };
+        return Error::Query { sql: sql.to_owned(), message, kind: DatabaseErrorKind::Other, code: None };
+    };
+    let code = db.code();
+    let kind = if *code == SqlState::UNIQUE_VIOLATION {
+        DatabaseErrorKind::UniqueViolation
+    } else if *code == SqlState::FOREIGN_KEY_VIOLATION {
+        DatabaseErrorKind::ForeignKeyViolation
+    } else if *code == SqlState::NOT_NULL_VIOLATION {
+        DatabaseErrorKind::NotNullViolation
+    } else if *code == SqlState::CHECK_VIOLATION {
+        DatabaseErrorKind::CheckViolation
+    } else if *code == SqlState::T_R_DEADLOCK_DETECTED {
+        DatabaseErrorKind::Deadlock
+    } else if *code == SqlState::LOCK_NOT_AVAILABLE {
+        DatabaseErrorKind::Busy
+    } else if code.code().starts_with("42") {
+        DatabaseErrorKind::Syntax
+    } else {
+        DatabaseErrorKind::Other
+    };
+    // The server's DETAIL can repeat the offending values ("Key (email)=(a@b.c) already
+    // exists"): it is left out, as bound values are.
+    let mut message = db.message().to_owned();
+    if let Some(constraint) = db.constraint() {
+        message.push_str(&format!(" (constraint {constraint})"));
+    }
+    Error::Query { sql: sql.to_owned(), message, kind, code: Some(code.code().to_owned()) }
+}

@@ -1,0 +1,172 @@
+//! The built-in PostgreSQL driver: tokio-postgres, pooled with deadpool, statements prepared
+//! and cached per connection, values in the binary format (see `convert`).
+
+mod convert;
+mod numeric;
+mod transaction;
+
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::NoTls;
+
+use crate::config::{DatabaseConfig, ServerConfig};
+use crate::dialect::Dialect;
+use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
+use crate::error::{Error, Result};
+use crate::ident::Ident;
+use crate::row::{Columns, Row};
+use crate::value::Value;
+
+use self::convert::{query_error, Bind, Read};
+use self::transaction::PostgresTransaction;
+
+const DEFAULT_POOL_SIZE: usize = 10;
+const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 10_000;
+
+/// The PostgreSQL driver. Connections are opened lazily, on first use.
+pub struct PostgresDriver {
+    pool: Pool,
+    closed: AtomicBool,
+}
+
+fn connection_error(message: impl Into<String>, source: Option<crate::error::BoxError>) -> Error {
+    Error::Connection { driver: "postgres".into(), message: message.into(), source }
+}
+
+/// The tokio-postgres configuration for a server block.
+fn pg_config(server: &ServerConfig) -> Result<tokio_postgres::Config> {
+    let mut config = match &server.url {
+        Some(url) => tokio_postgres::Config::from_str(url)
+            .map_err(|e| Error::InvalidUrl { url: crate::config::redact_url(url), reason: e.to_string() })?,
+        None => {
+            let mut c = tokio_postgres::Config::new();
+            c.host(&server.host);
+            if !server.user.is_empty() {
+                c.user(&server.user);
+            }
+            if let Some(password) = &server.password {
+                c.password(password);
+            }
+            if !server.database.is_empty() {
+                c.dbname(&server.database);
+            }
+            if let Some(port) = server.port {
+                c.port(port);
+            }
+            c
+        }
+    };
+    if let Some(schema) = &server.schema {
+        let schema = Ident::new(schema, "schema")?;
+        config.options(format!("-c search_path={schema}"));
+    }
+    config.connect_timeout(Duration::from_millis(server.connect_timeout_ms.unwrap_or(DEFAULT_CONNECT_TIMEOUT_MS)));
+    config.application_name("bunary-orm");
+    Ok(config)
+}
+
+impl PostgresDriver {
+    /// Builds the driver (and its pool) for `config.postgres`. No connection is made yet.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] without a `postgres` block, [`Error::InvalidUrl`] for a URL
+    /// that does not parse.
+    pub fn open(config: &DatabaseConfig) -> Result<Self> {
+        let server = config.postgres.as_ref().ok_or_else(|| Error::InvalidConfig {
+            message: "the postgres driver needs a postgres block: use OrmConfig::from_url(\"postgres://…\")".into(),
+        })?;
+        let manager =
+            Manager::from_config(pg_config(server)?, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let timeout = Duration::from_millis(server.connect_timeout_ms.unwrap_or(DEFAULT_CONNECT_TIMEOUT_MS));
+        let pool = Pool::builder(manager)
+            .max_size(server.pool_size.unwrap_or(DEFAULT_POOL_SIZE).max(1))
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(timeout))
+            .create_timeout(Some(timeout))
+            .build()
+            .map_err(|e| connection_error(format!("cannot build the pool: {e}"), None))?;
+        Ok(PostgresDriver { pool, closed: AtomicBool::new(false) })
+    }
+
+    async fn client(&self) -> Result<Object> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(Error::DriverClosed { driver: "postgres".into() });
+        }
+        self.pool.get().await.map_err(|e| connection_error(e.to_string(), Some(Box::new(e))))
+    }
+}
+
+fn binds(params: &[Value]) -> Vec<Bind<'_>> {
+    params.iter().map(Bind).collect()
+}
+
+fn refs<'a>(binds: &'a [Bind<'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
+    binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect()
+}
+
+pub(super) async fn run_query(client: &Object, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+    let stmt = client.prepare_cached(sql).await.map_err(|e| query_error(e, sql))?;
+    let binds = binds(params);
+    let rows = client.query(&stmt, &refs(&binds)).await.map_err(|e| query_error(e, sql))?;
+    let columns: Columns = Arc::from(stmt.columns().iter().map(|c| c.name().to_owned()).collect::<Vec<_>>());
+    rows.iter()
+        .map(|row| {
+            let values = (0..columns.len())
+                .map(|i| row.try_get::<_, Read>(i).map(|r| r.0).map_err(|e| query_error(e, sql)))
+                .collect::<Result<Vec<Value>>>()?;
+            Ok(Row::new(Arc::clone(&columns), values))
+        })
+        .collect()
+}
+
+pub(super) async fn run_exec(client: &Object, sql: &str, params: &[Value]) -> Result<ExecResult> {
+    let stmt = client.prepare_cached(sql).await.map_err(|e| query_error(e, sql))?;
+    let binds = binds(params);
+    let rows_affected = client.execute(&stmt, &refs(&binds)).await.map_err(|e| query_error(e, sql))?;
+    Ok(ExecResult { rows_affected, last_insert_id: None })
+}
+
+pub(super) async fn run_batch(client: &Object, sql: &str) -> Result<()> {
+    client.batch_execute(sql).await.map_err(|e| query_error(e, sql))
+}
+
+#[async_trait]
+impl DatabaseDriver for PostgresDriver {
+    fn name(&self) -> &str {
+        "postgres"
+    }
+
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        run_query(&self.client().await?, sql, params).await
+    }
+
+    async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {
+        run_exec(&self.client().await?, sql, params).await
+    }
+
+    async fn exec_batch(&self, sql: &str) -> Result<()> {
+        run_batch(&self.client().await?, sql).await
+    }
+
+    async fn begin(&self) -> Result<Box<dyn TransactionConnection>> {
+        let client = self.client().await?;
+        run_batch(&client, "BEGIN").await?;
+        Ok(Box::new(PostgresTransaction::new(client)))
+    }
+
+    async fn close(&self) -> Result<()> {
+        self.closed.store(true, Ordering::Release);
+        self.pool.close();
+        Ok(())
+    }
+}

@@ -1,0 +1,71 @@
+//! A PostgreSQL transaction: one pooled connection, pinned until commit or rollback.
+
+use async_trait::async_trait;
+use deadpool_postgres::Object;
+
+use crate::driver::{ExecResult, TransactionConnection};
+use crate::error::{Error, Result};
+use crate::row::Row;
+use crate::value::Value;
+
+use super::{run_batch, run_exec, run_query};
+
+pub(super) struct PostgresTransaction {
+    client: Option<Object>,
+}
+
+impl PostgresTransaction {
+    pub(super) fn new(client: Object) -> Self {
+        PostgresTransaction { client: Some(client) }
+    }
+
+    fn client(&self) -> Result<&Object> {
+        self.client.as_ref().ok_or(Error::TransactionClosed)
+    }
+
+    async fn end(&mut self, sql: &str) -> Result<()> {
+        let client = self.client.take().ok_or(Error::TransactionClosed)?;
+        match run_batch(&client, sql).await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                // The connection's state is unknown: keep it out of the pool.
+                drop(Object::take(client));
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for PostgresTransaction {
+    fn drop(&mut self) {
+        // Dropped while open (a cancelled future): the connection is taken out of the pool
+        // and closed, which makes the server roll the transaction back. It never returns to
+        // the pool mid-transaction.
+        if let Some(client) = self.client.take() {
+            drop(Object::take(client));
+        }
+    }
+}
+
+#[async_trait]
+impl TransactionConnection for PostgresTransaction {
+    async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        run_query(self.client()?, sql, params).await
+    }
+
+    async fn exec(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult> {
+        run_exec(self.client()?, sql, params).await
+    }
+
+    async fn exec_batch(&mut self, sql: &str) -> Result<()> {
+        run_batch(self.client()?, sql).await
+    }
+
+    async fn commit(&mut self) -> Result<()> {
+        self.end("COMMIT").await
+    }
+
+    async fn rollback(&mut self) -> Result<()> {
+        self.end("ROLLBACK").await
+    }
+}
