@@ -128,6 +128,15 @@ pub enum Error {
         what: String,
     },
 
+    /// `find_or_fail` (or `refresh`) found no row with that key.
+    #[error("no {model} with key {key}")]
+    ModelNotFound {
+        /// The model's type name.
+        model: &'static str,
+        /// The key that was looked for.
+        key: String,
+    },
+
     /// A table, column, alias or other name is not a legal identifier. Nothing was sent to the
     /// database. Legal identifiers are ASCII letters, digits and `_`, not starting with a digit,
     /// at most 64 characters (see [`ident`](crate::ident)).

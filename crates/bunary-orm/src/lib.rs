@@ -55,9 +55,26 @@ pub use driver::cache::{close_driver, get_driver, reset_driver};
 pub use driver::registry::{create_driver, known_drivers, register_driver, unregister_driver, DriverFactory};
 pub use driver::{DatabaseDriver, ExecResult, TransactionConnection};
 pub use error::{DatabaseErrorKind, Error, Result};
-pub use model::Model;
-pub use query::{Builder, Direction, Operator, Paginated, Record, Statement};
+pub use model::{Entity, Json, KeyKind, Model, ModelState};
+pub use query::{Builder, Connection, Direction, Operator, Paginated, Record, Statement, Trashed};
+pub use row::FromRow;
 pub use row::Row;
+
+/// The derive for typed models: `#[derive(Model)] #[orm(table = "users")] struct User { … }`.
+pub use bunary_orm_derive::Model;
+
+/// Everything a model file needs: `use bunary_orm::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        close_driver, get_driver, params, record, set_orm_config, Builder, Db, Direction, Entity, Error, FromRow,
+        FromValue, Json, Model, ModelState, OrmConfig, Record, Result, Row, Value,
+    };
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}
 pub use transaction::Tx;
 pub use value::{FromValue, Value};
 

@@ -179,6 +179,32 @@ impl Row {
     }
 }
 
+/// A type a result row can become: [`Row`] itself, or a model (`#[derive(Model)]`
+/// implements it).
+pub trait FromRow: Sized + Send + 'static {
+    /// Whether this is a dynamic row, from which a model's hidden columns are removed
+    /// (a typed model keeps them in its fields, and leaves them out when serialised).
+    const IS_DYNAMIC: bool = false;
+
+    /// Builds the value from a row.
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`] or [`Error::Decode`] when the row does not fit.
+    fn from_row(row: Row) -> Result<Self>;
+
+    /// Called after loading, with where the row came from (models remember it to save there).
+    #[doc(hidden)]
+    fn loaded_from(&mut self, _connection: &crate::query::Connection) {}
+}
+
+impl FromRow for Row {
+    const IS_DYNAMIC: bool = true;
+
+    fn from_row(row: Row) -> Result<Self> {
+        Ok(row)
+    }
+}
+
 impl Serialize for Row {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.values.len()))?;

@@ -19,6 +19,9 @@ mod select;
 mod wheres;
 mod write;
 
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::db::Db;
@@ -27,24 +30,55 @@ use crate::driver::cache::get_driver;
 use crate::driver::ExecResult;
 use crate::error::{Error, Result};
 use crate::ident::TableRef;
-use crate::row::Row;
+use crate::row::{FromRow, Row};
 use crate::transaction::Tx;
 use crate::value::Value;
 
 pub use self::clause::{Boolean, Direction, IntoOperator, Operator, Query};
+
+use self::clause::{Where, WhereClause};
 pub use self::grammar::{grammar_for, Grammar, Statement};
 pub use self::paginate::Paginated;
 pub use self::record::Record;
 
-/// Where a builder's statements run.
-#[derive(Debug, Clone)]
-pub(crate) enum Target {
+/// Where a builder's statements run (and where a model loaded by it saves itself).
+#[derive(Debug, Clone, Default)]
+pub enum Connection {
     /// The global driver ([`get_driver`]), resolved when the query runs.
+    #[default]
     Global,
     /// An explicit handle.
     Db(Db),
     /// An open transaction.
     Tx(Tx),
+}
+
+impl Connection {
+    pub(crate) async fn executor(&self) -> Result<Executor> {
+        Ok(match self {
+            Connection::Global => Executor::Db(get_driver().await?),
+            Connection::Db(db) => Executor::Db(db.clone()),
+            Connection::Tx(tx) => Executor::Tx(tx.clone()),
+        })
+    }
+}
+
+/// How a soft-deleting model's queries treat trashed rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trashed {
+    /// Leave them out (the default).
+    Exclude,
+    /// Include them ([`Builder::with_trashed`]).
+    Include,
+    /// Only them ([`Builder::only_trashed`]).
+    Only,
+}
+
+/// The soft-delete scope of a model's query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SoftDeletes {
+    pub(crate) column: &'static str,
+    pub(crate) mode: Trashed,
 }
 
 /// A resolved target: something that runs statements.
@@ -76,29 +110,70 @@ impl Executor {
     }
 }
 
-/// A fluent query on one table. See the [module docs](self) and
-/// [`Model::table`](crate::Model::table) for a tour.
-#[derive(Debug, Clone)]
-pub struct Builder {
+/// A fluent query on one table. `T` is what its reads return: [`Row`] for
+/// [`Model::table`](crate::Model::table), a model for `User::query()`. See the
+/// [module docs](self) and [`Model::table`](crate::Model::table) for a tour.
+pub struct Builder<T = Row> {
     pub(crate) query: Query,
     /// Columns removed from `SELECT *` results (ignored once `select` names columns).
     pub(crate) excludes: Vec<String>,
+    /// Columns never returned in rows (a model's hidden fields), selected or not.
+    pub(crate) hidden: &'static [&'static str],
     /// The key column used by `find`, `chunk` and `insert_get_id` (default `id`).
     pub(crate) key: String,
-    pub(crate) target: Target,
+    pub(crate) target: Connection,
+    pub(crate) soft_deletes: Option<SoftDeletes>,
     /// The first error met while building, returned by the terminal call.
     pub(crate) error: Option<Arc<Error>>,
+    _returns: PhantomData<fn() -> T>,
 }
 
-impl Builder {
-    /// A query on `table` that runs on the global driver.
+impl<T> Clone for Builder<T> {
+    fn clone(&self) -> Self {
+        Builder {
+            query: self.query.clone(),
+            excludes: self.excludes.clone(),
+            hidden: self.hidden,
+            key: self.key.clone(),
+            target: self.target.clone(),
+            soft_deletes: self.soft_deletes,
+            error: self.error.clone(),
+            _returns: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for Builder<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("query", &self.query)
+            .field("key", &self.key)
+            .field("target", &self.target)
+            .field("soft_deletes", &self.soft_deletes)
+            .field("error", &self.error)
+            .finish()
+    }
+}
+
+impl Builder<Row> {
+    /// A query on `table` that runs on the global driver and returns [`Row`]s.
     pub fn new(table: &str) -> Self {
+        Builder::typed(table)
+    }
+}
+
+impl<T> Builder<T> {
+    /// A query on `table` whose reads return `T`.
+    pub fn typed(table: &str) -> Self {
         let mut builder = Builder {
             query: Query::default(),
             excludes: Vec::new(),
+            hidden: &[],
             key: "id".to_owned(),
-            target: Target::Global,
+            target: Connection::Global,
+            soft_deletes: None,
             error: None,
+            _returns: PhantomData,
         };
         match TableRef::parse(table) {
             Ok(t) => builder.query.table = Some(t),
@@ -107,19 +182,87 @@ impl Builder {
         builder
     }
 
-    pub(crate) fn with_target(mut self, target: Target) -> Self {
-        self.target = target;
+    /// The same query, returning `U` instead of `T`.
+    pub fn cast<U>(self) -> Builder<U> {
+        Builder {
+            query: self.query,
+            excludes: self.excludes,
+            hidden: self.hidden,
+            key: self.key,
+            target: self.target,
+            soft_deletes: self.soft_deletes,
+            error: self.error,
+            _returns: PhantomData,
+        }
+    }
+
+    /// Runs the query on `connection`.
+    pub fn using(mut self, connection: Connection) -> Self {
+        self.target = connection;
         self
     }
 
     /// Runs the query on `db` instead of the global driver.
     pub fn on(self, db: &Db) -> Self {
-        self.with_target(Target::Db(db.clone()))
+        self.using(Connection::Db(db.clone()))
     }
 
     /// Runs the query inside the transaction `tx`.
     pub fn in_transaction(self, tx: &Tx) -> Self {
-        self.with_target(Target::Tx(tx.clone()))
+        self.using(Connection::Tx(tx.clone()))
+    }
+
+    /// Where the query runs.
+    pub fn connection(&self) -> &Connection {
+        &self.target
+    }
+
+    /// Applies a scope: a plain function from builder to builder (a model's local scope).
+    ///
+    /// ```
+    /// use bunary_orm::{Builder, Dialect, Model};
+    /// fn active(q: Builder) -> Builder { q.where_("active", true) }
+    /// let q = Model::table("users").scope(active);
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).unwrap().sql, r#"SELECT * FROM "users" WHERE "active" = ?"#);
+    /// ```
+    pub fn scope(self, f: impl FnOnce(Self) -> Self) -> Self {
+        f(self)
+    }
+
+    /// Includes soft-deleted rows (on a soft-deleting model's query; elsewhere a no-op).
+    pub fn with_trashed(mut self) -> Self {
+        if let Some(s) = &mut self.soft_deletes {
+            s.mode = Trashed::Include;
+        }
+        self
+    }
+
+    /// Only soft-deleted rows (on a soft-deleting model's query; elsewhere a no-op).
+    pub fn only_trashed(mut self) -> Self {
+        if let Some(s) = &mut self.soft_deletes {
+            s.mode = Trashed::Only;
+        }
+        self
+    }
+
+    /// The query with its scopes applied (the soft-delete condition).
+    pub(crate) fn effective_query(&self) -> Cow<'_, Query> {
+        let Some(scope) = self.soft_deletes.filter(|s| s.mode != Trashed::Include) else {
+            return Cow::Borrowed(&self.query);
+        };
+        let mut query = self.query.clone();
+        let column = match crate::ident::ColumnRef::plain(scope.column) {
+            Ok(c) => c,
+            Err(_) => return Cow::Borrowed(&self.query),
+        };
+        let condition = Where::Null { column, not: scope.mode == Trashed::Only };
+        // The caller's conditions are grouped, so an OR among them cannot escape the scope.
+        let existing = std::mem::take(&mut query.wheres);
+        if !existing.is_empty() {
+            query.wheres.push(WhereClause { boolean: Boolean::And, condition: Where::Nested(existing) });
+        }
+        query.wheres.push(WhereClause { boolean: Boolean::And, condition });
+        Cow::Owned(query)
     }
 
     /// Sets the key column that [`find`](Builder::find), chunking and
@@ -183,30 +326,40 @@ impl Builder {
     /// The first identifier, operator or raw-fragment error met while building.
     pub fn to_sql(&self, dialect: Dialect) -> Result<Statement> {
         self.check()?;
-        grammar_for(dialect).compile_select(&self.query)
+        grammar_for(dialect).compile_select(&self.effective_query())
     }
 
     /// Resolves where the query runs.
     pub(crate) async fn executor(&self) -> Result<Executor> {
         self.check()?;
-        Ok(match &self.target {
-            Target::Global => Executor::Db(get_driver().await?),
-            Target::Db(db) => Executor::Db(db.clone()),
-            Target::Tx(tx) => Executor::Tx(tx.clone()),
-        })
+        self.target.executor().await
     }
 
-    /// Removes excluded columns from result rows (unless `select` named columns).
-    pub(crate) fn apply_excludes(&self, rows: &mut [Row]) {
-        if self.excludes.is_empty() || !self.query.columns.is_empty() {
+    /// Removes excluded columns (unless `select` named columns) and hidden ones (always)
+    /// from result rows.
+    pub(crate) fn apply_excludes(&self, rows: &mut [Row], strip_hidden: bool) {
+        let excludes: &[String] = if self.query.columns.is_empty() { &self.excludes } else { &[] };
+        let hidden: &[&str] = if strip_hidden { self.hidden } else { &[] };
+        if excludes.is_empty() && hidden.is_empty() {
             return;
         }
         for row in rows {
-            for name in &self.excludes {
+            for name in excludes.iter().map(String::as_str).chain(hidden.iter().copied()) {
                 row.remove(name);
             }
         }
     }
+}
+
+/// Turns result rows into `T`, telling each where it was loaded from.
+pub(crate) fn load<T: FromRow>(rows: Vec<Row>, connection: &Connection) -> Result<Vec<T>> {
+    rows.into_iter()
+        .map(|row| {
+            let mut item = T::from_row(row)?;
+            item.loaded_from(connection);
+            Ok(item)
+        })
+        .collect()
 }
 
 /// Turns anything listing column names into owned strings: `"a"`, `["a", "b"]`, `&["a"]`,

@@ -6,11 +6,11 @@ use futures_util::stream::{self, Stream};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::row::Row;
+use crate::row::{FromRow, Row};
 use crate::value::Value;
 
 use super::clause::{Direction, OrderBy};
-use super::Builder;
+use super::{load, Builder};
 
 /// One page of results with the totals a pager needs. Serialises as
 /// `{"data": [...], "total": 42, "per_page": 10, "current_page": 2, "last_page": 5, "from": 11, "to": 20}`
@@ -69,12 +69,12 @@ fn check_size(n: u64, what: &str) -> Result<()> {
     }
 }
 
-impl Builder {
+impl<T: FromRow> Builder<T> {
     /// Page `page` (from 1; 0 counts as 1) of `per_page` rows, with the total count.
     ///
     /// # Errors
     /// [`Error::InvalidQuery`] when `per_page` is 0; as [`get`](Builder::get).
-    pub async fn paginate(&self, per_page: u64, page: u64) -> Result<Paginated<Row>> {
+    pub async fn paginate(&self, per_page: u64, page: u64) -> Result<Paginated<T>> {
         check_size(per_page, "per_page")?;
         let page = page.max(1);
         let total = self.count().await?;
@@ -83,7 +83,7 @@ impl Builder {
     }
 
     /// A copy ordered by the key only (keyset iteration needs exactly that order).
-    fn keyset(&self, size: u64) -> Result<Builder> {
+    fn keyset(&self, size: u64) -> Result<Builder<T>> {
         if !self.query.orders.is_empty() {
             return Err(Error::InvalidQuery {
                 message: "chunk and cursor walk the table by its key: remove order_by (they order by the key)".into(),
@@ -130,20 +130,20 @@ impl Builder {
     /// key is not selected; `f`'s error; as [`get`](Builder::get).
     pub async fn chunk<F, Fut>(&self, size: u64, mut f: F) -> Result<()>
     where
-        F: FnMut(Vec<Row>) -> Fut,
+        F: FnMut(Vec<T>) -> Fut,
         Fut: Future<Output = Result<bool>>,
     {
         check_size(size, "the chunk size")?;
         let base = self.keyset(size)?;
         let mut after: Option<Value> = None;
         loop {
-            let rows = base.after_key(after.take())?.get().await?;
+            let rows = base.after_key(after.take())?.fetch(T::IS_DYNAMIC).await?;
             let full = rows.len() as u64 == size;
             if rows.is_empty() {
                 return Ok(());
             }
             let last = self.last_key(&rows)?;
-            if !f(rows).await? || !full {
+            if !f(load(rows, &self.target)?).await? || !full {
                 return Ok(());
             }
             after = Some(last);
@@ -164,12 +164,12 @@ impl Builder {
     /// assert_eq!(rows.len(), 2);
     /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
     /// ```
-    pub fn cursor(&self, batch: u64) -> impl Stream<Item = Result<Row>> + Send + 'static {
-        struct State {
-            base: Result<Builder>,
-            this: Builder,
+    pub fn cursor(&self, batch: u64) -> impl Stream<Item = Result<T>> + Send + 'static {
+        struct State<T> {
+            base: Result<Builder<T>>,
+            this: Builder<T>,
             after: Option<Value>,
-            buffer: std::vec::IntoIter<Row>,
+            buffer: std::vec::IntoIter<T>,
             done: bool,
         }
         let base = check_size(batch, "the cursor batch").and_then(|()| self.keyset(batch));
@@ -186,13 +186,13 @@ impl Builder {
                     Ok(b) => b,
                     Err(e) => return Err(e.duplicate()),
                 };
-                let rows = base.after_key(s.after.take())?.get().await?;
+                let rows = base.after_key(s.after.take())?.fetch(T::IS_DYNAMIC).await?;
                 s.done = (rows.len() as u64) < batch;
                 if rows.is_empty() {
                     return Ok(None);
                 }
                 s.after = Some(s.this.last_key(&rows)?);
-                s.buffer = rows.into_iter();
+                s.buffer = load(rows, &s.this.target)?.into_iter();
             }
         })
     }

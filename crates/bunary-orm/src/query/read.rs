@@ -2,15 +2,35 @@
 
 use crate::error::{Error, Result};
 use crate::ident::ColumnRef;
-use crate::row::Row;
+use crate::row::{FromRow, Row};
 use crate::value::{FromValue, Value};
 
 use super::clause::{Operator, Selection, Where, WhereClause};
 use super::grammar::{grammar_for, Aggregate};
-use super::{Boolean, Builder};
+use super::{load, Boolean, Builder};
 
-impl Builder {
-    /// Runs the query and returns every row.
+impl<T> Builder<T> {
+    /// Runs the query and returns its rows as [`Row`]s, whatever `T` is (a model's hidden
+    /// columns left out).
+    ///
+    /// # Errors
+    /// As [`get`](Builder::get).
+    pub async fn rows(&self) -> Result<Vec<Row>> {
+        self.fetch(true).await
+    }
+
+    /// Runs the select; `strip_hidden` removes a model's hidden columns.
+    pub(crate) async fn fetch(&self, strip_hidden: bool) -> Result<Vec<Row>> {
+        let exec = self.executor().await?;
+        let statement = grammar_for(exec.dialect()).compile_select(&self.effective_query())?;
+        let mut rows = exec.query(&statement).await?;
+        self.apply_excludes(&mut rows, strip_hidden);
+        Ok(rows)
+    }
+}
+
+impl<T: FromRow> Builder<T> {
+    /// Runs the query and returns every row (as `T`: a [`Row`], or a model).
     ///
     /// # Examples
     /// ```
@@ -25,19 +45,16 @@ impl Builder {
     ///
     /// # Errors
     /// A building error (bad identifier, operator, raw fragment), or the database's error.
-    pub async fn get(&self) -> Result<Vec<Row>> {
-        let exec = self.executor().await?;
-        let statement = grammar_for(exec.dialect()).compile_select(&self.query)?;
-        let mut rows = exec.query(&statement).await?;
-        self.apply_excludes(&mut rows);
-        Ok(rows)
+    pub async fn get(&self) -> Result<Vec<T>> {
+        let rows = self.fetch(T::IS_DYNAMIC).await?;
+        load(rows, &self.target)
     }
 
     /// Every row (the seed's `all()`; the same as [`get`](Builder::get)).
     ///
     /// # Errors
     /// As [`get`](Builder::get).
-    pub async fn all(&self) -> Result<Vec<Row>> {
+    pub async fn all(&self) -> Result<Vec<T>> {
         self.get().await
     }
 
@@ -45,7 +62,7 @@ impl Builder {
     ///
     /// # Errors
     /// As [`get`](Builder::get).
-    pub async fn first(&self) -> Result<Option<Row>> {
+    pub async fn first(&self) -> Result<Option<T>> {
         Ok(self.clone().limit(1).get().await?.into_iter().next())
     }
 
@@ -53,7 +70,7 @@ impl Builder {
     ///
     /// # Errors
     /// [`Error::NotFound`] when there is none; otherwise as [`get`](Builder::get).
-    pub async fn first_or_fail(&self) -> Result<Row> {
+    pub async fn first_or_fail(&self) -> Result<T> {
         self.first().await?.ok_or_else(|| Error::NotFound { what: self.describe() })
     }
 
@@ -61,7 +78,7 @@ impl Builder {
     ///
     /// # Errors
     /// As [`get`](Builder::get); a missing row is `Ok(None)`, never an error.
-    pub async fn find(&self, id: impl Into<Value>) -> Result<Option<Row>> {
+    pub async fn find(&self, id: impl Into<Value>) -> Result<Option<T>> {
         let key = self.key.clone();
         self.clone().where_(&key, id).first().await
     }
@@ -70,10 +87,12 @@ impl Builder {
     ///
     /// # Errors
     /// As [`get`](Builder::get).
-    pub async fn find_by(&self, column: &str, value: impl Into<Value>) -> Result<Option<Row>> {
+    pub async fn find_by(&self, column: &str, value: impl Into<Value>) -> Result<Option<T>> {
         self.clone().where_(column, value).first().await
     }
+}
 
+impl<T> Builder<T> {
     pub(crate) fn describe(&self) -> String {
         match &self.query.table {
             Some(t) => format!("a row of `{}`", t.name),
@@ -81,10 +100,19 @@ impl Builder {
         }
     }
 
-    async fn aggregate<T: FromValue>(&self, function: Aggregate, column: Option<&str>) -> Result<T> {
+    fn refuse_hidden(&self, column: &str) -> Result<()> {
+        let name = column.rsplit('.').next().unwrap_or(column);
+        if self.hidden.contains(&name) {
+            return Err(Error::InvalidQuery { message: format!("`{name}` is a hidden column of this model") });
+        }
+        Ok(())
+    }
+
+    async fn aggregate<V: FromValue>(&self, function: Aggregate, column: Option<&str>) -> Result<V> {
         let exec = self.executor().await?;
         let column = column.map(ColumnRef::plain).transpose()?;
-        let statement = grammar_for(exec.dialect()).compile_aggregate(&self.query, function, column.as_ref())?;
+        let statement =
+            grammar_for(exec.dialect()).compile_aggregate(&self.effective_query(), function, column.as_ref())?;
         let row = exec
             .query(&statement)
             .await?
@@ -107,7 +135,7 @@ impl Builder {
     ///
     /// # Errors
     /// As [`get`](Builder::get); [`Error::Decode`] when the sum is not a `T`.
-    pub async fn sum<T: FromValue>(&self, column: &str) -> Result<T> {
+    pub async fn sum<V: FromValue>(&self, column: &str) -> Result<V> {
         self.aggregate(Aggregate::Sum, Some(column)).await
     }
 
@@ -123,7 +151,7 @@ impl Builder {
     ///
     /// # Errors
     /// As [`sum`](Builder::sum).
-    pub async fn min<T: FromValue>(&self, column: &str) -> Result<T> {
+    pub async fn min<V: FromValue>(&self, column: &str) -> Result<V> {
         self.aggregate(Aggregate::Min, Some(column)).await
     }
 
@@ -131,7 +159,7 @@ impl Builder {
     ///
     /// # Errors
     /// As [`sum`](Builder::sum).
-    pub async fn max<T: FromValue>(&self, column: &str) -> Result<T> {
+    pub async fn max<V: FromValue>(&self, column: &str) -> Result<V> {
         self.aggregate(Aggregate::Max, Some(column)).await
     }
 
@@ -141,7 +169,7 @@ impl Builder {
     /// As [`get`](Builder::get).
     pub async fn exists(&self) -> Result<bool> {
         let exec = self.executor().await?;
-        let inner = super::Query { orders: Vec::new(), ..self.query.clone() };
+        let inner = super::Query { orders: Vec::new(), ..self.effective_query().into_owned() };
         let statement = grammar_for(exec.dialect()).compile_exists(&inner)?;
         let row = exec
             .query(&statement)
@@ -175,10 +203,11 @@ impl Builder {
     ///
     /// # Errors
     /// As [`get`](Builder::get); [`Error::Decode`] when a value is not a `T`.
-    pub async fn pluck<T: FromValue>(&self, column: &str) -> Result<Vec<T>> {
+    pub async fn pluck<V: FromValue>(&self, column: &str) -> Result<Vec<V>> {
+        self.refuse_hidden(column)?;
         let mut q = self.clone();
         q.query.columns = vec![Selection::Column(ColumnRef::plain(column)?)];
-        let rows = q.get().await?;
+        let rows = q.rows().await?;
         rows.into_iter().map(|mut r| r.take(0)).collect()
     }
 
@@ -186,17 +215,18 @@ impl Builder {
     ///
     /// # Errors
     /// As [`pluck`](Builder::pluck).
-    pub async fn value<T: FromValue>(&self, column: &str) -> Result<Option<T>> {
+    pub async fn value<V: FromValue>(&self, column: &str) -> Result<Option<V>> {
+        self.refuse_hidden(column)?;
         let mut q = self.clone().limit(1);
         q.query.columns = vec![Selection::Column(ColumnRef::plain(column)?)];
-        match q.get().await?.into_iter().next() {
+        match q.rows().await?.into_iter().next() {
             Some(mut row) => row.take(0).map(Some),
             None => Ok(None),
         }
     }
 
     /// Adds `key > after` for keyset iteration (used by chunking).
-    pub(crate) fn after_key(&self, after: Option<Value>) -> Result<Builder> {
+    pub(crate) fn after_key(&self, after: Option<Value>) -> Result<Builder<T>> {
         let mut q = self.clone();
         if let Some(after) = after {
             let column = ColumnRef::plain(&self.key)?;

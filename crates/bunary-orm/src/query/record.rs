@@ -120,6 +120,18 @@ impl From<serde_json::Map<String, serde_json::Value>> for Record {
     }
 }
 
+impl TryFrom<serde_json::Value> for Record {
+    type Error = crate::error::Error;
+
+    /// A JSON object as a record; anything else is [`Error::InvalidQuery`](crate::Error::InvalidQuery).
+    fn try_from(value: serde_json::Value) -> Result<Self> {
+        match value {
+            serde_json::Value::Object(map) => Ok(map.into()),
+            other => Err(crate::error::Error::InvalidQuery { message: format!("expected a JSON object, got {other}") }),
+        }
+    }
+}
+
 /// A JSON value as the closest [`Value`].
 pub(crate) fn json_to_value(v: serde_json::Value) -> Value {
     match v {

@@ -6,7 +6,7 @@ use crate::value::Value;
 use super::clause::{Direction, IntoOperator, Join, JoinKind, OrderBy, Raw, Selection};
 use super::{Builder, IntoColumns};
 
-impl Builder {
+impl<T> Builder<T> {
     /// Adds columns to the select list (calls add up; without any, `*`). Each may be
     /// `name`, `table.name`, `table.*` or `name as alias`.
     ///

@@ -7,7 +7,7 @@ use crate::value::Value;
 use super::clause::{Boolean, IntoOperator, Operator, Raw, Where, WhereClause};
 use super::{values, Builder};
 
-impl Builder {
+impl<T> Builder<T> {
     fn push_where(mut self, boolean: Boolean, condition: Result<Where>) -> Self {
         match condition {
             Ok(condition) => self.query.wheres.push(WhereClause { boolean, condition }),
@@ -60,9 +60,9 @@ impl Builder {
         self.push_where(Boolean::Or, condition)
     }
 
-    fn group(self, boolean: Boolean, f: impl FnOnce(Builder) -> Builder) -> Self {
-        let mut inner = Builder::new("x").with_target(self.target.clone());
-        inner.query.table = self.query.table.clone();
+    fn group(self, boolean: Boolean, f: impl FnOnce(Self) -> Self) -> Self {
+        let mut inner = self.clone();
+        inner.query.wheres.clear();
         let inner = f(inner);
         let mut this = self;
         if let Some(e) = inner.error {
@@ -85,12 +85,12 @@ impl Builder {
     ///     r#"SELECT * FROM "users" WHERE "active" = ? AND ("role" = ? OR "role" = ?)"#
     /// );
     /// ```
-    pub fn where_group(self, f: impl FnOnce(Builder) -> Builder) -> Self {
+    pub fn where_group(self, f: impl FnOnce(Self) -> Self) -> Self {
         self.group(Boolean::And, f)
     }
 
     /// `OR ( … )`.
-    pub fn or_where_group(self, f: impl FnOnce(Builder) -> Builder) -> Self {
+    pub fn or_where_group(self, f: impl FnOnce(Self) -> Self) -> Self {
         self.group(Boolean::Or, f)
     }
 

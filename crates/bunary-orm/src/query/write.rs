@@ -10,7 +10,7 @@ use super::grammar::{grammar_for, SetValue, Statement};
 use super::record::Record;
 use super::{Builder, IntoColumns};
 
-fn table(builder: &Builder) -> Result<&TableRef> {
+fn table<T>(builder: &Builder<T>) -> Result<&TableRef> {
     builder.query.table.as_ref().ok_or_else(|| Error::InvalidQuery { message: "the query has no table".into() })
 }
 
@@ -37,7 +37,7 @@ fn idents(columns: impl IntoColumns) -> Result<Vec<Ident>> {
     columns.into_columns().iter().map(|c| Ident::new(c, "column")).collect()
 }
 
-impl Builder {
+impl<T> Builder<T> {
     /// Inserts one row. Returns the number of rows inserted.
     ///
     /// # Examples
@@ -115,7 +115,7 @@ impl Builder {
 
     async fn run_update(&self, sets: Vec<(Ident, SetValue)>) -> Result<u64> {
         let exec = self.executor().await?;
-        let statement = grammar_for(exec.dialect()).compile_update(&self.query, &sets)?;
+        let statement = grammar_for(exec.dialect()).compile_update(&self.effective_query(), &sets)?;
         Ok(exec.exec(&statement).await?.rows_affected)
     }
 
@@ -160,14 +160,42 @@ impl Builder {
         self.run_update(sets).await
     }
 
-    /// Deletes the matching rows. Returns how many.
+    /// Deletes the matching rows. Returns how many. On a soft-deleting model's query this
+    /// sets their `deleted_at` instead; [`force_delete`](Builder::force_delete) removes them.
     ///
     /// # Errors
     /// [`Error::Unsupported`] with joins; the database's error.
     pub async fn delete(&self) -> Result<u64> {
+        match self.soft_deletes {
+            Some(scope) => {
+                let now = Value::Timestamp(crate::model::now());
+                let sets = vec![(Ident::new(scope.column, "column")?, SetValue::Value(now))];
+                self.run_update(sets).await
+            }
+            None => self.force_delete().await,
+        }
+    }
+
+    /// Deletes the matching rows for good, soft deletes or not. Returns how many.
+    ///
+    /// # Errors
+    /// As [`delete`](Builder::delete).
+    pub async fn force_delete(&self) -> Result<u64> {
         let exec = self.executor().await?;
-        let statement = grammar_for(exec.dialect()).compile_delete(&self.query)?;
+        let statement = grammar_for(exec.dialect()).compile_delete(&self.effective_query())?;
         Ok(exec.exec(&statement).await?.rows_affected)
+    }
+
+    /// Clears `deleted_at` on the matching trashed rows (soft-deleting models only).
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] on a query without soft deletes; the database's error.
+    pub async fn restore(&self) -> Result<u64> {
+        let Some(scope) = self.soft_deletes else {
+            return Err(Error::InvalidQuery { message: "restore needs a soft-deleting model's query".into() });
+        };
+        let sets = vec![(Ident::new(scope.column, "column")?, SetValue::Value(Value::Null))];
+        self.clone().only_trashed().run_update(sets).await
     }
 
     /// Inserts rows, updating the `update` columns of rows that collide on the `unique_by`

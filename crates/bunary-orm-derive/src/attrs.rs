@@ -1,0 +1,372 @@
+//! Reading `#[orm(...)]` attributes into a [`ModelDef`].
+
+use proc_macro2::Span;
+use syn::{Data, DeriveInput, Fields, GenericArgument, Ident, LitStr, PathArguments, Type};
+
+/// How the key is generated (mirrors `bunary_orm::KeyKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    AutoIncrement,
+    Uuid,
+    Manual,
+}
+
+/// One persisted field.
+
+pub struct Column {
+    pub field: Ident,
+    pub ty: Type,
+    pub column: String,
+    pub hidden: bool,
+}
+
+/// Everything the expansion needs.
+
+pub struct ModelDef {
+    pub name: Ident,
+    pub table: String,
+    pub primary_key: String,
+    pub key: KeyKind,
+    pub columns: Vec<Column>,
+    /// Fields that are not columns (filled with `Default::default()` on load).
+    pub skipped: Vec<Ident>,
+    pub state: Ident,
+    pub timestamps: Option<(String, String)>,
+    pub soft_deletes: Option<String>,
+    pub fillable: Option<Vec<String>>,
+    pub guarded: Vec<String>,
+}
+
+fn error(span: Span, message: impl std::fmt::Display) -> syn::Error {
+    syn::Error::new(span, message)
+}
+
+/// The same rule as `bunary_orm::ident`: 1–64 ASCII letters, digits and `_`, no leading digit.
+fn check_ident(name: &str, span: Span, what: &str) -> syn::Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(error(
+            span,
+            format!("`{name}` is not a valid {what} name (ASCII letters, digits and `_`, not starting with a digit)"),
+        ))
+    }
+}
+
+fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
+    match ty {
+        Type::Path(p) => p.path.segments.last(),
+        _ => None,
+    }
+}
+
+/// `Option<T>` → `T`; anything else unchanged.
+fn unwrap_option(ty: &Type) -> &Type {
+    if let Some(seg) = last_segment(ty) {
+        if seg.ident == "Option" {
+            if let PathArguments::AngleBracketed(args) = &seg.arguments {
+                if let Some(GenericArgument::Type(inner)) = args.args.first() {
+                    return inner;
+                }
+            }
+        }
+    }
+    ty
+}
+
+fn key_kind_of(ty: &Type) -> KeyKind {
+    match last_segment(unwrap_option(ty)).map(|s| s.ident.to_string()).as_deref() {
+        Some("i64" | "i32" | "i16" | "u32" | "u64" | "isize" | "usize") => KeyKind::AutoIncrement,
+        Some("Uuid" | "String") => KeyKind::Uuid,
+        _ => KeyKind::Manual,
+    }
+}
+
+fn string_list(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Vec<String>> {
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let list = content.parse_terminated(|p| p.parse::<LitStr>(), syn::Token![,])?;
+    Ok(list.iter().map(LitStr::value).collect())
+}
+
+impl ModelDef {
+    pub fn parse(input: &DeriveInput) -> syn::Result<Self> {
+        let name = input.ident.clone();
+        let fields = match &input.data {
+            Data::Struct(s) => match &s.fields {
+                Fields::Named(f) => &f.named,
+                _ => return Err(error(name.span(), "#[derive(Model)] needs a struct with named fields")),
+            },
+            _ => return Err(error(name.span(), "#[derive(Model)] works on structs only")),
+        };
+        if !input.generics.params.is_empty() {
+            return Err(error(name.span(), "#[derive(Model)] does not support generic structs"));
+        }
+
+        let mut table: Option<String> = None;
+        let mut primary_key = "id".to_owned();
+        let mut key: Option<KeyKind> = None;
+        let mut timestamps: Option<Option<(String, String)>> = None; // None: detect
+        let mut soft_deletes: Option<String> = None;
+        let mut fillable: Option<Vec<String>> = None;
+        let mut guarded: Option<Vec<String>> = None;
+        let mut hidden_names: Vec<String> = Vec::new();
+
+        for attr in input.attrs.iter().filter(|a| a.path().is_ident("orm")) {
+            attr.parse_nested_meta(|meta| {
+                let path = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+                match path.as_str() {
+                    "table" => {
+                        let lit: LitStr = meta.value()?.parse()?;
+                        check_ident(&lit.value(), lit.span(), "table")?;
+                        table = Some(lit.value());
+                    }
+                    "primary_key" => {
+                        let lit: LitStr = meta.value()?.parse()?;
+                        check_ident(&lit.value(), lit.span(), "column")?;
+                        primary_key = lit.value();
+                    }
+                    "key" => {
+                        let lit: LitStr = meta.value()?.parse()?;
+                        key = Some(match lit.value().as_str() {
+                            "auto" | "increments" => KeyKind::AutoIncrement,
+                            "uuid" => KeyKind::Uuid,
+                            "manual" => KeyKind::Manual,
+                            other => {
+                                return Err(error(
+                                    lit.span(),
+                                    format!("unknown key kind `{other}`: use \"auto\", \"uuid\" or \"manual\""),
+                                ))
+                            }
+                        });
+                    }
+                    "timestamps" => {
+                        if meta.input.peek(syn::Token![=]) {
+                            let on: syn::LitBool = meta.value()?.parse()?;
+                            timestamps = Some(on.value.then(|| ("created_at".to_owned(), "updated_at".to_owned())));
+                        } else if meta.input.peek(syn::token::Paren) {
+                            let (mut created, mut updated) = ("created_at".to_owned(), "updated_at".to_owned());
+                            meta.parse_nested_meta(|inner| {
+                                let lit: LitStr = inner.value()?.parse()?;
+                                check_ident(&lit.value(), lit.span(), "column")?;
+                                if inner.path.is_ident("created_at") {
+                                    created = lit.value();
+                                } else if inner.path.is_ident("updated_at") {
+                                    updated = lit.value();
+                                } else {
+                                    return Err(inner.error("expected created_at = \"…\" or updated_at = \"…\""));
+                                }
+                                Ok(())
+                            })?;
+                            timestamps = Some(Some((created, updated)));
+                        } else {
+                            timestamps = Some(Some(("created_at".to_owned(), "updated_at".to_owned())));
+                        }
+                    }
+                    "soft_deletes" => {
+                        if meta.input.peek(syn::Token![=]) {
+                            let lit: LitStr = meta.value()?.parse()?;
+                            check_ident(&lit.value(), lit.span(), "column")?;
+                            soft_deletes = Some(lit.value());
+                        } else {
+                            soft_deletes = Some("deleted_at".to_owned());
+                        }
+                    }
+                    "fillable" => fillable = Some(string_list(&meta)?),
+                    "guarded" => guarded = Some(string_list(&meta)?),
+                    "hidden" => hidden_names.extend(string_list(&meta)?),
+                    _ => return Err(meta.error(format!("unknown #[orm] attribute `{path}`"))),
+                }
+                Ok(())
+            })?;
+        }
+
+        let table = table.ok_or_else(|| {
+            error(name.span(), format!("#[derive(Model)] needs the table name: add #[orm(table = \"…\")] to `{name}`"))
+        })?;
+
+        let mut columns = Vec::new();
+        let mut skipped = Vec::new();
+        let mut state = None;
+        for field in fields {
+            let ident = field.ident.clone().expect("named fields");
+            if last_segment(&field.ty).is_some_and(|s| s.ident == "ModelState") {
+                state = Some(ident);
+                continue;
+            }
+            let mut column = ident.to_string().trim_start_matches("r#").to_owned();
+            let mut hidden = false;
+            let mut skip = false;
+            for attr in field.attrs.iter().filter(|a| a.path().is_ident("orm")) {
+                attr.parse_nested_meta(|meta| {
+                    if meta.path.is_ident("hidden") {
+                        hidden = true;
+                    } else if meta.path.is_ident("skip") {
+                        skip = true;
+                    } else if meta.path.is_ident("column") {
+                        let lit: LitStr = meta.value()?.parse()?;
+                        check_ident(&lit.value(), lit.span(), "column")?;
+                        column = lit.value();
+                    } else {
+                        return Err(meta.error("expected `hidden`, `skip` or `column = \"…\"`"));
+                    }
+                    Ok(())
+                })?;
+            }
+            if skip {
+                skipped.push(ident);
+                continue;
+            }
+            check_ident(&column, ident.span(), "column")?;
+            hidden |= hidden_names.contains(&column);
+            columns.push(Column { field: ident, ty: field.ty.clone(), column, hidden });
+        }
+        let state = state.ok_or_else(|| {
+            error(
+                name.span(),
+                format!("`{name}` needs a field of type `bunary_orm::ModelState` (for example `state: ModelState`): it records whether the model is saved and what changed"),
+            )
+        })?;
+        for unknown in hidden_names.iter().filter(|h| !columns.iter().any(|c| &c.column == *h)) {
+            return Err(error(name.span(), format!("hidden(\"{unknown}\") names no column of `{name}`")));
+        }
+        let has = |col: &str| columns.iter().any(|c| c.column == col);
+        let key_column = columns.iter().find(|c| c.column == primary_key).ok_or_else(|| {
+            error(name.span(), format!("`{name}` has no field for its primary key `{primary_key}`: add one, or set #[orm(primary_key = \"…\")]"))
+        })?;
+        let key = key.unwrap_or_else(|| key_kind_of(&key_column.ty));
+
+        let timestamps = match timestamps {
+            None => {
+                (has("created_at") && has("updated_at")).then(|| ("created_at".to_owned(), "updated_at".to_owned()))
+            }
+            Some(Some((created, updated))) => {
+                for col in [&created, &updated] {
+                    if !has(col) {
+                        return Err(error(
+                            name.span(),
+                            format!("timestamps need a `{col}` field on `{name}` (or #[orm(timestamps = false)])"),
+                        ));
+                    }
+                }
+                Some((created, updated))
+            }
+            Some(None) => None,
+        };
+        if let Some(col) = &soft_deletes {
+            if !has(col) {
+                return Err(error(
+                    name.span(),
+                    format!("soft_deletes needs a `{col}` field on `{name}` (an Option of a date-time type)"),
+                ));
+            }
+        }
+        for list in [&fillable, &guarded].into_iter().flatten() {
+            if let Some(unknown) = list.iter().find(|c| !has(c)) {
+                return Err(error(name.span(), format!("`{unknown}` in fillable/guarded names no column of `{name}`")));
+            }
+        }
+        let guarded = guarded.unwrap_or_else(|| {
+            let mut g = vec![primary_key.clone()];
+            if let Some((c, u)) = &timestamps {
+                g.push(c.clone());
+                g.push(u.clone());
+            }
+            g.extend(soft_deletes.clone());
+            g
+        });
+        Ok(ModelDef {
+            name,
+            table,
+            primary_key,
+            key,
+            columns,
+            skipped,
+            state,
+            timestamps,
+            soft_deletes,
+            fillable,
+            guarded,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    fn parse(input: DeriveInput) -> syn::Result<ModelDef> {
+        ModelDef::parse(&input)
+    }
+
+    #[test]
+    fn reads_the_defaults() {
+        let def = parse(parse_quote! {
+            #[orm(table = "users")]
+            struct User { id: i64, name: String, created_at: Option<DateTime<Utc>>, updated_at: Option<DateTime<Utc>>, state: ModelState }
+        })
+        .unwrap();
+        assert_eq!(def.table, "users");
+        assert_eq!(def.primary_key, "id");
+        assert_eq!(def.key, KeyKind::AutoIncrement);
+        assert_eq!(def.timestamps, Some(("created_at".into(), "updated_at".into())));
+        assert_eq!(def.guarded, ["id", "created_at", "updated_at"]);
+        assert_eq!(def.columns.len(), 4);
+    }
+
+    #[test]
+    fn uuid_keys_are_inferred_and_options_read() {
+        let def = parse(parse_quote! {
+            #[orm(table = "posts", primary_key = "uuid", timestamps = false, soft_deletes, fillable("title"), hidden("secret"))]
+            struct Post { uuid: Uuid, title: String, secret: String, #[orm(column = "body_text")] body: String,
+                          #[orm(skip)] cache: u8, deleted_at: Option<NaiveDateTime>, created_at: Option<NaiveDateTime>, s: ModelState }
+        })
+        .unwrap();
+        assert_eq!(def.key, KeyKind::Uuid);
+        assert_eq!(def.timestamps, None);
+        assert_eq!(def.soft_deletes.as_deref(), Some("deleted_at"));
+        assert_eq!(def.fillable, Some(vec!["title".to_owned()]));
+        assert!(def.columns.iter().find(|c| c.column == "secret").unwrap().hidden);
+        assert!(def.columns.iter().any(|c| c.column == "body_text"));
+        assert_eq!(def.skipped.len(), 1);
+    }
+
+    #[test]
+    fn clear_errors() {
+        let cases: Vec<(DeriveInput, &str)> = vec![
+            (parse_quote! { struct User { id: i64, state: ModelState } }, "needs the table name"),
+            (parse_quote! { #[orm(table = "users")] struct User { id: i64 } }, "ModelState"),
+            (parse_quote! { #[orm(table = "users")] struct User { name: String, state: ModelState } }, "primary key"),
+            (
+                parse_quote! { #[orm(table = "users; DROP")] struct User { id: i64, state: ModelState } },
+                "not a valid table name",
+            ),
+            (
+                parse_quote! { #[orm(table = "users", soft_deletes)] struct User { id: i64, state: ModelState } },
+                "soft_deletes needs",
+            ),
+            (
+                parse_quote! { #[orm(table = "users", timestamps)] struct User { id: i64, state: ModelState } },
+                "timestamps need",
+            ),
+            (
+                parse_quote! { #[orm(table = "users", fillable("nope"))] struct User { id: i64, state: ModelState } },
+                "names no column",
+            ),
+            (
+                parse_quote! { #[orm(table = "users", key = "random")] struct User { id: i64, state: ModelState } },
+                "unknown key kind",
+            ),
+            (parse_quote! { #[orm(table = "users")] enum User { A } }, "structs only"),
+        ];
+        for (input, expected) in cases {
+            let message = parse(input).err().expect("an error").to_string();
+            assert!(message.contains(expected), "{message:?} should mention {expected:?}");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Writing the `Entity`, `FromRow` and `Serialize` impls for a [`ModelDef`].
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::attrs::{KeyKind, ModelDef};
+
+pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
+    let name = &def.name;
+    let name_str = name.to_string();
+    let table = &def.table;
+    let pk = &def.primary_key;
+    let key = match def.key {
+        KeyKind::AutoIncrement => quote!(::bunary_orm::KeyKind::AutoIncrement),
+        KeyKind::Uuid => quote!(::bunary_orm::KeyKind::Uuid),
+        KeyKind::Manual => quote!(::bunary_orm::KeyKind::Manual),
+    };
+    let columns: Vec<&str> = def.columns.iter().map(|c| c.column.as_str()).collect();
+    let hidden: Vec<&str> = def.columns.iter().filter(|c| c.hidden).map(|c| c.column.as_str()).collect();
+    let timestamps = match &def.timestamps {
+        Some((c, u)) => {
+            quote!(::core::option::Option::Some(::bunary_orm::model::Timestamps { created_at: #c, updated_at: #u }))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let soft_deletes = match &def.soft_deletes {
+        Some(c) => quote!(::core::option::Option::Some(#c)),
+        None => quote!(::core::option::Option::None),
+    };
+    let fillable = match &def.fillable {
+        Some(list) => quote!(::core::option::Option::Some(&[#(#list),*])),
+        None => quote!(::core::option::Option::None),
+    };
+    let guarded = &def.guarded;
+    let state = &def.state;
+    let fields: Vec<_> = def.columns.iter().map(|c| &c.field).collect();
+    let skipped = &def.skipped;
+    let key_field = &def.columns.iter().find(|c| &c.column == pk).expect("checked by parse").field;
+    let visible: Vec<_> = def.columns.iter().filter(|c| !c.hidden).collect();
+    let visible_fields: Vec<_> = visible.iter().map(|c| &c.field).collect();
+    let visible_names: Vec<&str> = visible.iter().map(|c| c.column.as_str()).collect();
+    let visible_count = visible.len();
+
+    Ok(quote! {
+        impl ::bunary_orm::Entity for #name {
+            const NAME: &'static str = #name_str;
+            const TABLE: &'static str = #table;
+            const PRIMARY_KEY: &'static str = #pk;
+            const KEY: ::bunary_orm::KeyKind = #key;
+            const COLUMNS: &'static [&'static str] = &[#(#columns),*];
+            const HIDDEN: &'static [&'static str] = &[#(#hidden),*];
+            const TIMESTAMPS: ::core::option::Option<::bunary_orm::model::Timestamps> = #timestamps;
+            const SOFT_DELETES: ::core::option::Option<&'static str> = #soft_deletes;
+            const FILLABLE: ::core::option::Option<&'static [&'static str]> = #fillable;
+            const GUARDED: &'static [&'static str] = &[#(#guarded),*];
+
+            fn to_values(&self) -> ::std::vec::Vec<::bunary_orm::Value> {
+                ::std::vec![#(::bunary_orm::model::ToValue::to_value(&self.#fields)),*]
+            }
+
+            fn set_value(&mut self, column: &str, value: ::bunary_orm::Value) -> ::bunary_orm::Result<()> {
+                match column {
+                    #(#columns => {
+                        self.#fields = ::bunary_orm::model::decode_field(#columns, value)?;
+                    })*
+                    other => return ::core::result::Result::Err(::bunary_orm::model::unknown_column::<Self>(other)),
+                }
+                ::core::result::Result::Ok(())
+            }
+
+            fn state(&self) -> &::bunary_orm::ModelState {
+                &self.#state
+            }
+
+            fn state_mut(&mut self) -> &mut ::bunary_orm::ModelState {
+                &mut self.#state
+            }
+
+            fn key(&self) -> ::bunary_orm::Value {
+                ::bunary_orm::model::ToValue::to_value(&self.#key_field)
+            }
+        }
+
+        impl ::bunary_orm::FromRow for #name {
+            fn from_row(mut row: ::bunary_orm::Row) -> ::bunary_orm::Result<Self> {
+                ::core::result::Result::Ok(#name {
+                    #(#fields: row.take(#columns)?,)*
+                    #(#skipped: ::core::default::Default::default(),)*
+                    #state: ::core::default::Default::default(),
+                })
+            }
+
+            fn loaded_from(&mut self, connection: &::bunary_orm::Connection) {
+                ::bunary_orm::model::mark_loaded(self, connection);
+            }
+        }
+
+        impl ::bunary_orm::__private::serde::Serialize for #name {
+            fn serialize<S: ::bunary_orm::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                use ::bunary_orm::__private::serde::ser::SerializeStruct;
+                let mut s = serializer.serialize_struct(#name_str, #visible_count)?;
+                #(s.serialize_field(#visible_names, &self.#visible_fields)?;)*
+                s.end()
+            }
+        }
+    })
+}

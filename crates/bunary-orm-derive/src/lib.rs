@@ -1,0 +1,29 @@
+//! `#[derive(Model)]` for bunary-orm. See `bunary_orm::Entity` for what it gives a struct and
+//! `bunary_orm::model` for the attributes. Parsing (`attrs.rs`) and expansion (`expand.rs`)
+//! are plain functions over `syn` types, unit-tested without a compiler run.
+
+mod attrs;
+mod expand;
+
+use proc_macro::TokenStream;
+use syn::{parse_macro_input, DeriveInput};
+
+/// Implements `bunary_orm::Entity`, `bunary_orm::FromRow` and `serde::Serialize` (hidden
+/// fields left out) for a struct with named fields.
+///
+/// Struct attributes, in `#[orm(...)]`: `table = "users"` (required), `primary_key = "id"`,
+/// `key = "auto" | "uuid" | "manual"` (default: from the key field's type), `timestamps = false`
+/// or `timestamps(created_at = "…", updated_at = "…")` (default: on when the struct has
+/// `created_at` and `updated_at` fields), `soft_deletes` or `soft_deletes = "deleted_at"`,
+/// `fillable("a", "b")`, `guarded("c")`, `hidden("d")`.
+///
+/// Field attributes: `#[orm(hidden)]`, `#[orm(column = "name")]`, `#[orm(skip)]` (not a
+/// column; `Default::default()` on load). One field must have type `ModelState`.
+#[proc_macro_derive(Model, attributes(orm))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match attrs::ModelDef::parse(&input).and_then(|def| expand::expand(&def)) {
+        Ok(tokens) => tokens.into(),
+        Err(err) => err.to_compile_error().into(),
+    }
+}

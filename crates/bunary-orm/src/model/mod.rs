@@ -1,0 +1,329 @@
+//! Models: [`Model::table`] for rows by table name (the seed's API), and [`Entity`], the trait
+//! `#[derive(Model)]` implements for typed models.
+//!
+//! The model layer builds on the query builder: `User::query()` is a [`Builder<User>`] with the
+//! model's scopes (soft deletes, hidden columns) applied. Each Eloquent concern lives in its own
+//! file: `state.rs` (loaded/dirty tracking), `persistence.rs` (save, delete, refresh),
+//! `mass_assignment.rs` (fill, fillable/guarded), `casts.rs` (field types).
+
+mod casts;
+mod mass_assignment;
+mod persistence;
+mod state;
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::query::{Builder, SoftDeletes, Trashed};
+use crate::row::FromRow;
+use crate::value::Value;
+
+pub use self::casts::{Json, ToValue};
+pub use self::state::ModelState;
+
+/// The dynamic model: queries on a table by name, returning [`Row`](crate::Row)s. It runs on
+/// the global driver ([`set_orm_config`](crate::set_orm_config)); use
+/// [`Db::table`](crate::Db::table) for an explicit handle.
+///
+/// # Examples
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use bunary_orm::{get_driver, record, set_orm_config, Model, OrmConfig};
+///
+/// set_orm_config(OrmConfig::sqlite(":memory:"));
+/// get_driver().await?.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)", &[]).await?;
+/// Model::table("users").insert(record! { "name" => "Ada" }).await?;
+///
+/// let user = Model::table("users").find(1).await?.expect("user 1");
+/// assert_eq!(user.get::<String>("name")?, "Ada");
+/// assert!(Model::table("users").find(999).await?.is_none());
+/// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Model;
+
+impl Model {
+    /// A query on `table` (`"users"`, `"public.users"`, `"users as u"`). A bad name is
+    /// [`Error::InvalidIdentifier`](crate::Error::InvalidIdentifier) when the query runs.
+    pub fn table(table: &str) -> Builder {
+        Builder::new(table)
+    }
+}
+
+/// How a model's primary key gets its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// The database generates it (an integer `AUTOINCREMENT`/`SERIAL`/`AUTO_INCREMENT` key).
+    AutoIncrement,
+    /// A UUID v7 is generated when the key is left empty (nil UUID or empty string); a given
+    /// key is kept. The seed's default for its BaseModel.
+    Uuid,
+    /// The application always sets it.
+    Manual,
+}
+
+/// The names of a model's timestamp columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timestamps {
+    /// Set when the row is inserted (default `created_at`).
+    pub created_at: &'static str,
+    /// Set when the row is inserted or updated (default `updated_at`).
+    pub updated_at: &'static str,
+}
+
+/// The current time as models store it: UTC, to the microsecond (what every dialect keeps).
+pub fn now() -> DateTime<Utc> {
+    let t = Utc::now();
+    DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
+}
+
+/// A typed model: what `#[derive(Model)]` implements. The constants and the four required
+/// methods come from the derive; everything else is provided.
+///
+/// # Examples
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use bunary_orm::prelude::*;
+///
+/// #[derive(Model, Debug, Clone, Default)]
+/// #[orm(table = "users")]
+/// struct User {
+///     id: i64,
+///     name: String,
+///     #[orm(hidden)]
+///     password: String,
+///     state: ModelState,
+/// }
+///
+/// set_orm_config(OrmConfig::sqlite(":memory:"));
+/// get_driver().await?.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, password TEXT)", &[]).await?;
+///
+/// let mut ada = User { name: "Ada".into(), password: "secret".into(), ..Default::default() };
+/// ada.save().await?;                                   // INSERT, the key comes back
+/// assert_eq!(ada.id, 1);
+/// ada.name = "Ada Lovelace".into();
+/// assert!(ada.is_dirty());
+/// ada.save().await?;                                   // UPDATE of the changed column only
+///
+/// let found = User::find(1).await?.expect("user 1");
+/// assert_eq!(found.name, "Ada Lovelace");
+/// assert_eq!(serde_json::to_value(&found).unwrap(), serde_json::json!({"id": 1, "name": "Ada Lovelace"}));
+/// let named: Vec<User> = User::query().where_op("name", "like", "Ada%").get().await?;
+/// assert_eq!(named.len(), 1);
+/// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+/// ```
+pub trait Entity: FromRow + Sync {
+    /// The type's name, for messages.
+    const NAME: &'static str;
+    /// The table.
+    const TABLE: &'static str;
+    /// The primary key column (default `id`).
+    const PRIMARY_KEY: &'static str;
+    /// How the key is generated.
+    const KEY: KeyKind;
+    /// Every persisted column, in field order.
+    const COLUMNS: &'static [&'static str];
+    /// Columns left out of serialised output and of the rows of the model's queries.
+    const HIDDEN: &'static [&'static str];
+    /// The timestamp columns, when the model keeps them.
+    const TIMESTAMPS: Option<Timestamps>;
+    /// The soft-delete column, when the model soft deletes.
+    const SOFT_DELETES: Option<&'static str>;
+    /// Columns mass assignment may set (`None`: all but [`Entity::GUARDED`]).
+    const FILLABLE: Option<&'static [&'static str]>;
+    /// Columns mass assignment may not set.
+    const GUARDED: &'static [&'static str];
+
+    /// The values of [`Entity::COLUMNS`], in order.
+    fn to_values(&self) -> Vec<Value>;
+
+    /// Sets one column's field from a value.
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`] for a column the model does not have, [`Error::Decode`] for a
+    /// value of the wrong type.
+    fn set_value(&mut self, column: &str, value: Value) -> Result<()>;
+
+    /// The model's persistence state.
+    fn state(&self) -> &ModelState;
+
+    /// The model's persistence state, mutably.
+    fn state_mut(&mut self) -> &mut ModelState;
+
+    /// A query on the model's table returning models, with its scopes applied.
+    fn query() -> Builder<Self> {
+        let mut builder = Builder::<Self>::typed(Self::TABLE).key(Self::PRIMARY_KEY);
+        builder.hidden = Self::HIDDEN;
+        builder.soft_deletes = Self::SOFT_DELETES.map(|column| SoftDeletes { column, mode: Trashed::Exclude });
+        builder
+    }
+
+    /// [`Entity::query`] on an explicit handle. Models it loads save back to that handle.
+    fn on(db: &Db) -> Builder<Self> {
+        Self::query().on(db)
+    }
+
+    /// The model with that key, or `None`.
+    ///
+    /// # Errors
+    /// The database's error; a missing row is `Ok(None)`.
+    fn find(id: impl Into<Value> + Send) -> impl Future<Output = Result<Option<Self>>> + Send {
+        let id = id.into();
+        async move { Self::query().find(id).await }
+    }
+
+    /// The model with that key.
+    ///
+    /// # Errors
+    /// [`Error::ModelNotFound`] when there is none.
+    fn find_or_fail(id: impl Into<Value> + Send) -> impl Future<Output = Result<Self>> + Send {
+        let id = id.into();
+        async move {
+            let key = format!("{id:?}");
+            Self::query().find(id).await?.ok_or(Error::ModelNotFound { model: Self::NAME, key })
+        }
+    }
+
+    /// Every model (trashed ones left out).
+    ///
+    /// # Errors
+    /// The database's error.
+    fn all() -> impl Future<Output = Result<Vec<Self>>> + Send {
+        async move { Self::query().get().await }
+    }
+
+    /// A new model filled from `attributes` (mass assignment: only fillable columns) and saved.
+    ///
+    /// # Errors
+    /// As [`Entity::fill`] and [`Entity::save`].
+    fn create(attributes: impl Into<crate::query::Record> + Send) -> impl Future<Output = Result<Self>> + Send
+    where
+        Self: Default,
+    {
+        let attributes = attributes.into();
+        async move {
+            let mut model = Self::default();
+            model.fill(attributes)?;
+            model.save().await?;
+            Ok(model)
+        }
+    }
+
+    /// The current value of the primary key.
+    fn key(&self) -> Value {
+        let i = Self::COLUMNS.iter().position(|c| *c == Self::PRIMARY_KEY).unwrap_or(0);
+        self.to_values().swap_remove(i)
+    }
+
+    /// Whether the model was loaded from, or saved to, the database.
+    fn exists(&self) -> bool {
+        self.state().exists()
+    }
+
+    /// Inserts the model (generating a UUID key, filling timestamps, reading back an
+    /// auto-increment key) or, when it exists, updates its changed columns only.
+    ///
+    /// # Errors
+    /// The database's error; [`Error::ModelNotFound`] when the row to update is gone.
+    fn save(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
+        persistence::save(self)
+    }
+
+    /// Fills the model from `attributes` (mass assignment) and saves it.
+    ///
+    /// # Errors
+    /// As [`Entity::fill`] and [`Entity::save`].
+    fn update(&mut self, attributes: impl Into<crate::query::Record>) -> impl Future<Output = Result<()>> + Send + '_ {
+        let filled = self.fill(attributes);
+        async move {
+            filled?;
+            self.save().await
+        }
+    }
+
+    /// Deletes the model (soft-deleting models get their `deleted_at` set instead).
+    ///
+    /// # Errors
+    /// The database's error.
+    fn delete(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
+        persistence::delete(self)
+    }
+
+    /// Deletes the model's row for good, soft deletes or not.
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] for a model never saved; the database's error.
+    fn force_delete(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
+        persistence::force_delete(self)
+    }
+
+    /// Brings a soft-deleted model back.
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] on a model without soft deletes; the database's error.
+    fn restore(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
+        persistence::restore(self)
+    }
+
+    /// Whether a soft-deleting model is deleted.
+    fn trashed(&self) -> bool {
+        persistence::trashed(self)
+    }
+
+    /// Reloads every column from the database.
+    ///
+    /// # Errors
+    /// [`Error::ModelNotFound`] when the row is gone.
+    fn refresh(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
+        persistence::refresh(self)
+    }
+
+    /// Whether any column changed since the model was loaded or saved (always `true` for a
+    /// new model).
+    fn is_dirty(&self) -> bool {
+        !persistence::changes(self).is_empty()
+    }
+
+    /// The changed columns and their new values.
+    fn get_changes(&self) -> crate::query::Record {
+        persistence::changes(self)
+    }
+
+    /// Sets the fillable columns of `attributes` (a [`Record`](crate::Record) or a JSON
+    /// object); guarded columns are passed over, as in Eloquent.
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] for a column the model does not have; [`Error::Decode`] for a
+    /// value of the wrong type.
+    fn fill(&mut self, attributes: impl Into<crate::query::Record>) -> Result<()> {
+        mass_assignment::fill(self, attributes.into())
+    }
+}
+
+/// Called by the derive to set a field from a value.
+#[doc(hidden)]
+pub fn decode_field<T: crate::value::FromValue>(column: &str, value: Value) -> Result<T> {
+    T::from_owned_value(value).map_err(|e| Error::Decode {
+        column: column.to_owned(),
+        expected: e.expected,
+        found: e.found,
+    })
+}
+
+/// Called by the derive for a column the model does not have.
+#[doc(hidden)]
+pub fn unknown_column<M: Entity>(column: &str) -> Error {
+    Error::ColumnNotFound { column: column.to_owned(), available: M::COLUMNS.iter().map(|c| (*c).to_owned()).collect() }
+}
+
+/// Called by the derive after a model is loaded: remembers where it came from and what it held.
+#[doc(hidden)]
+pub fn mark_loaded<M: Entity>(model: &mut M, connection: &crate::query::Connection) {
+    let values = model.to_values();
+    let state = model.state_mut();
+    state.connection = connection.clone();
+    state.original = Some(values);
+}

@@ -1,0 +1,159 @@
+//! Saving, deleting and reloading one model.
+
+use crate::error::{Error, Result};
+use crate::query::{Builder, Record};
+use crate::row::Row;
+use crate::value::Value;
+
+use super::{now, Entity, KeyKind};
+
+/// A query on the model's own row (by the key it was loaded with), without scopes.
+fn own_row<M: Entity>(model: &M) -> Builder<Row> {
+    let key = original_key(model).unwrap_or_else(|| model.key());
+    Builder::new(M::TABLE).using(model.state().connection.clone()).key(M::PRIMARY_KEY).where_(M::PRIMARY_KEY, key)
+}
+
+fn original_key<M: Entity>(model: &M) -> Option<Value> {
+    let i = M::COLUMNS.iter().position(|c| *c == M::PRIMARY_KEY)?;
+    model.state().original.as_ref().map(|o| o[i].clone())
+}
+
+/// The columns whose values differ from those last loaded or saved (all of them for a new model).
+pub(crate) fn changes<M: Entity>(model: &M) -> Record {
+    let current = model.to_values();
+    match &model.state().original {
+        None => M::COLUMNS.iter().copied().zip(current).collect(),
+        Some(original) => M::COLUMNS
+            .iter()
+            .zip(current)
+            .zip(original)
+            .filter(|((_, now), before)| now != *before)
+            .map(|((column, now), _)| (*column, now))
+            .collect(),
+    }
+}
+
+fn mark_saved<M: Entity>(model: &mut M) {
+    let values = model.to_values();
+    model.state_mut().original = Some(values);
+}
+
+fn key_is_empty(key: &Value) -> bool {
+    match key {
+        Value::Null => true,
+        Value::Int(0) => true,
+        Value::Text(t) => t.is_empty(),
+        Value::Uuid(u) => u.is_nil(),
+        _ => false,
+    }
+}
+
+/// Inserts a new model or updates the changed columns of a loaded one.
+pub(crate) async fn save<M: Entity>(model: &mut M) -> Result<()> {
+    if model.exists() {
+        update(model).await
+    } else {
+        insert(model).await
+    }
+}
+
+async fn insert<M: Entity>(model: &mut M) -> Result<()> {
+    let empty_key = key_is_empty(&model.key());
+    if M::KEY == KeyKind::Uuid && empty_key {
+        model.set_value(M::PRIMARY_KEY, Value::Uuid(uuid::Uuid::now_v7()))?;
+    }
+    if let Some(ts) = M::TIMESTAMPS {
+        let now = Value::Timestamp(now());
+        model.set_value(ts.created_at, now.clone())?;
+        model.set_value(ts.updated_at, now)?;
+    }
+    let mut record: Record = M::COLUMNS.iter().copied().zip(model.to_values()).collect();
+    let builder = Builder::new(M::TABLE).using(model.state().connection.clone()).key(M::PRIMARY_KEY);
+    if M::KEY == KeyKind::AutoIncrement && empty_key {
+        record.remove(M::PRIMARY_KEY);
+        let id = builder.insert_get_id(record).await?;
+        model.set_value(M::PRIMARY_KEY, Value::Int(id))?;
+    } else {
+        builder.insert(record).await?;
+    }
+    mark_saved(model);
+    Ok(())
+}
+
+async fn update<M: Entity>(model: &mut M) -> Result<()> {
+    let mut dirty = changes(model);
+    if dirty.is_empty() {
+        return Ok(());
+    }
+    if let Some(ts) = M::TIMESTAMPS {
+        let now = Value::Timestamp(now());
+        model.set_value(ts.updated_at, now)?;
+        let stored = model.to_values().swap_remove(column_index::<M>(ts.updated_at)?);
+        dirty.insert(ts.updated_at, stored);
+    }
+    let matched = own_row(model).update(dirty).await?;
+    if matched == 0 {
+        return Err(Error::ModelNotFound { model: M::NAME, key: format!("{:?}", model.key()) });
+    }
+    mark_saved(model);
+    Ok(())
+}
+
+fn column_index<M: Entity>(column: &str) -> Result<usize> {
+    M::COLUMNS.iter().position(|c| *c == column).ok_or_else(|| Error::ColumnNotFound {
+        column: column.to_owned(),
+        available: M::COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
+    })
+}
+
+/// Deletes the model: sets `deleted_at` on a soft-deleting model, removes the row otherwise.
+pub(crate) async fn delete<M: Entity>(model: &mut M) -> Result<()> {
+    match M::SOFT_DELETES {
+        Some(column) => {
+            model.set_value(column, Value::Timestamp(now()))?;
+            let stored = model.to_values().swap_remove(column_index::<M>(column)?);
+            own_row(model).update(Record::new().set(column, stored)).await?;
+            mark_saved(model);
+            Ok(())
+        }
+        None => force_delete(model).await,
+    }
+}
+
+/// Removes the model's row for good.
+pub(crate) async fn force_delete<M: Entity>(model: &mut M) -> Result<()> {
+    if !model.exists() {
+        return Err(Error::InvalidQuery { message: format!("this {} was never saved", M::NAME) });
+    }
+    own_row(model).force_delete().await?;
+    model.state_mut().original = None;
+    Ok(())
+}
+
+/// Clears `deleted_at` on a soft-deleted model.
+pub(crate) async fn restore<M: Entity>(model: &mut M) -> Result<()> {
+    let column =
+        M::SOFT_DELETES.ok_or_else(|| Error::InvalidQuery { message: format!("{} does not soft delete", M::NAME) })?;
+    model.set_value(column, Value::Null)?;
+    own_row(model).update(Record::new().set(column, Value::Null)).await?;
+    mark_saved(model);
+    Ok(())
+}
+
+/// Whether a soft-deleting model is trashed.
+pub(crate) fn trashed<M: Entity>(model: &M) -> bool {
+    M::SOFT_DELETES.and_then(|column| column_index::<M>(column).ok()).is_some_and(|i| !model.to_values()[i].is_null())
+}
+
+/// Reloads the model's columns from its row.
+pub(crate) async fn refresh<M: Entity>(model: &mut M) -> Result<()> {
+    let key = original_key(model).unwrap_or_else(|| model.key());
+    let fresh = M::query()
+        .with_trashed()
+        .using(model.state().connection.clone())
+        .find(key.clone())
+        .await?
+        .ok_or(Error::ModelNotFound { model: M::NAME, key: format!("{key:?}") })?;
+    *model = fresh;
+    Ok(())
+}

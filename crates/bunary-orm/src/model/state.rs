@@ -1,0 +1,41 @@
+//! [`ModelState`]: whether a model is in the database, what it held when loaded, and where it
+//! came from.
+
+use crate::query::Connection;
+use crate::value::Value;
+
+/// The persistence state a model carries in a field of this type (any name; mark it
+/// `#[serde(skip)]` is not needed: the derive leaves it out of serialised output).
+///
+/// `Default` is a new model, not yet saved. Two states always compare equal, so that
+/// `#[derive(PartialEq)]` on a model compares its data only.
+#[derive(Debug, Clone, Default)]
+pub struct ModelState {
+    /// The column values as last loaded or saved; `None` for a model not in the database.
+    pub(crate) original: Option<Vec<Value>>,
+    /// Where the model was loaded from; saves go there.
+    pub(crate) connection: Connection,
+}
+
+impl ModelState {
+    /// Whether the model was loaded from, or saved to, the database.
+    pub fn exists(&self) -> bool {
+        self.original.is_some()
+    }
+
+    /// Where the model saves itself.
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    /// Makes the model save to `connection` (an explicit [`Db`](crate::Db) or a transaction).
+    pub fn set_connection(&mut self, connection: Connection) {
+        self.connection = connection;
+    }
+}
+
+impl PartialEq for ModelState {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
