@@ -12,7 +12,6 @@ pub enum KeyKind {
 }
 
 /// One persisted field.
-
 pub struct Column {
     pub field: Ident,
     pub ty: Type,
@@ -21,7 +20,6 @@ pub struct Column {
 }
 
 /// Everything the expansion needs.
-
 pub struct ModelDef {
     pub name: Ident,
     pub table: String,
@@ -231,7 +229,7 @@ impl ModelDef {
                 format!("`{name}` needs a field of type `bunary_orm::ModelState` (for example `state: ModelState`): it records whether the model is saved and what changed"),
             )
         })?;
-        for unknown in hidden_names.iter().filter(|h| !columns.iter().any(|c| &c.column == *h)) {
+        if let Some(unknown) = hidden_names.iter().find(|h| !columns.iter().any(|c| &c.column == *h)) {
             return Err(error(name.span(), format!("hidden(\"{unknown}\") names no column of `{name}`")));
         }
         let has = |col: &str| columns.iter().any(|c| c.column == col);

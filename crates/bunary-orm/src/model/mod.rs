@@ -303,6 +303,21 @@ pub trait Entity: FromRow + Sync {
     }
 }
 
+impl<M: Entity + Default> Builder<M> {
+    /// A new model filled from `attributes` (mass assignment) and saved on this builder's
+    /// connection: `User::on(&db).create(record! { … })`.
+    ///
+    /// # Errors
+    /// As [`Entity::fill`] and [`Entity::save`].
+    pub async fn create(&self, attributes: impl Into<crate::query::Record>) -> Result<M> {
+        let mut model = M::default();
+        model.state_mut().connection = self.connection().clone();
+        model.fill(attributes)?;
+        model.save().await?;
+        Ok(model)
+    }
+}
+
 /// Called by the derive to set a field from a value.
 #[doc(hidden)]
 pub fn decode_field<T: crate::value::FromValue>(column: &str, value: Value) -> Result<T> {

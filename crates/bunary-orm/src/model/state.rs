@@ -18,6 +18,16 @@ pub struct ModelState {
 }
 
 impl ModelState {
+    /// The state of a new model that saves to `db` (rather than the global database).
+    pub fn on(db: &crate::db::Db) -> Self {
+        ModelState { original: None, connection: Connection::Db(db.clone()) }
+    }
+
+    /// The state of a new model that saves inside the transaction `tx`.
+    pub fn in_transaction(tx: &crate::transaction::Tx) -> Self {
+        ModelState { original: None, connection: Connection::Tx(tx.clone()) }
+    }
+
     /// Whether the model was loaded from, or saved to, the database.
     pub fn exists(&self) -> bool {
         self.original.is_some()

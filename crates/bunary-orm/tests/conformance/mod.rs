@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod driver;
+pub mod model;
 pub mod query;
 pub mod transactions;
 
@@ -161,7 +162,19 @@ macro_rules! every_suite {
                 hostile_identifiers_are_rejected_before_any_sql_runs,
                 builders_run_inside_transactions,
             }
-            transactions {
+            model {
+            save_inserts_then_find_loads_every_cast,
+            find_or_fail_is_a_typed_not_found,
+            save_updates_only_dirty_columns,
+            timestamps_are_set_and_advance,
+            hidden_fields_stay_out_of_json_and_rows,
+            uuid_keys_are_generated_as_v7_and_kept,
+            soft_deletes_hide_restore_and_force_delete,
+            mass_assignment_respects_fillable,
+            typed_queries_scopes_pagination_and_chunks,
+            models_loaded_in_a_transaction_save_inside_it,
+        }
+        transactions {
                 commits_when_the_closure_returns_ok,
                 rolls_back_when_the_closure_returns_err,
                 rolls_back_when_a_statement_fails,

@@ -1,0 +1,314 @@
+//! Typed models (`#[derive(Model)]`) against a real database. Each test has a database (or
+//! schema) of its own, so the tables have fixed names.
+
+use bunary_orm::prelude::*;
+use bunary_orm::{Connection, Dialect, Json};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::Harness;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    #[default]
+    Member,
+    Admin,
+}
+
+impl From<Role> for Value {
+    fn from(role: Role) -> Value {
+        Value::from(match role {
+            Role::Member => "member",
+            Role::Admin => "admin",
+        })
+    }
+}
+
+impl FromValue for Role {
+    fn from_value(value: &Value) -> std::result::Result<Self, bunary_orm::value::DecodeError> {
+        match String::from_value(value)?.as_str() {
+            "member" => Ok(Role::Member),
+            "admin" => Ok(Role::Admin),
+            other => Err(bunary_orm::value::DecodeError { expected: "Role", found: other.to_owned() }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Prefs {
+    pub theme: String,
+    pub tags: Vec<String>,
+}
+
+#[derive(Model, Debug, Clone, Default, PartialEq)]
+#[orm(table = "m_users", soft_deletes, fillable("name", "email", "active", "role", "prefs", "password"))]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub active: bool,
+    pub role: Role,
+    pub prefs: Json<Prefs>,
+    #[orm(hidden)]
+    pub password: String,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<NaiveDateTime>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    #[orm(skip)]
+    pub scratch: u32,
+    pub state: ModelState,
+}
+
+impl User {
+    /// A local scope: a plain function.
+    pub fn active(q: Builder<User>) -> Builder<User> {
+        q.where_("active", true)
+    }
+}
+
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "m_tokens", timestamps = false)]
+pub struct Token {
+    pub id: uuid::Uuid,
+    pub label: String,
+    pub state: ModelState,
+}
+
+async fn tables(h: &Harness) -> Result<()> {
+    let (dt, id, uuid) = match h.dialect() {
+        Dialect::Sqlite => ("DATETIME", "INTEGER PRIMARY KEY AUTOINCREMENT", "UUID"),
+        Dialect::Postgres => ("TIMESTAMP", "BIGSERIAL PRIMARY KEY", "UUID"),
+        Dialect::MySql => ("DATETIME(6)", "BIGINT AUTO_INCREMENT PRIMARY KEY", "CHAR(36)"),
+    };
+    let json = if h.dialect() == Dialect::Postgres { "JSONB" } else { "JSON" };
+    h.db.exec(
+        &format!(
+            "CREATE TABLE m_users (id {id}, name VARCHAR(100) NOT NULL, email VARCHAR(100) NOT NULL UNIQUE, \
+             active BOOLEAN NOT NULL, role VARCHAR(20) NOT NULL, prefs {json} NOT NULL, password VARCHAR(100) NOT NULL, \
+             created_at {dt} NULL, updated_at {dt} NULL, deleted_at {dt} NULL)"
+        ),
+        &[],
+    )
+    .await?;
+    h.db.exec(&format!("CREATE TABLE m_tokens (id {uuid} PRIMARY KEY, label VARCHAR(50) NOT NULL)"), &[]).await?;
+    Ok(())
+}
+
+fn alice(h: &Harness) -> User {
+    User {
+        name: "Alice".into(),
+        email: "alice@example.com".into(),
+        active: true,
+        role: Role::Admin,
+        prefs: Json(Prefs { theme: "dark".into(), tags: vec!["a".into()] }),
+        password: "s3cret-hash".into(),
+        state: ModelState::on(&h.db),
+        ..Default::default()
+    }
+}
+
+pub async fn save_inserts_then_find_loads_every_cast(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let mut user = alice(h);
+    assert!(!user.exists());
+    user.save().await?;
+    assert!(user.exists());
+    assert_eq!(user.id, 1, "the generated key is read back");
+    let found = User::on(&h.db).find(1).await?.expect("user 1");
+    assert_eq!(found.name, "Alice");
+    assert!(found.active);
+    assert_eq!(found.role, Role::Admin);
+    assert_eq!(found.prefs.0.tags, ["a"]);
+    assert_eq!(found.password, "s3cret-hash", "hidden fields are loaded into the struct");
+    assert_eq!(found.created_at, user.created_at);
+    assert!(User::on(&h.db).find(999).await?.is_none());
+    let missing = User::on(&h.db).find(999).await;
+    assert!(matches!(missing, Ok(None)));
+    Ok(())
+}
+
+pub async fn find_or_fail_is_a_typed_not_found(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    match User::on(&h.db).where_("id", 42).first_or_fail().await {
+        Err(Error::NotFound { .. }) => {}
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    Ok(())
+}
+
+pub async fn save_updates_only_dirty_columns(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let mut user = alice(h);
+    user.save().await?;
+    assert!(!user.is_dirty());
+    // Someone else changes the email behind this model's back.
+    h.db.table("m_users").where_("id", user.id).update(record! { "email" => "changed@example.com" }).await?;
+    user.name = "Alice B.".into();
+    assert!(user.is_dirty());
+    let changes = user.get_changes();
+    assert_eq!(changes.columns().collect::<Vec<_>>(), ["name"]);
+    user.save().await?;
+    let fresh = User::on(&h.db).find(user.id).await?.unwrap();
+    assert_eq!(fresh.name, "Alice B.");
+    assert_eq!(fresh.email, "changed@example.com", "an untouched column is not written back");
+    user.refresh().await?;
+    assert_eq!(user.email, "changed@example.com");
+    assert!(!user.is_dirty());
+    Ok(())
+}
+
+pub async fn timestamps_are_set_and_advance(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let before = bunary_orm::model::now();
+    let mut user = alice(h);
+    user.save().await?;
+    let created = user.created_at.expect("created_at set");
+    let updated = user.updated_at.expect("updated_at set");
+    assert!(created >= before);
+    assert_eq!(created.naive_utc(), updated);
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    user.active = false;
+    user.save().await?;
+    let fresh = User::on(&h.db).find(user.id).await?.unwrap();
+    assert_eq!(fresh.created_at, Some(created), "created_at stays");
+    assert!(fresh.updated_at.unwrap() > updated, "updated_at advances");
+    Ok(())
+}
+
+pub async fn hidden_fields_stay_out_of_json_and_rows(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let mut user = alice(h);
+    user.save().await?;
+    let json = serde_json::to_value(&user).unwrap();
+    assert!(json.get("password").is_none(), "{json}");
+    assert!(json.get("state").is_none() && json.get("scratch").is_none());
+    assert_eq!(json["name"], "Alice");
+    assert_eq!(json["prefs"]["theme"], "dark");
+    let rows = User::on(&h.db).select(["id", "password"]).rows().await?;
+    assert_eq!(rows[0].columns(), ["id"], "hidden even when selected");
+    assert!(User::on(&h.db).pluck::<String>("password").await.is_err());
+    Ok(())
+}
+
+pub async fn uuid_keys_are_generated_as_v7_and_kept(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let mut generated = Token { label: "generated".into(), state: ModelState::on(&h.db), ..Default::default() };
+    generated.save().await?;
+    assert!(!generated.id.is_nil());
+    assert_eq!(generated.id.get_version_num(), 7);
+    let given = uuid::Uuid::now_v7();
+    let mut kept = Token { id: given, label: "given".into(), state: ModelState::on(&h.db) };
+    kept.save().await?;
+    assert_eq!(kept.id, given);
+    let found = Token::on(&h.db).find(given).await?.unwrap();
+    assert_eq!(found.label, "given");
+    assert_eq!(Token::on(&h.db).find(generated.id).await?.unwrap().label, "generated");
+    Ok(())
+}
+
+pub async fn soft_deletes_hide_restore_and_force_delete(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let mut user = alice(h);
+    user.save().await?;
+    let mut bob = User {
+        name: "Bob".into(),
+        email: "bob@example.com".into(),
+        state: ModelState::on(&h.db),
+        ..Default::default()
+    };
+    bob.save().await?;
+    user.delete().await?;
+    assert!(user.trashed());
+    assert_eq!(User::on(&h.db).count().await?, 1, "trashed rows are left out");
+    assert!(User::on(&h.db).find(user.id).await?.is_none());
+    assert_eq!(User::on(&h.db).with_trashed().count().await?, 2);
+    let trashed: Vec<User> = User::on(&h.db).only_trashed().get().await?;
+    assert_eq!(trashed.len(), 1);
+    assert_eq!(trashed[0].name, "Alice");
+    user.restore().await?;
+    assert!(!user.trashed());
+    assert_eq!(User::on(&h.db).count().await?, 2);
+    // A builder delete on a soft-deleting model soft deletes too.
+    assert_eq!(User::on(&h.db).where_("name", "Bob").delete().await?, 1);
+    assert_eq!(User::on(&h.db).only_trashed().count().await?, 1);
+    assert_eq!(User::on(&h.db).only_trashed().restore().await?, 1);
+    user.force_delete().await?;
+    assert!(!user.exists());
+    assert_eq!(User::on(&h.db).with_trashed().count().await?, 1);
+    assert_eq!(h.db.table("m_users").count().await?, 1, "the row is gone for good");
+    Ok(())
+}
+
+pub async fn mass_assignment_respects_fillable(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let input = serde_json::json!({
+        "id": 77, "name": "Mallory", "email": "m@example.com", "active": true, "role": "member",
+        "prefs": {"theme": "light", "tags": []}, "password": "x", "created_at": "2001-01-01 00:00:00"
+    });
+    let user: User = User::on(&h.db).create(Record::try_from(input)?).await?;
+    assert_ne!(user.id, 77, "the key is not fillable");
+    assert_eq!(user.prefs.0.theme, "light");
+    assert!(user.created_at.unwrap().timestamp() > 978_307_200, "timestamps are not fillable");
+    let mut copy = user.clone();
+    let typo = copy.fill(record! { "nmae" => "x" });
+    assert!(matches!(typo, Err(Error::InvalidQuery { .. })), "an unknown column is an error, not silence");
+    let wrong_type = copy.fill(record! { "active" => "yes" });
+    assert!(matches!(wrong_type, Err(Error::Decode { .. })));
+    copy.update(record! { "name" => "Mallory Updated" }).await?;
+    assert_eq!(User::on(&h.db).find(user.id).await?.unwrap().name, "Mallory Updated");
+    Ok(())
+}
+
+pub async fn typed_queries_scopes_pagination_and_chunks(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    for (i, name) in ["Ann", "Ben", "Cid", "Dee", "Eve"].iter().enumerate() {
+        let mut u = User {
+            name: (*name).into(),
+            email: format!("{name}@example.com"),
+            active: i % 2 == 0,
+            state: ModelState::on(&h.db),
+            ..Default::default()
+        };
+        u.save().await?;
+    }
+    let active: Vec<User> = User::on(&h.db).scope(User::active).order_by("name", Direction::Desc).get().await?;
+    assert_eq!(active.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["Eve", "Cid", "Ann"]);
+    let page = User::on(&h.db).oldest("id").paginate(2, 2).await?;
+    assert_eq!((page.total, page.last_page), (5, 3));
+    assert_eq!(page.data.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["Cid", "Dee"]);
+    let json = serde_json::to_value(&page).unwrap();
+    assert!(json["data"][0].get("password").is_none());
+    let mut seen = Vec::new();
+    User::on(&h.db)
+        .chunk(2, |users| {
+            seen.extend(users.into_iter().map(|u| u.name));
+            async { Ok(true) }
+        })
+        .await?;
+    assert_eq!(seen.len(), 5);
+    let first = User::on(&h.db).where_("name", "Ben").first().await?.unwrap();
+    assert!(first.exists(), "loaded models know they exist");
+    Ok(())
+}
+
+pub async fn models_loaded_in_a_transaction_save_inside_it(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let mut user = alice(h);
+    user.save().await?;
+    let result: Result<()> =
+        h.db.transaction(|tx| async move {
+            let mut u = User::query().in_transaction(&tx).find(1).await?.unwrap();
+            assert!(matches!(u.state().connection(), Connection::Tx(_)));
+            u.name = "Inside".into();
+            u.save().await?;
+            let mut t = Token { label: "tx".into(), state: ModelState::in_transaction(&tx), ..Default::default() };
+            t.save().await?;
+            Err(Error::other("roll back"))
+        })
+        .await;
+    assert!(result.is_err());
+    assert_eq!(User::on(&h.db).find(1).await?.unwrap().name, "Alice");
+    assert_eq!(Token::on(&h.db).count().await?, 0);
+    Ok(())
+}
