@@ -181,10 +181,7 @@ pub trait Entity: FromRow + Sync {
     /// [`Error::ModelNotFound`] when there is none.
     fn find_or_fail(id: impl Into<Value> + Send) -> impl Future<Output = Result<Self>> + Send {
         let id = id.into();
-        async move {
-            let key = format!("{id:?}");
-            Self::query().find(id).await?.ok_or(Error::ModelNotFound { model: Self::NAME, key })
-        }
+        async move { Self::query().find_or_fail(id).await }
     }
 
     /// Every model (trashed ones left out).
@@ -300,6 +297,18 @@ pub trait Entity: FromRow + Sync {
     /// value of the wrong type.
     fn fill(&mut self, attributes: impl Into<crate::query::Record>) -> Result<()> {
         mass_assignment::fill(self, attributes.into())
+    }
+}
+
+impl<M: Entity> Builder<M> {
+    /// The model with that key.
+    ///
+    /// # Errors
+    /// [`Error::ModelNotFound`] naming the model and the key when there is none.
+    pub async fn find_or_fail(&self, id: impl Into<Value>) -> Result<M> {
+        let id = id.into();
+        let key = format!("{id:?}");
+        self.find(id).await?.ok_or(Error::ModelNotFound { model: M::NAME, key })
     }
 }
 

@@ -130,10 +130,17 @@ pub async fn save_inserts_then_find_loads_every_cast(h: &Harness) -> Result<()> 
 
 pub async fn find_or_fail_is_a_typed_not_found(h: &Harness) -> Result<()> {
     tables(h).await?;
+    match User::on(&h.db).find_or_fail(42).await {
+        Err(Error::ModelNotFound { model: "User", key }) => assert!(key.contains("42"), "{key}"),
+        other => panic!("expected ModelNotFound, got {other:?}"),
+    }
     match User::on(&h.db).where_("id", 42).first_or_fail().await {
         Err(Error::NotFound { .. }) => {}
         other => panic!("expected NotFound, got {other:?}"),
     }
+    let mut user = alice(h);
+    user.save().await?;
+    assert_eq!(User::on(&h.db).find_or_fail(user.id).await?.email, "alice@example.com");
     Ok(())
 }
 
