@@ -30,6 +30,7 @@
 //! - [`db`] and [`transaction`]: the [`Db`] handle and [`Tx`] (transactions and savepoints).
 //! - [`model`] and [`query`]: [`Model::table`] and the query [`Builder`]; `query::grammar` holds
 //!   the SQL of each dialect; [`ident`] says which names are legal.
+//! - [`schema`]: [`Schema`](schema::Schema) (create, alter, drop tables) and its grammars.
 //! - [`error`]: [`Error`], [`DatabaseErrorKind`].
 #![warn(missing_docs)]
 
@@ -42,6 +43,7 @@ pub mod ident;
 pub mod model;
 pub mod query;
 pub mod row;
+pub mod schema;
 pub mod transaction;
 pub mod value;
 

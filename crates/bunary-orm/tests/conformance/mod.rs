@@ -6,6 +6,7 @@
 pub mod driver;
 pub mod model;
 pub mod query;
+pub mod schema;
 pub mod transactions;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -161,6 +162,7 @@ macro_rules! every_suite {
                 truncate_empties_the_table_and_resets_keys,
                 hostile_identifiers_are_rejected_before_any_sql_runs,
                 builders_run_inside_transactions,
+            a_column_that_does_not_exist_is_an_error_not_a_string,
             }
             model {
             save_inserts_then_find_loads_every_cast,
@@ -173,6 +175,14 @@ macro_rules! every_suite {
             mass_assignment_respects_fillable,
             typed_queries_scopes_pagination_and_chunks,
             models_loaded_in_a_transaction_save_inside_it,
+        }
+        schema {
+            create_table_with_every_type_and_read_it_back,
+            string_defaults_are_stored_literally,
+            unique_indexes_and_foreign_keys_are_enforced,
+            alter_adds_renames_and_drops_columns_keeping_rows,
+            a_failing_create_leaves_no_table,
+            drop_rename_and_list_tables,
         }
         transactions {
                 commits_when_the_closure_returns_ok,

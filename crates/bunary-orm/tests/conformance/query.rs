@@ -360,3 +360,13 @@ pub async fn builders_run_inside_transactions(h: &Harness) -> Result<()> {
     assert_eq!(values, [Value::Int(1), Value::Int(2), Value::Int(3)]);
     Ok(())
 }
+
+pub async fn a_column_that_does_not_exist_is_an_error_not_a_string(h: &Harness) -> Result<()> {
+    let (users, _) = fixture(h).await?;
+    // On SQLite a double-quoted unknown name would silently be the string 'nmae'; the driver
+    // turns that off, so every dialect reports the typo.
+    let err = h.db.table(&users).where_("nmae", "Alice").get().await.unwrap_err();
+    assert!(matches!(err, Error::Query { .. }), "{err}");
+    assert!(h.db.table(&users).select(["nmae"]).get().await.is_err());
+    Ok(())
+}

@@ -14,6 +14,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use parking_lot::Mutex;
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{Mutex as AsyncMutex, OwnedSemaphorePermit, Semaphore};
 
@@ -111,6 +112,12 @@ impl Pool {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| connection_error(path, e))?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        // A double-quoted name that matches no column must be an error, not a string literal
+        // (SQLite's "double-quoted string" misfeature would turn `WHERE "typo" = ?` into a
+        // comparison with the text 'typo', and index a constant).
+        for option in [DbConfig::SQLITE_DBCONFIG_DQS_DML, DbConfig::SQLITE_DBCONFIG_DQS_DDL] {
+            conn.set_db_config(option, false).map_err(|e| connection_error(path, e))?;
+        }
         conn.busy_timeout(busy_timeout).map_err(|e| connection_error(path, e))?;
         let pragmas = if memory {
             "PRAGMA foreign_keys = ON;"

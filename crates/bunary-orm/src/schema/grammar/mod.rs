@@ -1,0 +1,403 @@
+//! Schema grammars: DDL for a [`Blueprint`] in each dialect.
+//!
+//! The trait's defaults write what the dialects share; `sqlite.rs`, `postgres.rs` and
+//! `mysql.rs` give the column types (`type_sql`) and override what differs. Every identifier
+//! is validated then quoted; defaults are literals escaped here, never pasted.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+#[cfg(test)]
+mod tests;
+
+use crate::dialect::Dialect;
+use crate::error::{Error, Result};
+use crate::ident::{Ident, TableRef};
+use crate::query::grammar::grammar_for;
+use crate::schema::blueprint::{Blueprint, Command};
+use crate::schema::column::{ColumnDefault, ColumnDefinition, ColumnType, ForeignKey};
+use crate::value::{formats, Value};
+
+pub use self::mysql::MySqlSchemaGrammar;
+pub use self::postgres::PostgresSchemaGrammar;
+pub use self::sqlite::SqliteSchemaGrammar;
+
+/// The schema grammar of `dialect`.
+pub fn schema_grammar_for(dialect: Dialect) -> &'static dyn SchemaGrammar {
+    match dialect {
+        Dialect::Sqlite => &SqliteSchemaGrammar,
+        Dialect::Postgres => &PostgresSchemaGrammar,
+        Dialect::MySql => &MySqlSchemaGrammar,
+    }
+}
+
+/// A dialect's DDL.
+pub trait SchemaGrammar: Send + Sync {
+    /// The dialect.
+    fn dialect(&self) -> Dialect;
+
+    /// The SQL type of a column (`type_string`, `type_big_integer`, ... in Laravel's terms).
+    fn type_sql(&self, column: &ColumnDefinition) -> String;
+
+    /// A quoted identifier, after validation.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`].
+    fn wrap(&self, name: &str, kind: &'static str) -> Result<String> {
+        let ident = Ident::new(name, kind)?;
+        let mut out = String::new();
+        grammar_for(self.dialect()).wrap(&mut out, ident.as_str());
+        Ok(out)
+    }
+
+    /// A quoted table (optionally `schema.table`), after validation.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`].
+    fn wrap_table(&self, name: &str) -> Result<String> {
+        let table = TableRef::parse(name)?;
+        if table.alias.is_some() {
+            return Err(Error::InvalidIdentifier {
+                kind: "table",
+                value: name.to_owned(),
+                reason: "a table to create or alter has no alias".into(),
+            });
+        }
+        let grammar = grammar_for(self.dialect());
+        let mut out = String::new();
+        if let Some(schema) = &table.schema {
+            grammar.wrap(&mut out, schema.as_str());
+            out.push('.');
+        }
+        grammar.wrap(&mut out, table.name.as_str());
+        Ok(out)
+    }
+
+    /// A comma-separated list of quoted columns.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`].
+    fn columnize(&self, columns: &[String]) -> Result<String> {
+        if columns.is_empty() {
+            return Err(Error::InvalidQuery { message: "an index or key needs at least one column".into() });
+        }
+        Ok(columns.iter().map(|c| self.wrap(c, "column")).collect::<Result<Vec<_>>>()?.join(", "))
+    }
+
+    /// A string literal: single quotes, `'` doubled.
+    fn quote_string(&self, text: &str) -> String {
+        format!("'{}'", text.replace('\'', "''"))
+    }
+
+    /// A value as an SQL literal, for defaults and checks.
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] for a float that is not finite.
+    fn literal(&self, value: &Value) -> Result<String> {
+        base_literal(value, |text| self.quote_string(text))
+    }
+
+    /// The default clause of a column.
+    ///
+    /// # Errors
+    /// As [`SchemaGrammar::literal`].
+    fn modify_default(&self, column: &ColumnDefinition) -> Result<String> {
+        Ok(match &column.default {
+            None => String::new(),
+            Some(ColumnDefault::Value(v)) => format!(" DEFAULT {}", self.literal(v)?),
+            Some(ColumnDefault::Expression(e)) => format!(" DEFAULT {e}"),
+        })
+    }
+
+    /// `NULL` / `NOT NULL`.
+    fn modify_nullable(&self, column: &ColumnDefinition) -> &'static str {
+        if column.nullable {
+            " NULL"
+        } else {
+            " NOT NULL"
+        }
+    }
+
+    /// What follows the type for an auto-incrementing key (or a single-column primary key).
+    fn modify_primary(&self, column: &ColumnDefinition) -> &'static str {
+        if column.primary {
+            " PRIMARY KEY"
+        } else {
+            ""
+        }
+    }
+
+    /// The `CHECK` of an enumeration column.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`].
+    fn modify_check(&self, column: &ColumnDefinition) -> Result<String> {
+        match &column.kind {
+            ColumnType::Enum(values) => {
+                if values.is_empty() {
+                    return Err(Error::InvalidQuery {
+                        message: format!("enumeration `{}` has no values", column.name),
+                    });
+                }
+                let list: Vec<String> = values.iter().map(|v| self.quote_string(v)).collect();
+                Ok(format!(" CHECK ({} IN ({}))", self.wrap(&column.name, "column")?, list.join(", ")))
+            }
+            _ => Ok(String::new()),
+        }
+    }
+
+    /// A column's full definition: name, type, modifiers.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`], [`Error::InvalidQuery`].
+    fn column_sql(&self, column: &ColumnDefinition) -> Result<String> {
+        Ok(format!(
+            "{} {}{}{}{}{}",
+            self.wrap(&column.name, "column")?,
+            self.type_sql(column),
+            self.modify_nullable(column),
+            self.modify_default(column)?,
+            self.modify_primary(column),
+            self.modify_check(column)?,
+        ))
+    }
+
+    /// `FOREIGN KEY (…) REFERENCES t (…) ON DELETE …`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`]; [`Error::InvalidQuery`] without a referenced table.
+    fn foreign_sql(&self, key: &ForeignKey) -> Result<String> {
+        Ok(format!("FOREIGN KEY ({}) {}", self.columnize(&key.columns)?, self.references_sql(key)?))
+    }
+
+    /// `REFERENCES t (…) ON DELETE … ON UPDATE …`.
+    ///
+    /// # Errors
+    /// As [`SchemaGrammar::foreign_sql`].
+    fn references_sql(&self, key: &ForeignKey) -> Result<String> {
+        if key.on_table.is_empty() || key.references.is_empty() {
+            return Err(Error::InvalidQuery {
+                message: format!("the foreign key on {:?} needs .references(table, column)", key.columns),
+            });
+        }
+        let mut sql = format!("REFERENCES {} ({})", self.wrap_table(&key.on_table)?, self.columnize(&key.references)?);
+        if let Some(a) = key.on_delete {
+            sql.push_str(" ON DELETE ");
+            sql.push_str(a.sql());
+        }
+        if let Some(a) = key.on_update {
+            sql.push_str(" ON UPDATE ");
+            sql.push_str(a.sql());
+        }
+        Ok(sql)
+    }
+
+    /// The name of the foreign key constraint on `columns` of `table`.
+    fn foreign_name(&self, table: &str, columns: &[String]) -> String {
+        format!("{}_{}_foreign", table.replace('.', "_"), columns.join("_"))
+    }
+
+    /// `CREATE [UNIQUE] INDEX name ON table (columns)`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`].
+    fn compile_index(&self, table: &str, name: &str, columns: &[String], unique: bool) -> Result<String> {
+        Ok(format!(
+            "CREATE {}INDEX {} ON {} ({})",
+            if unique { "UNIQUE " } else { "" },
+            self.wrap(name, "index")?,
+            self.wrap_table(table)?,
+            self.columnize(columns)?
+        ))
+    }
+
+    /// The index statements of column modifiers (`.unique()`, `.index()`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`].
+    fn column_indexes(&self, table: &str, columns: &[ColumnDefinition]) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let prefix = table.replace('.', "_");
+        for c in columns {
+            if c.unique {
+                out.push(self.compile_index(table, &format!("{prefix}_{}_unique", c.name), &[c.name.clone()], true)?);
+            }
+            if c.index {
+                out.push(self.compile_index(table, &format!("{prefix}_{}_index", c.name), &[c.name.clone()], false)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// `CREATE TABLE …` and its indexes.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`], [`Error::InvalidQuery`] (no columns, two primary keys,
+    /// a foreign key without a referenced table).
+    fn compile_create(&self, blueprint: &Blueprint) -> Result<Vec<String>> {
+        let table = blueprint.table();
+        if blueprint.columns().is_empty() {
+            return Err(Error::InvalidQuery { message: format!("table `{table}` needs at least one column") });
+        }
+        let mut parts: Vec<String> = blueprint.columns().iter().map(|c| self.column_sql(c)).collect::<Result<_>>()?;
+        let mut indexes = self.column_indexes(table, blueprint.columns())?;
+        let inline_primary = blueprint.columns().iter().filter(|c| c.primary).count();
+        for c in blueprint.columns() {
+            if let Some(key) = &c.foreign {
+                parts.push(self.foreign_sql(key)?);
+            }
+        }
+        for command in blueprint.commands() {
+            match command {
+                Command::Primary(columns) => {
+                    if inline_primary > 0 {
+                        return Err(Error::InvalidQuery { message: format!("table `{table}` has two primary keys") });
+                    }
+                    parts.push(format!("PRIMARY KEY ({})", self.columnize(columns)?));
+                }
+                Command::Foreign(key) => parts.push(self.foreign_sql(key)?),
+                Command::Index { name, columns } => indexes.push(self.compile_index(table, name, columns, false)?),
+                Command::Unique { name, columns } => indexes.push(self.compile_index(table, name, columns, true)?),
+                other => {
+                    return Err(Error::InvalidQuery {
+                        message: format!("{other:?} belongs in Schema::table, not create_table"),
+                    })
+                }
+            }
+        }
+        if inline_primary > 1 {
+            return Err(Error::InvalidQuery {
+                message: format!(
+                    "table `{table}` marks several columns primary: use t.primary([..]) for a composite key"
+                ),
+            });
+        }
+        let mut statements = vec![format!("CREATE TABLE {} ({})", self.wrap_table(table)?, parts.join(", "))];
+        statements.append(&mut indexes);
+        Ok(statements)
+    }
+
+    /// `ALTER TABLE … ADD COLUMN …` for one new column (with its foreign key where the
+    /// dialect can add it inline).
+    ///
+    /// # Errors
+    /// As [`SchemaGrammar::column_sql`].
+    fn compile_add_column(&self, table: &str, column: &ColumnDefinition) -> Result<Vec<String>> {
+        let mut out = vec![format!("ALTER TABLE {} ADD COLUMN {}", self.wrap_table(table)?, self.column_sql(column)?)];
+        if let Some(key) = &column.foreign {
+            out.push(self.compile_add_foreign(table, key)?);
+        }
+        Ok(out)
+    }
+
+    /// A foreign key on an existing table.
+    ///
+    /// # Errors
+    /// As [`SchemaGrammar::foreign_sql`]; [`Error::Unsupported`] on SQLite.
+    fn compile_add_foreign(&self, table: &str, key: &ForeignKey) -> Result<String> {
+        Ok(format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} {}",
+            self.wrap_table(table)?,
+            self.wrap(&self.foreign_name(table, &key.columns), "constraint")?,
+            self.foreign_sql(key)?
+        ))
+    }
+
+    /// `DROP INDEX …`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`].
+    fn compile_drop_index(&self, _table: &str, name: &str) -> Result<String> {
+        Ok(format!("DROP INDEX {}", self.wrap(name, "index")?))
+    }
+
+    /// The statements of `Schema::table`: new columns, then commands in order.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`], [`Error::InvalidQuery`], [`Error::Unsupported`].
+    fn compile_alter(&self, blueprint: &Blueprint) -> Result<Vec<String>> {
+        let table = blueprint.table();
+        let wrapped = self.wrap_table(table)?;
+        let mut out = Vec::new();
+        for column in blueprint.columns() {
+            out.extend(self.compile_add_column(table, column)?);
+        }
+        out.extend(self.column_indexes(table, blueprint.columns())?);
+        for command in blueprint.commands() {
+            out.push(match command {
+                Command::Index { name, columns } => self.compile_index(table, name, columns, false)?,
+                Command::Unique { name, columns } => self.compile_index(table, name, columns, true)?,
+                Command::Primary(columns) => {
+                    format!("ALTER TABLE {wrapped} ADD PRIMARY KEY ({})", self.columnize(columns)?)
+                }
+                Command::Foreign(key) => self.compile_add_foreign(table, key)?,
+                Command::DropColumn(c) => format!("ALTER TABLE {wrapped} DROP COLUMN {}", self.wrap(c, "column")?),
+                Command::RenameColumn { from, to } => {
+                    format!(
+                        "ALTER TABLE {wrapped} RENAME COLUMN {} TO {}",
+                        self.wrap(from, "column")?,
+                        self.wrap(to, "column")?
+                    )
+                }
+                Command::DropIndex(name) => self.compile_drop_index(table, name)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// `DROP TABLE [IF EXISTS] …`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`].
+    fn compile_drop(&self, table: &str, if_exists: bool) -> Result<String> {
+        Ok(format!("DROP TABLE {}{}", if if_exists { "IF EXISTS " } else { "" }, self.wrap_table(table)?))
+    }
+
+    /// `ALTER TABLE … RENAME TO …`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`].
+    fn compile_rename(&self, from: &str, to: &str) -> Result<String> {
+        Ok(format!("ALTER TABLE {} RENAME TO {}", self.wrap_table(from)?, self.wrap_table(to)?))
+    }
+
+    /// A query returning a row when `table` exists (one binding: the name).
+    fn compile_has_table(&self) -> &'static str;
+
+    /// A query returning a row when `table` has `column` (two bindings: table, column).
+    fn compile_has_column(&self) -> &'static str;
+
+    /// A query listing the tables of the current database/schema, one `name` column.
+    fn compile_list_tables(&self) -> &'static str;
+}
+
+/// The literal rules the dialects share; `quote` writes a string literal.
+pub(crate) fn base_literal(value: &Value, quote: impl Fn(&str) -> String) -> Result<String> {
+    Ok(match value {
+        Value::Null => "NULL".to_owned(),
+        Value::Bool(b) => if *b { "1" } else { "0" }.to_owned(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) if f.is_finite() => format!("{f:?}"),
+        Value::Float(f) => return Err(Error::InvalidQuery { message: format!("{f} cannot be a default") }),
+        Value::Text(t) => quote(t),
+        Value::Blob(b) => format!("X'{}'", b.iter().map(|x| format!("{x:02X}")).collect::<String>()),
+        Value::Json(j) => quote(&j.to_string()),
+        Value::Date(d) => quote(&d.format(formats::DATE).to_string()),
+        Value::Time(t) => quote(&t.format(formats::TIME).to_string()),
+        Value::DateTime(d) => quote(&d.format(formats::DATETIME).to_string()),
+        Value::Timestamp(t) => quote(&t.naive_utc().format(formats::DATETIME).to_string()),
+        Value::Uuid(u) => quote(&u.to_string()),
+    })
+}
+
+/// `true` for the integer types (where `UNSIGNED` applies on MySQL).
+pub(crate) fn is_integer(kind: &ColumnType) -> bool {
+    matches!(
+        kind,
+        ColumnType::Increments
+            | ColumnType::BigIncrements
+            | ColumnType::SmallInteger
+            | ColumnType::Integer
+            | ColumnType::BigInteger
+    )
+}

@@ -1,0 +1,91 @@
+//! MySQL/MariaDB DDL: backquoted names, `UNSIGNED`, `AUTO_INCREMENT`, `DATETIME(6)`,
+//! backslashes escaped in string literals, `DROP INDEX … ON table`.
+
+use crate::dialect::Dialect;
+use crate::error::Result;
+use crate::schema::column::{ColumnDefault, ColumnDefinition, ColumnType};
+
+use super::{is_integer, SchemaGrammar};
+
+/// MySQL's schema grammar.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MySqlSchemaGrammar;
+
+impl SchemaGrammar for MySqlSchemaGrammar {
+    fn dialect(&self) -> Dialect {
+        Dialect::MySql
+    }
+
+    fn type_sql(&self, column: &ColumnDefinition) -> String {
+        let base = match &column.kind {
+            ColumnType::Increments => "INT".into(),
+            ColumnType::BigIncrements => "BIGINT".into(),
+            ColumnType::SmallInteger => "SMALLINT".into(),
+            ColumnType::Integer => "INT".into(),
+            ColumnType::BigInteger => "BIGINT".into(),
+            ColumnType::Float => "FLOAT".into(),
+            ColumnType::Double => "DOUBLE".into(),
+            ColumnType::Decimal { precision, scale } => format!("DECIMAL({precision}, {scale})"),
+            ColumnType::String(n) => format!("VARCHAR({n})"),
+            ColumnType::Text => "TEXT".into(),
+            ColumnType::Boolean => "TINYINT(1)".into(),
+            ColumnType::Date => "DATE".into(),
+            ColumnType::Time => "TIME".into(),
+            ColumnType::DateTime | ColumnType::Timestamp => "DATETIME(6)".into(),
+            ColumnType::Uuid => "CHAR(36)".into(),
+            ColumnType::Json => "JSON".into(),
+            ColumnType::Binary => "BLOB".into(),
+            ColumnType::Enum(_) => "VARCHAR(255)".into(),
+        };
+        let unsigned = is_integer(&column.kind) && (column.unsigned || column.kind.is_auto_increment());
+        if unsigned {
+            format!("{base} UNSIGNED")
+        } else {
+            base
+        }
+    }
+
+    fn modify_primary(&self, column: &ColumnDefinition) -> &'static str {
+        match (column.primary, column.kind.is_auto_increment()) {
+            (true, true) => " AUTO_INCREMENT PRIMARY KEY",
+            (true, false) => " PRIMARY KEY",
+            _ => "",
+        }
+    }
+
+    /// MySQL treats `\` as an escape in string literals (unless NO_BACKSLASH_ESCAPES).
+    fn quote_string(&self, text: &str) -> String {
+        format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+    }
+
+    /// A date-time with fractional seconds needs `CURRENT_TIMESTAMP(6)`.
+    fn modify_default(&self, column: &ColumnDefinition) -> Result<String> {
+        Ok(match &column.default {
+            None => String::new(),
+            Some(ColumnDefault::Value(v)) => format!(" DEFAULT {}", self.literal(v)?),
+            Some(ColumnDefault::Expression(e))
+                if e.eq_ignore_ascii_case("CURRENT_TIMESTAMP")
+                    && matches!(column.kind, ColumnType::DateTime | ColumnType::Timestamp) =>
+            {
+                " DEFAULT CURRENT_TIMESTAMP(6)".to_owned()
+            }
+            Some(ColumnDefault::Expression(e)) => format!(" DEFAULT {e}"),
+        })
+    }
+
+    fn compile_drop_index(&self, table: &str, name: &str) -> Result<String> {
+        Ok(format!("DROP INDEX {} ON {}", self.wrap(name, "index")?, self.wrap_table(table)?))
+    }
+
+    fn compile_has_table(&self) -> &'static str {
+        "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?"
+    }
+
+    fn compile_has_column(&self) -> &'static str {
+        "SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?"
+    }
+
+    fn compile_list_tables(&self) -> &'static str {
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name"
+    }
+}

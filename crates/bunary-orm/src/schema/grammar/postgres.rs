@@ -1,0 +1,61 @@
+//! PostgreSQL DDL: `SERIAL`/`BIGSERIAL` keys, `JSONB`, `BYTEA`, `TRUE`/`FALSE` literals.
+
+use crate::dialect::Dialect;
+use crate::error::Result;
+use crate::schema::column::{ColumnDefinition, ColumnType};
+use crate::value::Value;
+
+use super::{base_literal, SchemaGrammar};
+
+/// PostgreSQL's schema grammar.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PostgresSchemaGrammar;
+
+impl SchemaGrammar for PostgresSchemaGrammar {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn type_sql(&self, column: &ColumnDefinition) -> String {
+        match &column.kind {
+            ColumnType::Increments => "SERIAL".into(),
+            ColumnType::BigIncrements => "BIGSERIAL".into(),
+            ColumnType::SmallInteger => "SMALLINT".into(),
+            ColumnType::Integer => "INTEGER".into(),
+            ColumnType::BigInteger => "BIGINT".into(),
+            ColumnType::Float => "REAL".into(),
+            ColumnType::Double => "DOUBLE PRECISION".into(),
+            ColumnType::Decimal { precision, scale } => format!("DECIMAL({precision}, {scale})"),
+            ColumnType::String(n) => format!("VARCHAR({n})"),
+            ColumnType::Text => "TEXT".into(),
+            ColumnType::Boolean => "BOOLEAN".into(),
+            ColumnType::Date => "DATE".into(),
+            ColumnType::Time => "TIME".into(),
+            ColumnType::DateTime | ColumnType::Timestamp => "TIMESTAMP".into(),
+            ColumnType::Uuid => "UUID".into(),
+            ColumnType::Json => "JSONB".into(),
+            ColumnType::Binary => "BYTEA".into(),
+            ColumnType::Enum(_) => "VARCHAR(255)".into(),
+        }
+    }
+
+    fn literal(&self, value: &Value) -> Result<String> {
+        Ok(match value {
+            Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+            Value::Blob(b) => format!("'\\x{}'", b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
+            other => return base_literal(other, |text| self.quote_string(text)),
+        })
+    }
+
+    fn compile_has_table(&self) -> &'static str {
+        "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1"
+    }
+
+    fn compile_has_column(&self) -> &'static str {
+        "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2"
+    }
+
+    fn compile_list_tables(&self) -> &'static str {
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+    }
+}

@@ -1,0 +1,84 @@
+//! SQLite DDL: loose types (kept readable, and read back as hints by the driver),
+//! `INTEGER PRIMARY KEY AUTOINCREMENT`, foreign keys inline.
+
+use crate::dialect::Dialect;
+use crate::error::{Error, Result};
+use crate::schema::column::{ColumnDefault, ColumnDefinition, ColumnType, ForeignKey};
+
+use super::SchemaGrammar;
+
+/// SQLite's schema grammar.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SqliteSchemaGrammar;
+
+impl SchemaGrammar for SqliteSchemaGrammar {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn type_sql(&self, column: &ColumnDefinition) -> String {
+        match &column.kind {
+            ColumnType::Increments | ColumnType::BigIncrements => "INTEGER".into(),
+            ColumnType::SmallInteger | ColumnType::Integer | ColumnType::BigInteger => "INTEGER".into(),
+            ColumnType::Float => "FLOAT".into(),
+            ColumnType::Double => "DOUBLE".into(),
+            ColumnType::Decimal { .. } => "NUMERIC".into(),
+            ColumnType::String(n) => format!("VARCHAR({n})"),
+            ColumnType::Text => "TEXT".into(),
+            ColumnType::Boolean => "BOOLEAN".into(),
+            ColumnType::Date => "DATE".into(),
+            ColumnType::Time => "TIME".into(),
+            ColumnType::DateTime | ColumnType::Timestamp => "DATETIME".into(),
+            ColumnType::Uuid => "UUID".into(),
+            ColumnType::Json => "JSON".into(),
+            ColumnType::Binary => "BLOB".into(),
+            ColumnType::Enum(_) => "VARCHAR".into(),
+        }
+    }
+
+    fn modify_primary(&self, column: &ColumnDefinition) -> &'static str {
+        match (column.primary, column.kind.is_auto_increment()) {
+            (true, true) => " PRIMARY KEY AUTOINCREMENT",
+            (true, false) => " PRIMARY KEY",
+            _ => "",
+        }
+    }
+
+    /// SQLite takes a default expression in parentheses.
+    fn modify_default(&self, column: &ColumnDefinition) -> Result<String> {
+        Ok(match &column.default {
+            None => String::new(),
+            Some(ColumnDefault::Value(v)) => format!(" DEFAULT {}", self.literal(v)?),
+            Some(ColumnDefault::Expression(e)) => format!(" DEFAULT ({e})"),
+        })
+    }
+
+    /// SQLite adds a foreign key with the column (`ADD COLUMN … REFERENCES …`).
+    fn compile_add_column(&self, table: &str, column: &ColumnDefinition) -> Result<Vec<String>> {
+        let mut sql = format!("ALTER TABLE {} ADD COLUMN {}", self.wrap_table(table)?, self.column_sql(column)?);
+        if let Some(key) = &column.foreign {
+            sql.push(' ');
+            sql.push_str(&self.references_sql(key)?);
+        }
+        Ok(vec![sql])
+    }
+
+    fn compile_add_foreign(&self, _table: &str, _key: &ForeignKey) -> Result<String> {
+        Err(Error::Unsupported {
+            dialect: "sqlite".into(),
+            feature: "adding a foreign key to an existing column (add the column with .references(..) instead)".into(),
+        })
+    }
+
+    fn compile_has_table(&self) -> &'static str {
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    }
+
+    fn compile_has_column(&self) -> &'static str {
+        "SELECT 1 FROM pragma_table_info(?) WHERE name = ?"
+    }
+
+    fn compile_list_tables(&self) -> &'static str {
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    }
+}

@@ -1,0 +1,319 @@
+//! Exact DDL for every column type and modifier, in all three dialects.
+
+use crate::dialect::Dialect;
+use crate::error::Error;
+use crate::schema::blueprint::Blueprint;
+use crate::schema::column::{ColumnType, ForeignAction};
+
+use super::schema_grammar_for;
+
+const DIALECTS: [Dialect; 3] = [Dialect::Sqlite, Dialect::Postgres, Dialect::MySql];
+
+fn create(dialect: Dialect, f: impl FnOnce(&mut Blueprint)) -> Vec<String> {
+    let mut bp = Blueprint::new("t");
+    f(&mut bp);
+    schema_grammar_for(dialect).compile_create(&bp).unwrap()
+}
+
+fn alter(dialect: Dialect, f: impl FnOnce(&mut Blueprint)) -> Vec<String> {
+    let mut bp = Blueprint::new("t");
+    f(&mut bp);
+    schema_grammar_for(dialect).compile_alter(&bp).unwrap()
+}
+
+/// The column definition SQL of one column, for each dialect.
+fn column(f: impl Fn(&mut Blueprint) + Copy) -> [String; 3] {
+    DIALECTS.map(|d| {
+        let mut bp = Blueprint::new("t");
+        f(&mut bp);
+        schema_grammar_for(d).column_sql(&bp.columns()[0]).unwrap()
+    })
+}
+
+#[test]
+fn every_column_type_per_dialect() {
+    let cases: Vec<(ColumnType, [&str; 3])> = vec![
+        (
+            ColumnType::Increments,
+            [
+                r#""c" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT"#,
+                r#""c" SERIAL NOT NULL PRIMARY KEY"#,
+                "`c` INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY",
+            ],
+        ),
+        (
+            ColumnType::BigIncrements,
+            [
+                r#""c" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT"#,
+                r#""c" BIGSERIAL NOT NULL PRIMARY KEY"#,
+                "`c` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY",
+            ],
+        ),
+        (ColumnType::SmallInteger, [r#""c" INTEGER NOT NULL"#, r#""c" SMALLINT NOT NULL"#, "`c` SMALLINT NOT NULL"]),
+        (ColumnType::Integer, [r#""c" INTEGER NOT NULL"#, r#""c" INTEGER NOT NULL"#, "`c` INT NOT NULL"]),
+        (ColumnType::BigInteger, [r#""c" INTEGER NOT NULL"#, r#""c" BIGINT NOT NULL"#, "`c` BIGINT NOT NULL"]),
+        (ColumnType::Float, [r#""c" FLOAT NOT NULL"#, r#""c" REAL NOT NULL"#, "`c` FLOAT NOT NULL"]),
+        (ColumnType::Double, [r#""c" DOUBLE NOT NULL"#, r#""c" DOUBLE PRECISION NOT NULL"#, "`c` DOUBLE NOT NULL"]),
+        (
+            ColumnType::Decimal { precision: 8, scale: 2 },
+            [r#""c" NUMERIC NOT NULL"#, r#""c" DECIMAL(8, 2) NOT NULL"#, "`c` DECIMAL(8, 2) NOT NULL"],
+        ),
+        (
+            ColumnType::String(100),
+            [r#""c" VARCHAR(100) NOT NULL"#, r#""c" VARCHAR(100) NOT NULL"#, "`c` VARCHAR(100) NOT NULL"],
+        ),
+        (ColumnType::Text, [r#""c" TEXT NOT NULL"#, r#""c" TEXT NOT NULL"#, "`c` TEXT NOT NULL"]),
+        (ColumnType::Boolean, [r#""c" BOOLEAN NOT NULL"#, r#""c" BOOLEAN NOT NULL"#, "`c` TINYINT(1) NOT NULL"]),
+        (ColumnType::Date, [r#""c" DATE NOT NULL"#, r#""c" DATE NOT NULL"#, "`c` DATE NOT NULL"]),
+        (ColumnType::Time, [r#""c" TIME NOT NULL"#, r#""c" TIME NOT NULL"#, "`c` TIME NOT NULL"]),
+        (ColumnType::DateTime, [r#""c" DATETIME NOT NULL"#, r#""c" TIMESTAMP NOT NULL"#, "`c` DATETIME(6) NOT NULL"]),
+        (ColumnType::Timestamp, [r#""c" DATETIME NOT NULL"#, r#""c" TIMESTAMP NOT NULL"#, "`c` DATETIME(6) NOT NULL"]),
+        (ColumnType::Uuid, [r#""c" UUID NOT NULL"#, r#""c" UUID NOT NULL"#, "`c` CHAR(36) NOT NULL"]),
+        (ColumnType::Json, [r#""c" JSON NOT NULL"#, r#""c" JSONB NOT NULL"#, "`c` JSON NOT NULL"]),
+        (ColumnType::Binary, [r#""c" BLOB NOT NULL"#, r#""c" BYTEA NOT NULL"#, "`c` BLOB NOT NULL"]),
+        (
+            ColumnType::Enum(vec!["draft".into(), "it's".into()]),
+            [
+                r#""c" VARCHAR NOT NULL CHECK ("c" IN ('draft', 'it''s'))"#,
+                r#""c" VARCHAR(255) NOT NULL CHECK ("c" IN ('draft', 'it''s'))"#,
+                "`c` VARCHAR(255) NOT NULL CHECK (`c` IN ('draft', 'it''s'))",
+            ],
+        ),
+    ];
+    for (kind, expected) in cases {
+        let got = DIALECTS.map(|d| {
+            let mut bp = Blueprint::new("t");
+            bp.add("c", kind.clone());
+            schema_grammar_for(d).column_sql(&bp.columns()[0]).unwrap()
+        });
+        assert_eq!(got, expected, "{kind:?}");
+    }
+}
+
+#[test]
+fn modifiers_per_dialect() {
+    assert_eq!(
+        column(|t| {
+            t.string("c", 10).nullable().default("x");
+        }),
+        [
+            r#""c" VARCHAR(10) NULL DEFAULT 'x'"#,
+            r#""c" VARCHAR(10) NULL DEFAULT 'x'"#,
+            "`c` VARCHAR(10) NULL DEFAULT 'x'"
+        ]
+    );
+    assert_eq!(
+        column(|t| {
+            t.boolean("c").default(true);
+        }),
+        [
+            r#""c" BOOLEAN NOT NULL DEFAULT 1"#,
+            r#""c" BOOLEAN NOT NULL DEFAULT TRUE"#,
+            "`c` TINYINT(1) NOT NULL DEFAULT 1"
+        ]
+    );
+    assert_eq!(
+        column(|t| {
+            t.integer("c").unsigned().default(5).not_null();
+        }),
+        [
+            r#""c" INTEGER NOT NULL DEFAULT 5"#,
+            r#""c" INTEGER NOT NULL DEFAULT 5"#,
+            "`c` INT UNSIGNED NOT NULL DEFAULT 5"
+        ]
+    );
+    assert_eq!(
+        column(|t| {
+            t.timestamp("c").use_current();
+        }),
+        [
+            r#""c" DATETIME NOT NULL DEFAULT (CURRENT_TIMESTAMP)"#,
+            r#""c" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP"#,
+            "`c` DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)",
+        ]
+    );
+    assert_eq!(
+        column(|t| {
+            t.double("c").default(1.5);
+        }),
+        [
+            r#""c" DOUBLE NOT NULL DEFAULT 1.5"#,
+            r#""c" DOUBLE PRECISION NOT NULL DEFAULT 1.5"#,
+            "`c` DOUBLE NOT NULL DEFAULT 1.5"
+        ]
+    );
+    assert_eq!(
+        column(|t| {
+            t.uuid("c").primary();
+        }),
+        [r#""c" UUID NOT NULL PRIMARY KEY"#, r#""c" UUID NOT NULL PRIMARY KEY"#, "`c` CHAR(36) NOT NULL PRIMARY KEY"]
+    );
+}
+
+#[test]
+fn string_defaults_are_escaped_not_pasted() {
+    let [sqlite, postgres, mysql] = column(|t| {
+        t.text("c").default("x'); DROP TABLE users; --");
+    });
+    assert_eq!(sqlite, r#""c" TEXT NOT NULL DEFAULT 'x''); DROP TABLE users; --'"#);
+    assert_eq!(postgres, r#""c" TEXT NOT NULL DEFAULT 'x''); DROP TABLE users; --'"#);
+    assert_eq!(mysql, "`c` TEXT NOT NULL DEFAULT 'x''); DROP TABLE users; --'");
+    let [_, _, backslash] = column(|t| {
+        t.text("c").default("a\\' OR 1=1");
+    });
+    assert_eq!(backslash, r"`c` TEXT NOT NULL DEFAULT 'a\\'' OR 1=1'", "MySQL backslashes are escaped too");
+}
+
+#[test]
+fn create_table_with_keys_indexes_and_foreign_keys() {
+    let build = |t: &mut Blueprint| {
+        t.big_increments("id");
+        t.string("email", 255).unique();
+        t.foreign_id("team_id").references("teams", "id").on_delete(ForeignAction::Cascade);
+        t.integer("rank").index();
+        t.timestamps();
+        t.index(["team_id", "rank"]);
+    };
+    assert_eq!(
+        create(Dialect::Sqlite, build),
+        [
+            r#"CREATE TABLE "t" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "email" VARCHAR(255) NOT NULL, "team_id" INTEGER NOT NULL, "rank" INTEGER NOT NULL, "created_at" DATETIME NULL, "updated_at" DATETIME NULL, FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON DELETE CASCADE)"#,
+            r#"CREATE UNIQUE INDEX "t_email_unique" ON "t" ("email")"#,
+            r#"CREATE INDEX "t_rank_index" ON "t" ("rank")"#,
+            r#"CREATE INDEX "t_team_id_rank_index" ON "t" ("team_id", "rank")"#,
+        ]
+    );
+    assert_eq!(
+        create(Dialect::Postgres, build),
+        [
+            r#"CREATE TABLE "t" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "email" VARCHAR(255) NOT NULL, "team_id" BIGINT NOT NULL, "rank" INTEGER NOT NULL, "created_at" TIMESTAMP NULL, "updated_at" TIMESTAMP NULL, FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON DELETE CASCADE)"#,
+            r#"CREATE UNIQUE INDEX "t_email_unique" ON "t" ("email")"#,
+            r#"CREATE INDEX "t_rank_index" ON "t" ("rank")"#,
+            r#"CREATE INDEX "t_team_id_rank_index" ON "t" ("team_id", "rank")"#,
+        ]
+    );
+    assert_eq!(
+        create(Dialect::MySql, build),
+        [
+            "CREATE TABLE `t` (`id` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, `email` VARCHAR(255) NOT NULL, `team_id` BIGINT UNSIGNED NOT NULL, `rank` INT NOT NULL, `created_at` DATETIME(6) NULL, `updated_at` DATETIME(6) NULL, FOREIGN KEY (`team_id`) REFERENCES `teams` (`id`) ON DELETE CASCADE)",
+            "CREATE UNIQUE INDEX `t_email_unique` ON `t` (`email`)",
+            "CREATE INDEX `t_rank_index` ON `t` (`rank`)",
+            "CREATE INDEX `t_team_id_rank_index` ON `t` (`team_id`, `rank`)",
+        ]
+    );
+}
+
+#[test]
+fn composite_keys_and_table_level_constraints() {
+    let sql = create(Dialect::Postgres, |t| {
+        t.integer("a");
+        t.integer("b");
+        t.primary(["a", "b"]);
+        t.unique(["b"]);
+        t.foreign("a").references("other", "id").on_delete(ForeignAction::SetNull).on_update(ForeignAction::Restrict);
+    });
+    assert_eq!(
+        sql,
+        [
+            r#"CREATE TABLE "t" ("a" INTEGER NOT NULL, "b" INTEGER NOT NULL, PRIMARY KEY ("a", "b"), FOREIGN KEY ("a") REFERENCES "other" ("id") ON DELETE SET NULL ON UPDATE RESTRICT)"#,
+            r#"CREATE UNIQUE INDEX "t_b_unique" ON "t" ("b")"#,
+        ]
+    );
+}
+
+#[test]
+fn alter_adds_drops_renames_and_indexes() {
+    let build = |t: &mut Blueprint| {
+        t.string("phone", 20).nullable().unique();
+        t.drop_column("fax");
+        t.rename_column("mail", "email");
+        t.index(["email"]);
+        t.drop_unique(["nick"]);
+        t.drop_index("t_old_index");
+    };
+    assert_eq!(
+        alter(Dialect::Sqlite, build),
+        [
+            r#"ALTER TABLE "t" ADD COLUMN "phone" VARCHAR(20) NULL"#,
+            r#"CREATE UNIQUE INDEX "t_phone_unique" ON "t" ("phone")"#,
+            r#"ALTER TABLE "t" DROP COLUMN "fax""#,
+            r#"ALTER TABLE "t" RENAME COLUMN "mail" TO "email""#,
+            r#"CREATE INDEX "t_email_index" ON "t" ("email")"#,
+            r#"DROP INDEX "t_nick_unique""#,
+            r#"DROP INDEX "t_old_index""#,
+        ]
+    );
+    assert_eq!(
+        alter(Dialect::MySql, build),
+        [
+            "ALTER TABLE `t` ADD COLUMN `phone` VARCHAR(20) NULL",
+            "CREATE UNIQUE INDEX `t_phone_unique` ON `t` (`phone`)",
+            "ALTER TABLE `t` DROP COLUMN `fax`",
+            "ALTER TABLE `t` RENAME COLUMN `mail` TO `email`",
+            "CREATE INDEX `t_email_index` ON `t` (`email`)",
+            "DROP INDEX `t_nick_unique` ON `t`",
+            "DROP INDEX `t_old_index` ON `t`",
+        ]
+    );
+}
+
+#[test]
+fn foreign_keys_on_existing_tables() {
+    let add = |t: &mut Blueprint| {
+        t.foreign_id("user_id").nullable().references("users", "id").on_delete(ForeignAction::Cascade);
+    };
+    assert_eq!(
+        alter(Dialect::Sqlite, add),
+        [r#"ALTER TABLE "t" ADD COLUMN "user_id" INTEGER NULL REFERENCES "users" ("id") ON DELETE CASCADE"#]
+    );
+    assert_eq!(
+        alter(Dialect::Postgres, add),
+        [
+            r#"ALTER TABLE "t" ADD COLUMN "user_id" BIGINT NULL"#,
+            r#"ALTER TABLE "t" ADD CONSTRAINT "t_user_id_foreign" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE"#,
+        ]
+    );
+    let mut bp = Blueprint::new("t");
+    bp.foreign("user_id").references("users", "id");
+    assert!(matches!(schema_grammar_for(Dialect::Sqlite).compile_alter(&bp), Err(Error::Unsupported { .. })));
+    assert_eq!(
+        schema_grammar_for(Dialect::MySql).compile_alter(&bp).unwrap(),
+        ["ALTER TABLE `t` ADD CONSTRAINT `t_user_id_foreign` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`)"]
+    );
+}
+
+#[test]
+fn drop_and_rename_tables() {
+    for (d, drop, if_exists, rename) in [
+        (Dialect::Sqlite, r#"DROP TABLE "t""#, r#"DROP TABLE IF EXISTS "t""#, r#"ALTER TABLE "t" RENAME TO "u""#),
+        (Dialect::Postgres, r#"DROP TABLE "t""#, r#"DROP TABLE IF EXISTS "t""#, r#"ALTER TABLE "t" RENAME TO "u""#),
+        (Dialect::MySql, "DROP TABLE `t`", "DROP TABLE IF EXISTS `t`", "ALTER TABLE `t` RENAME TO `u`"),
+    ] {
+        let g = schema_grammar_for(d);
+        assert_eq!(g.compile_drop("t", false).unwrap(), drop);
+        assert_eq!(g.compile_drop("t", true).unwrap(), if_exists);
+        assert_eq!(g.compile_rename("t", "u").unwrap(), rename);
+    }
+}
+
+#[test]
+fn bad_names_and_impossible_tables_are_typed_errors() {
+    for d in DIALECTS {
+        let g = schema_grammar_for(d);
+        let mut bp = Blueprint::new("users; DROP TABLE x");
+        bp.integer("a");
+        assert!(matches!(g.compile_create(&bp), Err(Error::InvalidIdentifier { .. })));
+        let mut bp = Blueprint::new("t");
+        bp.integer("a\"b");
+        assert!(matches!(g.compile_create(&bp), Err(Error::InvalidIdentifier { .. })));
+        assert!(matches!(g.compile_create(&Blueprint::new("t")), Err(Error::InvalidQuery { .. })), "no columns");
+        let mut bp = Blueprint::new("t");
+        bp.increments("a");
+        bp.increments("b");
+        assert!(matches!(g.compile_create(&bp), Err(Error::InvalidQuery { .. })), "two primary keys");
+        let mut bp = Blueprint::new("t");
+        bp.integer("a").references("", "id");
+        assert!(matches!(g.compile_create(&bp), Err(Error::InvalidQuery { .. })));
+        assert!(g.compile_drop("t t", false).is_err());
+    }
+}

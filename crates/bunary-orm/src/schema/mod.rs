@@ -1,0 +1,327 @@
+//! The schema builder: [`Schema::create_table`], [`Schema::table`] (alter), drops, renames and
+//! introspection, on the global database or an explicit handle ([`Schema::on`]).
+//!
+//! A closure fills a [`Blueprint`]; the dialect's [`SchemaGrammar`](grammar::SchemaGrammar)
+//! turns it into DDL. On SQLite and PostgreSQL the statements of one call run in a
+//! transaction (a savepoint when one is open), so a failing index never leaves a half-made
+//! table. MySQL commits DDL implicitly: there a failed `create_table` drops the table it made.
+//!
+//! ```
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! use bunary_orm::{Db, DatabaseConfig, schema::Schema};
+//!
+//! let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+//! let schema = Schema::on(&db);
+//! schema.create_table("users", |t| {
+//!     t.increments("id");
+//!     t.text("name");
+//!     t.text("email").unique();
+//!     t.boolean("active").default(true);
+//!     t.timestamps();
+//! }).await?;
+//! schema.table("users", |t| { t.text("phone").nullable(); }).await?;
+//! assert!(schema.has_column("users", "phone").await?);
+//! schema.drop_table("users").await?;
+//! assert!(!schema.has_table("users").await?);
+//! # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+//! ```
+
+pub mod blueprint;
+pub mod column;
+pub mod grammar;
+
+use crate::db::Db;
+use crate::dialect::Dialect;
+use crate::error::Result;
+use crate::query::{Connection, Executor};
+use crate::transaction::Tx;
+use crate::value::Value;
+
+pub use self::blueprint::{Blueprint, Command, ForeignBuilder};
+pub use self::column::{ColumnDefault, ColumnDefinition, ColumnType, ForeignAction, ForeignKey};
+use self::grammar::schema_grammar_for;
+
+/// The schema builder on the global database; [`Schema::on`] for an explicit handle.
+#[derive(Debug, Clone, Copy)]
+pub struct Schema;
+
+/// The schema builder bound to a connection.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaBuilder {
+    connection: Connection,
+}
+
+impl Schema {
+    /// The schema builder on `db`.
+    pub fn on(db: &Db) -> SchemaBuilder {
+        SchemaBuilder { connection: Connection::Db(db.clone()) }
+    }
+
+    /// The schema builder inside the transaction `tx`.
+    pub fn in_transaction(tx: &Tx) -> SchemaBuilder {
+        SchemaBuilder { connection: Connection::Tx(tx.clone()) }
+    }
+
+    /// The schema builder on a connection.
+    pub fn using(connection: Connection) -> SchemaBuilder {
+        SchemaBuilder { connection }
+    }
+
+    /// Creates a table on the global database. See [`SchemaBuilder::create_table`].
+    ///
+    /// # Errors
+    /// As [`SchemaBuilder::create_table`].
+    pub async fn create_table(table: &str, f: impl FnOnce(&mut Blueprint)) -> Result<()> {
+        SchemaBuilder::default().create_table(table, f).await
+    }
+
+    /// Alters a table on the global database. See [`SchemaBuilder::table`].
+    ///
+    /// # Errors
+    /// As [`SchemaBuilder::table`].
+    pub async fn table(table: &str, f: impl FnOnce(&mut Blueprint)) -> Result<()> {
+        SchemaBuilder::default().table(table, f).await
+    }
+
+    /// Drops a table on the global database.
+    ///
+    /// # Errors
+    /// As [`SchemaBuilder::drop_table`].
+    pub async fn drop_table(table: &str) -> Result<()> {
+        SchemaBuilder::default().drop_table(table).await
+    }
+
+    /// Drops a table on the global database if it exists.
+    ///
+    /// # Errors
+    /// As [`SchemaBuilder::drop_table_if_exists`].
+    pub async fn drop_table_if_exists(table: &str) -> Result<()> {
+        SchemaBuilder::default().drop_table_if_exists(table).await
+    }
+
+    /// Whether the global database has `table`.
+    ///
+    /// # Errors
+    /// The database's error.
+    pub async fn has_table(table: &str) -> Result<bool> {
+        SchemaBuilder::default().has_table(table).await
+    }
+
+    /// Whether `table` has `column` on the global database.
+    ///
+    /// # Errors
+    /// The database's error.
+    pub async fn has_column(table: &str, column: &str) -> Result<bool> {
+        SchemaBuilder::default().has_column(table, column).await
+    }
+
+    /// Renames a table on the global database.
+    ///
+    /// # Errors
+    /// As [`SchemaBuilder::rename_table`].
+    pub async fn rename_table(from: &str, to: &str) -> Result<()> {
+        SchemaBuilder::default().rename_table(from, to).await
+    }
+}
+
+impl SchemaBuilder {
+    /// Where the statements run.
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    /// Runs DDL statements as one unit where the dialect allows (a transaction or savepoint).
+    async fn run(&self, exec: &Executor, statements: Vec<String>, undo: Option<String>) -> Result<()> {
+        if exec.dialect() == Dialect::MySql {
+            for (i, sql) in statements.iter().enumerate() {
+                if let Err(e) = exec_batch(exec, sql).await {
+                    if let (Some(undo), true) = (&undo, i > 0) {
+                        let _ = exec_batch(exec, undo).await;
+                    }
+                    return Err(e);
+                }
+            }
+            return Ok(());
+        }
+        let work = |tx: Tx| async move {
+            for sql in &statements {
+                tx.exec_batch(sql).await?;
+            }
+            Ok::<_, crate::error::Error>(())
+        };
+        match exec {
+            Executor::Db(db) => db.transaction(work).await,
+            Executor::Tx(tx) => tx.transaction(work).await,
+        }
+    }
+
+    /// Creates `table` with the columns and indexes declared by `f`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`](crate::Error::InvalidIdentifier) for a bad name,
+    /// [`Error::InvalidQuery`](crate::Error::InvalidQuery) for an impossible table (no columns,
+    /// two primary keys), the database's error (the table is then not created).
+    pub async fn create_table(&self, table: &str, f: impl FnOnce(&mut Blueprint)) -> Result<()> {
+        let mut blueprint = Blueprint::new(table);
+        f(&mut blueprint);
+        let exec = self.connection.executor().await?;
+        let grammar = schema_grammar_for(exec.dialect());
+        let statements = grammar.compile_create(&blueprint)?;
+        let undo = grammar.compile_drop(table, true)?;
+        self.run(&exec, statements, Some(undo)).await
+    }
+
+    /// The DDL `create_table` would run on `dialect`, without running it.
+    ///
+    /// # Errors
+    /// As [`create_table`](Self::create_table), before any SQL runs.
+    pub fn create_table_sql(dialect: Dialect, table: &str, f: impl FnOnce(&mut Blueprint)) -> Result<Vec<String>> {
+        let mut blueprint = Blueprint::new(table);
+        f(&mut blueprint);
+        schema_grammar_for(dialect).compile_create(&blueprint)
+    }
+
+    /// Alters `table`: adds the columns declared by `f`, then runs its commands (drop or
+    /// rename columns, add or drop indexes, add foreign keys) in order.
+    ///
+    /// On SQLite, the indexes covering a dropped column are dropped first (SQLite refuses to
+    /// drop an indexed column), and adding a foreign key to an existing column is
+    /// [`Error::Unsupported`](crate::Error::Unsupported): add the column with `.references(..)`.
+    ///
+    /// # Errors
+    /// As [`create_table`](Self::create_table).
+    pub async fn table(&self, table: &str, f: impl FnOnce(&mut Blueprint)) -> Result<()> {
+        let mut blueprint = Blueprint::new(table);
+        f(&mut blueprint);
+        let exec = self.connection.executor().await?;
+        if exec.dialect() == Dialect::Sqlite {
+            let dropped: Vec<String> = blueprint
+                .commands()
+                .iter()
+                .filter_map(|c| match c {
+                    Command::DropColumn(name) => Some(name.clone()),
+                    _ => None,
+                })
+                .collect();
+            for column in dropped {
+                let rows = query(
+                    &exec,
+                    "SELECT il.name AS name FROM pragma_index_list(?) AS il JOIN pragma_index_info(il.name) AS ii \
+                     WHERE ii.name = ? AND il.origin = 'c'",
+                    vec![Value::from(table), Value::from(column.as_str())],
+                )
+                .await?;
+                for row in rows {
+                    blueprint.drop_index_before_column(&row.get::<String>("name")?, &column);
+                }
+            }
+        }
+        let statements = schema_grammar_for(exec.dialect()).compile_alter(&blueprint)?;
+        self.run(&exec, statements, None).await
+    }
+
+    /// Drops `table`.
+    ///
+    /// # Errors
+    /// The database's error (for example when the table does not exist).
+    pub async fn drop_table(&self, table: &str) -> Result<()> {
+        let exec = self.connection.executor().await?;
+        let sql = schema_grammar_for(exec.dialect()).compile_drop(table, false)?;
+        exec_batch(&exec, &sql).await
+    }
+
+    /// Drops `table` if it exists.
+    ///
+    /// # Errors
+    /// The database's error.
+    pub async fn drop_table_if_exists(&self, table: &str) -> Result<()> {
+        let exec = self.connection.executor().await?;
+        let sql = schema_grammar_for(exec.dialect()).compile_drop(table, true)?;
+        exec_batch(&exec, &sql).await
+    }
+
+    /// Renames a table.
+    ///
+    /// # Errors
+    /// The database's error.
+    pub async fn rename_table(&self, from: &str, to: &str) -> Result<()> {
+        let exec = self.connection.executor().await?;
+        let sql = schema_grammar_for(exec.dialect()).compile_rename(from, to)?;
+        exec_batch(&exec, &sql).await
+    }
+
+    /// Whether `table` exists (in the current database or schema).
+    ///
+    /// # Errors
+    /// The database's error.
+    pub async fn has_table(&self, table: &str) -> Result<bool> {
+        crate::ident::TableRef::parse(table)?;
+        let exec = self.connection.executor().await?;
+        let sql = schema_grammar_for(exec.dialect()).compile_has_table();
+        Ok(!query(&exec, sql, vec![Value::from(table)]).await?.is_empty())
+    }
+
+    /// Whether `table` has `column`.
+    ///
+    /// # Errors
+    /// The database's error.
+    pub async fn has_column(&self, table: &str, column: &str) -> Result<bool> {
+        let exec = self.connection.executor().await?;
+        let sql = schema_grammar_for(exec.dialect()).compile_has_column();
+        Ok(!query(&exec, sql, vec![Value::from(table), Value::from(column)]).await?.is_empty())
+    }
+
+    /// The tables of the current database or schema, sorted.
+    ///
+    /// # Errors
+    /// The database's error.
+    pub async fn tables(&self) -> Result<Vec<String>> {
+        let exec = self.connection.executor().await?;
+        let sql = schema_grammar_for(exec.dialect()).compile_list_tables();
+        query(&exec, sql, Vec::new()).await?.iter().map(|r| r.get::<String>("name")).collect()
+    }
+
+    /// Drops every table of the current database or schema (what `migrate:fresh` does first).
+    ///
+    /// # Errors
+    /// The database's error.
+    pub async fn drop_all_tables(&self) -> Result<()> {
+        let exec = self.connection.executor().await?;
+        let tables = self.tables().await?;
+        let grammar = schema_grammar_for(exec.dialect());
+        let (before, after) = match exec.dialect() {
+            Dialect::Sqlite => ("PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = ON"),
+            Dialect::MySql => ("SET FOREIGN_KEY_CHECKS = 0", "SET FOREIGN_KEY_CHECKS = 1"),
+            Dialect::Postgres => ("", ""),
+        };
+        if !before.is_empty() {
+            exec_batch(&exec, before).await?;
+        }
+        let mut result = Ok(());
+        for table in &tables {
+            let mut sql = grammar.compile_drop(table, true)?;
+            if exec.dialect() == Dialect::Postgres {
+                sql.push_str(" CASCADE");
+            }
+            if let Err(e) = exec_batch(&exec, &sql).await {
+                result = Err(e);
+                break;
+            }
+        }
+        if !after.is_empty() {
+            exec_batch(&exec, after).await?;
+        }
+        result
+    }
+}
+
+async fn exec_batch(exec: &Executor, sql: &str) -> Result<()> {
+    match exec {
+        Executor::Db(db) => db.exec_batch(sql).await,
+        Executor::Tx(tx) => tx.exec_batch(sql).await,
+    }
+}
+
+async fn query(exec: &Executor, sql: &str, bindings: Vec<Value>) -> Result<Vec<crate::row::Row>> {
+    exec.query(&crate::query::Statement { sql: sql.to_owned(), bindings }).await
+}
