@@ -215,6 +215,30 @@ pub enum Error {
         feature: String,
     },
 
+    /// A migration failed; `source` is why. On SQLite and PostgreSQL nothing of its run was
+    /// kept; on MySQL the migrations before it in the run stay applied (MySQL cannot roll
+    /// back DDL).
+    #[error("migration {name} failed: {source}")]
+    Migration {
+        /// The migration's name.
+        name: String,
+        /// The cause.
+        #[source]
+        source: Box<Error>,
+    },
+
+    /// `down` (rollback) found no batch to roll back.
+    #[error("nothing to roll back: no migration has been applied")]
+    NothingToRollback,
+
+    /// The migrations found are not usable as they are (a badly named file, a name used
+    /// twice, an applied migration whose source is gone).
+    #[error("invalid migrations: {message}")]
+    InvalidMigrations {
+        /// What is wrong.
+        message: String,
+    },
+
     /// Any other error, for example one returned by user code inside a transaction.
     #[error(transparent)]
     Other(BoxError),

@@ -31,6 +31,7 @@
 //! - [`model`] and [`query`]: [`Model::table`] and the query [`Builder`]; `query::grammar` holds
 //!   the SQL of each dialect; [`ident`] says which names are legal.
 //! - [`schema`]: [`Schema`](schema::Schema) (create, alter, drop tables) and its grammars.
+//! - [`migrations`]: the repository, SQL and Rust migrations, the [`Migrator`](migrations::Migrator).
 //! - [`error`]: [`Error`], [`DatabaseErrorKind`].
 #![warn(missing_docs)]
 
@@ -40,6 +41,7 @@ pub mod dialect;
 pub mod driver;
 pub mod error;
 pub mod ident;
+pub mod migrations;
 pub mod model;
 pub mod query;
 pub mod row;

@@ -10,8 +10,9 @@ use conformance::Harness;
 async fn harness() -> Option<Harness> {
     let dir = tempfile::tempdir().expect("a temporary folder").keep();
     let path = dir.join("test.sqlite").to_string_lossy().into_owned();
-    let db = Db::connect(&DatabaseConfig::sqlite(&path)).expect("open SQLite");
-    Some(Harness::new(db, format!("sqlite://{path}")))
+    let config = DatabaseConfig::sqlite(&path);
+    let db = Db::connect(&config).expect("open SQLite");
+    Some(Harness::new(db, config, format!("sqlite://{path}")))
 }
 
 every_suite!(harness);
@@ -20,7 +21,8 @@ mod in_memory {
     use super::*;
 
     async fn memory_harness() -> Option<Harness> {
-        Some(Harness::new(Db::connect(&DatabaseConfig::sqlite(":memory:")).unwrap(), "sqlite::memory:"))
+        let config = DatabaseConfig::sqlite(":memory:");
+        Some(Harness::new(Db::connect(&config).unwrap(), config, "sqlite::memory:"))
     }
 
     #[tokio::test]

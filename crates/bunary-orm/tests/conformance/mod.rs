@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod driver;
+pub mod migrations;
 pub mod model;
 pub mod query;
 pub mod schema;
@@ -11,7 +12,7 @@ pub mod transactions;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use bunary_orm::{Db, Dialect, Result};
+use bunary_orm::{DatabaseConfig, Db, Dialect, Result};
 
 /// What a suite test gets: a database of its own driver, and unique table names so that
 /// tests sharing one server database can run in parallel.
@@ -19,6 +20,9 @@ pub struct Harness {
     pub db: Db,
     /// A URL or path from which a second, independent handle on the same database can be made.
     pub url: String,
+    /// The configuration of `db`: `Db::connect(&h.config)` opens a second handle on the same
+    /// database (and schema).
+    pub config: DatabaseConfig,
     unique: String,
     /// What drops the test's own schema or database afterwards: a handle and the SQL.
     cleanup: Option<(Db, String)>,
@@ -27,9 +31,9 @@ pub struct Harness {
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 impl Harness {
-    pub fn new(db: Db, url: impl Into<String>) -> Self {
+    pub fn new(db: Db, config: DatabaseConfig, url: impl Into<String>) -> Self {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        Harness { db, url: url.into(), unique: format!("{}_{n}", std::process::id()), cleanup: None }
+        Harness { db, url: url.into(), config, unique: format!("{}_{n}", std::process::id()), cleanup: None }
     }
 
     /// A name for a schema or database of this test alone.
@@ -183,6 +187,17 @@ macro_rules! every_suite {
             alter_adds_renames_and_drops_columns_keeping_rows,
             a_failing_create_leaves_no_table,
             drop_rename_and_list_tables,
+        }
+        migrations {
+            repository_records_batches_in_order,
+            the_table_name_is_honoured,
+            up_runs_pending_migrations_as_one_batch,
+            down_rolls_back_whole_batches_newest_first,
+            a_failing_migration_is_named_and_leaves_no_trace,
+            rollback_with_nothing_applied_is_a_typed_error,
+            reset_refresh_and_fresh,
+            pretend_shows_the_sql_and_runs_nothing,
+            two_migrators_at_once_apply_each_migration_once,
         }
         transactions {
                 commits_when_the_closure_returns_ok,

@@ -1,0 +1,366 @@
+//! [`Migrator`]: status, up, down, reset, refresh, fresh and pretend, under a lock.
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::db::Db;
+use crate::dialect::Dialect;
+use crate::driver::cache::get_driver;
+use crate::error::{Error, Result};
+use crate::params;
+use crate::query::Connection;
+use crate::schema::Schema;
+
+use super::pretend::RecordingDriver;
+use super::repository::MigrationsRepository;
+use super::source::{discover_sql, is_migration_name, Migration};
+
+/// How to build a [`Migrator`] ([`create_migrator`]).
+#[derive(Clone)]
+pub struct MigratorOptions {
+    /// The folder of SQL migrations; relative paths are resolved against the current
+    /// directory once, when the migrator is created. `None`: no SQL files.
+    pub migrations_path: Option<PathBuf>,
+    /// The migrations table (default `migrations`).
+    pub table_name: String,
+    /// The database (default: the global one).
+    pub db: Option<Db>,
+    /// Rust migrations compiled into the application.
+    pub migrations: Vec<Arc<dyn Migration>>,
+    /// How long a MySQL migrator waits for another one to finish (default 60 s).
+    pub lock_timeout: Duration,
+}
+
+impl Default for MigratorOptions {
+    fn default() -> Self {
+        MigratorOptions {
+            migrations_path: Some(PathBuf::from("migrations")),
+            table_name: "migrations".to_owned(),
+            db: None,
+            migrations: Vec::new(),
+            lock_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// One migration's place in [`Migrator::status`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MigrationStatus {
+    /// The name.
+    pub name: String,
+    /// The batch it ran in, when it ran.
+    pub batch: Option<i64>,
+    /// Whether it ran.
+    pub ran: bool,
+}
+
+/// A migration that ran (up or down) and how long it took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationRun {
+    /// The name.
+    pub name: String,
+    /// How long it took.
+    pub duration: Duration,
+}
+
+/// What `--pretend` shows: a pending migration and the statements it would run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PretendedMigration {
+    /// The name.
+    pub name: String,
+    /// The SQL it would run, in order.
+    pub statements: Vec<String>,
+}
+
+/// Runs migrations. Built by [`create_migrator`].
+///
+/// Each `up`/`down` run holds a lock, so two migrators started at once apply every migration
+/// exactly once: the write transaction on SQLite, `pg_advisory_xact_lock` on PostgreSQL,
+/// `GET_LOCK` on MySQL. On SQLite and PostgreSQL a run is one transaction: a failing migration
+/// leaves no table, no partial change and no log row. MySQL commits DDL as it goes, so there
+/// each migration is recorded as soon as it succeeds, and a failure keeps the ones before it.
+pub struct Migrator {
+    path: Option<PathBuf>,
+    table: String,
+    db: Option<Db>,
+    registered: Vec<Arc<dyn Migration>>,
+    lock_timeout: Duration,
+}
+
+/// Builds a migrator.
+///
+/// # Examples
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use bunary_orm::migrations::{create_migrator, MigratorOptions, SqlMigration};
+/// use bunary_orm::{Db, DatabaseConfig};
+/// use std::sync::Arc;
+///
+/// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+/// let users = SqlMigration::new("20260101000000_create_users_table",
+///     "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)", Some("DROP TABLE users".into()));
+/// let migrator = create_migrator(MigratorOptions {
+///     migrations_path: None,
+///     db: Some(db.clone()),
+///     migrations: vec![Arc::new(users)],
+///     ..Default::default()
+/// })?;
+/// assert_eq!(migrator.up().await?.len(), 1);
+/// assert!(migrator.status().await?[0].ran);
+/// migrator.down(1).await?;
+/// assert!(migrator.down(1).await.is_err()); // nothing to roll back
+/// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidIdentifier`] for a bad table name; [`Error::Other`] when the current
+/// directory cannot be read to resolve a relative path.
+pub fn create_migrator(options: MigratorOptions) -> Result<Migrator> {
+    crate::ident::Ident::new(&options.table_name, "table")?;
+    let path = options.migrations_path.map(|p| std::path::absolute(&p).map_err(Error::other)).transpose()?;
+    Ok(Migrator {
+        path,
+        table: options.table_name,
+        db: options.db,
+        registered: options.migrations,
+        lock_timeout: options.lock_timeout,
+    })
+}
+
+impl Migrator {
+    /// The folder of SQL migrations (absolute).
+    pub fn migrations_path(&self) -> Option<&std::path::Path> {
+        self.path.as_deref()
+    }
+
+    async fn db(&self) -> Result<Db> {
+        match &self.db {
+            Some(db) => Ok(db.clone()),
+            None => get_driver().await,
+        }
+    }
+
+    fn repository(&self, db: &Db) -> Result<MigrationsRepository> {
+        MigrationsRepository::using(Connection::Db(db.clone()), &self.table)
+    }
+
+    /// Every known migration (SQL files and Rust ones), sorted by name.
+    ///
+    /// # Errors
+    /// [`Error::InvalidMigrations`] for a bad file or name, or a name used twice.
+    pub fn migrations(&self) -> Result<Vec<Arc<dyn Migration>>> {
+        let mut all = match &self.path {
+            Some(path) => discover_sql(path)?,
+            None => Vec::new(),
+        };
+        all.extend(self.registered.iter().cloned());
+        all.sort_by(|a, b| a.name().cmp(b.name()));
+        for pair in all.windows(2) {
+            if pair[0].name() == pair[1].name() {
+                return Err(Error::InvalidMigrations { message: format!("two migrations are named {}", pair[0].name()) });
+            }
+        }
+        if let Some(bad) = all.iter().find(|m| !is_migration_name(m.name())) {
+            return Err(Error::InvalidMigrations {
+                message: format!("`{}` is not <YYYYMMDDHHMMSS>_<name> (letters, digits, _)", bad.name()),
+            });
+        }
+        Ok(all)
+    }
+
+    /// Runs `f` under the migration lock (and, on SQLite and PostgreSQL, in one transaction).
+    async fn locked<T, F, Fut>(&self, db: &Db, f: F) -> Result<T>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let lock_name = format!("bunary_migrations:{}", self.table);
+        let timeout = self.lock_timeout.as_secs().max(1) as i64;
+        db.transaction(|tx| async move {
+            match tx.dialect() {
+                // BEGIN IMMEDIATE (and the driver's write gate) already excludes other writers.
+                Dialect::Sqlite => f().await,
+                Dialect::Postgres => {
+                    tx.exec("SELECT pg_advisory_xact_lock(hashtext($1)::bigint)", &params![lock_name]).await?;
+                    f().await
+                }
+                Dialect::MySql => {
+                    let got = tx.query_one("SELECT GET_LOCK(?, ?) AS got", &params![lock_name.clone(), timeout]).await?;
+                    if got.get::<Option<i64>>("got")? != Some(1) {
+                        return Err(Error::InvalidMigrations {
+                            message: format!("another migrator held the lock for more than {timeout} s"),
+                        });
+                    }
+                    // Leave the transaction: MySQL commits DDL anyway, and every migration is
+                    // recorded (and committed) as soon as it succeeds.
+                    tx.exec_batch("COMMIT").await?;
+                    let out = f().await;
+                    let _ = tx.query("SELECT RELEASE_LOCK(?)", &params![lock_name]).await;
+                    out
+                }
+            }
+        })
+        .await
+    }
+
+    /// Each known migration, ran or pending, with its batch; then applied migrations whose
+    /// source is gone.
+    ///
+    /// # Errors
+    /// As [`Migrator::migrations`]; the database's error.
+    pub async fn status(&self) -> Result<Vec<MigrationStatus>> {
+        let db = self.db().await?;
+        let repo = self.repository(&db)?;
+        let applied = if repo.exists().await? { repo.list_applied().await? } else { Vec::new() };
+        let batches: HashMap<&str, i64> = applied.iter().map(|m| (m.name.as_str(), m.batch)).collect();
+        let migrations = self.migrations()?;
+        let known: HashSet<&str> = migrations.iter().map(|m| m.name()).collect();
+        let mut out: Vec<MigrationStatus> = migrations
+            .iter()
+            .map(|m| {
+                let batch = batches.get(m.name()).copied();
+                MigrationStatus { name: m.name().to_owned(), batch, ran: batch.is_some() }
+            })
+            .collect();
+        out.extend(
+            applied
+                .iter()
+                .filter(|m| !known.contains(m.name.as_str()))
+                .map(|m| MigrationStatus { name: m.name.clone(), batch: Some(m.batch), ran: true }),
+        );
+        Ok(out)
+    }
+
+    /// Applies every pending migration, in name order, as one new batch.
+    ///
+    /// # Errors
+    /// [`Error::Migration`] naming the migration that failed; [`Error::InvalidMigrations`].
+    pub async fn up(&self) -> Result<Vec<MigrationRun>> {
+        let migrations = self.migrations()?;
+        let db = self.db().await?;
+        let repo = self.repository(&db)?;
+        self.locked(&db, || async {
+            repo.ensure_table().await?;
+            let applied: HashSet<String> = repo.list_applied().await?.into_iter().map(|m| m.name).collect();
+            let pending: Vec<_> = migrations.iter().filter(|m| !applied.contains(m.name())).collect();
+            if pending.is_empty() {
+                return Ok(Vec::new());
+            }
+            let batch = repo.get_next_batch_number().await?;
+            let mut runs = Vec::new();
+            for migration in pending {
+                let started = Instant::now();
+                let name = migration.name().to_owned();
+                migration.up(&db).await.map_err(|e| Error::Migration { name: name.clone(), source: Box::new(e) })?;
+                repo.log(&name, batch).await?;
+                if db.dialect() == Dialect::MySql {
+                    db.exec_batch("COMMIT").await?;
+                }
+                runs.push(MigrationRun { name, duration: started.elapsed() });
+            }
+            Ok(runs)
+        })
+        .await
+    }
+
+    /// Rolls back the last `steps` batches (at least one), newest first, each batch's
+    /// migrations in reverse order.
+    ///
+    /// # Errors
+    /// [`Error::NothingToRollback`] when no migration ran; [`Error::Migration`] naming the
+    /// migration whose `down` failed; [`Error::InvalidMigrations`] when an applied migration's
+    /// source is gone.
+    pub async fn down(&self, steps: u32) -> Result<Vec<MigrationRun>> {
+        let migrations = self.migrations()?;
+        let db = self.db().await?;
+        let repo = self.repository(&db)?;
+        self.locked(&db, || async {
+            if !repo.exists().await? {
+                return Err(Error::NothingToRollback);
+            }
+            let applied = repo.list_applied().await?;
+            let mut batches: Vec<i64> = applied.iter().map(|m| m.batch).collect();
+            batches.sort_unstable();
+            batches.dedup();
+            if batches.is_empty() {
+                return Err(Error::NothingToRollback);
+            }
+            let by_name: HashMap<&str, &Arc<dyn Migration>> = migrations.iter().map(|m| (m.name(), m)).collect();
+            let mut runs = Vec::new();
+            for batch in batches.iter().rev().take(steps.max(1) as usize) {
+                for record in applied.iter().rev().filter(|m| m.batch == *batch) {
+                    let migration = by_name.get(record.name.as_str()).ok_or_else(|| Error::InvalidMigrations {
+                        message: format!("{} ran, but its migration is gone: it cannot be rolled back", record.name),
+                    })?;
+                    let started = Instant::now();
+                    migration.down(&db).await.map_err(|e| Error::Migration { name: record.name.clone(), source: Box::new(e) })?;
+                    repo.delete_log(&record.name).await?;
+                    if db.dialect() == Dialect::MySql {
+                        db.exec_batch("COMMIT").await?;
+                    }
+                    runs.push(MigrationRun { name: record.name.clone(), duration: started.elapsed() });
+                }
+            }
+            Ok(runs)
+        })
+        .await
+    }
+
+    /// Rolls back every batch. Nothing applied is not an error here.
+    ///
+    /// # Errors
+    /// As [`Migrator::down`].
+    pub async fn reset(&self) -> Result<Vec<MigrationRun>> {
+        match self.down(u32::MAX).await {
+            Err(Error::NothingToRollback) => Ok(Vec::new()),
+            other => other,
+        }
+    }
+
+    /// [`reset`](Migrator::reset), then [`up`](Migrator::up).
+    ///
+    /// # Errors
+    /// As both.
+    pub async fn refresh(&self) -> Result<(Vec<MigrationRun>, Vec<MigrationRun>)> {
+        let down = self.reset().await?;
+        let up = self.up().await?;
+        Ok((down, up))
+    }
+
+    /// Drops every table (the migrations table too), then [`up`](Migrator::up).
+    ///
+    /// # Errors
+    /// As [`up`](Migrator::up); the database's error while dropping.
+    pub async fn fresh(&self) -> Result<Vec<MigrationRun>> {
+        self.migrations()?;
+        let db = self.db().await?;
+        Schema::on(&db).drop_all_tables().await?;
+        self.up().await
+    }
+
+    /// The statements each pending migration would run, without running anything.
+    ///
+    /// # Errors
+    /// As [`Migrator::migrations`]; a Rust migration's own error.
+    pub async fn pretend_up(&self) -> Result<Vec<PretendedMigration>> {
+        let migrations = self.migrations()?;
+        let db = self.db().await?;
+        let repo = self.repository(&db)?;
+        let applied: HashSet<String> =
+            if repo.exists().await? { repo.list_applied().await?.into_iter().map(|m| m.name).collect() } else { HashSet::new() };
+        let recorder = RecordingDriver::new(db.dialect());
+        let pretend = Db::from_driver(Arc::new(recorder.clone()));
+        let mut out = Vec::new();
+        for migration in migrations.iter().filter(|m| !applied.contains(m.name())) {
+            migration
+                .up(&pretend)
+                .await
+                .map_err(|e| Error::Migration { name: migration.name().to_owned(), source: Box::new(e) })?;
+            out.push(PretendedMigration { name: migration.name().to_owned(), statements: recorder.take() });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,17 @@
+//! Migrations: the [`MigrationsRepository`] (which ran, in which batch), migration sources
+//! (SQL files and Rust [`Migration`]s), the [`Migrator`] and the [`creator`] of new files.
+//!
+//! SQL migrations are `<YYYYMMDDHHMMSS>_<name>.up.sql` (+ `.down.sql`) files in one folder, run
+//! with nothing to compile (`bunary migrate`). Rust migrations implement [`Migration`] and are
+//! registered in [`MigratorOptions::migrations`]; an application runs them through its own
+//! binary (see `bunary_orm::cli` with the `cli` feature).
+
+pub mod creator;
+mod migrator;
+mod pretend;
+mod repository;
+mod source;
+
+pub use self::migrator::{create_migrator, MigrationRun, MigrationStatus, Migrator, MigratorOptions, PretendedMigration};
+pub use self::repository::{AppliedMigration, MigrationsRepository};
+pub use self::source::{discover_sql, Migration, SqlMigration};
