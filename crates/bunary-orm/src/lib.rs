@@ -35,6 +35,8 @@
 //! - [`error`]: [`Error`], [`DatabaseErrorKind`].
 #![warn(missing_docs)]
 
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod dialect;

@@ -2,12 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
 
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::schema::grammar::schema_grammar_for;
 use crate::schema::SchemaBuilder;
+
+const STAMP: &str = "%Y%m%d%H%M%S";
 
 /// Which kind of migration to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +79,9 @@ fn check_name(name: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::InvalidMigrations {
-            message: format!("`{name}` is not a migration name: use snake_case letters, digits and _ (create_users_table)"),
+            message: format!(
+                "`{name}` is not a migration name: use snake_case letters, digits and _ (create_users_table)"
+            ),
         })
     }
 }
@@ -110,7 +114,9 @@ fn sql_templates(dialect: Dialect, intent: &TableIntent) -> Result<(String, Stri
                 format!("-- Undo the change to {table} here, for example:\n-- ALTER TABLE {wrapped} DROP COLUMN phone;\n"),
             )
         }
-        TableIntent::Unknown => ("-- Write the migration here.\n".to_owned(), "-- Undo the migration here.\n".to_owned()),
+        TableIntent::Unknown => {
+            ("-- Write the migration here.\n".to_owned(), "-- Undo the migration here.\n".to_owned())
+        }
     })
 }
 
@@ -142,18 +148,34 @@ fn rust_template(full: &str, name: &str, intent: &TableIntent) -> String {
 ///
 /// # Errors
 /// [`Error::InvalidMigrations`] for a bad or taken name; I/O errors as [`Error::Other`].
-pub fn create_migration(dir: &Path, name: &str, kind: MigrationKind, dialect: Dialect, now: DateTime<Utc>) -> Result<CreatedMigration> {
+pub fn create_migration(
+    dir: &Path,
+    name: &str,
+    kind: MigrationKind,
+    dialect: Dialect,
+    now: DateTime<Utc>,
+) -> Result<CreatedMigration> {
     check_name(name)?;
     std::fs::create_dir_all(dir).map_err(Error::other)?;
-    let suffix = format!("_{name}");
+    let mut latest: Option<NaiveDateTime> = None;
     for entry in std::fs::read_dir(dir).map_err(Error::other)? {
         let file = entry.map_err(Error::other)?.file_name().to_string_lossy().into_owned();
         let stem = file.trim_end_matches(".up.sql").trim_end_matches(".down.sql").trim_end_matches(".rs");
-        if stem.len() > 15 && stem[15..] == suffix[1..] {
-            return Err(Error::InvalidMigrations { message: format!("a migration named {name} exists already: {file}") });
+        if stem.len() > 15 && &stem[15..] == name {
+            return Err(Error::InvalidMigrations {
+                message: format!("a migration named {name} exists already: {file}"),
+            });
+        }
+        if let Some(stamp) = stem.get(..14).and_then(|s| NaiveDateTime::parse_from_str(s, STAMP).ok()) {
+            latest = latest.max(Some(stamp));
         }
     }
-    let full = format!("{}_{name}", now.format("%Y%m%d%H%M%S"));
+    // Two migrations made in the same second would otherwise sort by name, not by creation.
+    let mut stamp = now.naive_utc();
+    if let Some(latest) = latest.filter(|l| *l >= stamp.with_nanosecond(0).unwrap_or(stamp)) {
+        stamp = latest + chrono::Duration::seconds(1);
+    }
+    let full = format!("{}_{name}", stamp.format(STAMP));
     let intent = table_intent(name);
     let files: Vec<(PathBuf, String)> = match kind {
         MigrationKind::Sql => {
@@ -182,15 +204,23 @@ mod tests {
     fn writes_sql_from_the_schema_grammar_and_refuses_duplicates() {
         let dir = tempfile::tempdir().unwrap();
         let now = Utc.with_ymd_and_hms(2026, 11, 25, 10, 30, 0).unwrap();
-        let made = create_migration(dir.path(), "create_users_table", MigrationKind::Sql, Dialect::Sqlite, now).unwrap();
+        let made =
+            create_migration(dir.path(), "create_users_table", MigrationKind::Sql, Dialect::Sqlite, now).unwrap();
         assert_eq!(made.name, "20261125103000_create_users_table");
         let up = std::fs::read_to_string(&made.files[0]).unwrap();
-        assert!(up.starts_with(r#"CREATE TABLE "users" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "name" VARCHAR(255) NOT NULL"#), "{up}");
+        assert!(
+            up.starts_with(
+                r#"CREATE TABLE "users" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "name" VARCHAR(255) NOT NULL"#
+            ),
+            "{up}"
+        );
         assert_eq!(std::fs::read_to_string(&made.files[1]).unwrap(), "DROP TABLE \"users\";\n");
         let again = create_migration(dir.path(), "create_users_table", MigrationKind::Sql, Dialect::Sqlite, now);
         assert!(matches!(again, Err(Error::InvalidMigrations { .. })));
         assert!(create_migration(dir.path(), "Bad Name", MigrationKind::Sql, Dialect::Sqlite, now).is_err());
-        let rust = create_migration(dir.path(), "add_phone_to_users", MigrationKind::Rust, Dialect::Postgres, now).unwrap();
+        let rust =
+            create_migration(dir.path(), "add_phone_to_users", MigrationKind::Rust, Dialect::Postgres, now).unwrap();
+        assert_eq!(rust.name, "20261125103001_add_phone_to_users", "made in the same second, it still sorts after");
         let body = std::fs::read_to_string(&rust.files[0]).unwrap();
         assert!(body.contains("pub struct AddPhoneToUsers;") && body.contains(".table(\"users\""), "{body}");
     }

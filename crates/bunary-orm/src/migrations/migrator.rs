@@ -160,7 +160,9 @@ impl Migrator {
         all.sort_by(|a, b| a.name().cmp(b.name()));
         for pair in all.windows(2) {
             if pair[0].name() == pair[1].name() {
-                return Err(Error::InvalidMigrations { message: format!("two migrations are named {}", pair[0].name()) });
+                return Err(Error::InvalidMigrations {
+                    message: format!("two migrations are named {}", pair[0].name()),
+                });
             }
         }
         if let Some(bad) = all.iter().find(|m| !is_migration_name(m.name())) {
@@ -188,7 +190,8 @@ impl Migrator {
                     f().await
                 }
                 Dialect::MySql => {
-                    let got = tx.query_one("SELECT GET_LOCK(?, ?) AS got", &params![lock_name.clone(), timeout]).await?;
+                    let got =
+                        tx.query_one("SELECT GET_LOCK(?, ?) AS got", &params![lock_name.clone(), timeout]).await?;
                     if got.get::<Option<i64>>("got")? != Some(1) {
                         return Err(Error::InvalidMigrations {
                             message: format!("another migrator held the lock for more than {timeout} s"),
@@ -225,12 +228,11 @@ impl Migrator {
                 MigrationStatus { name: m.name().to_owned(), batch, ran: batch.is_some() }
             })
             .collect();
-        out.extend(
-            applied
-                .iter()
-                .filter(|m| !known.contains(m.name.as_str()))
-                .map(|m| MigrationStatus { name: m.name.clone(), batch: Some(m.batch), ran: true }),
-        );
+        out.extend(applied.iter().filter(|m| !known.contains(m.name.as_str())).map(|m| MigrationStatus {
+            name: m.name.clone(),
+            batch: Some(m.batch),
+            ran: true,
+        }));
         Ok(out)
     }
 
@@ -296,7 +298,10 @@ impl Migrator {
                         message: format!("{} ran, but its migration is gone: it cannot be rolled back", record.name),
                     })?;
                     let started = Instant::now();
-                    migration.down(&db).await.map_err(|e| Error::Migration { name: record.name.clone(), source: Box::new(e) })?;
+                    migration
+                        .down(&db)
+                        .await
+                        .map_err(|e| Error::Migration { name: record.name.clone(), source: Box::new(e) })?;
                     repo.delete_log(&record.name).await?;
                     if db.dialect() == Dialect::MySql {
                         db.exec_batch("COMMIT").await?;
@@ -349,8 +354,11 @@ impl Migrator {
         let migrations = self.migrations()?;
         let db = self.db().await?;
         let repo = self.repository(&db)?;
-        let applied: HashSet<String> =
-            if repo.exists().await? { repo.list_applied().await?.into_iter().map(|m| m.name).collect() } else { HashSet::new() };
+        let applied: HashSet<String> = if repo.exists().await? {
+            repo.list_applied().await?.into_iter().map(|m| m.name).collect()
+        } else {
+            HashSet::new()
+        };
         let recorder = RecordingDriver::new(db.dialect());
         let pretend = Db::from_driver(Arc::new(recorder.clone()));
         let mut out = Vec::new();

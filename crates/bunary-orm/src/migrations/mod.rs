@@ -12,6 +12,8 @@ mod pretend;
 mod repository;
 mod source;
 
-pub use self::migrator::{create_migrator, MigrationRun, MigrationStatus, Migrator, MigratorOptions, PretendedMigration};
+pub use self::migrator::{
+    create_migrator, MigrationRun, MigrationStatus, Migrator, MigratorOptions, PretendedMigration,
+};
 pub use self::repository::{AppliedMigration, MigrationsRepository};
 pub use self::source::{discover_sql, Migration, SqlMigration};

@@ -74,7 +74,9 @@ impl Migration for SqlMigration {
     async fn down(&self, db: &Db) -> Result<()> {
         match &self.down {
             Some(sql) => db.exec_batch(sql).await,
-            None => Err(Error::InvalidMigrations { message: format!("{} has no .down.sql file to roll back with", self.name) }),
+            None => Err(Error::InvalidMigrations {
+                message: format!("{} has no .down.sql file to roll back with", self.name),
+            }),
         }
     }
 }

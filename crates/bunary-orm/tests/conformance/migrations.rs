@@ -4,7 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use bunary_orm::migrations::{create_migrator, Migration, MigrationsRepository, Migrator, MigratorOptions, SqlMigration};
+use bunary_orm::migrations::{
+    create_migrator, Migration, MigrationsRepository, Migrator, MigratorOptions, SqlMigration,
+};
 use bunary_orm::schema::Schema;
 use bunary_orm::{Db, Dialect, Error, Result};
 
@@ -42,7 +44,8 @@ fn create(name: &'static str, table: &'static str) -> Arc<dyn Migration> {
 }
 
 fn migrator(db: &Db, migrations: Vec<Arc<dyn Migration>>) -> Migrator {
-    create_migrator(MigratorOptions { migrations_path: None, db: Some(db.clone()), migrations, ..Default::default() }).unwrap()
+    create_migrator(MigratorOptions { migrations_path: None, db: Some(db.clone()), migrations, ..Default::default() })
+        .unwrap()
 }
 
 fn names(runs: &[bunary_orm::migrations::MigrationRun]) -> Vec<&str> {
@@ -59,7 +62,11 @@ pub async fn repository_records_batches_in_order(h: &Harness) -> Result<()> {
     repo.log("20260101000000_a", 1).await?;
     repo.log("20260102000000_c", 2).await?;
     let applied = repo.list_applied().await?;
-    assert_eq!(applied.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["20260101000000_b", "20260101000000_a", "20260102000000_c"], "insertion order");
+    assert_eq!(
+        applied.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
+        ["20260101000000_b", "20260101000000_a", "20260102000000_c"],
+        "insertion order"
+    );
     assert_eq!(repo.get_last_batch().await?, 2);
     assert_eq!(repo.get_next_batch_number().await?, 3);
     assert_eq!(repo.list_batch(1).await?.len(), 2);
@@ -95,13 +102,28 @@ pub async fn up_runs_pending_migrations_as_one_batch(h: &Harness) -> Result<()> 
         "CREATE TABLE c (id INTEGER); INSERT INTO c (id) VALUES (1);",
         Some("DROP TABLE c;".into()),
     ));
-    let first = migrator(&h.db, vec![create("20260101000001_create_b", "b"), create("20260101000000_create_a", "a"), sql.clone()]);
+    let first = migrator(
+        &h.db,
+        vec![create("20260101000001_create_b", "b"), create("20260101000000_create_a", "a"), sql.clone()],
+    );
     let status = first.status().await?;
     assert!(status.iter().all(|s| !s.ran), "all pending before the first run");
     let ran = first.up().await?;
-    assert_eq!(names(&ran), ["20260101000000_create_a", "20260101000001_create_b", "20260101000002_create_c"], "name order");
+    assert_eq!(
+        names(&ran),
+        ["20260101000000_create_a", "20260101000001_create_b", "20260101000002_create_c"],
+        "name order"
+    );
     assert!(first.up().await?.is_empty(), "nothing pending the second time");
-    let second = migrator(&h.db, vec![create("20260101000001_create_b", "b"), create("20260101000000_create_a", "a"), sql, create("20260101000003_create_d", "d")]);
+    let second = migrator(
+        &h.db,
+        vec![
+            create("20260101000001_create_b", "b"),
+            create("20260101000000_create_a", "a"),
+            sql,
+            create("20260101000003_create_d", "d"),
+        ],
+    );
     assert_eq!(names(&second.up().await?), ["20260101000003_create_d"]);
     let status = second.status().await?;
     assert_eq!(status.iter().map(|s| s.batch).collect::<Vec<_>>(), [Some(1), Some(1), Some(1), Some(2)]);
@@ -110,7 +132,11 @@ pub async fn up_runs_pending_migrations_as_one_batch(h: &Harness) -> Result<()> 
 }
 
 pub async fn down_rolls_back_whole_batches_newest_first(h: &Harness) -> Result<()> {
-    let all = vec![create("20260101000000_create_a", "a"), create("20260101000001_create_b", "b"), create("20260101000002_create_c", "c")];
+    let all = vec![
+        create("20260101000000_create_a", "a"),
+        create("20260101000001_create_b", "b"),
+        create("20260101000002_create_c", "c"),
+    ];
     migrator(&h.db, all[..1].to_vec()).up().await?;
     migrator(&h.db, all[..2].to_vec()).up().await?;
     let m = migrator(&h.db, all.clone());
@@ -135,10 +161,11 @@ impl Migration for Broken {
         "20260101000001_broken"
     }
     async fn up(&self, db: &Db) -> Result<()> {
-        Schema::on(db).create_table("half_done", |t| {
-            t.id();
-        })
-        .await?;
+        Schema::on(db)
+            .create_table("half_done", |t| {
+                t.id();
+            })
+            .await?;
         db.exec_batch("INSERT INTO no_such_table VALUES (1)").await
     }
     async fn down(&self, _db: &Db) -> Result<()> {
@@ -189,10 +216,11 @@ pub async fn reset_refresh_and_fresh(h: &Harness) -> Result<()> {
     assert_eq!(names(&down), ["20260101000001_create_b", "20260101000000_create_a"]);
     assert_eq!(up.len(), 2);
     assert_eq!(h.db.table("a").count().await?, 0, "refresh rebuilt the table");
-    Schema::on(&h.db).create_table("stray", |t| {
-        t.id();
-    })
-    .await?;
+    Schema::on(&h.db)
+        .create_table("stray", |t| {
+            t.id();
+        })
+        .await?;
     assert_eq!(m.fresh().await?.len(), 2);
     assert!(!Schema::on(&h.db).has_table("stray").await?, "fresh drops every table");
     assert_eq!(m.reset().await?.len(), 2);
@@ -211,7 +239,9 @@ pub async fn pretend_shows_the_sql_and_runs_nothing(h: &Harness) -> Result<()> {
 }
 
 pub async fn two_migrators_at_once_apply_each_migration_once(h: &Harness) -> Result<()> {
-    let slow = |name, table| -> Arc<dyn Migration> { Arc::new(CreateTable { name, table, pause: Duration::from_millis(100) }) };
+    let slow = |name, table| -> Arc<dyn Migration> {
+        Arc::new(CreateTable { name, table, pause: Duration::from_millis(100) })
+    };
     let migrations = vec![slow("20260101000000_create_a", "a"), slow("20260101000001_create_b", "b")];
     let other = Db::connect(&h.config)?;
     let first = migrator(&h.db, migrations.clone());

@@ -220,10 +220,20 @@ pub trait SchemaGrammar: Send + Sync {
         let prefix = table.replace('.', "_");
         for c in columns {
             if c.unique {
-                out.push(self.compile_index(table, &format!("{prefix}_{}_unique", c.name), std::slice::from_ref(&c.name), true)?);
+                out.push(self.compile_index(
+                    table,
+                    &format!("{prefix}_{}_unique", c.name),
+                    std::slice::from_ref(&c.name),
+                    true,
+                )?);
             }
             if c.index {
-                out.push(self.compile_index(table, &format!("{prefix}_{}_index", c.name), std::slice::from_ref(&c.name), false)?);
+                out.push(self.compile_index(
+                    table,
+                    &format!("{prefix}_{}_index", c.name),
+                    std::slice::from_ref(&c.name),
+                    false,
+                )?);
             }
         }
         Ok(out)

@@ -1,0 +1,142 @@
+//! One function per command.
+
+use std::sync::Arc;
+
+use crate::db::Db;
+use crate::dialect::Dialect;
+use crate::error::{Error, Result};
+use crate::migrations::creator::{create_migration, MigrationKind};
+use crate::migrations::{create_migrator, Migration, MigrationRun, Migrator, MigratorOptions};
+
+use super::output::Printer;
+use super::settings::Settings;
+
+/// `migration:make <name> [--rust]`.
+pub fn make(settings: &Settings, name: &str, rust: bool, p: &mut Printer<'_>) -> Result<()> {
+    let dialect = settings.orm_config().ok().map(|c| match c.database.driver.as_str() {
+        "postgres" => Dialect::Postgres,
+        "mysql" => Dialect::MySql,
+        _ => Dialect::Sqlite,
+    });
+    let kind = if rust { MigrationKind::Rust } else { MigrationKind::Sql };
+    let made = create_migration(
+        &settings.migrations_path,
+        name,
+        kind,
+        dialect.unwrap_or(Dialect::Sqlite),
+        chrono::Utc::now(),
+    )?;
+    p.info(&format!("Migration [{}] created successfully.", made.name)).map_err(Error::other)?;
+    for file in &made.files {
+        p.text(&format!("  {}", file.display())).map_err(Error::other)?;
+    }
+    Ok(())
+}
+
+/// Connects and builds the migrator.
+pub async fn migrator(settings: &Settings, migrations: Vec<Arc<dyn Migration>>) -> Result<(Db, Migrator)> {
+    let db = Db::connect(&settings.orm_config()?.database)?;
+    let migrator = create_migrator(MigratorOptions {
+        migrations_path: Some(settings.migrations_path.clone()),
+        table_name: settings.migrations_table.clone(),
+        db: Some(db.clone()),
+        migrations,
+        ..Default::default()
+    })?;
+    Ok((db, migrator))
+}
+
+fn print_runs(p: &mut Printer<'_>, runs: &[MigrationRun]) -> Result<()> {
+    for run in runs {
+        p.ran(&run.name, run.duration).map_err(Error::other)?;
+    }
+    p.blank().map_err(Error::other)
+}
+
+/// `migrate [--pretend]`.
+pub async fn migrate(m: &Migrator, pretend: bool, p: &mut Printer<'_>) -> Result<()> {
+    if pretend {
+        let plan = m.pretend_up().await?;
+        if plan.is_empty() {
+            return p.info("Nothing to migrate.").map_err(Error::other);
+        }
+        for migration in plan {
+            p.line(&migration.name, "", "PRETEND", true).map_err(Error::other)?;
+            for sql in migration.statements {
+                p.text(&format!("    ⇂ {sql}")).map_err(Error::other)?;
+            }
+        }
+        return p.blank().map_err(Error::other);
+    }
+    let pending = m.status().await?.iter().any(|s| !s.ran);
+    if !pending {
+        return p.info("Nothing to migrate.").map_err(Error::other);
+    }
+    p.info("Running migrations.").map_err(Error::other)?;
+    let runs = m.up().await?;
+    print_runs(p, &runs)
+}
+
+/// `migrate:rollback [--step N]`.
+pub async fn rollback(m: &Migrator, steps: u32, p: &mut Printer<'_>) -> Result<()> {
+    p.info("Rolling back migrations.").map_err(Error::other)?;
+    let runs = m.down(steps).await?;
+    print_runs(p, &runs)
+}
+
+/// `migrate:status`.
+pub async fn status(m: &Migrator, p: &mut Printer<'_>) -> Result<()> {
+    let status = m.status().await?;
+    if status.is_empty() {
+        return p.info("No migrations found.").map_err(Error::other);
+    }
+    p.blank().map_err(Error::other)?;
+    p.line("Migration name", "", "Batch / Status", true).map_err(Error::other)?;
+    for s in status {
+        match s.batch {
+            Some(batch) => p.line(&s.name, &format!("[{batch}]"), "Ran", true),
+            None => p.line(&s.name, "", "Pending", false),
+        }
+        .map_err(Error::other)?;
+    }
+    p.blank().map_err(Error::other)
+}
+
+/// `migrate:reset`.
+pub async fn reset(m: &Migrator, p: &mut Printer<'_>) -> Result<()> {
+    p.info("Rolling back all migrations.").map_err(Error::other)?;
+    let runs = m.reset().await?;
+    if runs.is_empty() {
+        return p.info("Nothing to roll back.").map_err(Error::other);
+    }
+    print_runs(p, &runs)
+}
+
+/// `migrate:refresh`.
+pub async fn refresh(m: &Migrator, p: &mut Printer<'_>) -> Result<()> {
+    p.info("Rolling back all migrations.").map_err(Error::other)?;
+    let down = m.reset().await?;
+    print_runs(p, &down)?;
+    p.info("Running migrations.").map_err(Error::other)?;
+    let up = m.up().await?;
+    print_runs(p, &up)
+}
+
+/// `migrate:fresh`.
+pub async fn fresh(m: &Migrator, p: &mut Printer<'_>) -> Result<()> {
+    p.info("Dropping all tables.").map_err(Error::other)?;
+    p.info("Running migrations.").map_err(Error::other)?;
+    let runs = m.fresh().await?;
+    print_runs(p, &runs)
+}
+
+/// Refuses destructive commands in production without `--force`.
+pub fn guard_production(force: bool) -> Result<()> {
+    let env = std::env::var("BUNARY_ENV").or_else(|_| std::env::var("APP_ENV")).unwrap_or_default();
+    if env.eq_ignore_ascii_case("production") && !force {
+        return Err(Error::InvalidConfig {
+            message: "the environment is production: add --force to run this command".into(),
+        });
+    }
+    Ok(())
+}
