@@ -182,6 +182,26 @@ impl Db {
         crate::query::Builder::new(table).on(self)
     }
 
+    /// [`transaction`](Db::transaction) for schema changes: foreign keys are checked once,
+    /// at commit, instead of statement by statement (see
+    /// [`DatabaseDriver::begin_schema_change`]). Nested in an open transaction, a savepoint.
+    ///
+    /// # Errors
+    /// As [`transaction`](Db::transaction); a foreign key broken at commit is
+    /// [`Error::Query`] with [`DatabaseErrorKind::ForeignKeyViolation`](crate::DatabaseErrorKind).
+    pub async fn schema_transaction<T, E, F, Fut>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(Tx) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: From<Error>,
+    {
+        if let Some(tx) = active_transaction(self.key()) {
+            return tx.transaction(f).await;
+        }
+        let conn = self.driver.begin_schema_change().await?;
+        Tx::run_outermost(conn, self.key(), self.dialect(), f).await
+    }
+
     /// Closes the driver. Other handles on the same driver fail afterwards with
     /// [`Error::DriverClosed`].
     ///

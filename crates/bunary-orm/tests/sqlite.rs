@@ -2,6 +2,8 @@
 
 mod conformance;
 
+use std::sync::Arc;
+
 use bunary_orm::{params, DatabaseConfig, Db, Error, Result};
 use conformance::Harness;
 
@@ -181,4 +183,232 @@ async fn file_databases_use_wal() -> Result<()> {
 fn a_path_that_cannot_be_opened_is_a_connection_error() {
     let err = Db::connect(&DatabaseConfig::sqlite("/nonexistent-dir/sub/db.sqlite")).unwrap_err();
     assert!(matches!(err, Error::Connection { .. }), "{err}");
+}
+
+mod schema_on_sqlite {
+    use super::*;
+    use bunary_orm::record;
+    use bunary_orm::schema::{ForeignAction, Schema};
+
+    async fn pragma(db: &Db, sql: &str) -> Vec<bunary_orm::Row> {
+        db.query(sql, &[]).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn created_tables_have_the_declared_keys_defaults_and_indexes() -> Result<()> {
+        let h = harness().await.unwrap();
+        let schema = Schema::on(&h.db);
+        schema
+            .create_table("teams", |t| {
+                t.increments("id");
+            })
+            .await?;
+        schema
+            .create_table("users", |t| {
+                t.increments("id");
+                t.text("name");
+                t.text("email").unique();
+                t.boolean("active").default(true);
+                t.integer("team_id").nullable().references("teams", "id").on_delete(ForeignAction::SetNull).index();
+                t.timestamps();
+            })
+            .await?;
+        let info = pragma(
+            &h.db,
+            "SELECT name, \"notnull\" AS nn, dflt_value, pk FROM pragma_table_info('users') ORDER BY cid",
+        )
+        .await;
+        let by = |n: &str| info.iter().find(|r| r.get::<String>("name").unwrap() == n).unwrap().clone();
+        assert_eq!(by("id").get::<i64>("pk")?, 1);
+        assert_eq!(by("name").get::<i64>("nn")?, 1, "NOT NULL by default");
+        assert_eq!(by("created_at").get::<i64>("nn")?, 0);
+        assert_eq!(by("active").get::<Option<String>>("dflt_value")?.as_deref(), Some("1"));
+        let indexes: Vec<String> = pragma(&h.db, "SELECT name FROM pragma_index_list('users') ORDER BY name")
+            .await
+            .iter()
+            .map(|r| r.get("name").unwrap())
+            .collect();
+        assert_eq!(indexes, ["users_email_unique", "users_team_id_index"]);
+        let fks = pragma(
+            &h.db,
+            "SELECT \"table\" AS parent, \"from\" AS col, on_delete FROM pragma_foreign_key_list('users')",
+        )
+        .await;
+        assert_eq!(fks[0].get::<String>("parent")?, "teams");
+        assert_eq!(fks[0].get::<String>("on_delete")?, "SET NULL");
+        Ok(())
+    }
+
+    async fn family(h: &Harness) -> Result<()> {
+        let schema = Schema::on(&h.db);
+        schema
+            .create_table("teams", |t| {
+                t.increments("id");
+                t.string("name", 20);
+            })
+            .await?;
+        schema
+            .create_table("users", |t| {
+                t.increments("id");
+                t.integer("team_id");
+                t.string("email", 50).unique();
+                t.string("nick", 20).index();
+            })
+            .await?;
+        // A grandchild that cascades from users: a careless rebuild of users would empty it.
+        schema
+            .create_table("posts", |t| {
+                t.increments("id");
+                t.integer("user_id").references("users", "id").on_delete(ForeignAction::Cascade);
+            })
+            .await?;
+        h.db.table("teams").insert_many(vec![record! { "name" => "a" }, record! { "name" => "b" }]).await?;
+        h.db.table("users")
+            .insert_many(vec![
+                record! { "team_id" => 1, "email" => "x@a.io", "nick" => "x" },
+                record! { "team_id" => 2, "email" => "y@a.io", "nick" => "y" },
+            ])
+            .await?;
+        h.db.table("posts").insert_many(vec![record! { "user_id" => 1 }, record! { "user_id" => 2 }]).await?;
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn adding_a_foreign_key_rebuilds_the_table_and_keeps_everything() -> Result<()> {
+        let h = harness().await.unwrap();
+        family(&h).await?;
+        Schema::on(&h.db)
+            .table("users", |t| {
+                t.string("phone", 20).nullable();
+                t.foreign("team_id").references("teams", "id").on_delete(ForeignAction::Cascade);
+            })
+            .await?;
+        assert_eq!(h.db.table("users").count().await?, 2, "rows kept");
+        assert_eq!(h.db.table("posts").count().await?, 2, "no cascade fired on the grandchild during the rebuild");
+        let indexes: Vec<String> =
+            pragma(&h.db, "SELECT name FROM pragma_index_list('users') WHERE origin = 'c' ORDER BY name")
+                .await
+                .iter()
+                .map(|r| r.get("name").unwrap())
+                .collect();
+        assert_eq!(indexes, ["users_email_unique", "users_nick_index"], "indexes kept");
+        let orphan =
+            h.db.table("users")
+                .insert(record! { "team_id" => 99, "email" => "z@a.io", "nick" => "z" })
+                .await
+                .unwrap_err();
+        assert!(orphan.is_foreign_key_violation(), "the new key holds: {orphan}");
+        let dup =
+            h.db.table("users")
+                .insert(record! { "team_id" => 1, "email" => "x@a.io", "nick" => "q" })
+                .await
+                .unwrap_err();
+        assert!(dup.is_unique_violation(), "the unique index holds");
+        let id =
+            h.db.table("users").insert_get_id(record! { "team_id" => 1, "email" => "n@a.io", "nick" => "n" }).await?;
+        assert_eq!(id, 3, "the key sequence continues");
+        h.db.table("teams").where_("id", 2).delete().await?;
+        assert_eq!(h.db.table("users").count().await?, 2, "the new ON DELETE CASCADE works");
+        assert_eq!(h.db.table("posts").count().await?, 1, "and the old one on posts too");
+        let fk = pragma(&h.db, "SELECT \"table\" AS parent FROM pragma_foreign_key_list('posts')").await;
+        assert_eq!(fk[0].get::<String>("parent")?, "users", "children still reference the rebuilt table by name");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_rebuild_that_breaks_a_key_changes_nothing() -> Result<()> {
+        let h = harness().await.unwrap();
+        family(&h).await?;
+        let result = Schema::on(&h.db)
+            .table("users", |t| {
+                t.foreign("nick").references("teams", "name");
+            })
+            .await;
+        assert!(result.is_err(), "existing rows break the new key");
+        assert_eq!(h.db.table("users").count().await?, 2);
+        assert!(pragma(&h.db, "SELECT * FROM pragma_foreign_key_list('users')").await.is_empty(), "unchanged");
+        assert!(!Schema::on(&h.db).has_table("bunary_new_users").await?);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn dropping_a_constrained_column_rebuilds_and_keeps_rows() -> Result<()> {
+        let h = harness().await.unwrap();
+        family(&h).await?;
+        Schema::on(&h.db).table("users", |t| t.drop_column("email")).await?;
+        assert!(!Schema::on(&h.db).has_column("users", "email").await?);
+        assert_eq!(h.db.table("users").count().await?, 2);
+        assert_eq!(h.db.table("posts").count().await?, 2);
+        Schema::on(&h.db).table("posts", |t| t.drop_column("user_id")).await?;
+        assert_eq!(h.db.table("posts").count().await?, 2);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_rebuild_inside_a_transaction_that_enforces_foreign_keys_is_refused() -> Result<()> {
+        let h = harness().await.unwrap();
+        family(&h).await?;
+        let result: Result<()> =
+            h.db.transaction(|tx| async move {
+                Schema::in_transaction(&tx).table("posts", |t| t.drop_column("user_id")).await
+            })
+            .await;
+        assert!(matches!(result, Err(Error::Unsupported { .. })), "{result:?}");
+        assert_eq!(h.db.table("posts").count().await?, 2);
+        assert!(Schema::on(&h.db).has_column("posts", "user_id").await?);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn foreign_keys_are_on_again_after_a_schema_change() -> Result<()> {
+        let h = harness().await.unwrap();
+        family(&h).await?;
+        Schema::on(&h.db)
+            .table("users", |t| {
+                t.foreign("team_id").references("teams", "id");
+            })
+            .await?;
+        for _ in 0..8 {
+            // Every pooled connection enforces keys again.
+            let orphan = h.db.table("posts").insert(record! { "user_id" => 999 }).await;
+            assert!(orphan.unwrap_err().is_foreign_key_violation());
+        }
+        Ok(())
+    }
+
+    struct AddTeamKey;
+
+    #[async_trait::async_trait]
+    impl bunary_orm::migrations::Migration for AddTeamKey {
+        fn name(&self) -> &str {
+            "20260101000000_add_team_key_to_users"
+        }
+        async fn up(&self, db: &Db) -> Result<()> {
+            Schema::on(db)
+                .table("users", |t| {
+                    t.foreign("team_id").references("teams", "id").on_delete(ForeignAction::Cascade);
+                })
+                .await
+        }
+        async fn down(&self, db: &Db) -> Result<()> {
+            Schema::on(db).table("users", |t| t.drop_column("phone")).await
+        }
+    }
+
+    #[tokio::test]
+    async fn a_migration_can_rebuild_a_table_inside_the_run() -> Result<()> {
+        let h = harness().await.unwrap();
+        family(&h).await?;
+        let m = bunary_orm::migrations::create_migrator(bunary_orm::migrations::MigratorOptions {
+            migrations_path: None,
+            db: Some(h.db.clone()),
+            migrations: vec![Arc::new(AddTeamKey)],
+            ..Default::default()
+        })?;
+        m.up().await?;
+        assert_eq!(h.db.table("posts").count().await?, 2, "the grandchild kept its rows");
+        let fk = pragma(&h.db, "SELECT \"table\" AS parent FROM pragma_foreign_key_list('users')").await;
+        assert_eq!(fk.len(), 1);
+        Ok(())
+    }
 }

@@ -71,6 +71,18 @@ pub trait DatabaseDriver: Send + Sync + 'static {
     /// when `BEGIN` fails.
     async fn begin(&self) -> Result<Box<dyn TransactionConnection>>;
 
+    /// Opens a transaction for schema changes: like [`begin`](Self::begin), but where the
+    /// database checks foreign keys statement by statement during DDL (SQLite), they are
+    /// checked once, at commit, instead (SQLite: `PRAGMA foreign_keys` off around the
+    /// transaction and `PRAGMA foreign_key_check` before `COMMIT`). That lets a table be
+    /// rebuilt without its `ON DELETE` actions firing. Other databases: [`begin`](Self::begin).
+    ///
+    /// # Errors
+    /// As [`begin`](Self::begin).
+    async fn begin_schema_change(&self) -> Result<Box<dyn TransactionConnection>> {
+        self.begin().await
+    }
+
     /// Closes the driver's connections. Later calls fail with
     /// [`Error::DriverClosed`](crate::Error::DriverClosed). Closing twice is harmless.
     ///

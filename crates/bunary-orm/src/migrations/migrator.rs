@@ -80,7 +80,8 @@ pub struct PretendedMigration {
 /// Each `up`/`down` run holds a lock, so two migrators started at once apply every migration
 /// exactly once: the write transaction on SQLite, `pg_advisory_xact_lock` on PostgreSQL,
 /// `GET_LOCK` on MySQL. On SQLite and PostgreSQL a run is one transaction: a failing migration
-/// leaves no table, no partial change and no log row. MySQL commits DDL as it goes, so there
+/// leaves no table, no partial change and no log row (on SQLite foreign keys are checked once,
+/// before the commit, so that table rebuilds are safe). MySQL commits DDL as it goes, so there
 /// each migration is recorded as soon as it succeeds, and a failure keeps the ones before it.
 pub struct Migrator {
     path: Option<PathBuf>,
@@ -181,7 +182,7 @@ impl Migrator {
     {
         let lock_name = format!("bunary_migrations:{}", self.table);
         let timeout = self.lock_timeout.as_secs().max(1) as i64;
-        db.transaction(|tx| async move {
+        db.schema_transaction(|tx| async move {
             match tx.dialect() {
                 // BEGIN IMMEDIATE (and the driver's write gate) already excludes other writers.
                 Dialect::Sqlite => f().await,

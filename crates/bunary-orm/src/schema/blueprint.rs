@@ -228,6 +228,27 @@ impl Blueprint {
         self.commands.push(Command::DropIndex(name.to_owned()));
     }
 
+    /// Splits off what a SQLite rebuild handles: dropped columns, foreign keys, a primary key.
+    pub(crate) fn split_for_rebuild(mut self) -> (Blueprint, Vec<String>, Vec<ForeignKey>, Option<Vec<String>>) {
+        let (mut drops, mut foreign, mut primary) = (Vec::new(), Vec::new(), None);
+        self.commands.retain(|c| match c {
+            Command::DropColumn(name) => {
+                drops.push(name.clone());
+                false
+            }
+            Command::Foreign(key) => {
+                foreign.push(key.clone());
+                false
+            }
+            Command::Primary(columns) => {
+                primary = Some(columns.clone());
+                false
+            }
+            _ => true,
+        });
+        (self, drops, foreign, primary)
+    }
+
     /// Inserts a `DropIndex` before the first `DropColumn(column)` (SQLite's indexed columns).
     pub(crate) fn drop_index_before_column(&mut self, index: &str, column: &str) {
         let at = self

@@ -29,6 +29,7 @@
 pub mod blueprint;
 pub mod column;
 pub mod grammar;
+mod sqlite_rebuild;
 
 use crate::db::Db;
 use crate::dialect::Dialect;
@@ -185,8 +186,10 @@ impl SchemaBuilder {
     /// rename columns, add or drop indexes, add foreign keys) in order.
     ///
     /// On SQLite, the indexes covering a dropped column are dropped first (SQLite refuses to
-    /// drop an indexed column), and adding a foreign key to an existing column is
-    /// [`Error::Unsupported`](crate::Error::Unsupported): add the column with `.references(..)`.
+    /// drop an indexed column); what SQLite cannot alter (a foreign or primary key on existing
+    /// columns, dropping a column a key uses) rebuilds the table in the same transaction,
+    /// keeping its rows, keys and indexes: new columns, renames and index changes run first,
+    /// then the rebuild.
     ///
     /// # Errors
     /// As [`create_table`](Self::create_table).
@@ -195,26 +198,7 @@ impl SchemaBuilder {
         f(&mut blueprint);
         let exec = self.connection.executor().await?;
         if exec.dialect() == Dialect::Sqlite {
-            let dropped: Vec<String> = blueprint
-                .commands()
-                .iter()
-                .filter_map(|c| match c {
-                    Command::DropColumn(name) => Some(name.clone()),
-                    _ => None,
-                })
-                .collect();
-            for column in dropped {
-                let rows = query(
-                    &exec,
-                    "SELECT il.name AS name FROM pragma_index_list(?) AS il JOIN pragma_index_info(il.name) AS ii \
-                     WHERE ii.name = ? AND il.origin = 'c'",
-                    vec![Value::from(table), Value::from(column.as_str())],
-                )
-                .await?;
-                for row in rows {
-                    blueprint.drop_index_before_column(&row.get::<String>("name")?, &column);
-                }
-            }
+            return alter_sqlite(&exec, blueprint).await;
         }
         let statements = schema_grammar_for(exec.dialect()).compile_alter(&blueprint)?;
         self.run(&exec, statements, None).await
@@ -312,6 +296,59 @@ impl SchemaBuilder {
             exec_batch(&exec, after).await?;
         }
         result
+    }
+}
+
+/// `Schema::table` on SQLite: plain `ALTER TABLE` where SQLite can, a rebuild where it cannot.
+async fn alter_sqlite(exec: &Executor, blueprint: Blueprint) -> Result<()> {
+    let table = blueprint.table().to_owned();
+    let work = |tx: Tx| async move {
+        let grammar = schema_grammar_for(Dialect::Sqlite);
+        if sqlite_rebuild::needs_rebuild(&tx, &table, blueprint.commands()).await? {
+            let enforced = tx.query("PRAGMA foreign_keys", &[]).await?.first().map(|r| r.get::<i64>(0)).transpose()?;
+            if enforced == Some(1) {
+                return Err(crate::error::Error::Unsupported {
+                    dialect: "sqlite".into(),
+                    feature: format!(
+                        "rebuilding `{table}` inside a transaction that enforces foreign keys (run the change on its own, or in a migration)"
+                    ),
+                });
+            }
+            let (simple, drops, foreign, primary) = blueprint.split_for_rebuild();
+            for sql in grammar.compile_alter(&simple)? {
+                tx.exec_batch(&sql).await?;
+            }
+            return sqlite_rebuild::rebuild(&tx, &table, &drops, &foreign, primary.as_deref()).await;
+        }
+        let mut blueprint = blueprint;
+        let dropped: Vec<String> = blueprint
+            .commands()
+            .iter()
+            .filter_map(|c| match c {
+                Command::DropColumn(name) => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        for column in dropped {
+            let rows = tx
+                .query(
+                    "SELECT il.name AS name FROM pragma_index_list(?) AS il JOIN pragma_index_info(il.name) AS ii \
+                     WHERE ii.name = ? AND il.origin = 'c'",
+                    &[Value::from(table.as_str()), Value::from(column.as_str())],
+                )
+                .await?;
+            for row in rows {
+                blueprint.drop_index_before_column(&row.get::<String>("name")?, &column);
+            }
+        }
+        for sql in grammar.compile_alter(&blueprint)? {
+            tx.exec_batch(&sql).await?;
+        }
+        Ok::<_, crate::error::Error>(())
+    };
+    match exec {
+        Executor::Db(db) => db.schema_transaction(work).await,
+        Executor::Tx(tx) => tx.transaction(work).await,
     }
 }
 

@@ -119,6 +119,12 @@ pub(super) fn run_batch(conn: &Connection, sql: &str) -> Result<()> {
 }
 
 impl SqliteDriver {
+    async fn begin_on_own_connection(&self, schema_change: bool) -> Result<Box<dyn TransactionConnection>> {
+        let gate = Arc::clone(&self.pool.gate).lock_owned().await;
+        let conn = self.pool.acquire().await?;
+        Ok(Box::new(SqliteTransaction::begin(conn, gate, schema_change)?))
+    }
+
     /// Runs `work` on a pooled connection: directly when `sql` only reads, behind the write
     /// gate otherwise.
     async fn run<T>(&self, sql: &str, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
@@ -160,9 +166,11 @@ impl DatabaseDriver for SqliteDriver {
     }
 
     async fn begin(&self) -> Result<Box<dyn TransactionConnection>> {
-        let gate = Arc::clone(&self.pool.gate).lock_owned().await;
-        let conn = self.pool.acquire().await?;
-        Ok(Box::new(SqliteTransaction::begin(conn, gate)?))
+        self.begin_on_own_connection(false).await
+    }
+
+    async fn begin_schema_change(&self) -> Result<Box<dyn TransactionConnection>> {
+        self.begin_on_own_connection(true).await
     }
 
     async fn close(&self) -> Result<()> {

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use tokio::sync::OwnedMutexGuard;
 
 use crate::driver::{ExecResult, TransactionConnection};
-use crate::error::{Error, Result};
+use crate::error::{DatabaseErrorKind, Error, Result};
 use crate::row::Row;
 use crate::value::Value;
 
@@ -15,15 +15,26 @@ pub(super) struct SqliteTransaction {
     /// `None` once committed or rolled back. Declared before `gate` so that the connection
     /// is back in the pool before the next writer is let in.
     conn: Option<PooledConn>,
+    /// Foreign keys are off for this transaction and checked at commit.
+    schema_change: bool,
     _gate: OwnedMutexGuard<()>,
 }
 
 impl SqliteTransaction {
-    pub(super) fn begin(conn: PooledConn, gate: OwnedMutexGuard<()>) -> Result<Self> {
+    pub(super) fn begin(conn: PooledConn, gate: OwnedMutexGuard<()>, schema_change: bool) -> Result<Self> {
+        if schema_change {
+            // A no-op inside a transaction, so it must come before BEGIN.
+            run_batch(&conn, "PRAGMA foreign_keys = OFF")?;
+        }
         // IMMEDIATE takes SQLite's write lock now, so a transaction never fails half-way
         // because another process started writing.
-        run_batch(&conn, "BEGIN IMMEDIATE")?;
-        Ok(SqliteTransaction { conn: Some(conn), _gate: gate })
+        if let Err(e) = run_batch(&conn, "BEGIN IMMEDIATE") {
+            if schema_change {
+                let _ = run_batch(&conn, "PRAGMA foreign_keys = ON");
+            }
+            return Err(e);
+        }
+        Ok(SqliteTransaction { conn: Some(conn), schema_change, _gate: gate })
     }
 
     fn conn(&self) -> Result<&PooledConn> {
@@ -32,7 +43,25 @@ impl SqliteTransaction {
 
     fn end(&mut self, sql: &str) -> Result<()> {
         let conn = self.conn.as_ref().ok_or(Error::TransactionClosed)?;
+        if self.schema_change && sql == "COMMIT" {
+            let broken = run_query(conn, "PRAGMA foreign_key_check", &[])?;
+            if let Some(first) = broken.first() {
+                let table: String = first.get(0).unwrap_or_default();
+                return Err(Error::Query {
+                    sql: "PRAGMA foreign_key_check".into(),
+                    message: format!(
+                        "{} row(s) break a foreign key (first in `{table}`): the change is rolled back",
+                        broken.len()
+                    ),
+                    kind: DatabaseErrorKind::ForeignKeyViolation,
+                    code: None,
+                });
+            }
+        }
         run_batch(conn, sql)?;
+        if self.schema_change {
+            run_batch(conn, "PRAGMA foreign_keys = ON")?;
+        }
         self.conn = None;
         Ok(())
     }
@@ -45,6 +74,9 @@ impl Drop for SqliteTransaction {
         if let Some(conn) = self.conn.take() {
             if !conn.is_autocommit() {
                 let _ = conn.execute_batch("ROLLBACK");
+            }
+            if self.schema_change {
+                let _ = conn.execute_batch("PRAGMA foreign_keys = ON");
             }
         }
     }

@@ -63,10 +63,12 @@ impl SchemaGrammar for SqliteSchemaGrammar {
         Ok(vec![sql])
     }
 
+    /// SQLite cannot add a constraint with `ALTER TABLE`: `Schema::table` rebuilds the table
+    /// instead, so this statement is never run by it.
     fn compile_add_foreign(&self, _table: &str, _key: &ForeignKey) -> Result<String> {
         Err(Error::Unsupported {
             dialect: "sqlite".into(),
-            feature: "adding a foreign key to an existing column (add the column with .references(..) instead)".into(),
+            feature: "ALTER TABLE … ADD CONSTRAINT (Schema::table rebuilds the table instead)".into(),
         })
     }
 
