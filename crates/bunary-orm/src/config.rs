@@ -21,8 +21,12 @@ use crate::error::{Error, Result};
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrmConfig {
-    /// The database to use.
+    /// The database to use (the connection named `default`).
     pub database: DatabaseConfig,
+    /// More databases, by name: `Model::on("analytics")`, `User::on("analytics")`,
+    /// [`get_connection`](crate::get_connection).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub connections: BTreeMap<String, DatabaseConfig>,
 }
 
 /// Which database to use and how to reach it. Mirrors the seed's
@@ -48,6 +52,14 @@ pub struct DatabaseConfig {
     /// Free-form settings for custom drivers.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub options: BTreeMap<String, String>,
+    /// Read replicas: plain reads (`SELECT`) go to one of them in turn; writes, everything
+    /// inside a transaction and everything else go to this (primary) database.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read_replicas: Vec<DatabaseConfig>,
+    /// With replicas: after a task writes, its reads go to the primary for a while (so it
+    /// reads its own writes at once, whatever the replicas' lag). Laravel's `sticky`.
+    #[serde(default)]
+    pub sticky: bool,
 }
 
 /// Settings of the embedded SQLite driver.
@@ -179,12 +191,34 @@ impl DatabaseConfig {
 impl OrmConfig {
     /// A configuration with the given database.
     pub fn new(database: DatabaseConfig) -> Self {
-        OrmConfig { database }
+        OrmConfig { database, connections: BTreeMap::new() }
     }
 
     /// A SQLite configuration for `path` (a file, or `":memory:"`).
     pub fn sqlite(path: impl Into<String>) -> Self {
-        OrmConfig { database: DatabaseConfig::sqlite(path) }
+        OrmConfig::new(DatabaseConfig::sqlite(path))
+    }
+
+    /// Adds a named connection.
+    pub fn with_connection(mut self, name: impl Into<String>, database: DatabaseConfig) -> Self {
+        self.connections.insert(name.into(), database);
+        self
+    }
+
+    /// The configuration of the connection `name` (`default` is [`OrmConfig::database`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] naming the known connections when there is none of that name.
+    pub fn connection(&self, name: &str) -> Result<&DatabaseConfig> {
+        if let Some(config) = self.connections.get(name) {
+            return Ok(config);
+        }
+        if name == "default" {
+            return Ok(&self.database);
+        }
+        let mut known: Vec<&str> = self.connections.keys().map(String::as_str).collect();
+        known.insert(0, "default");
+        Err(Error::InvalidConfig { message: format!("no connection named `{name}`; configured: {}", known.join(", ")) })
     }
 
     /// Parses a database URL.
@@ -246,7 +280,7 @@ impl OrmConfig {
                 DatabaseConfig { driver: other.to_owned(), url: Some(url.to_owned()), ..Default::default() }
             }
         };
-        Ok(OrmConfig { database })
+        Ok(OrmConfig::new(database))
     }
 
     /// Reads `DATABASE_URL` from the environment and parses it with [`OrmConfig::from_url`].

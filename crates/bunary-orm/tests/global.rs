@@ -175,3 +175,28 @@ async fn two_custom_types_and_an_unknown_one() -> Result<()> {
     unregister_driver("beta");
     Ok(())
 }
+
+#[tokio::test]
+async fn named_connections_are_cached_and_separate() -> Result<()> {
+    use bunary_orm::{get_connection, record, Model};
+    let _lock = GLOBAL.lock().await;
+    reset_driver();
+    let dir = tempfile::tempdir().unwrap();
+    let analytics_path = dir.path().join("analytics.sqlite").to_string_lossy().into_owned();
+    set_orm_config(OrmConfig::sqlite(":memory:").with_connection("analytics", DatabaseConfig::sqlite(&analytics_path)));
+    let main = get_driver().await?;
+    let analytics = get_connection("analytics").await?;
+    assert!(analytics.same(&get_connection("analytics").await?), "cached");
+    assert!(!analytics.same(&main));
+    assert!(get_connection("default").await?.same(&main), "`default` is the main database");
+    analytics.exec("CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT)", &[]).await?;
+    Model::on("analytics").table("events").insert(record! { "kind" => "click" }).await?;
+    assert_eq!(Model::on("analytics").table("events").count().await?, 1);
+    assert!(Model::table("events").count().await.is_err(), "the main database has no such table");
+    let unknown = get_connection("reporting").await.unwrap_err();
+    assert!(unknown.to_string().contains("no connection named `reporting`"), "{unknown}");
+    close_driver().await?;
+    assert!(matches!(analytics.query("SELECT 1", &[]).await, Err(Error::DriverClosed { .. })), "closed with the rest");
+    clear_orm_config();
+    Ok(())
+}

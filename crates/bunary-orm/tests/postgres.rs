@@ -22,3 +22,138 @@ async fn harness() -> Option<Harness> {
 }
 
 every_suite!(harness);
+
+/// PostgreSQL-only: a real streaming replica (`BUNARY_TEST_POSTGRES_REPLICA_URL`, a hot
+/// standby of the primary that `.ci/run` makes with pg_basebackup), and dropped connections.
+mod server {
+    use super::*;
+    use bunary_orm::{params, DatabaseConfig, Error, Model};
+    use std::time::Duration;
+
+    /// A primary + standby configuration on a fresh schema, or `None` without a standby.
+    async fn split(sticky: bool) -> Option<(Db, Db, DatabaseConfig, String)> {
+        let primary_url = server_url("BUNARY_TEST_POSTGRES_URL", "PostgreSQL")?;
+        let replica_url = server_url("BUNARY_TEST_POSTGRES_REPLICA_URL", "PostgreSQL read-replica")?;
+        let admin = Db::connect_url(&primary_url).unwrap();
+        let schema = Harness::unique_name();
+        admin
+            .exec_batch(&format!(
+                "CREATE SCHEMA {schema}; CREATE TABLE {schema}.notes (id BIGSERIAL PRIMARY KEY, body TEXT NOT NULL)"
+            ))
+            .await
+            .unwrap();
+        let with_schema = |url: &str| {
+            let mut c = OrmConfig::from_url(url).unwrap().database;
+            c.postgres.as_mut().unwrap().schema = Some(schema.clone());
+            c
+        };
+        let mut config = with_schema(&primary_url);
+        config.read_replicas = vec![with_schema(&replica_url)];
+        config.sticky = sticky;
+        let db = Db::connect(&config).unwrap();
+        // Wait until the standby has replayed the new schema.
+        let replica = Db::connect(&with_schema(&replica_url)).unwrap();
+        for _ in 0..100 {
+            if replica.query("SELECT 1 FROM notes LIMIT 1", &[]).await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Some((db, admin, config, schema))
+    }
+
+    async fn in_recovery(db: &Db) -> bool {
+        db.query_one("SELECT pg_is_in_recovery() AS r", &[]).await.unwrap().get("r").unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn reads_go_to_the_standby_and_writes_to_the_primary() {
+        let Some((db, admin, config, schema)) = split(false).await else { return };
+        assert!(in_recovery(&db).await, "a plain SELECT is served by the standby");
+        db.exec("INSERT INTO notes (body) VALUES ($1)", &params!["hello"]).await.unwrap();
+        let locked = db.query_one("SELECT pg_is_in_recovery() AS r FOR SHARE", &[]).await;
+        assert!(
+            locked.is_err() || !locked.unwrap().get::<bool>("r").unwrap(),
+            "a locking read is not sent to the standby"
+        );
+        let in_tx: bool = db
+            .transaction(|tx| async move { tx.query_one("SELECT pg_is_in_recovery() AS r", &[]).await?.get("r") })
+            .await
+            .unwrap();
+        assert!(!in_tx, "everything inside a transaction runs on the primary");
+        // The write reaches the standby by replication.
+        let mut seen = 0;
+        for _ in 0..100 {
+            seen = Model::on(&db).table("notes").count().await.unwrap();
+            if seen == 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(seen, 1);
+        let direct = Db::connect(&config.read_replicas[0]).unwrap();
+        let refused = direct.exec("INSERT INTO notes (body) VALUES ($1)", &params!["nope"]).await.unwrap_err();
+        assert!(
+            matches!(&refused, Error::Query { code: Some(c), .. } if c == "25006"),
+            "writes are refused on the standby: {refused}"
+        );
+        admin.exec_batch(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sticky_reads_see_their_own_write_at_once() {
+        let Some((db, admin, _config, schema)) = split(true).await else { return };
+        assert!(in_recovery(&db).await, "before writing, reads go to the standby");
+        let handle = db.clone();
+        let other_task = tokio::spawn(async move {
+            handle.exec("INSERT INTO notes (body) VALUES ($1)", &params!["mine"]).await.unwrap();
+            let count = Model::on(&handle).table("notes").count().await.unwrap();
+            let recovery = in_recovery(&handle).await;
+            (count, recovery)
+        });
+        let (count, recovery) = other_task.await.unwrap();
+        assert_eq!(count, 1, "the writer reads its own write at once");
+        assert!(!recovery, "from the primary");
+        assert!(in_recovery(&db).await, "another task still reads from the standby");
+        admin.exec_batch(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_killed_connection_is_replaced_and_a_broken_transaction_never_commits() {
+        let Some(url) = server_url("BUNARY_TEST_POSTGRES_URL", "PostgreSQL") else { return };
+        let admin = Db::connect_url(&url).unwrap();
+        let schema = Harness::unique_name();
+        admin.exec_batch(&format!("CREATE SCHEMA {schema}; CREATE TABLE {schema}.t (n INT)")).await.unwrap();
+        let mut config = OrmConfig::from_url(&url).unwrap().database;
+        config.postgres.as_mut().unwrap().schema = Some(schema.clone());
+        config.postgres.as_mut().unwrap().pool_size = Some(1);
+        let db = Db::connect(&config).unwrap();
+        let pid: i32 = db.query_one("SELECT pg_backend_pid() AS pid", &[]).await.unwrap().get("pid").unwrap();
+        admin.exec("SELECT pg_terminate_backend($1)", &params![pid]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let again: i32 = db
+            .query_one("SELECT pg_backend_pid() AS pid", &[])
+            .await
+            .expect("the pool replaced the connection")
+            .get("pid")
+            .unwrap();
+        assert_ne!(again, pid);
+
+        let killer = admin.clone();
+        let result: Result<(), Error> = db
+            .transaction(|tx| async move {
+                tx.exec("INSERT INTO t (n) VALUES (1)", &[]).await?;
+                let pid: i32 = tx.query_one("SELECT pg_backend_pid() AS pid", &[]).await?.get("pid")?;
+                killer.exec("SELECT pg_terminate_backend($1)", &params![pid]).await?;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                tx.exec("INSERT INTO t (n) VALUES (2)", &[]).await?;
+                Ok(())
+            })
+            .await;
+        let err = result.unwrap_err();
+        assert!(matches!(err, Error::Connection { .. } | Error::Query { .. }), "a clear error: {err}");
+        assert_eq!(db.table("t").count().await.unwrap(), 0, "nothing of the broken transaction was committed");
+        db.close().await.unwrap();
+        admin.exec_batch(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();
+    }
+}

@@ -13,6 +13,7 @@ pub mod cache;
 pub mod mysql;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+pub mod read_write;
 pub mod registry;
 pub mod sqlite;
 

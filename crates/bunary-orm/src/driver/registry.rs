@@ -9,6 +9,7 @@ use std::sync::Arc;
 use parking_lot::RwLock;
 
 use crate::config::DatabaseConfig;
+use crate::driver::read_write::ReadWriteDriver;
 use crate::driver::sqlite::SqliteDriver;
 use crate::driver::DatabaseDriver;
 use crate::error::{Error, Result};
@@ -66,13 +67,19 @@ pub fn known_drivers() -> Vec<String> {
 }
 
 /// Builds a new driver for `config`: the registered factory for its type if there is one,
-/// else the built-in driver.
+/// else the built-in driver. With [`read_replicas`](DatabaseConfig::read_replicas), a
+/// [`ReadWriteDriver`] over the primary and each replica.
 ///
 /// # Errors
 /// [`Error::UnknownDriver`] (naming the known types) for a type nobody provides;
 /// [`Error::InvalidConfig`] when a built-in type lacks its settings; whatever the factory
 /// returns.
 pub fn create_driver(config: &DatabaseConfig) -> Result<Arc<dyn DatabaseDriver>> {
+    if !config.read_replicas.is_empty() {
+        let primary = create_driver(&DatabaseConfig { read_replicas: Vec::new(), ..config.clone() })?;
+        let replicas = config.read_replicas.iter().map(create_driver).collect::<Result<Vec<_>>>()?;
+        return Ok(Arc::new(ReadWriteDriver::new(primary, replicas, config.sticky)));
+    }
     let registered = REGISTRY.read().get(&config.driver).cloned();
     if let Some(factory) = registered {
         return factory(config);

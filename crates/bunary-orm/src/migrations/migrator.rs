@@ -380,20 +380,36 @@ mod tests {
 
     #[test]
     fn a_relative_path_is_resolved_against_the_current_directory_once() {
-        let m = create_migrator(MigratorOptions { migrations_path: Some("db/migrations".into()), ..Default::default() }).unwrap();
+        let m =
+            create_migrator(MigratorOptions { migrations_path: Some("db/migrations".into()), ..Default::default() })
+                .unwrap();
         let expected = std::env::current_dir().unwrap().join("db/migrations");
         assert_eq!(m.migrations_path(), Some(expected.as_path()));
-        let absolute = create_migrator(MigratorOptions { migrations_path: Some("/srv/app/migrations".into()), ..Default::default() }).unwrap();
+        let absolute = create_migrator(MigratorOptions {
+            migrations_path: Some("/srv/app/migrations".into()),
+            ..Default::default()
+        })
+        .unwrap();
         assert_eq!(absolute.migrations_path(), Some(std::path::Path::new("/srv/app/migrations")));
     }
 
     #[test]
     fn registered_migrations_need_timestamped_unique_names() {
         let bad = super::super::SqlMigration::new("create_users", "", None);
-        let m = create_migrator(MigratorOptions { migrations_path: None, migrations: vec![Arc::new(bad)], ..Default::default() }).unwrap();
+        let m = create_migrator(MigratorOptions {
+            migrations_path: None,
+            migrations: vec![Arc::new(bad)],
+            ..Default::default()
+        })
+        .unwrap();
         assert!(matches!(m.migrations(), Err(Error::InvalidMigrations { .. })));
         let a = super::super::SqlMigration::new("20260101000000_a", "", None);
-        let m = create_migrator(MigratorOptions { migrations_path: None, migrations: vec![Arc::new(a.clone()), Arc::new(a)], ..Default::default() }).unwrap();
+        let m = create_migrator(MigratorOptions {
+            migrations_path: None,
+            migrations: vec![Arc::new(a.clone()), Arc::new(a)],
+            ..Default::default()
+        })
+        .unwrap();
         assert!(matches!(m.migrations(), Err(Error::InvalidMigrations { .. })));
     }
 }

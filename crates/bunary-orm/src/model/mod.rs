@@ -15,7 +15,6 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 
-use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::query::{Builder, SoftDeletes, Trashed};
 use crate::row::FromRow;
@@ -50,6 +49,25 @@ impl Model {
     /// [`Error::InvalidIdentifier`](crate::Error::InvalidIdentifier) when the query runs.
     pub fn table(table: &str) -> Builder {
         Builder::new(table)
+    }
+
+    /// Queries on another connection: `Model::on("analytics").table("events")` (a named
+    /// connection of the configuration), or `Model::on(&db)`.
+    pub fn on(connection: impl Into<crate::query::Connection>) -> OnConnection {
+        OnConnection { connection: connection.into() }
+    }
+}
+
+/// [`Model::on`]: tables on a chosen connection.
+#[derive(Debug, Clone)]
+pub struct OnConnection {
+    connection: crate::query::Connection,
+}
+
+impl OnConnection {
+    /// A query on `table` on this connection.
+    pub fn table(&self, table: &str) -> Builder {
+        Builder::new(table).using(self.connection.clone())
     }
 }
 
@@ -161,9 +179,11 @@ pub trait Entity: FromRow + Sync {
         builder
     }
 
-    /// [`Entity::query`] on an explicit handle. Models it loads save back to that handle.
-    fn on(db: &Db) -> Builder<Self> {
-        Self::query().on(db)
+    /// [`Entity::query`] on another connection: an explicit handle (`User::on(&db)`), a
+    /// transaction (`User::on(&tx)`) or a named connection (`User::on("analytics")`). Models it
+    /// loads save back there.
+    fn on(connection: impl Into<crate::query::Connection>) -> Builder<Self> {
+        Self::query().using(connection.into())
     }
 
     /// The model with that key, or `None`.

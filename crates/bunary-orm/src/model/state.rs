@@ -18,9 +18,10 @@ pub struct ModelState {
 }
 
 impl ModelState {
-    /// The state of a new model that saves to `db` (rather than the global database).
-    pub fn on(db: &crate::db::Db) -> Self {
-        ModelState { original: None, connection: Connection::Db(db.clone()) }
+    /// The state of a new model that saves to `connection` (an explicit [`Db`](crate::Db), a
+    /// transaction, a named connection) rather than the global database.
+    pub fn on(connection: impl Into<Connection>) -> Self {
+        ModelState { original: None, connection: connection.into() }
     }
 
     /// The state of a new model that saves inside the transaction `tx`.

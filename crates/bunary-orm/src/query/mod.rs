@@ -51,12 +51,41 @@ pub enum Connection {
     Db(Db),
     /// An open transaction.
     Tx(Tx),
+    /// A named connection of the configuration ([`get_connection`](crate::get_connection)),
+    /// resolved when the query runs.
+    Named(String),
+}
+
+impl From<&Db> for Connection {
+    fn from(db: &Db) -> Self {
+        Connection::Db(db.clone())
+    }
+}
+
+impl From<Db> for Connection {
+    fn from(db: Db) -> Self {
+        Connection::Db(db)
+    }
+}
+
+impl From<&Tx> for Connection {
+    fn from(tx: &Tx) -> Self {
+        Connection::Tx(tx.clone())
+    }
+}
+
+impl From<&str> for Connection {
+    /// A named connection (`"default"` is the main database).
+    fn from(name: &str) -> Self {
+        Connection::Named(name.to_owned())
+    }
 }
 
 impl Connection {
     pub(crate) async fn executor(&self) -> Result<Executor> {
         Ok(match self {
             Connection::Global => Executor::Db(get_driver().await?),
+            Connection::Named(name) => Executor::Db(crate::driver::cache::get_connection(name).await?),
             Connection::Db(db) => Executor::Db(db.clone()),
             Connection::Tx(tx) => Executor::Tx(tx.clone()),
         })
