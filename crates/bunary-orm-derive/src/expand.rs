@@ -40,6 +40,7 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
     let visible_fields: Vec<_> = visible.iter().map(|c| &c.field).collect();
     let visible_names: Vec<&str> = visible.iter().map(|c| c.column.as_str()).collect();
     let visible_count = visible.len();
+    let indexes: Vec<usize> = (0..def.columns.len()).collect();
 
     Ok(quote! {
         impl ::bunary_orm::Entity for #name {
@@ -56,6 +57,14 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
 
             fn to_values(&self) -> ::std::vec::Vec<::bunary_orm::Value> {
                 ::std::vec![#(::bunary_orm::model::ToValue::to_value(&self.#fields)),*]
+            }
+
+            fn field_hashes(&self) -> ::bunary_orm::model::FieldHashes {
+                #[allow(unused_imports)]
+                use ::bunary_orm::model::{HashInPlace as _, HashThroughValue as _};
+                let mut hashes = ::bunary_orm::model::FieldHashes::new();
+                #(hashes.push((&::bunary_orm::model::FieldHasher(&self.#fields)).field_hash());)*
+                hashes
             }
 
             fn set_value(&mut self, column: &str, value: ::bunary_orm::Value) -> ::bunary_orm::Result<()> {
@@ -92,6 +101,22 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
 
             fn loaded_from(&mut self, connection: &::bunary_orm::Connection) {
                 ::bunary_orm::model::mark_loaded(self, connection);
+            }
+
+            fn layout(columns: &[::std::string::String]) -> ::bunary_orm::Result<::std::vec::Vec<usize>> {
+                ::core::result::Result::Ok(::std::vec![#(::bunary_orm::model::column_position::<Self>(columns, #columns)?),*])
+            }
+
+            fn from_values(
+                layout: &[usize],
+                _columns: &::bunary_orm::row::Columns,
+                values: &mut [::bunary_orm::Value],
+            ) -> ::bunary_orm::Result<Self> {
+                ::core::result::Result::Ok(#name {
+                    #(#fields: ::bunary_orm::model::take_field(values, layout[#indexes], #columns)?,)*
+                    #(#skipped: ::core::default::Default::default(),)*
+                    #state: ::core::default::Default::default(),
+                })
             }
         }
 

@@ -9,7 +9,7 @@ use crate::dialect::Dialect;
 use crate::driver::registry::create_driver;
 use crate::driver::{DatabaseDriver, ExecResult};
 use crate::error::{Error, Result};
-use crate::row::Row;
+use crate::row::{Row, RowSink};
 use crate::transaction::{active_transaction, Tx};
 use crate::value::Value;
 
@@ -95,6 +95,17 @@ impl Db {
         match active_transaction(self.key()) {
             Some(tx) => tx.query(sql, params).await,
             None => self.driver.query(sql, params).await,
+        }
+    }
+
+    /// Runs a query and hands its rows to `sink` one at a time.
+    ///
+    /// # Errors
+    /// As [`Db::query`], and the sink's errors.
+    pub async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        match active_transaction(self.key()) {
+            Some(tx) => tx.query_into(sql, params, sink).await,
+            None => self.driver.query_into(sql, params, sink).await,
         }
     }
 

@@ -195,6 +195,26 @@ pub trait FromRow: Sized + Send + 'static {
     /// Called after loading, with where the row came from (models remember it to save there).
     #[doc(hidden)]
     fn loaded_from(&mut self, _connection: &crate::query::Connection) {}
+
+    /// Where each of this type's fields is among a result's `columns`, worked out once per
+    /// query (the derive implements it; the default keeps whole rows).
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`] for a field the result lacks.
+    #[doc(hidden)]
+    fn layout(_columns: &[String]) -> Result<Vec<usize>> {
+        Ok(Vec::new())
+    }
+
+    /// Builds the value from one row's `values` (in column order; move them out) and the
+    /// [`layout`](FromRow::layout). The default makes a [`Row`] and calls `from_row`.
+    ///
+    /// # Errors
+    /// As [`from_row`](FromRow::from_row).
+    #[doc(hidden)]
+    fn from_values(_layout: &[usize], columns: &Columns, values: &mut [Value]) -> Result<Self> {
+        Self::from_row(Row::new(Arc::clone(columns), values.iter_mut().map(std::mem::take).collect()))
+    }
 }
 
 impl FromRow for Row {
@@ -203,6 +223,37 @@ impl FromRow for Row {
     fn from_row(row: Row) -> Result<Self> {
         Ok(row)
     }
+}
+
+/// Receives the rows of a query one at a time ([`DatabaseDriver::query_into`](crate::DatabaseDriver::query_into)),
+/// so that typed results are built without a [`Row`] per row.
+pub trait RowSink: Send {
+    /// The result's columns, once, before any row.
+    ///
+    /// # Errors
+    /// When the sink cannot use these columns.
+    fn columns(&mut self, columns: &Columns) -> Result<()>;
+
+    /// One row's values in column order; the buffer is reused for the next row, so move
+    /// values out of it.
+    ///
+    /// # Errors
+    /// When the row cannot be used; the query stops.
+    fn row(&mut self, values: &mut [Value]) -> Result<()>;
+}
+
+/// Feeds already-built rows to a sink (the default path of drivers without their own).
+pub(crate) fn feed(rows: Vec<Row>, sink: &mut (dyn RowSink + Send)) -> Result<()> {
+    let mut rows = rows.into_iter();
+    let Some(first) = rows.next() else { return Ok(()) };
+    sink.columns(first.columns_arc())?;
+    let mut values = first.into_values();
+    sink.row(&mut values)?;
+    for row in rows {
+        let mut values = row.into_values();
+        sink.row(&mut values)?;
+    }
+    Ok(())
 }
 
 impl Serialize for Row {

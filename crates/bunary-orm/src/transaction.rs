@@ -12,7 +12,7 @@ use tokio::sync::Mutex;
 use crate::dialect::Dialect;
 use crate::driver::{ExecResult, TransactionConnection};
 use crate::error::{Error, Result};
-use crate::row::Row;
+use crate::row::{Row, RowSink};
 use crate::value::Value;
 
 /// A handle on an open transaction, handed to the closure of
@@ -116,6 +116,15 @@ impl Tx {
     pub async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         let mut guard = self.inner.conn.lock().await;
         guard.as_mut().ok_or(Error::TransactionClosed)?.query(sql, params).await
+    }
+
+    /// Runs a query inside the transaction, handing its rows to `sink` one at a time.
+    ///
+    /// # Errors
+    /// As [`Tx::query`], and the sink's errors.
+    pub async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        let mut guard = self.inner.conn.lock().await;
+        guard.as_mut().ok_or(Error::TransactionClosed)?.query_into(sql, params, sink).await
     }
 
     /// Runs a query inside the transaction and returns its first row, or `None`.

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 
 use crate::dialect::Dialect;
 use crate::error::Result;
-use crate::row::Row;
+use crate::row::{feed, Row, RowSink};
 use crate::value::Value;
 
 pub mod cache;
@@ -49,6 +49,15 @@ pub trait DatabaseDriver: Send + Sync + 'static {
     /// # Errors
     /// [`Error::Query`](crate::Error::Query) when the database refuses it.
     async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
+
+    /// Runs a query and hands its rows to `sink` one at a time (no [`Row`] per row where the
+    /// driver supports it; the default collects [`query`](Self::query)'s rows).
+    ///
+    /// # Errors
+    /// As [`query`](Self::query), and the sink's errors.
+    async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        feed(self.query(sql, params).await?, sink)
+    }
 
     /// Runs a statement for its effect.
     ///
@@ -100,6 +109,10 @@ pub trait DatabaseDriver: Send + Sync + 'static {
 pub trait TransactionConnection: Send {
     /// Runs a statement that returns rows, inside the transaction.
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
+    /// [`DatabaseDriver::query_into`] inside the transaction.
+    async fn query_into(&mut self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        feed(self.query(sql, params).await?, sink)
+    }
     /// Runs a statement for its effect, inside the transaction.
     async fn exec(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult>;
     /// Runs a parameterless script inside the transaction (also used for `SAVEPOINT`).

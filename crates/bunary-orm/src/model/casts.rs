@@ -23,6 +23,105 @@ impl<T: Clone + Into<Value>> ToValue for T {
     }
 }
 
+/// A field's hash, for dirty tracking: the same for a field and for the [`Value`] it stores
+/// (see [`hash_value`]). The derive calls it as `(&FieldHasher(&field)).field_hash()`, so that
+/// text and bytes are hashed in place ([`HashInPlace`]) and other types through
+/// [`ToValue`] ([`HashThroughValue`]).
+pub struct FieldHasher<'a, T: ?Sized>(pub &'a T);
+
+/// Hashing a field without converting it (text and bytes).
+pub trait HashInPlace {
+    /// The field's hash.
+    fn field_hash(&self) -> u64;
+}
+
+/// Hashing a field through its [`Value`].
+pub trait HashThroughValue {
+    /// The field's hash.
+    fn field_hash(&self) -> u64;
+}
+
+impl<T: ToValue + ?Sized> HashThroughValue for &FieldHasher<'_, T> {
+    fn field_hash(&self) -> u64 {
+        hash_value(&self.0.to_value())
+    }
+}
+
+const TEXT: u8 = 4;
+const BLOB: u8 = 5;
+const NULL: u8 = 0;
+
+fn hasher() -> std::collections::hash_map::DefaultHasher {
+    std::collections::hash_map::DefaultHasher::new()
+}
+
+fn hash_bytes(tag: u8, bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = hasher();
+    h.write_u8(tag);
+    h.write(bytes);
+    h.write_usize(bytes.len());
+    h.finish()
+}
+
+fn hash_null() -> u64 {
+    use std::hash::Hasher;
+    let mut h = hasher();
+    h.write_u8(NULL);
+    h.finish()
+}
+
+impl HashInPlace for FieldHasher<'_, String> {
+    fn field_hash(&self) -> u64 {
+        hash_bytes(TEXT, self.0.as_bytes())
+    }
+}
+
+impl HashInPlace for FieldHasher<'_, Option<String>> {
+    fn field_hash(&self) -> u64 {
+        self.0.as_deref().map_or_else(hash_null, |s| hash_bytes(TEXT, s.as_bytes()))
+    }
+}
+
+impl HashInPlace for FieldHasher<'_, Vec<u8>> {
+    fn field_hash(&self) -> u64 {
+        hash_bytes(BLOB, self.0)
+    }
+}
+
+impl HashInPlace for FieldHasher<'_, Option<Vec<u8>>> {
+    fn field_hash(&self) -> u64 {
+        self.0.as_deref().map_or_else(hash_null, |b| hash_bytes(BLOB, b))
+    }
+}
+
+/// A value's hash for dirty tracking (a changed value is told apart with a chance of
+/// 1 − 2⁻⁶⁴).
+pub fn hash_value(value: &Value) -> u64 {
+    use std::hash::{Hash, Hasher};
+    match value {
+        Value::Null => hash_null(),
+        Value::Text(t) => hash_bytes(TEXT, t.as_bytes()),
+        Value::Blob(b) => hash_bytes(BLOB, b),
+        other => {
+            let mut h = hasher();
+            match other {
+                Value::Bool(b) => (1u8, *b).hash(&mut h),
+                Value::Int(i) => (2u8, *i).hash(&mut h),
+                Value::Float(f) => (3u8, f.to_bits()).hash(&mut h),
+                Value::Json(j) => (6u8, j.to_string()).hash(&mut h),
+                Value::Date(d) => (7u8, d).hash(&mut h),
+                Value::Time(t) => (8u8, t).hash(&mut h),
+                Value::DateTime(d) => (9u8, d).hash(&mut h),
+                Value::Timestamp(t) => (10u8, t).hash(&mut h),
+                Value::Uuid(u) => (11u8, u).hash(&mut h),
+                Value::Null | Value::Text(_) | Value::Blob(_) => unreachable!("handled above"),
+            }
+            h.finish()
+        }
+    }
+}
+
 /// Any serde type stored as a JSON column (text on SQLite, `jsonb` on Postgres, `JSON` on MySQL).
 ///
 /// ```

@@ -20,8 +20,8 @@ use crate::query::{Builder, SoftDeletes, Trashed};
 use crate::row::FromRow;
 use crate::value::Value;
 
-pub use self::casts::{Json, ToValue};
-pub use self::state::ModelState;
+pub use self::casts::{hash_value, FieldHasher, HashInPlace, HashThroughValue, Json, ToValue};
+pub use self::state::{FieldHashes, ModelState};
 
 /// The dynamic model: queries on a table by name, returning [`Row`](crate::Row)s. It runs on
 /// the global driver ([`set_orm_config`](crate::set_orm_config)); use
@@ -157,6 +157,9 @@ pub trait Entity: FromRow + Sync {
 
     /// The values of [`Entity::COLUMNS`], in order.
     fn to_values(&self) -> Vec<Value>;
+
+    /// A hash of each column's value, in [`Entity::COLUMNS`] order, for dirty tracking.
+    fn field_hashes(&self) -> FieldHashes;
 
     /// Sets one column's field from a value.
     ///
@@ -366,8 +369,27 @@ pub fn unknown_column<M: Entity>(column: &str) -> Error {
 /// Called by the derive after a model is loaded: remembers where it came from and what it held.
 #[doc(hidden)]
 pub fn mark_loaded<M: Entity>(model: &mut M, connection: &crate::query::Connection) {
-    let values = model.to_values();
+    let snapshot = state::Snapshot { hashes: model.field_hashes(), key: model.key() };
     let state = model.state_mut();
     state.connection = connection.clone();
-    state.original = Some(values);
+    state.original = Some(snapshot);
+}
+
+/// Called by the derive: where column `column` of `M` is among a result's columns.
+#[doc(hidden)]
+pub fn column_position<M: Entity>(columns: &[String], column: &str) -> Result<usize> {
+    columns
+        .iter()
+        .position(|c| c == column)
+        .ok_or_else(|| Error::ColumnNotFound { column: column.to_owned(), available: columns.to_vec() })
+}
+
+/// Called by the derive: moves the value at `index` out of a row's values and converts it.
+#[doc(hidden)]
+pub fn take_field<T: crate::value::FromValue>(values: &mut [Value], index: usize, column: &str) -> Result<T> {
+    let value = values
+        .get_mut(index)
+        .map(std::mem::take)
+        .ok_or_else(|| Error::ColumnIndexOutOfBounds { index, len: values.len() })?;
+    decode_field(column, value)
 }

@@ -14,28 +14,30 @@ fn own_row<M: Entity>(model: &M) -> Builder<Row> {
 }
 
 fn original_key<M: Entity>(model: &M) -> Option<Value> {
-    let i = M::COLUMNS.iter().position(|c| *c == M::PRIMARY_KEY)?;
-    model.state().original.as_ref().map(|o| o[i].clone())
+    model.state().original.as_ref().map(|o| o.key.clone())
 }
 
 /// The columns whose values differ from those last loaded or saved (all of them for a new model).
 pub(crate) fn changes<M: Entity>(model: &M) -> Record {
-    let current = model.to_values();
-    match &model.state().original {
-        None => M::COLUMNS.iter().copied().zip(current).collect(),
-        Some(original) => M::COLUMNS
-            .iter()
-            .zip(current)
-            .zip(original)
-            .filter(|((_, now), before)| now != *before)
-            .map(|((column, now), _)| (*column, now))
-            .collect(),
+    let Some(original) = &model.state().original else {
+        return M::COLUMNS.iter().copied().zip(model.to_values()).collect();
+    };
+    let now = model.field_hashes();
+    if now == original.hashes {
+        return Record::new();
     }
+    M::COLUMNS
+        .iter()
+        .zip(model.to_values())
+        .zip(now.iter().zip(original.hashes.iter()))
+        .filter(|(_, (a, b))| a != b)
+        .map(|((column, value), _)| (*column, value))
+        .collect()
 }
 
 fn mark_saved<M: Entity>(model: &mut M) {
-    let values = model.to_values();
-    model.state_mut().original = Some(values);
+    let snapshot = super::state::Snapshot { hashes: model.field_hashes(), key: model.key() };
+    model.state_mut().original = Some(snapshot);
 }
 
 fn key_is_empty(key: &Value) -> bool {

@@ -1,8 +1,22 @@
 //! [`ModelState`]: whether a model is in the database, what it held when loaded, and where it
 //! came from.
 
+use smallvec::SmallVec;
+
 use crate::query::Connection;
 use crate::value::Value;
+
+/// One 64-bit hash per column (inline up to 12 columns, no allocation).
+pub type FieldHashes = SmallVec<[u64; 12]>;
+
+/// What a model held when it was loaded or last saved: a hash of each column (to tell which
+/// changed without keeping a copy of every value) and its key (to find its row even if the
+/// key field is changed).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Snapshot {
+    pub(crate) hashes: FieldHashes,
+    pub(crate) key: Value,
+}
 
 /// The persistence state a model carries in a field of this type (any name; mark it
 /// `#[serde(skip)]` is not needed: the derive leaves it out of serialised output).
@@ -11,8 +25,8 @@ use crate::value::Value;
 /// `#[derive(PartialEq)]` on a model compares its data only.
 #[derive(Debug, Clone, Default)]
 pub struct ModelState {
-    /// The column values as last loaded or saved; `None` for a model not in the database.
-    pub(crate) original: Option<Vec<Value>>,
+    /// The columns as last loaded or saved; `None` for a model not in the database.
+    pub(crate) original: Option<Snapshot>,
     /// Where the model was loaded from; saves go there.
     pub(crate) connection: Connection,
 }

@@ -30,7 +30,7 @@ use crate::driver::cache::get_driver;
 use crate::driver::ExecResult;
 use crate::error::{Error, Result};
 use crate::ident::TableRef;
-use crate::row::{FromRow, Row};
+use crate::row::{Columns, FromRow, Row, RowSink};
 use crate::transaction::Tx;
 use crate::value::Value;
 
@@ -128,6 +128,13 @@ impl Executor {
         match self {
             Executor::Db(db) => db.query(&statement.sql, &statement.bindings).await,
             Executor::Tx(tx) => tx.query(&statement.sql, &statement.bindings).await,
+        }
+    }
+
+    pub(crate) async fn query_into(&self, statement: &Statement, sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        match self {
+            Executor::Db(db) => db.query_into(&statement.sql, &statement.bindings, sink).await,
+            Executor::Tx(tx) => tx.query_into(&statement.sql, &statement.bindings, sink).await,
         }
     }
 
@@ -377,6 +384,39 @@ impl<T> Builder<T> {
                 row.remove(name);
             }
         }
+    }
+}
+
+/// Builds `T`s straight from the driver's rows ([`FromRow::from_values`]), no [`Row`] each.
+pub(crate) struct LoadSink<'c, T> {
+    connection: &'c Connection,
+    columns: Option<Columns>,
+    layout: Vec<usize>,
+    pub(crate) out: Vec<T>,
+}
+
+impl<'c, T: FromRow> LoadSink<'c, T> {
+    pub(crate) fn new(connection: &'c Connection) -> Self {
+        LoadSink { connection, columns: None, layout: Vec::new(), out: Vec::new() }
+    }
+}
+
+impl<T: FromRow> RowSink for LoadSink<'_, T> {
+    fn columns(&mut self, columns: &Columns) -> Result<()> {
+        self.layout = T::layout(columns)?;
+        self.columns = Some(Arc::clone(columns));
+        Ok(())
+    }
+
+    fn row(&mut self, values: &mut [Value]) -> Result<()> {
+        let columns = self
+            .columns
+            .as_ref()
+            .ok_or_else(|| Error::InvalidQuery { message: "a row came before its columns".into() })?;
+        let mut item = T::from_values(&self.layout, columns, values)?;
+        item.loaded_from(self.connection);
+        self.out.push(item);
+        Ok(())
     }
 }
 

@@ -7,7 +7,7 @@ use crate::value::{FromValue, Value};
 
 use super::clause::{Operator, Selection, Where, WhereClause};
 use super::grammar::{grammar_for, Aggregate};
-use super::{load, Boolean, Builder};
+use super::{load, Boolean, Builder, LoadSink};
 
 impl<T> Builder<T> {
     /// Runs the query and returns its rows as [`Row`]s, whatever `T` is (a model's hidden
@@ -46,8 +46,15 @@ impl<T: FromRow> Builder<T> {
     /// # Errors
     /// A building error (bad identifier, operator, raw fragment), or the database's error.
     pub async fn get(&self) -> Result<Vec<T>> {
-        let rows = self.fetch(T::IS_DYNAMIC).await?;
-        load(rows, &self.target)
+        if T::IS_DYNAMIC && (!self.hidden.is_empty() || (!self.excludes.is_empty() && self.query.columns.is_empty())) {
+            let rows = self.fetch(true).await?;
+            return load(rows, &self.target);
+        }
+        let exec = self.executor().await?;
+        let statement = grammar_for(exec.dialect()).compile_select(&self.effective_query())?;
+        let mut sink = LoadSink::new(&self.target);
+        exec.query_into(&statement, &mut sink).await?;
+        Ok(sink.out)
     }
 
     /// Every row (the seed's `all()`; the same as [`get`](Builder::get)).

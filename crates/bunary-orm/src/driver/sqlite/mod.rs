@@ -19,7 +19,7 @@ use crate::config::DatabaseConfig;
 use crate::dialect::Dialect;
 use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
 use crate::error::{Error, Result};
-use crate::row::{Columns, Row};
+use crate::row::{Columns, Row, RowSink};
 use crate::value::Value;
 
 use self::convert::{query_error, read, Bind, Hint};
@@ -74,21 +74,44 @@ fn bind(stmt: &mut rusqlite::CachedStatement<'_>, sql: &str, params: &[Value]) -
 }
 
 pub(super) fn run_query(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+    struct Collect(Option<Columns>, Vec<Row>);
+    impl RowSink for Collect {
+        fn columns(&mut self, columns: &Columns) -> Result<()> {
+            self.0 = Some(Arc::clone(columns));
+            Ok(())
+        }
+        fn row(&mut self, values: &mut [Value]) -> Result<()> {
+            let columns = self.0.as_ref().map(Arc::clone).unwrap_or_else(|| Arc::from(Vec::new()));
+            self.1.push(Row::new(columns, values.iter_mut().map(std::mem::take).collect()));
+            Ok(())
+        }
+    }
+    let mut collect = Collect(None, Vec::new());
+    run_query_into(conn, sql, params, &mut collect)?;
+    Ok(collect.1)
+}
+
+/// Runs a query, handing each row to `sink` in one reused buffer.
+pub(super) fn run_query_into(
+    conn: &Connection,
+    sql: &str,
+    params: &[Value],
+    sink: &mut (dyn RowSink + Send),
+) -> Result<()> {
     let mut stmt = conn.prepare_cached(sql).map_err(|e| query_error(e, sql))?;
     bind(&mut stmt, sql, params)?;
     let (columns, hints): (Vec<String>, Vec<Hint>) =
         stmt.columns().iter().map(|c| (c.name().to_owned(), Hint::from_decltype(c.decl_type()))).unzip();
-    let columns: Columns = Arc::from(columns);
+    sink.columns(&Arc::from(columns))?;
+    let mut values = vec![Value::Null; hints.len()];
     let mut rows = stmt.raw_query();
-    let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(|e| query_error(e, sql))? {
-        let mut values = Vec::with_capacity(hints.len());
         for (i, hint) in hints.iter().enumerate() {
-            values.push(read(row.get_ref(i).map_err(|e| query_error(e, sql))?, *hint));
+            values[i] = read(row.get_ref(i).map_err(|e| query_error(e, sql))?, *hint);
         }
-        out.push(Row::new(Arc::clone(&columns), values));
+        sink.row(&mut values)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn starts_with_insert(sql: &str) -> bool {
@@ -153,6 +176,10 @@ impl DatabaseDriver for SqliteDriver {
 
     async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         self.run(sql, |conn| run_query(conn, sql, params)).await
+    }
+
+    async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        self.run(sql, |conn| run_query_into(conn, sql, params, sink)).await
     }
 
     async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {

@@ -5,11 +5,11 @@ use tokio::sync::OwnedMutexGuard;
 
 use crate::driver::{ExecResult, TransactionConnection};
 use crate::error::{DatabaseErrorKind, Error, Result};
-use crate::row::Row;
+use crate::row::{Row, RowSink};
 use crate::value::Value;
 
 use super::pool::PooledConn;
-use super::{run_batch, run_exec, run_query};
+use super::{run_batch, run_exec, run_query, run_query_into};
 
 pub(super) struct SqliteTransaction {
     /// `None` once committed or rolled back. Declared before `gate` so that the connection
@@ -86,6 +86,10 @@ impl Drop for SqliteTransaction {
 impl TransactionConnection for SqliteTransaction {
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         run_query(self.conn()?, sql, params)
+    }
+
+    async fn query_into(&mut self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        run_query_into(self.conn()?, sql, params, sink)
     }
 
     async fn exec(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult> {
