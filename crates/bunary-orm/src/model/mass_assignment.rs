@@ -17,7 +17,7 @@ pub(crate) fn is_fillable<M: Entity>(column: &str) -> bool {
 /// in Eloquent); a column the model does not have is an error, so a typo does not vanish.
 pub(crate) fn fill<M: Entity>(model: &mut M, attributes: Record) -> Result<()> {
     for (column, value) in attributes.into_fields() {
-        if !M::COLUMNS.contains(&column.as_str()) {
+        if !M::COLUMNS.contains(&column.as_ref()) {
             return Err(Error::InvalidQuery { message: format!("{} has no column `{column}`", M::NAME) });
         }
         if is_fillable::<M>(&column) {

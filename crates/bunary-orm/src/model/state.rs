@@ -6,8 +6,8 @@ use smallvec::SmallVec;
 use crate::query::Connection;
 use crate::value::Value;
 
-/// One 64-bit hash per column (inline up to 12 columns, no allocation).
-pub type FieldHashes = SmallVec<[u64; 12]>;
+/// One 64-bit hash per column (inline up to 8 columns, no allocation).
+pub type FieldHashes = SmallVec<[u64; 8]>;
 
 /// What a model held when it was loaded or last saved: a hash of each column (to tell which
 /// changed without keeping a copy of every value) and its key (to find its row even if the

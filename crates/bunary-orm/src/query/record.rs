@@ -1,5 +1,7 @@
 //! [`Record`]: column names and values for inserts and updates, and the [`record!`](crate::record) macro.
 
+use std::borrow::Cow;
+
 use crate::error::Result;
 use crate::ident::Ident;
 use crate::row::Row;
@@ -17,7 +19,8 @@ use crate::value::Value;
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Record {
-    fields: Vec<(String, Value)>,
+    /// Column names are usually literals: kept without a copy.
+    fields: Vec<(Cow<'static, str>, Value)>,
 }
 
 impl Record {
@@ -27,13 +30,13 @@ impl Record {
     }
 
     /// Sets a column (replacing an earlier value of the same column), builder style.
-    pub fn set(mut self, column: impl Into<String>, value: impl Into<Value>) -> Self {
+    pub fn set(mut self, column: impl Into<Cow<'static, str>>, value: impl Into<Value>) -> Self {
         self.insert(column, value);
         self
     }
 
     /// Sets a column in place.
-    pub fn insert(&mut self, column: impl Into<String>, value: impl Into<Value>) {
+    pub fn insert(&mut self, column: impl Into<Cow<'static, str>>, value: impl Into<Value>) {
         let column = column.into();
         let value = value.into();
         match self.fields.iter_mut().find(|(c, _)| *c == column) {
@@ -60,12 +63,12 @@ impl Record {
 
     /// The column names, in order.
     pub fn columns(&self) -> impl Iterator<Item = &str> {
-        self.fields.iter().map(|(c, _)| c.as_str())
+        self.fields.iter().map(|(c, _)| c.as_ref())
     }
 
     /// `(column, value)` pairs, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.fields.iter().map(|(c, v)| (c.as_str(), v))
+        self.fields.iter().map(|(c, v)| (c.as_ref(), v))
     }
 
     /// The number of columns.
@@ -79,7 +82,7 @@ impl Record {
     }
 
     /// The pairs, consuming the record.
-    pub fn into_fields(self) -> Vec<(String, Value)> {
+    pub fn into_fields(self) -> Vec<(Cow<'static, str>, Value)> {
         self.fields
     }
 
@@ -95,7 +98,7 @@ impl Record {
     }
 }
 
-impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Record {
+impl<K: Into<Cow<'static, str>>, V: Into<Value>> FromIterator<(K, V)> for Record {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut r = Record::new();
         for (k, v) in iter {

@@ -19,16 +19,28 @@ fn table<T>(builder: &Builder<T>) -> Result<&TableRef> {
 fn rows_of(records: Vec<Record>) -> Result<(Vec<Ident>, Vec<Vec<Value>>)> {
     let mut records = records.into_iter();
     let Some(first) = records.next() else { return Ok((Vec::new(), Vec::new())) };
-    let names: Vec<String> = first.columns().map(str::to_owned).collect();
     let (columns, values) = first.into_columns_and_values()?;
-    let mut rows = vec![values];
-    for (i, mut record) in records.enumerate() {
-        if record.len() != names.len() || !names.iter().all(|n| record.contains(n)) {
-            return Err(Error::InvalidQuery {
-                message: format!("record {} of the insert has other columns than the first record", i + 2),
-            });
+    let mut rows = Vec::with_capacity(records.len() + 1);
+    rows.push(values);
+    for (i, record) in records.enumerate() {
+        let mismatch = || Error::InvalidQuery {
+            message: format!("record {} of the insert has other columns than the first record", i + 2),
+        };
+        if record.len() != columns.len() {
+            return Err(mismatch());
         }
-        rows.push(names.iter().map(|n| record.remove(n).unwrap_or(Value::Null)).collect());
+        let same_order = record.columns().zip(&columns).all(|(a, b)| a == b.as_str());
+        let mut fields = record.into_fields();
+        if same_order {
+            rows.push(fields.into_iter().map(|(_, v)| v).collect());
+        } else {
+            let mut row = Vec::with_capacity(columns.len());
+            for c in &columns {
+                let at = fields.iter().position(|(name, _)| name == c.as_str()).ok_or_else(mismatch)?;
+                row.push(fields.swap_remove(at).1);
+            }
+            rows.push(row);
+        }
     }
     Ok((columns, rows))
 }
@@ -68,7 +80,7 @@ impl<T> Builder<T> {
         }
         let exec = self.executor().await?;
         let (columns, rows) = rows_of(records)?;
-        let statement = grammar_for(exec.dialect()).compile_insert(table(self)?, &columns, &rows)?;
+        let statement = grammar_for(exec.dialect()).compile_insert(table(self)?, &columns, rows)?;
         Ok(exec.exec(&statement).await?.rows_affected)
     }
 
@@ -222,7 +234,7 @@ impl<T> Builder<T> {
         }
         let (columns, rows) = rows_of(records)?;
         let statement =
-            grammar_for(exec.dialect()).compile_upsert(table(self)?, &columns, &rows, &unique_by, &update)?;
+            grammar_for(exec.dialect()).compile_upsert(table(self)?, &columns, rows, &unique_by, &update)?;
         Ok(exec.exec(&statement).await?.rows_affected)
     }
 

@@ -45,18 +45,18 @@ impl Hint {
     /// From the column's declared type, as the schema builder writes them.
     pub(super) fn from_decltype(decl: Option<&str>) -> Hint {
         let Some(decl) = decl else { return Hint::Plain };
-        let decl = decl.to_ascii_lowercase();
-        if decl.starts_with("bool") || decl == "tinyint(1)" {
+        let starts = |prefix: &str| decl.len() >= prefix.len() && decl[..prefix.len()].eq_ignore_ascii_case(prefix);
+        if starts("bool") || decl.eq_ignore_ascii_case("tinyint(1)") {
             Hint::Bool
-        } else if decl.starts_with("json") {
+        } else if starts("json") {
             Hint::Json
-        } else if decl.starts_with("datetime") || decl.starts_with("timestamp") {
+        } else if starts("datetime") || starts("timestamp") {
             Hint::DateTime
-        } else if decl == "date" {
+        } else if decl.eq_ignore_ascii_case("date") {
             Hint::Date
-        } else if decl.starts_with("time") {
+        } else if starts("time") {
             Hint::Time
-        } else if decl == "uuid" {
+        } else if decl.eq_ignore_ascii_case("uuid") {
             Hint::Uuid
         } else {
             Hint::Plain

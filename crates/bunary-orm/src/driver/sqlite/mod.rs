@@ -13,7 +13,7 @@ mod transaction;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use rusqlite::Connection;
+use rusqlite::{CachedStatement, Connection};
 
 use crate::config::DatabaseConfig;
 use crate::dialect::Dialect;
@@ -51,13 +51,11 @@ impl SqliteDriver {
     }
 }
 
-/// Whether `sql` only reads (so it may run beside a writer without the gate).
-fn is_read_only(conn: &Connection, sql: &str) -> Result<bool> {
-    let stmt = conn.prepare_cached(sql).map_err(|e| query_error(e, sql))?;
-    Ok(stmt.readonly())
+fn prepare<'c>(conn: &'c Connection, sql: &str) -> Result<CachedStatement<'c>> {
+    conn.prepare_cached(sql).map_err(|e| query_error(e, sql))
 }
 
-fn bind(stmt: &mut rusqlite::CachedStatement<'_>, sql: &str, params: &[Value]) -> Result<()> {
+fn bind(stmt: &mut CachedStatement<'_>, sql: &str, params: &[Value]) -> Result<()> {
     let expected = stmt.parameter_count();
     if expected != params.len() {
         return Err(Error::Query {
@@ -74,6 +72,10 @@ fn bind(stmt: &mut rusqlite::CachedStatement<'_>, sql: &str, params: &[Value]) -
 }
 
 pub(super) fn run_query(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+    collect_rows(prepare(conn, sql)?, sql, params)
+}
+
+fn collect_rows(stmt: CachedStatement<'_>, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
     struct Collect(Option<Columns>, Vec<Row>);
     impl RowSink for Collect {
         fn columns(&mut self, columns: &Columns) -> Result<()> {
@@ -87,7 +89,7 @@ pub(super) fn run_query(conn: &Connection, sql: &str, params: &[Value]) -> Resul
         }
     }
     let mut collect = Collect(None, Vec::new());
-    run_query_into(conn, sql, params, &mut collect)?;
+    query_statement(stmt, sql, params, &mut collect)?;
     Ok(collect.1)
 }
 
@@ -98,7 +100,15 @@ pub(super) fn run_query_into(
     params: &[Value],
     sink: &mut (dyn RowSink + Send),
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(sql).map_err(|e| query_error(e, sql))?;
+    query_statement(prepare(conn, sql)?, sql, params, sink)
+}
+
+fn query_statement(
+    mut stmt: CachedStatement<'_>,
+    sql: &str,
+    params: &[Value],
+    sink: &mut (dyn RowSink + Send),
+) -> Result<()> {
     bind(&mut stmt, sql, params)?;
     let (columns, hints): (Vec<String>, Vec<Hint>) =
         stmt.columns().iter().map(|c| (c.name().to_owned(), Hint::from_decltype(c.decl_type()))).unzip();
@@ -121,7 +131,10 @@ fn starts_with_insert(sql: &str) -> bool {
 }
 
 pub(super) fn run_exec(conn: &Connection, sql: &str, params: &[Value]) -> Result<ExecResult> {
-    let mut stmt = conn.prepare_cached(sql).map_err(|e| query_error(e, sql))?;
+    exec_statement(conn, prepare(conn, sql)?, sql, params)
+}
+
+fn exec_statement(conn: &Connection, mut stmt: CachedStatement<'_>, sql: &str, params: &[Value]) -> Result<ExecResult> {
     bind(&mut stmt, sql, params)?;
     let before = conn.last_insert_rowid();
     let rows_affected = if stmt.column_count() == 0 {
@@ -150,17 +163,24 @@ impl SqliteDriver {
 
     /// Runs `work` on a pooled connection: directly when `sql` only reads, behind the write
     /// gate otherwise.
-    async fn run<T>(&self, sql: &str, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let conn = self.pool.acquire().await?;
-        if is_read_only(&conn, sql)? {
-            return work(&conn);
+    async fn run<T>(
+        &self,
+        sql: &str,
+        work: impl for<'c> FnOnce(&'c Connection, CachedStatement<'c>) -> Result<T>,
+    ) -> Result<T> {
+        {
+            let conn = self.pool.acquire().await?;
+            let stmt = prepare(&conn, sql)?;
+            if stmt.readonly() {
+                return work(&conn, stmt);
+            }
+            // Give the connection back before waiting: the gate is always taken before a
+            // connection, never after, so a transaction holding the gate can always get one.
         }
-        // Give the connection back before waiting: the gate is always taken before a
-        // connection, never after, so a transaction holding the gate can always get one.
-        drop(conn);
         let _gate = self.pool.gate.lock().await;
         let conn = self.pool.acquire().await?;
-        work(&conn)
+        let stmt = prepare(&conn, sql)?;
+        work(&conn, stmt)
     }
 }
 
@@ -175,15 +195,15 @@ impl DatabaseDriver for SqliteDriver {
     }
 
     async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        self.run(sql, |conn| run_query(conn, sql, params)).await
+        self.run(sql, |_, stmt| collect_rows(stmt, sql, params)).await
     }
 
     async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
-        self.run(sql, |conn| run_query_into(conn, sql, params, sink)).await
+        self.run(sql, |_, stmt| query_statement(stmt, sql, params, sink)).await
     }
 
     async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {
-        self.run(sql, |conn| run_exec(conn, sql, params)).await
+        self.run(sql, |conn, stmt| exec_statement(conn, stmt, sql, params)).await
     }
 
     async fn exec_batch(&self, sql: &str) -> Result<()> {

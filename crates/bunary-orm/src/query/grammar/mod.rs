@@ -520,7 +520,7 @@ pub trait Grammar: Send + Sync {
     ///
     /// # Errors
     /// [`Error::InvalidQuery`] when a row's width differs from the column list.
-    fn compile_insert(&self, table: &TableRef, columns: &[Ident], rows: &[Vec<Value>]) -> Result<Statement> {
+    fn compile_insert(&self, table: &TableRef, columns: &[Ident], rows: Vec<Vec<Value>>) -> Result<Statement> {
         let mut w = SqlWriter::new(self.as_dyn());
         self.write_insert(&mut w, table, columns, rows)?;
         Ok(w.finish())
@@ -532,7 +532,7 @@ pub trait Grammar: Send + Sync {
         w: &mut SqlWriter<'_>,
         table: &TableRef,
         columns: &[Ident],
-        rows: &[Vec<Value>],
+        rows: Vec<Vec<Value>>,
     ) -> Result<()> {
         w.push("INSERT INTO ");
         w.table(table);
@@ -548,18 +548,18 @@ pub trait Grammar: Send + Sync {
             w.ident(c);
         }
         w.push(") VALUES ");
-        for (r, row) in rows.iter().enumerate() {
-            if row.len() != columns.len() {
-                return Err(Error::InvalidQuery {
-                    message: format!("row {} has {} values for {} columns", r + 1, row.len(), columns.len()),
-                });
-            }
+        if let Some((r, row)) = rows.iter().enumerate().find(|(_, row)| row.len() != columns.len()) {
+            return Err(Error::InvalidQuery {
+                message: format!("row {} has {} values for {} columns", r + 1, row.len(), columns.len()),
+            });
+        }
+        for (r, row) in rows.into_iter().enumerate() {
             w.push(if r == 0 { "(" } else { ", (" });
-            for (i, v) in row.iter().enumerate() {
+            for (i, v) in row.into_iter().enumerate() {
                 if i > 0 {
                     w.push(", ");
                 }
-                w.bind(v.clone());
+                w.bind(v);
             }
             w.push(")");
         }
@@ -583,7 +583,7 @@ pub trait Grammar: Send + Sync {
         key: &Ident,
     ) -> Result<Statement> {
         let mut w = SqlWriter::new(self.as_dyn());
-        self.write_insert(&mut w, table, columns, std::slice::from_ref(&row))?;
+        self.write_insert(&mut w, table, columns, vec![row])?;
         if self.supports_returning() {
             w.push(" RETURNING ");
             w.ident(key);
@@ -600,7 +600,7 @@ pub trait Grammar: Send + Sync {
         &self,
         table: &TableRef,
         columns: &[Ident],
-        rows: &[Vec<Value>],
+        rows: Vec<Vec<Value>>,
         unique_by: &[Ident],
         update: &[Ident],
     ) -> Result<Statement> {

@@ -322,7 +322,7 @@ fn insert_many_is_one_statement() {
     let table = TableRef::parse("users").unwrap();
     let rows = vec![params!["Ada", 36].to_vec(), params!["Bob", None::<i64>].to_vec()];
     assert_each(
-        |d| grammar_for(d).compile_insert(&table, &ids(&["name", "age"]), &rows).unwrap(),
+        |d| grammar_for(d).compile_insert(&table, &ids(&["name", "age"]), rows.clone()).unwrap(),
         [
             r#"INSERT INTO "users" ("name", "age") VALUES (?, ?), (?, ?)"#,
             r#"INSERT INTO "users" ("name", "age") VALUES ($1, $2), ($3, $4)"#,
@@ -331,7 +331,7 @@ fn insert_many_is_one_statement() {
         &params!["Ada", 36, "Bob", None::<i64>],
     );
     assert_each(
-        |d| grammar_for(d).compile_insert(&table, &[], &[]).unwrap(),
+        |d| grammar_for(d).compile_insert(&table, &[], Vec::new()).unwrap(),
         [
             r#"INSERT INTO "users" DEFAULT VALUES"#,
             r#"INSERT INTO "users" DEFAULT VALUES"#,
@@ -340,7 +340,7 @@ fn insert_many_is_one_statement() {
         &[],
     );
     let ragged = vec![params!["Ada", 36].to_vec(), params!["Bob"].to_vec()];
-    assert!(grammar_for(Dialect::Sqlite).compile_insert(&table, &ids(&["name", "age"]), &ragged).is_err());
+    assert!(grammar_for(Dialect::Sqlite).compile_insert(&table, &ids(&["name", "age"]), ragged).is_err());
 }
 
 #[test]
@@ -365,7 +365,7 @@ fn upsert_per_dialect() {
     assert_each(
         |d| {
             grammar_for(d)
-                .compile_upsert(&table, &ids(&["email", "name"]), &rows, &ids(&["email"]), &ids(&["name"]))
+                .compile_upsert(&table, &ids(&["email", "name"]), rows.clone(), &ids(&["email"]), &ids(&["name"]))
                 .unwrap()
         },
         [
@@ -376,7 +376,11 @@ fn upsert_per_dialect() {
         &params!["a@x.io", "Ada"],
     );
     assert_each(
-        |d| grammar_for(d).compile_upsert(&table, &ids(&["email", "name"]), &rows, &ids(&["email"]), &[]).unwrap(),
+        |d| {
+            grammar_for(d)
+                .compile_upsert(&table, &ids(&["email", "name"]), rows.clone(), &ids(&["email"]), &[])
+                .unwrap()
+        },
         [
             r#"INSERT INTO "users" ("email", "name") VALUES (?, ?) ON CONFLICT ("email") DO NOTHING"#,
             r#"INSERT INTO "users" ("email", "name") VALUES ($1, $2) ON CONFLICT ("email") DO NOTHING"#,
