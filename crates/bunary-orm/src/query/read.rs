@@ -86,8 +86,11 @@ impl<T: FromRow> Builder<T> {
     /// # Errors
     /// As [`get`](Builder::get); a missing row is `Ok(None)`, never an error.
     pub async fn find(&self, id: impl Into<Value>) -> Result<Option<T>> {
-        let key = self.key.clone();
-        self.clone().where_(&key, id).first().await
+        let mut q = self.clone();
+        let condition = Where::Basic { column: ColumnRef::plain(&self.key)?, op: Operator::Eq, value: id.into() };
+        q.query.wheres.push(WhereClause { boolean: Boolean::And, condition });
+        q.query.limit = Some(1);
+        Ok(q.get().await?.into_iter().next())
     }
 
     /// The row whose `column` equals `value`, or `None`.
