@@ -36,10 +36,10 @@ fn pg(c: &mut Criterion) {
             raw.execute("INSERT INTO users (name, hair_color) SELECT 'User ' || g, CASE WHEN g % 2 = 0 THEN 'black' END FROM generate_series(1, $1::int) g", &[&(n as i32)]).await.unwrap();
         });
         group.throughput(Throughput::Elements(n as u64));
+        let all = rt.block_on(raw.prepare("SELECT id, name, hair_color FROM users")).unwrap();
         group.bench_with_input(BenchmarkId::new("tokio_postgres", n), &n, |b, _| {
             b.to_async(&rt).iter(|| async {
-                let stmt = raw.prepare("SELECT id, name, hair_color FROM users").await.unwrap();
-                let rows = raw.query(&stmt, &[]).await.unwrap();
+                let rows = raw.query(&all, &[]).await.unwrap();
                 black_box(rows.iter().map(|r| RawUser { id: r.get(0), name: r.get(1), hair_color: r.get(2) }).collect::<Vec<_>>())
             })
         });
@@ -53,13 +53,13 @@ fn pg(c: &mut Criterion) {
     group.finish();
     let mut group = c.benchmark_group("pg_find_by_key");
     let mut next = (1..=1000i64).cycle();
+    let by_key = rt.block_on(raw.prepare("SELECT id, name, hair_color FROM users WHERE id = $1 LIMIT 1")).unwrap();
     group.bench_function("tokio_postgres", |b| {
         b.to_async(&rt).iter(|| {
             let id = next.next().unwrap();
-            let raw = &raw;
+            let (raw, stmt) = (&raw, &by_key);
             async move {
-                let stmt = raw.prepare("SELECT id, name, hair_color FROM users WHERE id = $1 LIMIT 1").await.unwrap();
-                let rows = raw.query(&stmt, &[&id]).await.unwrap();
+                let rows = raw.query(stmt, &[&id]).await.unwrap();
                 black_box(rows.first().map(|r| RawUser { id: r.get(0), name: r.get(1), hair_color: r.get(2) }))
             }
         })
