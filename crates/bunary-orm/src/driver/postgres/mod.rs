@@ -20,7 +20,7 @@ use crate::dialect::Dialect;
 use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
 use crate::error::{Error, Result};
 use crate::ident::Ident;
-use crate::row::{Columns, Row};
+use crate::row::{Columns, Row, RowSink};
 use crate::value::Value;
 
 use self::convert::{query_error, Bind, Read};
@@ -125,6 +125,28 @@ pub(super) async fn run_query(client: &Object, sql: &str, params: &[Value]) -> R
         .collect()
 }
 
+/// Runs a query, handing each row to `sink` in one reused buffer (no `Row` per row).
+pub(super) async fn run_query_into(
+    client: &Object,
+    sql: &str,
+    params: &[Value],
+    sink: &mut (dyn RowSink + Send),
+) -> Result<()> {
+    let stmt = client.prepare_cached(sql).await.map_err(|e| query_error(e, sql))?;
+    let binds = binds(params);
+    let rows = client.query(&stmt, &refs(&binds)).await.map_err(|e| query_error(e, sql))?;
+    let columns: Columns = Arc::from(stmt.columns().iter().map(|c| c.name().to_owned()).collect::<Vec<_>>());
+    sink.columns(&columns)?;
+    let mut values = vec![Value::Null; columns.len()];
+    for row in &rows {
+        for (i, slot) in values.iter_mut().enumerate() {
+            *slot = row.try_get::<_, Read>(i).map_err(|e| query_error(e, sql))?.0;
+        }
+        sink.row(&mut values)?;
+    }
+    Ok(())
+}
+
 pub(super) async fn run_exec(client: &Object, sql: &str, params: &[Value]) -> Result<ExecResult> {
     let stmt = client.prepare_cached(sql).await.map_err(|e| query_error(e, sql))?;
     let binds = binds(params);
@@ -148,6 +170,10 @@ impl DatabaseDriver for PostgresDriver {
 
     async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         run_query(&self.client().await?, sql, params).await
+    }
+
+    async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        run_query_into(&self.client().await?, sql, params, sink).await
     }
 
     async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {

@@ -5,10 +5,10 @@ use deadpool_postgres::Object;
 
 use crate::driver::{ExecResult, TransactionConnection};
 use crate::error::{Error, Result};
-use crate::row::Row;
+use crate::row::{Row, RowSink};
 use crate::value::Value;
 
-use super::{run_batch, run_exec, run_query};
+use super::{run_batch, run_exec, run_query, run_query_into};
 
 pub(super) struct PostgresTransaction {
     client: Option<Object>,
@@ -51,6 +51,10 @@ impl Drop for PostgresTransaction {
 impl TransactionConnection for PostgresTransaction {
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         run_query(self.client()?, sql, params).await
+    }
+
+    async fn query_into(&mut self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        run_query_into(self.client()?, sql, params, sink).await
     }
 
     async fn exec(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult> {
