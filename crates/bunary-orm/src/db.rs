@@ -181,11 +181,7 @@ impl Db {
         Fut: Future<Output = Result<T, E>>,
         E: From<Error>,
     {
-        if let Some(tx) = active_transaction(self.key()) {
-            return tx.transaction(f).await;
-        }
-        let conn = self.driver.begin().await?;
-        Tx::run_outermost(conn, self.key(), self.dialect(), f).await
+        self.run_transaction(false, f).await
     }
 
     /// A query builder on `table` that runs on this handle.
@@ -206,10 +202,19 @@ impl Db {
         Fut: Future<Output = Result<T, E>>,
         E: From<Error>,
     {
+        self.run_transaction(true, f).await
+    }
+
+    async fn run_transaction<T, E, F, Fut>(&self, schema_change: bool, f: F) -> Result<T, E>
+    where
+        F: FnOnce(Tx) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: From<Error>,
+    {
         if let Some(tx) = active_transaction(self.key()) {
             return tx.transaction(f).await;
         }
-        let conn = self.driver.begin_schema_change().await?;
+        let conn = if schema_change { self.driver.begin_schema_change().await? } else { self.driver.begin().await? };
         Tx::run_outermost(conn, self.key(), self.dialect(), f).await
     }
 

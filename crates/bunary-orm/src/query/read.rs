@@ -9,6 +9,17 @@ use super::clause::{Operator, Selection, Where, WhereClause};
 use super::grammar::{grammar_for, Aggregate};
 use super::{load, Boolean, Builder, LoadSink};
 
+/// The first column of the one row a statement returns.
+async fn scalar<V: FromValue>(exec: &super::Executor, statement: &super::Statement) -> Result<V> {
+    let row = exec
+        .query(statement)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::NotFound { what: statement.sql.clone() })?;
+    row.get(0)
+}
+
 impl<T> Builder<T> {
     /// Runs the query and returns its rows as [`Row`]s, whatever `T` is (a model's hidden
     /// columns left out).
@@ -123,13 +134,7 @@ impl<T> Builder<T> {
         let column = column.map(ColumnRef::plain).transpose()?;
         let statement =
             grammar_for(exec.dialect()).compile_aggregate(&self.effective_query(), function, column.as_ref())?;
-        let row = exec
-            .query(&statement)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound { what: statement.sql.clone() })?;
-        row.get(0)
+        scalar(&exec, &statement).await
     }
 
     /// The number of matching rows. Ignores the select list, order, limit and offset (a
@@ -181,13 +186,7 @@ impl<T> Builder<T> {
         let exec = self.executor().await?;
         let inner = super::Query { orders: Vec::new(), ..self.effective_query().into_owned() };
         let statement = grammar_for(exec.dialect()).compile_exists(&inner)?;
-        let row = exec
-            .query(&statement)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound { what: statement.sql.clone() })?;
-        row.get(0)
+        scalar(&exec, &statement).await
     }
 
     /// Whether no row matches.
