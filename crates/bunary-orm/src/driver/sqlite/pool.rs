@@ -134,7 +134,13 @@ impl Pool {
 
     /// Checks out a connection, waiting (asynchronously) while all are in use.
     pub(super) async fn acquire(self: &Arc<Self>) -> Result<PooledConn> {
-        let permit = self.permits.clone().acquire_owned().await.map_err(|_| Self::closed_error())?;
+        let permit = match Arc::clone(&self.permits).try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(tokio::sync::TryAcquireError::Closed) => return Err(Self::closed_error()),
+            Err(tokio::sync::TryAcquireError::NoPermits) => {
+                Arc::clone(&self.permits).acquire_owned().await.map_err(|_| Self::closed_error())?
+            }
+        };
         if self.closed.load(Ordering::Acquire) {
             return Err(Self::closed_error());
         }

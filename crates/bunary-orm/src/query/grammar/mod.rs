@@ -58,6 +58,12 @@ impl<'g> SqlWriter<'g> {
         self.sql.push_str(sql);
     }
 
+    /// Appends an integer literal (`LIMIT`/`OFFSET`).
+    pub fn push_int(&mut self, n: u64) {
+        use std::fmt::Write;
+        let _ = write!(self.sql, "{n}");
+    }
+
     /// Binds a value and writes its placeholder.
     pub fn bind(&mut self, value: Value) {
         self.bindings.push(value);
@@ -227,10 +233,12 @@ pub trait Grammar: Send + Sync {
     /// `LIMIT`/`OFFSET`. The default writes `LIMIT n` and `OFFSET m`, each when set.
     fn compile_limit_offset(&self, w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
         if let Some(limit) = limit {
-            w.push(&format!(" LIMIT {limit}"));
+            w.push(" LIMIT ");
+            w.push_int(limit);
         }
         if let Some(offset) = offset {
-            w.push(&format!(" OFFSET {offset}"));
+            w.push(" OFFSET ");
+            w.push_int(offset);
         }
     }
 

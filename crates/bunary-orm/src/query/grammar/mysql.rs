@@ -33,13 +33,17 @@ impl Grammar for MySqlGrammar {
 
     fn compile_limit_offset(&self, w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
         match (limit, offset) {
-            (Some(limit), _) => w.push(&format!(" LIMIT {limit}")),
+            (Some(limit), _) => {
+                w.push(" LIMIT ");
+                w.push_int(limit);
+            }
             // MySQL has no OFFSET without LIMIT; its manual suggests the largest BIGINT UNSIGNED.
             (None, Some(_)) => w.push(" LIMIT 18446744073709551615"),
             (None, None) => {}
         }
         if let Some(offset) = offset {
-            w.push(&format!(" OFFSET {offset}"));
+            w.push(" OFFSET ");
+            w.push_int(offset);
         }
     }
 

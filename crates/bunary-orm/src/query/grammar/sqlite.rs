@@ -20,13 +20,17 @@ impl Grammar for SqliteGrammar {
 
     fn compile_limit_offset(&self, w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
         match (limit, offset) {
-            (Some(limit), _) => w.push(&format!(" LIMIT {limit}")),
+            (Some(limit), _) => {
+                w.push(" LIMIT ");
+                w.push_int(limit);
+            }
             // SQLite has no OFFSET without LIMIT; -1 means no limit.
             (None, Some(_)) => w.push(" LIMIT -1"),
             (None, None) => {}
         }
         if let Some(offset) = offset {
-            w.push(&format!(" OFFSET {offset}"));
+            w.push(" OFFSET ");
+            w.push_int(offset);
         }
     }
 
