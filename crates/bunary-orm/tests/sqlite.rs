@@ -376,6 +376,20 @@ mod schema_on_sqlite {
         Ok(())
     }
 
+    #[tokio::test]
+    async fn dropping_every_table_leaves_foreign_keys_on() -> Result<()> {
+        let h = harness().await.unwrap();
+        family(&h).await?;
+        Schema::on(&h.db).drop_all_tables().await?;
+        assert!(Schema::on(&h.db).tables().await?.is_empty());
+        family(&h).await?;
+        for _ in 0..8 {
+            let orphan = h.db.table("posts").insert(record! { "user_id" => 999 }).await;
+            assert!(orphan.unwrap_err().is_foreign_key_violation());
+        }
+        Ok(())
+    }
+
     struct AddTeamKey;
 
     #[async_trait::async_trait]

@@ -272,30 +272,35 @@ impl SchemaBuilder {
     pub async fn drop_all_tables(&self) -> Result<()> {
         let exec = self.connection.executor().await?;
         let tables = self.tables().await?;
-        let grammar = schema_grammar_for(exec.dialect());
-        let (before, after) = match exec.dialect() {
-            Dialect::Sqlite => ("PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = ON"),
-            Dialect::MySql => ("SET FOREIGN_KEY_CHECKS = 0", "SET FOREIGN_KEY_CHECKS = 1"),
-            Dialect::Postgres => ("", ""),
+        let dialect = exec.dialect();
+        // Every statement runs on one pinned connection, so that switching foreign keys off
+        // (SQLite: before BEGIN, by the schema-change transaction; MySQL: for the session)
+        // never leaks to another pooled connection.
+        let work = |tx: Tx| async move {
+            let grammar = schema_grammar_for(dialect);
+            if dialect == Dialect::MySql {
+                tx.exec_batch("SET FOREIGN_KEY_CHECKS = 0").await?;
+            }
+            let mut result = Ok(());
+            for table in &tables {
+                let mut sql = grammar.compile_drop(table, true)?;
+                if dialect == Dialect::Postgres {
+                    sql.push_str(" CASCADE");
+                }
+                if let Err(e) = tx.exec_batch(&sql).await {
+                    result = Err(e);
+                    break;
+                }
+            }
+            if dialect == Dialect::MySql {
+                tx.exec_batch("SET FOREIGN_KEY_CHECKS = 1").await?;
+            }
+            result
         };
-        if !before.is_empty() {
-            exec_batch(&exec, before).await?;
+        match exec {
+            Executor::Db(db) => db.schema_transaction(work).await,
+            Executor::Tx(tx) => tx.transaction(work).await,
         }
-        let mut result = Ok(());
-        for table in &tables {
-            let mut sql = grammar.compile_drop(table, true)?;
-            if exec.dialect() == Dialect::Postgres {
-                sql.push_str(" CASCADE");
-            }
-            if let Err(e) = exec_batch(&exec, &sql).await {
-                result = Err(e);
-                break;
-            }
-        }
-        if !after.is_empty() {
-            exec_batch(&exec, after).await?;
-        }
-        result
     }
 }
 
