@@ -117,6 +117,28 @@ pub struct ServerConfig {
     /// How long to wait for a new connection, in milliseconds (default 10 000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect_timeout_ms: Option<u64>,
+    /// The server cancels a statement that runs longer than this, in milliseconds
+    /// (PostgreSQL `statement_timeout`; MariaDB `max_statement_time`; MySQL
+    /// `max_execution_time`, which MySQL applies to `SELECT`s only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_timeout_ms: Option<u64>,
+    /// Whether connections must be encrypted. URL forms: `sslmode=require` (Postgres),
+    /// `tls=required` (both).
+    #[serde(default)]
+    pub tls: TlsMode,
+}
+
+/// Whether a server connection must use TLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    /// Plain TCP (the default).
+    #[default]
+    Off,
+    /// The connection is encrypted or fails. The server's certificate is not checked
+    /// against a certificate authority (as libpq's `sslmode=require`): this protects against
+    /// eavesdropping, not against a server impersonated on the network path.
+    Required,
 }
 
 impl fmt::Debug for ServerConfig {
@@ -131,6 +153,8 @@ impl fmt::Debug for ServerConfig {
             .field("schema", &self.schema)
             .field("pool_size", &self.pool_size)
             .field("connect_timeout_ms", &self.connect_timeout_ms)
+            .field("statement_timeout_ms", &self.statement_timeout_ms)
+            .field("tls", &self.tls)
             .finish()
     }
 }
@@ -306,6 +330,20 @@ impl ServerConfig {
         let bad = |reason: String| Error::InvalidUrl { url: redact_url(raw), reason };
         let parsed = url::Url::parse(raw).map_err(|e| bad(e.to_string()))?;
         let host = parsed.host_str().filter(|h| !h.is_empty()).ok_or_else(|| bad("the URL has no host".into()))?;
+        let mut tls = TlsMode::Off;
+        let mut statement_timeout_ms = None;
+        for (key, value) in parsed.query_pairs() {
+            match (key.as_ref(), value.as_ref()) {
+                ("sslmode", "require" | "verify-ca" | "verify-full") | ("tls", "required") => tls = TlsMode::Required,
+                ("sslmode", _) | ("tls", "off") => tls = TlsMode::Off,
+                ("tls", other) => return Err(bad(format!("tls must be `off` or `required`, not `{other}`"))),
+                ("statement_timeout_ms", ms) => {
+                    statement_timeout_ms =
+                        Some(ms.parse().map_err(|_| bad(format!("statement_timeout_ms `{ms}` is not a number")))?)
+                }
+                _ => {}
+            }
+        }
         let decode = |s: &str| {
             url::form_urlencoded::parse(format!("x={s}").as_bytes())
                 .next()
@@ -319,9 +357,28 @@ impl ServerConfig {
             user: decode(parsed.username()),
             password: parsed.password().map(decode),
             database: decode(parsed.path().trim_start_matches('/')),
+            tls,
+            statement_timeout_ms,
             ..Default::default()
         })
     }
+}
+
+/// The URL without the query parameters `names` (ours, which a driver's own parser would
+/// refuse).
+pub(crate) fn strip_params(raw: &str, names: &[&str]) -> String {
+    let Ok(mut parsed) = url::Url::parse(raw) else { return raw.to_owned() };
+    let kept: Vec<(String, String)> = parsed
+        .query_pairs()
+        .filter(|(k, _)| !names.contains(&k.as_ref()))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        parsed.set_query(None);
+    } else {
+        parsed.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    parsed.to_string()
 }
 
 /// The URL with its password replaced by `***`, for messages and logs.
@@ -410,6 +467,17 @@ mod tests {
         let pg = OrmConfig::from_url("postgresql://postgres@localhost/test").unwrap().database;
         assert_eq!(pg.driver, "postgres");
         assert_eq!(pg.postgres.unwrap().port, Some(5432));
+    }
+
+    #[test]
+    fn tls_and_timeouts_come_from_the_url() {
+        let pg = OrmConfig::from_url("postgres://u@h/db?sslmode=require&statement_timeout_ms=1500").unwrap().database;
+        let server = pg.postgres.unwrap();
+        assert_eq!((server.tls, server.statement_timeout_ms), (TlsMode::Required, Some(1500)));
+        let my = OrmConfig::from_url("mysql://u@h/db?tls=required").unwrap().database;
+        assert_eq!(my.mysql.unwrap().tls, TlsMode::Required);
+        assert!(OrmConfig::from_url("mysql://u@h/db?tls=maybe").is_err());
+        assert!(OrmConfig::from_url("postgres://u@h/db?statement_timeout_ms=soon").is_err());
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub enum DatabaseErrorKind {
     Deadlock,
     /// The database is busy or locked by another connection and the wait timed out.
     Busy,
+    /// The statement ran past its time limit (`statement_timeout_ms`) and was cancelled.
+    Timeout,
     /// The statement could not be parsed or refers to something that does not exist.
     Syntax,
     /// Anything else.
@@ -42,6 +44,7 @@ impl fmt::Display for DatabaseErrorKind {
             DatabaseErrorKind::CheckViolation => "check violation",
             DatabaseErrorKind::Deadlock => "deadlock",
             DatabaseErrorKind::Busy => "database busy",
+            DatabaseErrorKind::Timeout => "statement timeout",
             DatabaseErrorKind::Syntax => "syntax or schema error",
             DatabaseErrorKind::Other => "database error",
         };

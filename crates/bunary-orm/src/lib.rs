@@ -53,7 +53,7 @@ pub mod value;
 
 pub use config::{
     clear_orm_config, define_orm_config, get_orm_config, set_orm_config, DatabaseConfig, OrmConfig, ServerConfig,
-    SqliteConfig,
+    SqliteConfig, TlsMode,
 };
 pub use db::Db;
 pub use dialect::Dialect;

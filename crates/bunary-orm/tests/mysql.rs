@@ -22,3 +22,63 @@ async fn harness() -> Option<Harness> {
 }
 
 every_suite!(harness);
+
+/// MySQL-only: statement timeouts, TLS required, and a killed connection.
+mod server {
+    use super::*;
+    use bunary_orm::{DatabaseErrorKind, Error};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn statement_timeouts_cancel() {
+        let Some(url) = server_url("BUNARY_TEST_MYSQL_URL", "MySQL") else { return };
+        let separator = if url.contains('?') { '&' } else { '?' };
+        let db = Db::connect_url(&format!("{url}{separator}statement_timeout_ms=200")).unwrap();
+        let result = db.query("SELECT SLEEP(2) AS s", &[]).await;
+        match result {
+            Err(e) => assert_eq!(e.database_kind(), Some(DatabaseErrorKind::Timeout), "{e}"),
+            // MySQL's max_execution_time interrupts SLEEP, which then returns 1 instead of 0.
+            Ok(rows) => assert_eq!(rows[0].get::<i64>("s").unwrap(), 1),
+        }
+        assert!(db.query("SELECT 1", &[]).await.is_ok());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn tls_required_refuses_a_server_without_tls_or_encrypts() {
+        let Some(url) = server_url("BUNARY_TEST_MYSQL_URL", "MySQL") else { return };
+        let admin = Db::connect_url(&url).unwrap();
+        let have_ssl: String = admin.query_one("SHOW VARIABLES LIKE 'have_ssl'", &[]).await.unwrap().get(1).unwrap();
+        let separator = if url.contains('?') { '&' } else { '?' };
+        let db = Db::connect_url(&format!("{url}{separator}tls=required")).unwrap();
+        let result = db.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'", &[]).await;
+        if have_ssl == "YES" {
+            let cipher: String = result.unwrap()[0].get(1).unwrap();
+            assert!(!cipher.is_empty(), "the connection is encrypted");
+        } else {
+            let err = result.unwrap_err();
+            assert!(matches!(err, Error::Connection { .. }), "a server without TLS is refused: {err}");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_killed_connection_is_replaced() {
+        let Some(url) = server_url("BUNARY_TEST_MYSQL_URL", "MySQL") else { return };
+        let admin = Db::connect_url(&url).unwrap();
+        let mut config = OrmConfig::from_url(&url).unwrap().database;
+        config.mysql.as_mut().unwrap().pool_size = Some(1);
+        let db = Db::connect(&config).unwrap();
+        let id: i64 = db.query_one("SELECT CONNECTION_ID() AS id", &[]).await.unwrap().get("id").unwrap();
+        let same: i64 = db.query_one("SELECT CONNECTION_ID() AS id", &[]).await.unwrap().get("id").unwrap();
+        assert_eq!(same, id, "an idle connection is kept in the pool and reused");
+        admin.exec_batch(&format!("KILL {id}")).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        // The first use may report the dead connection; the pool then hands out a new one.
+        let first = db.query_one("SELECT CONNECTION_ID() AS id", &[]).await;
+        let again: i64 = match first {
+            Ok(row) => row.get("id").unwrap(),
+            Err(_) => {
+                db.query_one("SELECT CONNECTION_ID() AS id", &[]).await.expect("a fresh connection").get("id").unwrap()
+            }
+        };
+        assert_ne!(again, id);
+    }
+}

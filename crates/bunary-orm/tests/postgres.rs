@@ -156,4 +156,24 @@ mod server {
         db.close().await.unwrap();
         admin.exec_batch(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn tls_required_encrypts_and_statement_timeouts_cancel() {
+        let Some(url) = server_url("BUNARY_TEST_POSTGRES_URL", "PostgreSQL") else { return };
+        let ssl = |db: Db| async move {
+            db.query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])
+                .await
+                .unwrap()
+                .get::<bool>("ssl")
+                .unwrap()
+        };
+        let plain = Db::connect_url(&url).unwrap();
+        assert!(!ssl(plain).await, "TLS is off by default");
+        let separator = if url.contains('?') { '&' } else { '?' };
+        let encrypted = Db::connect_url(&format!("{url}{separator}sslmode=require&statement_timeout_ms=200")).unwrap();
+        assert!(ssl(encrypted.clone()).await, "tls = required encrypts the connection");
+        let slow = encrypted.query("SELECT pg_sleep(2)", &[]).await.unwrap_err();
+        assert_eq!(slow.database_kind(), Some(bunary_orm::DatabaseErrorKind::Timeout), "{slow}");
+        assert!(encrypted.query("SELECT 1", &[]).await.is_ok(), "the connection is usable after a timeout");
+    }
 }

@@ -157,6 +157,7 @@ pub(super) fn query_error(err: mysql_async::Error, sql: &str) -> Error {
                 3819 | 4025 => DatabaseErrorKind::CheckViolation,
                 1213 => DatabaseErrorKind::Deadlock,
                 1205 => DatabaseErrorKind::Busy,
+                1969 | 3024 => DatabaseErrorKind::Timeout,
                 1054 | 1064 | 1146 | 1149 => DatabaseErrorKind::Syntax,
                 _ => DatabaseErrorKind::Other,
             };

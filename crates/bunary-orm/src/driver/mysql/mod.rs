@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use mysql_async::prelude::Queryable;
-use mysql_async::{Opts, OptsBuilder, Params, Pool, PoolConstraints, PoolOpts, TxOpts};
+use mysql_async::{Opts, OptsBuilder, Params, Pool, PoolConstraints, PoolOpts, SslOpts, TxOpts};
 
-use crate::config::{DatabaseConfig, ServerConfig};
+use crate::config::{DatabaseConfig, ServerConfig, TlsMode};
 use crate::dialect::Dialect;
 use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
 use crate::error::{Error, Result};
@@ -24,6 +24,8 @@ use self::transaction::MySqlTransaction;
 
 const DEFAULT_POOL_SIZE: usize = 10;
 const STATEMENT_CACHE: usize = 256;
+/// How long an idle pooled connection is kept.
+const IDLE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The MySQL/MariaDB driver. Connections are opened lazily, on first use.
 pub struct MySqlDriver {
@@ -37,6 +39,7 @@ fn opts(server: &ServerConfig) -> Result<Opts> {
             // mysql_async knows only the mysql:// scheme.
             let url =
                 url.strip_prefix("mariadb://").map(|rest| format!("mysql://{rest}")).unwrap_or_else(|| url.clone());
+            let url = crate::config::strip_params(&url, &["tls", "statement_timeout_ms", "sslmode"]);
             OptsBuilder::from_opts(
                 Opts::from_url(&url)
                     .map_err(|e| Error::InvalidUrl { url: crate::config::redact_url(&url), reason: e.to_string() })?,
@@ -52,7 +55,19 @@ fn opts(server: &ServerConfig) -> Result<Opts> {
     let constraints = PoolConstraints::new(0, size)
         .ok_or_else(|| Error::InvalidConfig { message: format!("mysql.pool_size {size} is not a valid pool size") })?;
     let mut builder = base
-        .pool_opts(PoolOpts::default().with_constraints(constraints))
+        // No COM_RESET_CONNECTION when a connection goes back to the pool: it would empty the
+        // prepared-statement cache (and undo the statement timeout) on every use. Transactions
+        // always end before a connection returns, and the session settings this driver changes
+        // are restored; raw `SET SESSION …` through `exec` persists on that pooled connection.
+        //
+        // An inactive-connection TTL above zero makes the pool keep up to `max` idle
+        // connections (with zero it keeps only `min`, here 0: every query would reconnect).
+        .pool_opts(
+            PoolOpts::default()
+                .with_constraints(constraints)
+                .with_inactive_connection_ttl(IDLE_TTL)
+                .with_reset_connection(false),
+        )
         .stmt_cache_size(STATEMENT_CACHE)
         .client_found_rows(true);
     if let Some(port) = server.port {
@@ -60,6 +75,21 @@ fn opts(server: &ServerConfig) -> Result<Opts> {
     }
     if server.url.is_some() && !server.database.is_empty() {
         builder = builder.db_name(Some(server.database.clone()));
+    }
+    if server.tls == TlsMode::Required {
+        // Encrypted, certificate not checked against a CA: the meaning of TlsMode::Required.
+        builder = builder.ssl_opts(SslOpts::default().with_danger_accept_invalid_certs(true));
+    }
+    if let Some(ms) = server.statement_timeout_ms {
+        builder = builder.after_connect(move |conn: &mut mysql_async::Conn| {
+            // MariaDB and MySQL name the limit differently (and count it in different units).
+            let sql = if conn.server_version().0 >= 10 {
+                format!("SET SESSION max_statement_time = {}", ms as f64 / 1000.0)
+            } else {
+                format!("SET SESSION max_execution_time = {ms}")
+            };
+            Box::pin(async move { conn.query_drop(sql).await })
+        });
     }
     Ok(builder.into())
 }

@@ -3,6 +3,7 @@
 
 mod convert;
 mod numeric;
+mod tls;
 mod transaction;
 
 use std::str::FromStr;
@@ -15,7 +16,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, R
 use tokio_postgres::types::ToSql;
 use tokio_postgres::NoTls;
 
-use crate::config::{DatabaseConfig, ServerConfig};
+use crate::config::{DatabaseConfig, ServerConfig, TlsMode};
 use crate::dialect::Dialect;
 use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
 use crate::error::{Error, Result};
@@ -42,8 +43,10 @@ fn connection_error(message: impl Into<String>, source: Option<crate::error::Box
 /// The tokio-postgres configuration for a server block.
 fn pg_config(server: &ServerConfig) -> Result<tokio_postgres::Config> {
     let mut config = match &server.url {
-        Some(url) => tokio_postgres::Config::from_str(url)
-            .map_err(|e| Error::InvalidUrl { url: crate::config::redact_url(url), reason: e.to_string() })?,
+        Some(url) => {
+            tokio_postgres::Config::from_str(&crate::config::strip_params(url, &["tls", "statement_timeout_ms"]))
+                .map_err(|e| Error::InvalidUrl { url: crate::config::redact_url(url), reason: e.to_string() })?
+        }
         None => {
             let mut c = tokio_postgres::Config::new();
             c.host(&server.host);
@@ -62,10 +65,20 @@ fn pg_config(server: &ServerConfig) -> Result<tokio_postgres::Config> {
             c
         }
     };
+    let mut options = Vec::new();
     if let Some(schema) = &server.schema {
-        let schema = Ident::new(schema, "schema")?;
-        config.options(format!("-c search_path={schema}"));
+        options.push(format!("-c search_path={}", Ident::new(schema, "schema")?));
     }
+    if let Some(ms) = server.statement_timeout_ms {
+        options.push(format!("-c statement_timeout={ms}"));
+    }
+    if !options.is_empty() {
+        config.options(options.join(" "));
+    }
+    config.ssl_mode(match server.tls {
+        TlsMode::Off => tokio_postgres::config::SslMode::Disable,
+        TlsMode::Required => tokio_postgres::config::SslMode::Require,
+    });
     config.connect_timeout(Duration::from_millis(server.connect_timeout_ms.unwrap_or(DEFAULT_CONNECT_TIMEOUT_MS)));
     config.application_name("bunary-orm");
     Ok(config)
@@ -81,8 +94,11 @@ impl PostgresDriver {
         let server = config.postgres.as_ref().ok_or_else(|| Error::InvalidConfig {
             message: "the postgres driver needs a postgres block: use OrmConfig::from_url(\"postgres://…\")".into(),
         })?;
-        let manager =
-            Manager::from_config(pg_config(server)?, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let manager_config = ManagerConfig { recycling_method: RecyclingMethod::Fast };
+        let manager = match server.tls {
+            TlsMode::Off => Manager::from_config(pg_config(server)?, NoTls, manager_config),
+            TlsMode::Required => Manager::from_config(pg_config(server)?, tls::connector()?, manager_config),
+        };
         let timeout = Duration::from_millis(server.connect_timeout_ms.unwrap_or(DEFAULT_CONNECT_TIMEOUT_MS));
         let pool = Pool::builder(manager)
             .max_size(server.pool_size.unwrap_or(DEFAULT_POOL_SIZE).max(1))
