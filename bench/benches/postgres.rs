@@ -4,7 +4,9 @@
 use std::hint::black_box;
 
 use bunary_bench::bunary_models::User as BUser;
-use bunary_bench::RawUser;
+use bunary_bench::{diesel_models, sea_user, RawUser, SqlxUser};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use sea_orm::EntityTrait;
 use bunary_orm::prelude::*;
 use bunary_orm::Db;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -29,6 +31,14 @@ fn pg(c: &mut Criterion) {
         config.postgres.as_mut().unwrap().schema = Some("bunary_bench".into());
         (client, Db::connect(&config).unwrap())
     });
+    let search_path = if url.contains('?') { "&options=-c%20search_path%3Dbunary_bench" } else { "?options=-c%20search_path%3Dbunary_bench" };
+    let peer_url = format!("{url}{search_path}");
+    let (mut diesel_conn, sqlx_pool, sea) = rt.block_on(async {
+        let diesel_conn = AsyncPgConnection::establish(&peer_url).await.unwrap();
+        let sqlx_pool = sqlx::postgres::PgPoolOptions::new().max_connections(4).connect(&peer_url).await.unwrap();
+        let sea = sea_orm::Database::connect(peer_url.clone()).await.unwrap();
+        (diesel_conn, sqlx_pool, sea)
+    });
     let mut group = c.benchmark_group("pg_select_all");
     for n in [1usize, 10, 100, 1_000] {
         rt.block_on(async {
@@ -48,6 +58,29 @@ fn pg(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("bunary_rows", n), &n, |b, _| {
             b.to_async(&rt).iter(|| async { black_box(bunary.table("users").get().await.unwrap()) })
+        });
+        group.bench_with_input(BenchmarkId::new("diesel", n), &n, |b, _| {
+            b.iter(|| {
+                use diesel::prelude::*;
+                use diesel_async::RunQueryDsl;
+                rt.block_on(async {
+                    black_box(
+                        diesel_models::users::table
+                            .select(diesel_models::User::as_select())
+                            .load(&mut diesel_conn)
+                            .await
+                            .unwrap(),
+                    )
+                })
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("sqlx", n), &n, |b, _| {
+            b.to_async(&rt).iter(|| async {
+                black_box(sqlx::query_as::<_, SqlxUser>("SELECT id, name, hair_color FROM users").fetch_all(&sqlx_pool).await.unwrap())
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("sea_orm", n), &n, |b, _| {
+            b.to_async(&rt).iter(|| async { black_box(sea_user::Entity::find().all(&sea).await.unwrap()) })
         });
     }
     group.finish();
@@ -69,6 +102,45 @@ fn pg(c: &mut Criterion) {
             let id = next.next().unwrap();
             let db = &bunary;
             async move { black_box(BUser::on(db).find(id).await.unwrap()) }
+        })
+    });
+    group.bench_function("diesel", |b| {
+        b.iter(|| {
+            use diesel::prelude::*;
+            use diesel_async::RunQueryDsl;
+            let id = next.next().unwrap();
+            rt.block_on(async {
+                black_box(
+                    diesel_models::users::table
+                        .find(id)
+                        .select(diesel_models::User::as_select())
+                        .first(&mut diesel_conn)
+                        .await
+                        .unwrap(),
+                )
+            })
+        })
+    });
+    group.bench_function("sqlx", |b| {
+        b.to_async(&rt).iter(|| {
+            let id = next.next().unwrap();
+            let pool = &sqlx_pool;
+            async move {
+                black_box(
+                    sqlx::query_as::<_, SqlxUser>("SELECT id, name, hair_color FROM users WHERE id = $1 LIMIT 1")
+                        .bind(id)
+                        .fetch_one(pool)
+                        .await
+                        .unwrap(),
+                )
+            }
+        })
+    });
+    group.bench_function("sea_orm", |b| {
+        b.to_async(&rt).iter(|| {
+            let id = next.next().unwrap();
+            let db = &sea;
+            async move { black_box(sea_user::Entity::find_by_id(id).one(db).await.unwrap()) }
         })
     });
     group.finish();
