@@ -50,7 +50,7 @@ impl Db {
     /// Builds a driver for `config` (through the registry) and wraps it.
     ///
     /// # Errors
-    /// As [`create_driver`](crate::create_driver).
+    /// As [`create_driver`].
     pub fn connect(config: &DatabaseConfig) -> Result<Self> {
         Ok(Db { driver: create_driver(config)? })
     }

@@ -46,7 +46,7 @@ pub struct Model;
 
 impl Model {
     /// A query on `table` (`"users"`, `"public.users"`, `"users as u"`). A bad name is
-    /// [`Error::InvalidIdentifier`](crate::Error::InvalidIdentifier) when the query runs.
+    /// [`Error::InvalidIdentifier`] when the query runs.
     pub fn table(table: &str) -> Builder {
         Builder::new(table)
     }
