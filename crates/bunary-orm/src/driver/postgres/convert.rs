@@ -4,7 +4,7 @@ use std::error::Error as StdError;
 
 use bytes::BytesMut;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use tokio_postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
+use tokio_postgres::types::{FromSql, IsNull, Kind as PgKind, ToSql, Type};
 
 use crate::error::{DatabaseErrorKind, Error};
 use crate::value::{FromValue, Value};
@@ -86,7 +86,7 @@ impl ToSql for Bind<'_> {
                     Value::Timestamp(t) => t.to_rfc3339(),
                     other => return Err(format!("cannot bind {} as {ty}", other.kind_name()).into()),
                 };
-                if matches!(ty.kind(), Kind::Simple | Kind::Enum(_) | Kind::Pseudo) {
+                if matches!(ty.kind(), PgKind::Simple | PgKind::Enum(_) | PgKind::Pseudo) {
                     out.extend_from_slice(text.as_bytes());
                     Ok(IsNull::No)
                 } else {
@@ -103,34 +103,100 @@ impl ToSql for Bind<'_> {
     tokio_postgres::types::to_sql_checked!();
 }
 
+/// How a column's type is read, worked out once per query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Bool,
+    Int2,
+    Int4,
+    Int8,
+    Oid,
+    Float4,
+    Float8,
+    Numeric,
+    Bytea,
+    Json,
+    Uuid,
+    Date,
+    Time,
+    Timestamp,
+    TimestampTz,
+    /// Text types, enums and anything else: UTF-8 text, else bytes.
+    Other,
+}
+
+impl Kind {
+    pub(super) fn of(ty: &Type) -> Kind {
+        match *ty {
+            Type::BOOL => Kind::Bool,
+            Type::INT2 => Kind::Int2,
+            Type::INT4 => Kind::Int4,
+            Type::INT8 => Kind::Int8,
+            Type::OID => Kind::Oid,
+            Type::FLOAT4 => Kind::Float4,
+            Type::FLOAT8 => Kind::Float8,
+            Type::NUMERIC => Kind::Numeric,
+            Type::BYTEA => Kind::Bytea,
+            Type::JSON | Type::JSONB => Kind::Json,
+            Type::UUID => Kind::Uuid,
+            Type::DATE => Kind::Date,
+            Type::TIME => Kind::Time,
+            Type::TIMESTAMP => Kind::Timestamp,
+            Type::TIMESTAMPTZ => Kind::TimestampTz,
+            _ => Kind::Other,
+        }
+    }
+}
+
+/// Decodes one column's bytes (binary format) of type `ty`, read as `kind`.
+pub(super) fn decode(kind: Kind, ty: &Type, raw: Option<&[u8]>) -> Result<Value, BoxError> {
+    let Some(raw) = raw else { return Ok(Value::Null) };
+    Ok(match kind {
+        Kind::Bool => Value::Bool(bool::from_sql(ty, raw)?),
+        Kind::Int2 => Value::Int(i16::from_sql(ty, raw)?.into()),
+        Kind::Int4 => Value::Int(i32::from_sql(ty, raw)?.into()),
+        Kind::Int8 => Value::Int(i64::from_sql(ty, raw)?),
+        Kind::Oid => Value::Int(u32::from_sql(ty, raw)?.into()),
+        Kind::Float4 => Value::Float(f32::from_sql(ty, raw)?.into()),
+        Kind::Float8 => Value::Float(f64::from_sql(ty, raw)?),
+        Kind::Numeric => Value::Text(numeric::decode(raw)?),
+        Kind::Bytea => Value::Blob(raw.to_vec()),
+        Kind::Json => Value::Json(serde_json::Value::from_sql(ty, raw)?),
+        Kind::Uuid => Value::Uuid(uuid::Uuid::from_sql(ty, raw)?),
+        Kind::Date => Value::Date(NaiveDate::from_sql(ty, raw)?),
+        Kind::Time => Value::Time(NaiveTime::from_sql(ty, raw)?),
+        Kind::Timestamp => Value::DateTime(NaiveDateTime::from_sql(ty, raw)?),
+        Kind::TimestampTz => Value::Timestamp(DateTime::<Utc>::from_sql(ty, raw)?),
+        Kind::Other => match std::str::from_utf8(raw) {
+            Ok(text) => Value::Text(text.to_owned()),
+            Err(_) => Value::Blob(raw.to_vec()),
+        },
+    })
+}
+
+/// A column's raw bytes, whatever its type (`None` for NULL), decoded afterwards by [`decode`].
+pub(super) struct RawColumn<'a>(pub Option<&'a [u8]>);
+
+impl<'a> FromSql<'a> for RawColumn<'a> {
+    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, BoxError> {
+        Ok(RawColumn(Some(raw)))
+    }
+
+    fn from_sql_null(_: &Type) -> Result<Self, BoxError> {
+        Ok(RawColumn(None))
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
 /// A column value read into a [`Value`], whatever its type.
 pub(super) struct Read(pub Value);
 
 impl<'a> FromSql<'a> for Read {
     fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, BoxError> {
-        let value = match *ty {
-            Type::BOOL => Value::Bool(bool::from_sql(ty, raw)?),
-            Type::INT2 => Value::Int(i16::from_sql(ty, raw)?.into()),
-            Type::INT4 => Value::Int(i32::from_sql(ty, raw)?.into()),
-            Type::INT8 => Value::Int(i64::from_sql(ty, raw)?),
-            Type::OID => Value::Int(u32::from_sql(ty, raw)?.into()),
-            Type::FLOAT4 => Value::Float(f32::from_sql(ty, raw)?.into()),
-            Type::FLOAT8 => Value::Float(f64::from_sql(ty, raw)?),
-            Type::NUMERIC => Value::Text(numeric::decode(raw)?),
-            Type::BYTEA => Value::Blob(raw.to_vec()),
-            Type::JSON | Type::JSONB => Value::Json(serde_json::Value::from_sql(ty, raw)?),
-            Type::UUID => Value::Uuid(uuid::Uuid::from_sql(ty, raw)?),
-            Type::DATE => Value::Date(NaiveDate::from_sql(ty, raw)?),
-            Type::TIME => Value::Time(NaiveTime::from_sql(ty, raw)?),
-            Type::TIMESTAMP => Value::DateTime(NaiveDateTime::from_sql(ty, raw)?),
-            Type::TIMESTAMPTZ => Value::Timestamp(DateTime::<Utc>::from_sql(ty, raw)?),
-            // Text types and enums arrive as UTF-8; anything else stays bytes.
-            _ => match std::str::from_utf8(raw) {
-                Ok(text) => Value::Text(text.to_owned()),
-                Err(_) => Value::Blob(raw.to_vec()),
-            },
-        };
-        Ok(Read(value))
+        decode(Kind::of(ty), ty, Some(raw)).map(Read)
     }
 
     fn from_sql_null(_: &Type) -> Result<Self, BoxError> {

@@ -24,7 +24,7 @@ use crate::ident::Ident;
 use crate::row::{Columns, Row, RowSink};
 use crate::value::Value;
 
-use self::convert::{query_error, Bind, Read};
+use self::convert::{decode, query_error, Bind, Kind, RawColumn, Read};
 use self::transaction::PostgresTransaction;
 
 const DEFAULT_POOL_SIZE: usize = 10;
@@ -152,11 +152,18 @@ pub(super) async fn run_query_into(
     let binds = binds(params);
     let rows = client.query(&stmt, &refs(&binds)).await.map_err(|e| query_error(e, sql))?;
     let columns: Columns = Arc::from(stmt.columns().iter().map(|c| c.name().to_owned()).collect::<Vec<_>>());
+    let kinds: Vec<(Kind, &tokio_postgres::types::Type)> =
+        stmt.columns().iter().map(|c| (Kind::of(c.type_()), c.type_())).collect();
     sink.columns(&columns)?;
     let mut values = vec![Value::Null; columns.len()];
     for row in &rows {
-        for (i, slot) in values.iter_mut().enumerate() {
-            *slot = row.try_get::<_, Read>(i).map_err(|e| query_error(e, sql))?.0;
+        for (i, (slot, (kind, ty))) in values.iter_mut().zip(&kinds).enumerate() {
+            let raw = row.try_get::<_, RawColumn<'_>>(i).map_err(|e| query_error(e, sql))?;
+            *slot = decode(*kind, ty, raw.0).map_err(|e| Error::Decode {
+                column: columns[i].clone(),
+                expected: "a PostgreSQL value",
+                found: e.to_string(),
+            })?;
         }
         sink.row(&mut values)?;
     }
