@@ -16,7 +16,7 @@ use crate::config::{DatabaseConfig, ServerConfig, TlsMode};
 use crate::dialect::Dialect;
 use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
 use crate::error::{Error, Result};
-use crate::row::{Columns, Row};
+use crate::row::{Columns, Row, RowSink};
 use crate::value::Value;
 
 use self::convert::{bind, query_error, read, Hint};
@@ -128,18 +128,43 @@ fn params(values: &[Value]) -> Params {
 }
 
 pub(super) async fn run_query<Q: Queryable>(conn: &mut Q, sql: &str, values: &[Value]) -> Result<Vec<Row>> {
+    struct Collect(Option<Columns>, Vec<Row>);
+    impl RowSink for Collect {
+        fn columns(&mut self, columns: &Columns) -> Result<()> {
+            self.0 = Some(Arc::clone(columns));
+            Ok(())
+        }
+        fn row(&mut self, values: &mut [Value]) -> Result<()> {
+            let columns = self.0.as_ref().map(Arc::clone).unwrap_or_else(|| Arc::from(Vec::new()));
+            self.1.push(Row::new(columns, values.iter_mut().map(std::mem::take).collect()));
+            Ok(())
+        }
+    }
+    let mut collect = Collect(None, Vec::new());
+    run_query_into(conn, sql, values, &mut collect).await?;
+    Ok(collect.1)
+}
+
+/// Runs a query, handing each row to `sink` in one reused buffer (no `Row` per row).
+pub(super) async fn run_query_into<Q: Queryable>(
+    conn: &mut Q,
+    sql: &str,
+    values: &[Value],
+    sink: &mut (dyn RowSink + Send),
+) -> Result<()> {
     let mut result = conn.exec_iter(sql, params(values)).await.map_err(|e| query_error(e, sql))?;
     let meta = result.columns().unwrap_or_else(|| Arc::from(Vec::new()));
     let columns: Columns = Arc::from(meta.iter().map(|c| c.name_str().into_owned()).collect::<Vec<_>>());
     let hints: Vec<Hint> = meta.iter().map(Hint::of).collect();
-    let raw: Vec<mysql_async::Row> = result.collect().await.map_err(|e| query_error(e, sql))?;
-    Ok(raw
-        .into_iter()
-        .map(|row| {
-            let values = row.unwrap().into_iter().zip(&hints).map(|(v, h)| read(v, *h)).collect();
-            Row::new(Arc::clone(&columns), values)
-        })
-        .collect())
+    sink.columns(&columns)?;
+    let mut buffer = vec![Value::Null; hints.len()];
+    while let Some(row) = result.next().await.map_err(|e| query_error(e, sql))? {
+        for ((slot, value), hint) in buffer.iter_mut().zip(row.unwrap()).zip(&hints) {
+            *slot = read(value, *hint);
+        }
+        sink.row(&mut buffer)?;
+    }
+    Ok(())
 }
 
 pub(super) async fn run_exec<Q: Queryable>(conn: &mut Q, sql: &str, values: &[Value]) -> Result<ExecResult> {
@@ -166,6 +191,10 @@ impl DatabaseDriver for MySqlDriver {
 
     async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         run_query(&mut self.conn().await?, sql, params).await
+    }
+
+    async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        run_query_into(&mut self.conn().await?, sql, params, sink).await
     }
 
     async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {

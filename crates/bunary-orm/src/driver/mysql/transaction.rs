@@ -6,11 +6,11 @@ use mysql_async::Transaction;
 
 use crate::driver::{ExecResult, TransactionConnection};
 use crate::error::{Error, Result};
-use crate::row::Row;
+use crate::row::{Row, RowSink};
 use crate::value::Value;
 
 use super::convert::query_error;
-use super::{run_batch, run_exec, run_query};
+use super::{run_batch, run_exec, run_query, run_query_into};
 
 pub(super) struct MySqlTransaction {
     tx: Option<Transaction<'static>>,
@@ -30,6 +30,10 @@ impl MySqlTransaction {
 impl TransactionConnection for MySqlTransaction {
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         run_query(self.tx()?, sql, params).await
+    }
+
+    async fn query_into(&mut self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        run_query_into(self.tx()?, sql, params, sink).await
     }
 
     async fn exec(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult> {
