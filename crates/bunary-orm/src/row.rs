@@ -242,6 +242,26 @@ pub trait RowSink: Send {
     fn row(&mut self, values: &mut [Value]) -> Result<()>;
 }
 
+/// A sink that keeps whole [`Row`]s (what `query` returns).
+#[derive(Default)]
+pub(crate) struct CollectRows {
+    columns: Option<Columns>,
+    pub(crate) rows: Vec<Row>,
+}
+
+impl RowSink for CollectRows {
+    fn columns(&mut self, columns: &Columns) -> Result<()> {
+        self.columns = Some(Arc::clone(columns));
+        Ok(())
+    }
+
+    fn row(&mut self, values: &mut [Value]) -> Result<()> {
+        let columns = self.columns.as_ref().map(Arc::clone).unwrap_or_else(|| Arc::from(Vec::new()));
+        self.rows.push(Row::new(columns, values.iter_mut().map(std::mem::take).collect()));
+        Ok(())
+    }
+}
+
 /// Feeds already-built rows to a sink (the default path of drivers without their own).
 pub(crate) fn feed(rows: Vec<Row>, sink: &mut (dyn RowSink + Send)) -> Result<()> {
     let mut rows = rows.into_iter();

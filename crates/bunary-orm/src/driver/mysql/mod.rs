@@ -16,7 +16,7 @@ use crate::config::{DatabaseConfig, ServerConfig, TlsMode};
 use crate::dialect::Dialect;
 use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
 use crate::error::{Error, Result};
-use crate::row::{Columns, Row, RowSink};
+use crate::row::{CollectRows, Columns, Row, RowSink};
 use crate::value::Value;
 
 use self::convert::{bind, query_error, read, Hint};
@@ -128,21 +128,9 @@ fn params(values: &[Value]) -> Params {
 }
 
 pub(super) async fn run_query<Q: Queryable>(conn: &mut Q, sql: &str, values: &[Value]) -> Result<Vec<Row>> {
-    struct Collect(Option<Columns>, Vec<Row>);
-    impl RowSink for Collect {
-        fn columns(&mut self, columns: &Columns) -> Result<()> {
-            self.0 = Some(Arc::clone(columns));
-            Ok(())
-        }
-        fn row(&mut self, values: &mut [Value]) -> Result<()> {
-            let columns = self.0.as_ref().map(Arc::clone).unwrap_or_else(|| Arc::from(Vec::new()));
-            self.1.push(Row::new(columns, values.iter_mut().map(std::mem::take).collect()));
-            Ok(())
-        }
-    }
-    let mut collect = Collect(None, Vec::new());
+    let mut collect = CollectRows::default();
     run_query_into(conn, sql, values, &mut collect).await?;
-    Ok(collect.1)
+    Ok(collect.rows)
 }
 
 /// Runs a query, handing each row to `sink` in one reused buffer (no `Row` per row).

@@ -19,7 +19,7 @@ use crate::config::DatabaseConfig;
 use crate::dialect::Dialect;
 use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
 use crate::error::{Error, Result};
-use crate::row::{Columns, Row, RowSink};
+use crate::row::{CollectRows, Row, RowSink};
 use crate::value::Value;
 
 use self::convert::{query_error, read, Bind, Hint};
@@ -76,21 +76,9 @@ pub(super) fn run_query(conn: &Connection, sql: &str, params: &[Value]) -> Resul
 }
 
 fn collect_rows(stmt: CachedStatement<'_>, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-    struct Collect(Option<Columns>, Vec<Row>);
-    impl RowSink for Collect {
-        fn columns(&mut self, columns: &Columns) -> Result<()> {
-            self.0 = Some(Arc::clone(columns));
-            Ok(())
-        }
-        fn row(&mut self, values: &mut [Value]) -> Result<()> {
-            let columns = self.0.as_ref().map(Arc::clone).unwrap_or_else(|| Arc::from(Vec::new()));
-            self.1.push(Row::new(columns, values.iter_mut().map(std::mem::take).collect()));
-            Ok(())
-        }
-    }
-    let mut collect = Collect(None, Vec::new());
+    let mut collect = CollectRows::default();
     query_statement(stmt, sql, params, &mut collect)?;
-    Ok(collect.1)
+    Ok(collect.rows)
 }
 
 /// Runs a query, handing each row to `sink` in one reused buffer.

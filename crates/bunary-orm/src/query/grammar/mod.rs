@@ -230,11 +230,21 @@ pub trait Grammar: Send + Sync {
         out.push('?');
     }
 
-    /// `LIMIT`/`OFFSET`. The default writes `LIMIT n` and `OFFSET m`, each when set.
+    /// The `LIMIT` that means "no limit", for dialects that accept no `OFFSET` without a
+    /// `LIMIT` (`None`: `OFFSET` may stand alone).
+    fn unlimited(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// `LIMIT`/`OFFSET`: `LIMIT n` and `OFFSET m`, each when set (with the dialect's
+    /// [`unlimited`](Grammar::unlimited) limit before an offset alone).
     fn compile_limit_offset(&self, w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
         if let Some(limit) = limit {
             w.push(" LIMIT ");
             w.push_int(limit);
+        } else if let (Some(_), Some(unlimited)) = (offset, self.unlimited()) {
+            w.push(" LIMIT ");
+            w.push(unlimited);
         }
         if let Some(offset) = offset {
             w.push(" OFFSET ");

@@ -31,20 +31,9 @@ impl Grammar for MySqlGrammar {
         out.push('`');
     }
 
-    fn compile_limit_offset(&self, w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
-        match (limit, offset) {
-            (Some(limit), _) => {
-                w.push(" LIMIT ");
-                w.push_int(limit);
-            }
-            // MySQL has no OFFSET without LIMIT; its manual suggests the largest BIGINT UNSIGNED.
-            (None, Some(_)) => w.push(" LIMIT 18446744073709551615"),
-            (None, None) => {}
-        }
-        if let Some(offset) = offset {
-            w.push(" OFFSET ");
-            w.push_int(offset);
-        }
+    /// MySQL has no OFFSET without LIMIT; its manual suggests the largest BIGINT UNSIGNED.
+    fn unlimited(&self) -> Option<&'static str> {
+        Some("18446744073709551615")
     }
 
     fn supports_returning(&self) -> bool {

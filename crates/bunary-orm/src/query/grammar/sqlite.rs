@@ -18,20 +18,9 @@ impl Grammar for SqliteGrammar {
         self
     }
 
-    fn compile_limit_offset(&self, w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
-        match (limit, offset) {
-            (Some(limit), _) => {
-                w.push(" LIMIT ");
-                w.push_int(limit);
-            }
-            // SQLite has no OFFSET without LIMIT; -1 means no limit.
-            (None, Some(_)) => w.push(" LIMIT -1"),
-            (None, None) => {}
-        }
-        if let Some(offset) = offset {
-            w.push(" OFFSET ");
-            w.push_int(offset);
-        }
+    /// SQLite has no OFFSET without LIMIT; -1 means no limit.
+    fn unlimited(&self) -> Option<&'static str> {
+        Some("-1")
     }
 
     /// SQLite has no `TRUNCATE`: delete every row. (The key sequence of an `AUTOINCREMENT`
