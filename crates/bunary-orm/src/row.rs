@@ -168,6 +168,15 @@ impl Row {
         self.columns.iter().map(String::as_str).zip(self.values.iter())
     }
 
+    /// Keeps the values at positions `keep` (ascending), under the column list `columns`.
+    pub(crate) fn project(&mut self, columns: &Columns, keep: &[usize]) {
+        for (to, &from) in keep.iter().enumerate() {
+            self.values.swap(to, from);
+        }
+        self.values.truncate(keep.len());
+        self.columns = Arc::clone(columns);
+    }
+
     /// The values, consuming the row.
     pub fn into_values(self) -> Vec<Value> {
         self.values

@@ -344,7 +344,7 @@ pub(crate) mod formats {
     pub const TIMESTAMP: &str = "%Y-%m-%d %H:%M:%S%.f%:z";
 }
 
-fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
+pub(crate) fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
     let text = text.trim();
     NaiveDateTime::parse_from_str(text, formats::DATETIME)
         .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f"))
@@ -368,10 +368,6 @@ pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
 
 pub(crate) fn parse_time(text: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(text.trim(), formats::TIME).ok()
-}
-
-pub(crate) fn parse_naive_datetime(text: &str) -> Option<NaiveDateTime> {
-    parse_datetime(text)
 }
 
 impl FromValue for NaiveDateTime {

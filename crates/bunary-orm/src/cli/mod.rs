@@ -170,30 +170,26 @@ async fn execute(args: Args, migrations: Vec<Arc<dyn Migration>>, out: &mut dyn 
     if let Command::MigrationMake { name, rust } = &args.command {
         return commands::make(&settings, name, *rust, p);
     }
+    let force = match &args.command {
+        Command::Migrate { pretend, force } => Some(*force || *pretend),
+        Command::Rollback { force, .. }
+        | Command::Reset { force }
+        | Command::Refresh { force }
+        | Command::Fresh { force } => Some(*force),
+        Command::Status | Command::MigrationMake { .. } => None,
+    };
+    if let Some(force) = force {
+        commands::guard_production(force)?;
+    }
     let (db, m) = commands::migrator(&settings, migrations).await?;
     let result = match args.command {
         Command::MigrationMake { .. } => unreachable!("handled above"),
-        Command::Migrate { pretend, force } => match commands::guard_production(force || pretend) {
-            Ok(()) => commands::migrate(&m, pretend, p).await,
-            Err(e) => Err(e),
-        },
-        Command::Rollback { step, force } => match commands::guard_production(force) {
-            Ok(()) => commands::rollback(&m, step, p).await,
-            Err(e) => Err(e),
-        },
+        Command::Migrate { pretend, .. } => commands::migrate(&m, pretend, p).await,
+        Command::Rollback { step, .. } => commands::rollback(&m, step, p).await,
         Command::Status => commands::status(&m, p).await,
-        Command::Reset { force } => match commands::guard_production(force) {
-            Ok(()) => commands::reset(&m, p).await,
-            Err(e) => Err(e),
-        },
-        Command::Refresh { force } => match commands::guard_production(force) {
-            Ok(()) => commands::refresh(&m, p).await,
-            Err(e) => Err(e),
-        },
-        Command::Fresh { force } => match commands::guard_production(force) {
-            Ok(()) => commands::fresh(&m, p).await,
-            Err(e) => Err(e),
-        },
+        Command::Reset { .. } => commands::reset(&m, p).await,
+        Command::Refresh { .. } => commands::refresh(&m, p).await,
+        Command::Fresh { .. } => commands::fresh(&m, p).await,
     };
     let _ = db.close().await;
     result

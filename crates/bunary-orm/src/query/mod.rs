@@ -379,10 +379,15 @@ impl<T> Builder<T> {
         if excludes.is_empty() && hidden.is_empty() {
             return;
         }
-        for row in rows {
-            for name in excludes.iter().map(String::as_str).chain(hidden.iter().copied()) {
-                row.remove(name);
-            }
+        let Some(first) = rows.first() else { return };
+        let dropped = |c: &String| excludes.iter().any(|e| e == c) || hidden.contains(&c.as_str());
+        let keep: Vec<usize> = (0..first.len()).filter(|&i| !dropped(&first.columns()[i])).collect();
+        if keep.len() == first.len() {
+            return;
+        }
+        let columns: Columns = keep.iter().map(|&i| first.columns()[i].clone()).collect();
+        for row in rows.iter_mut() {
+            row.project(&columns, &keep);
         }
     }
 }

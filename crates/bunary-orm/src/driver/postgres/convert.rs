@@ -191,23 +191,6 @@ impl<'a> FromSql<'a> for RawColumn<'a> {
     }
 }
 
-/// A column value read into a [`Value`], whatever its type.
-pub(super) struct Read(pub Value);
-
-impl<'a> FromSql<'a> for Read {
-    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, BoxError> {
-        decode(Kind::of(ty), ty, Some(raw)).map(Read)
-    }
-
-    fn from_sql_null(_: &Type) -> Result<Self, BoxError> {
-        Ok(Read(Value::Null))
-    }
-
-    fn accepts(_: &Type) -> bool {
-        true
-    }
-}
-
 /// Maps a tokio-postgres error to [`Error::Query`] (with the SQLSTATE) or, when the
 /// connection itself failed, [`Error::Connection`].
 pub(super) fn query_error(err: tokio_postgres::Error, sql: &str) -> Error {

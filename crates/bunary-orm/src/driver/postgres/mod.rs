@@ -21,10 +21,10 @@ use crate::dialect::Dialect;
 use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
 use crate::error::{Error, Result};
 use crate::ident::Ident;
-use crate::row::{Columns, Row, RowSink};
+use crate::row::{CollectRows, Columns, Row, RowSink};
 use crate::value::Value;
 
-use self::convert::{decode, query_error, Bind, Kind, RawColumn, Read};
+use self::convert::{decode, query_error, Bind, Kind, RawColumn};
 use self::transaction::PostgresTransaction;
 
 const DEFAULT_POOL_SIZE: usize = 10;
@@ -127,18 +127,9 @@ fn refs<'a>(binds: &'a [Bind<'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
 }
 
 pub(super) async fn run_query(client: &Object, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-    let stmt = client.prepare_cached(sql).await.map_err(|e| query_error(e, sql))?;
-    let binds = binds(params);
-    let rows = client.query(&stmt, &refs(&binds)).await.map_err(|e| query_error(e, sql))?;
-    let columns: Columns = Arc::from(stmt.columns().iter().map(|c| c.name().to_owned()).collect::<Vec<_>>());
-    rows.iter()
-        .map(|row| {
-            let values = (0..columns.len())
-                .map(|i| row.try_get::<_, Read>(i).map(|r| r.0).map_err(|e| query_error(e, sql)))
-                .collect::<Result<Vec<Value>>>()?;
-            Ok(Row::new(Arc::clone(&columns), values))
-        })
-        .collect()
+    let mut collect = CollectRows::default();
+    run_query_into(client, sql, params, &mut collect).await?;
+    Ok(collect.rows)
 }
 
 /// Runs a query, handing each row to `sink` in one reused buffer (no `Row` per row).

@@ -4,7 +4,7 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{ffi, ToSql};
 
 use crate::error::{DatabaseErrorKind, Error};
-use crate::value::{formats, parse_date, parse_naive_datetime, parse_time, Value};
+use crate::value::{formats, parse_date, parse_datetime, parse_time, Value};
 
 /// A [`Value`] bound to a SQLite statement, without copying text or bytes.
 pub(super) struct Bind<'a>(pub &'a Value);
@@ -83,7 +83,7 @@ pub(super) fn read(value: ValueRef<'_>, hint: Hint) -> Value {
                 Hint::Json => serde_json::from_str(&text).ok().map(Value::Json),
                 Hint::Date => parse_date(&text).map(Value::Date),
                 Hint::Time => parse_time(&text).map(Value::Time),
-                Hint::DateTime => parse_naive_datetime(&text).map(Value::DateTime),
+                Hint::DateTime => parse_datetime(&text).map(Value::DateTime),
                 Hint::Uuid => uuid::Uuid::parse_str(&text).ok().map(Value::Uuid),
             };
             rich.unwrap_or_else(|| Value::Text(text.into_owned()))
