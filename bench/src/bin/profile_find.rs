@@ -1,8 +1,11 @@
-//! A loop of typed finds by key, to profile with perf or callgrind:
-//! `cargo build --release --bin profile_find && perf record -g target/release/profile_find`.
+//! Loops of one workload, to profile with perf or callgrind, one contestant at a time:
+//! `cargo build --release --bin profile_find && valgrind --tool=callgrind target/release/profile_find typed 20000`.
+//! Contestants: `raw` (rusqlite), `typed` (`User::find`), `rows` (`db.table("users").find`),
+//! `select_raw` / `select_typed` (load 1 000 users), `insert_raw` / `insert_rows` / `insert_typed`
+//! (100 users in one statement).
 
 use bunary_bench::bunary_models::User;
-use bunary_bench::{fresh_sqlite, seed};
+use bunary_bench::{fresh_sqlite, seed, RawUser};
 use bunary_orm::prelude::*;
 use bunary_orm::{DatabaseConfig, Db};
 
@@ -11,13 +14,52 @@ fn main() {
     seed(&path, 1_000, 0);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let db = Db::connect(&DatabaseConfig::sqlite(path.to_string_lossy())).unwrap();
-    let rounds: i64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(200_000);
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let mut args = std::env::args().skip(1);
+    let which = args.next().unwrap_or_else(|| "typed".into());
+    let rounds: i64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(200_000);
+    let names: Vec<String> = (0..100).map(|i| format!("User {i}")).collect();
     let mut found = 0usize;
     rt.block_on(async {
         for i in 0..rounds {
-            if User::on(&db).find(i % 1000 + 1).await.unwrap().is_some() {
-                found += 1;
-            }
+            let id = i % 1000 + 1;
+            found += match which.as_str() {
+                "raw" => {
+                    let mut stmt = raw.prepare_cached("SELECT id, name, hair_color FROM users WHERE id = ? LIMIT 1").unwrap();
+                    let user = stmt.query_row([id], |r| Ok(RawUser { id: r.get(0)?, name: r.get(1)?, hair_color: r.get(2)? }));
+                    usize::from(user.is_ok())
+                }
+                "typed" => usize::from(User::on(&db).find(id).await.unwrap().is_some()),
+                "rows" => usize::from(db.table("users").find(id).await.unwrap().is_some()),
+                "select_raw" => {
+                    let mut stmt = raw.prepare_cached("SELECT id, name, hair_color FROM users").unwrap();
+                    let users: Vec<RawUser> = stmt
+                        .query_map([], |r| Ok(RawUser { id: r.get(0)?, name: r.get(1)?, hair_color: r.get(2)? }))
+                        .unwrap()
+                        .collect::<Result<_, _>>()
+                        .unwrap();
+                    users.len()
+                }
+                "select_typed" => User::on(&db).get().await.unwrap().len(),
+                "insert_raw" => {
+                    let mut sql = String::from("INSERT INTO users (name, hair_color) VALUES ");
+                    sql.push_str(&vec!["(?, ?)"; names.len()].join(", "));
+                    let mut stmt = raw.prepare_cached(&sql).unwrap();
+                    let params: Vec<&dyn rusqlite::ToSql> =
+                        names.iter().flat_map(|name| [name as &dyn rusqlite::ToSql, &None::<String>]).collect();
+                    let n = stmt.execute(params.as_slice()).unwrap();
+                    raw.execute("DELETE FROM users WHERE id > 1000", []).unwrap();
+                    n
+                }
+                "insert_rows" => {
+                    let records: Vec<Record> =
+                        names.iter().map(|name| record! { "name" => name.as_str(), "hair_color" => None::<String> }).collect();
+                    let n = db.table("users").insert_many(records).await.unwrap() as usize;
+                    raw.execute("DELETE FROM users WHERE id > 1000", []).unwrap();
+                    n
+                }
+                other => panic!("unknown workload {other}"),
+            };
         }
     });
     println!("{found}");

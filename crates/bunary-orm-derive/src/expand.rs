@@ -59,6 +59,10 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
                 ::std::vec![#(::bunary_orm::model::ToValue::to_value(&self.#fields)),*]
             }
 
+            fn append_values(self, out: &mut ::std::vec::Vec<::bunary_orm::Value>) {
+                #(out.push(::core::convert::Into::<::bunary_orm::Value>::into(self.#fields));)*
+            }
+
             fn field_hashes(&self) -> ::bunary_orm::model::FieldHashes {
                 #[allow(unused_imports)]
                 use ::bunary_orm::model::{HashInPlace as _, HashThroughValue as _};
@@ -103,8 +107,8 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
                 ::bunary_orm::model::mark_loaded(self, connection);
             }
 
-            fn layout(columns: &[::std::string::String]) -> ::bunary_orm::Result<::std::vec::Vec<usize>> {
-                ::core::result::Result::Ok(::std::vec![#(::bunary_orm::model::column_position::<Self>(columns, #columns)?),*])
+            fn layout(columns: &[::std::string::String]) -> ::bunary_orm::Result<::bunary_orm::row::Layout> {
+                ::core::result::Result::Ok(::bunary_orm::row::Layout::from_slice(&[#(::bunary_orm::model::column_position::<Self>(columns, #columns)?),*]))
             }
 
             fn from_values(

@@ -24,14 +24,17 @@
 
 use std::fmt;
 
+use compact_str::CompactString;
+
 use crate::error::{Error, Result};
 
 /// The longest legal identifier (MySQL's limit; Postgres allows 63 bytes and truncates).
 pub const MAX_LEN: usize = 64;
 
-/// One validated name segment.
+/// One validated name segment. Names of up to 24 bytes are kept inline: building a query
+/// allocates nothing for them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Ident(String);
+pub struct Ident(CompactString);
 
 impl Ident {
     /// Validates `name` as one identifier segment; `kind` says what it names, for the error.
@@ -40,7 +43,7 @@ impl Ident {
     /// [`Error::InvalidIdentifier`] with the reason.
     pub fn new(name: &str, kind: &'static str) -> Result<Self> {
         check_segment(name, kind)?;
-        Ok(Ident(name.to_owned()))
+        Ok(Ident(CompactString::new(name)))
     }
 
     /// The name.
@@ -81,12 +84,24 @@ fn check_segment(name: &str, kind: &'static str) -> Result<()> {
 }
 
 /// Splits `expr as alias` (any case of `as`, any spacing) into the expression and the alias.
+/// Whether `text` is one legal segment, checked byte by byte (the common case, parsed without
+/// splitting).
+fn is_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= MAX_LEN
+        && !bytes[0].is_ascii_digit()
+        && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+}
+
 fn split_alias<'a>(text: &'a str, kind: &'static str) -> Result<(&'a str, Option<Ident>)> {
-    let parts: Vec<&str> = text.split_whitespace().collect();
-    match parts.as_slice() {
-        [expr] => Ok((expr, None)),
-        [expr, as_kw, alias] if as_kw.eq_ignore_ascii_case("as") => Ok((expr, Some(Ident::new(alias, "alias")?))),
-        [] => Err(invalid(kind, text, "it is empty")),
+    let mut parts = text.split_whitespace();
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(expr), None, _, _) => Ok((expr, None)),
+        (Some(expr), Some(as_kw), Some(alias), None) if as_kw.eq_ignore_ascii_case("as") => {
+            Ok((expr, Some(Ident::new(alias, "alias")?)))
+        }
+        (None, ..) => Err(invalid(kind, text, "it is empty")),
         _ => Err(invalid(kind, text, "expected `name` or `name as alias`")),
     }
 }
@@ -108,6 +123,9 @@ impl ColumnRef {
     /// # Errors
     /// [`Error::InvalidIdentifier`].
     pub fn parse(text: &str) -> Result<Self> {
+        if is_plain(text) {
+            return Ok(ColumnRef::column(Ident(CompactString::new(text))));
+        }
         let (expr, alias) = split_alias(text, "column")?;
         let (table, column) = match expr.split_once('.') {
             Some((t, c)) => (Some(t), c),
@@ -140,6 +158,11 @@ impl ColumnRef {
         Ok(c)
     }
 
+    /// A plain column reference to an already validated name.
+    pub fn column(name: Ident) -> Self {
+        ColumnRef { table: None, column: Some(name), alias: None }
+    }
+
     /// The name a result row will use for this column (its alias, else its name).
     pub fn output_name(&self) -> Option<&str> {
         self.alias.as_ref().or(self.column.as_ref()).map(Ident::as_str)
@@ -163,6 +186,9 @@ impl TableRef {
     /// # Errors
     /// [`Error::InvalidIdentifier`].
     pub fn parse(text: &str) -> Result<Self> {
+        if is_plain(text) {
+            return Ok(TableRef { schema: None, name: Ident(CompactString::new(text)), alias: None });
+        }
         let (expr, alias) = split_alias(text, "table")?;
         let (schema, name) = match expr.split_once('.') {
             Some((s, n)) => (Some(Ident::new(s, "schema")?), n),

@@ -188,6 +188,9 @@ impl Row {
     }
 }
 
+/// Where each field of a typed result is among a query's columns (inline up to 16 fields).
+pub type Layout = smallvec::SmallVec<[usize; 16]>;
+
 /// A type a result row can become: [`Row`] itself, or a model (`#[derive(Model)]`
 /// implements it).
 pub trait FromRow: Sized + Send + 'static {
@@ -211,8 +214,8 @@ pub trait FromRow: Sized + Send + 'static {
     /// # Errors
     /// [`Error::ColumnNotFound`] for a field the result lacks.
     #[doc(hidden)]
-    fn layout(_columns: &[String]) -> Result<Vec<usize>> {
-        Ok(Vec::new())
+    fn layout(_columns: &[String]) -> Result<Layout> {
+        Ok(Layout::new())
     }
 
     /// Builds the value from one row's `values` (in column order; move them out) and the

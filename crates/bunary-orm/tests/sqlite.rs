@@ -426,3 +426,32 @@ mod schema_on_sqlite {
         Ok(())
     }
 }
+
+/// The driver caches each statement's column names and types; a schema change between two
+/// runs of the same `SELECT *` must show the new shape, not the cached one.
+#[tokio::test]
+async fn a_cached_select_sees_schema_changes() -> Result<()> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("shape.sqlite");
+    let db = Db::connect(&DatabaseConfig::sqlite(path.to_string_lossy()))?;
+    db.exec_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t (v) VALUES ('x');").await?;
+    assert_eq!(db.table("t").get().await?[0].columns(), ["id", "v"]);
+    db.exec("ALTER TABLE t ADD COLUMN flag BOOLEAN NOT NULL DEFAULT 1", &[]).await?;
+    let row = db.table("t").get().await?.remove(0);
+    assert_eq!(row.columns(), ["id", "v", "flag"]);
+    assert_eq!(row.get::<bool>("flag")?, true);
+    // Same names, other declared type: the read-back hint follows the new declaration.
+    db.exec_batch(
+        "DROP TABLE t; CREATE TABLE t (id INTEGER PRIMARY KEY, v JSON, flag BOOLEAN); \
+         INSERT INTO t (v, flag) VALUES ('{\"a\":1}', 0);",
+    )
+    .await?;
+    let row = db.table("t").get().await?.remove(0);
+    assert_eq!(row.value("v"), Some(&bunary_orm::Value::Json(serde_json::json!({"a": 1}))));
+    // An empty result still reports the current columns.
+    db.exec("ALTER TABLE t ADD COLUMN extra INTEGER", &[]).await?;
+    assert!(db.table("t").where_("id", 999).get().await?.is_empty());
+    let rows = db.query("SELECT * FROM t", &[]).await?;
+    assert_eq!(rows[0].columns(), ["id", "v", "flag", "extra"]);
+    Ok(())
+}

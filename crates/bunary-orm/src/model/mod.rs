@@ -158,6 +158,10 @@ pub trait Entity: FromRow + Sync {
     /// The values of [`Entity::COLUMNS`], in order.
     fn to_values(&self) -> Vec<Value>;
 
+    /// Moves the values of [`Entity::COLUMNS`], in order, onto `out` (text and bytes are moved,
+    /// not copied).
+    fn append_values(self, out: &mut Vec<Value>);
+
     /// A hash of each column's value, in [`Entity::COLUMNS`] order, for dirty tracking.
     fn field_hashes(&self) -> FieldHashes;
 
@@ -324,6 +328,35 @@ pub trait Entity: FromRow + Sync {
 }
 
 impl<M: Entity> Builder<M> {
+    /// Inserts new models in one statement, as Eloquent's `User::insert([...])` and Diesel's
+    /// `insert_into(users).values(&rows)`: the models are consumed and their keys are not read
+    /// back (use [`Entity::save`] or [`create`](Builder::create) for that). As in `save`,
+    /// timestamps are set and an empty UUID key gets a new UUIDv7; an empty auto-increment key
+    /// is left to the database. Returns the number of rows inserted.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use bunary_orm::prelude::*;
+    /// use bunary_orm::{DatabaseConfig, Db};
+    /// #[derive(Model, Debug, Clone, Default)]
+    /// #[orm(table = "users", timestamps = false)]
+    /// struct User { id: i64, name: String, state: ModelState }
+    ///
+    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+    /// db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL)", &[]).await?;
+    /// let users = ["Ada", "Bob"].map(|name| User { name: name.into(), ..Default::default() });
+    /// assert_eq!(User::on(&db).insert_models(users.to_vec()).await?, 2);
+    /// assert_eq!(User::on(&db).count().await?, 2);
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] when some auto-increment keys are set and others are empty; the
+    /// database's error (nothing is inserted then).
+    pub async fn insert_models(&self, models: Vec<M>) -> Result<u64> {
+        persistence::insert_models(self, models).await
+    }
+
     /// The model with that key.
     ///
     /// # Errors

@@ -1,6 +1,7 @@
 //! Saving, deleting and reloading one model.
 
 use crate::error::{Error, Result};
+use crate::ident::Ident;
 use crate::query::{Builder, Record};
 use crate::row::Row;
 use crate::value::Value;
@@ -80,6 +81,52 @@ async fn insert<M: Entity>(model: &mut M) -> Result<()> {
     }
     mark_saved(model);
     Ok(())
+}
+
+/// [`Builder::insert_models`]: the models' values, row after row, in one `INSERT`.
+pub(crate) async fn insert_models<M: Entity>(builder: &Builder<M>, models: Vec<M>) -> Result<u64> {
+    let Some(first) = models.first() else {
+        builder.check()?;
+        return Ok(0);
+    };
+    let omit_key = M::KEY == KeyKind::AutoIncrement && key_is_empty(&first.key());
+    let key_at = column_index::<M>(M::PRIMARY_KEY)?;
+    let now = M::TIMESTAMPS.map(|_| Value::Timestamp(now()));
+    let width = M::COLUMNS.len() - usize::from(omit_key);
+    let mut values = Vec::with_capacity(models.len() * M::COLUMNS.len());
+    for (i, mut model) in models.into_iter().enumerate() {
+        let empty_key = key_is_empty(&model.key());
+        if M::KEY == KeyKind::AutoIncrement && empty_key != omit_key {
+            return Err(Error::InvalidQuery {
+                message: format!(
+                    "model {} of the insert {} a key while the first {}: give every model a key or none",
+                    i + 1,
+                    if empty_key { "lacks" } else { "has" },
+                    if omit_key { "lacks one" } else { "has one" },
+                ),
+            });
+        }
+        if M::KEY == KeyKind::Uuid && empty_key {
+            model.set_value(M::PRIMARY_KEY, Value::Uuid(uuid::Uuid::now_v7()))?;
+        }
+        if let (Some(ts), Some(now)) = (M::TIMESTAMPS, &now) {
+            model.set_value(ts.created_at, now.clone())?;
+            model.set_value(ts.updated_at, now.clone())?;
+        }
+        let start = values.len();
+        model.append_values(&mut values);
+        if omit_key {
+            values.remove(start + key_at);
+        }
+        debug_assert_eq!(values.len() - start, width);
+    }
+    let columns = M::COLUMNS
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| !(omit_key && i == key_at))
+        .map(|(_, c)| Ident::new(c, "column"))
+        .collect::<Result<Vec<_>>>()?;
+    builder.insert_values(&columns, values).await
 }
 
 async fn update<M: Entity>(model: &mut M) -> Result<()> {

@@ -29,8 +29,8 @@ use crate::dialect::Dialect;
 use crate::driver::cache::get_driver;
 use crate::driver::ExecResult;
 use crate::error::{Error, Result};
-use crate::ident::TableRef;
-use crate::row::{Columns, FromRow, Row, RowSink};
+use crate::ident::{Ident, TableRef};
+use crate::row::{Columns, FromRow, Layout, Row, RowSink};
 use crate::transaction::Tx;
 use crate::value::Value;
 
@@ -156,7 +156,7 @@ pub struct Builder<T = Row> {
     /// Columns never returned in rows (a model's hidden fields), selected or not.
     pub(crate) hidden: &'static [&'static str],
     /// The key column used by `find`, `chunk` and `insert_get_id` (default `id`).
-    pub(crate) key: String,
+    pub(crate) key: Ident,
     pub(crate) target: Connection,
     pub(crate) soft_deletes: Option<SoftDeletes>,
     /// The first error met while building, returned by the terminal call.
@@ -205,7 +205,7 @@ impl<T> Builder<T> {
             query: Query::default(),
             excludes: Vec::new(),
             hidden: &[],
-            key: "id".to_owned(),
+            key: Ident::new("id", "column").expect("`id` is a legal column name"),
             target: Connection::Global,
             soft_deletes: None,
             error: None,
@@ -304,8 +304,8 @@ impl<T> Builder<T> {
     /// Sets the key column that [`find`](Builder::find), chunking and
     /// [`insert_get_id`](Builder::insert_get_id) use (default `id`).
     pub fn key(mut self, column: &str) -> Self {
-        match crate::ident::Ident::new(column, "column") {
-            Ok(_) => self.key = column.to_owned(),
+        match Ident::new(column, "column") {
+            Ok(key) => self.key = key,
             Err(e) => self.fail(e),
         }
         self
@@ -396,13 +396,13 @@ impl<T> Builder<T> {
 pub(crate) struct LoadSink<'c, T> {
     connection: &'c Connection,
     columns: Option<Columns>,
-    layout: Vec<usize>,
+    layout: Layout,
     pub(crate) out: Vec<T>,
 }
 
 impl<'c, T: FromRow> LoadSink<'c, T> {
     pub(crate) fn new(connection: &'c Connection) -> Self {
-        LoadSink { connection, columns: None, layout: Vec::new(), out: Vec::new() }
+        LoadSink { connection, columns: None, layout: Layout::new(), out: Vec::new() }
     }
 }
 

@@ -95,7 +95,7 @@ impl<T: FromRow> Builder<T> {
             });
         }
         let mut q = self.clone().limit(size);
-        let key = crate::ident::ColumnRef::plain(&self.key)?;
+        let key = crate::ident::ColumnRef::column(self.key.clone());
         q.query.orders = vec![OrderBy::Column(key, Direction::Asc)];
         Ok(q)
     }

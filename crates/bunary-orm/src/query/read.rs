@@ -98,7 +98,8 @@ impl<T: FromRow> Builder<T> {
     /// As [`get`](Builder::get); a missing row is `Ok(None)`, never an error.
     pub async fn find(&self, id: impl Into<Value>) -> Result<Option<T>> {
         let mut q = self.clone();
-        let condition = Where::Basic { column: ColumnRef::plain(&self.key)?, op: Operator::Eq, value: id.into() };
+        let condition =
+            Where::Basic { column: ColumnRef::column(self.key.clone()), op: Operator::Eq, value: id.into() };
         q.query.wheres.push(WhereClause { boolean: Boolean::And, condition });
         q.query.limit = Some(1);
         Ok(q.get().await?.into_iter().next())
@@ -238,7 +239,7 @@ impl<T> Builder<T> {
     pub(crate) fn after_key(&self, after: Option<Value>) -> Result<Builder<T>> {
         let mut q = self.clone();
         if let Some(after) = after {
-            let column = ColumnRef::plain(&self.key)?;
+            let column = ColumnRef::column(self.key.clone());
             let condition = Where::Basic { column, op: Operator::Gt, value: after };
             // The caller's conditions are grouped, so an OR among them cannot escape the key bound.
             let existing = std::mem::take(&mut q.query.wheres);

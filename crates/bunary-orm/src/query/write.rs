@@ -14,14 +14,13 @@ fn table<T>(builder: &Builder<T>) -> Result<&TableRef> {
     builder.query.table.as_ref().ok_or_else(|| Error::InvalidQuery { message: "the query has no table".into() })
 }
 
-/// Splits records into one column list and rows of values; every record must name the same
-/// columns (in any order).
-fn rows_of(records: Vec<Record>) -> Result<(Vec<Ident>, Vec<Vec<Value>>)> {
+/// Splits records into one column list and their values, row after row; every record must
+/// name the same columns (in any order).
+fn rows_of(records: Vec<Record>) -> Result<(Vec<Ident>, Vec<Value>)> {
     let mut records = records.into_iter();
     let Some(first) = records.next() else { return Ok((Vec::new(), Vec::new())) };
-    let (columns, values) = first.into_columns_and_values()?;
-    let mut rows = Vec::with_capacity(records.len() + 1);
-    rows.push(values);
+    let (columns, mut values) = first.into_columns_and_values()?;
+    values.reserve(records.len() * columns.len());
     for (i, record) in records.enumerate() {
         let mismatch = || Error::InvalidQuery {
             message: format!("record {} of the insert has other columns than the first record", i + 2),
@@ -32,17 +31,15 @@ fn rows_of(records: Vec<Record>) -> Result<(Vec<Ident>, Vec<Vec<Value>>)> {
         let same_order = record.columns().zip(&columns).all(|(a, b)| a == b.as_str());
         let mut fields = record.into_fields();
         if same_order {
-            rows.push(fields.into_iter().map(|(_, v)| v).collect());
+            values.extend(fields.into_iter().map(|(_, v)| v));
         } else {
-            let mut row = Vec::with_capacity(columns.len());
             for c in &columns {
                 let at = fields.iter().position(|(name, _)| name == c.as_str()).ok_or_else(mismatch)?;
-                row.push(fields.swap_remove(at).1);
+                values.push(fields.swap_remove(at).1);
             }
-            rows.push(row);
         }
     }
-    Ok((columns, rows))
+    Ok((columns, values))
 }
 
 fn idents(columns: impl IntoColumns) -> Result<Vec<Ident>> {
@@ -78,9 +75,14 @@ impl<T> Builder<T> {
             self.check()?;
             return Ok(0);
         }
+        let (columns, values) = rows_of(records)?;
+        self.insert_values(&columns, values).await
+    }
+
+    /// Inserts `values` (rows one after another, `columns.len()` values each) in one statement.
+    pub(crate) async fn insert_values(&self, columns: &[Ident], values: Vec<Value>) -> Result<u64> {
         let exec = self.executor().await?;
-        let (columns, rows) = rows_of(records)?;
-        let statement = grammar_for(exec.dialect()).compile_insert(table(self)?, &columns, rows)?;
+        let statement = grammar_for(exec.dialect()).compile_insert(table(self)?, columns, values)?;
         Ok(exec.exec(&statement).await?.rows_affected)
     }
 
@@ -93,7 +95,7 @@ impl<T> Builder<T> {
         let exec = self.executor().await?;
         let grammar = grammar_for(exec.dialect());
         let (columns, values) = record.into_columns_and_values()?;
-        let key = Ident::new(&self.key, "column")?;
+        let key = self.key.clone();
         let statement = grammar.compile_insert_get_id(table(self)?, &columns, values, &key)?;
         let missing = || Error::NotFound { what: format!("the generated `{}` of the insert", self.key) };
         if grammar.supports_returning() {

@@ -175,6 +175,7 @@ macro_rules! every_suite {
             timestamps_are_set_and_advance,
             hidden_fields_stay_out_of_json_and_rows,
             uuid_keys_are_generated_as_v7_and_kept,
+            insert_models_is_one_statement_with_timestamps_and_keys,
             soft_deletes_hide_restore_and_force_delete,
             mass_assignment_respects_fillable,
             typed_queries_scopes_pagination_and_chunks,

@@ -319,3 +319,46 @@ pub async fn models_loaded_in_a_transaction_save_inside_it(h: &Harness) -> Resul
     assert_eq!(Token::on(&h.db).count().await?, 0);
     Ok(())
 }
+
+pub async fn insert_models_is_one_statement_with_timestamps_and_keys(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let people = ["Ada", "Bob", "Cy"].map(|name| User {
+        name: name.into(),
+        email: format!("{}@example.com", name.to_lowercase()),
+        role: Role::Member,
+        password: "hash".into(),
+        ..Default::default()
+    });
+    assert_eq!(User::on(&h.db).insert_models(people.to_vec()).await?, 3);
+    let loaded = User::on(&h.db).order_by("id", Direction::Asc).get().await?;
+    assert_eq!(loaded.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["Ada", "Bob", "Cy"]);
+    assert!(loaded.iter().all(|u| u.created_at.is_some() && u.updated_at.is_some()), "timestamps are set");
+    assert_eq!(loaded.iter().map(|u| u.id).collect::<Vec<_>>(), [1, 2, 3], "the database generated the keys");
+    assert_eq!(User::on(&h.db).insert_models(Vec::new()).await?, 0);
+
+    // Mixed keys are refused before anything runs; a failing row inserts none of them.
+    let mut keyed = people[0].clone();
+    keyed.id = 50;
+    keyed.email = "keyed@example.com".into();
+    let mixed = User::on(&h.db).insert_models(vec![keyed, people[1].clone()]).await;
+    assert!(matches!(mixed, Err(Error::InvalidQuery { .. })), "{mixed:?}");
+    let duplicate = User::on(&h.db).insert_models(vec![people[0].clone(), people[0].clone()]).await;
+    assert!(duplicate.is_err(), "the email is unique");
+    let mut fresh = people[0].clone();
+    fresh.email = "fresh@example.com".into();
+    let clash = User::on(&h.db).insert_models(vec![fresh, people[1].clone()]).await;
+    assert!(clash.is_err(), "bob's email is taken");
+    assert_eq!(User::on(&h.db).with_trashed().count().await?, 3, "no row of a failed insert is kept");
+
+    // UUID keys: generated when empty, kept when given.
+    let given = uuid::Uuid::now_v7();
+    let tokens = vec![
+        Token { label: "generated".into(), ..Default::default() },
+        Token { id: given, label: "given".into(), ..Default::default() },
+    ];
+    assert_eq!(Token::on(&h.db).insert_models(tokens).await?, 2);
+    assert_eq!(Token::on(&h.db).find(given).await?.unwrap().label, "given");
+    let generated = Token::on(&h.db).where_("label", "generated").first().await?.unwrap();
+    assert_eq!(generated.id.get_version_num(), 7);
+    Ok(())
+}

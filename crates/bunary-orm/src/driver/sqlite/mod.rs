@@ -6,6 +6,7 @@
 //! timeout; foreign keys are on. Writers are serialised by an async gate (see `pool`), so
 //! concurrent tasks never meet "database is locked" inside one process.
 
+mod conn;
 mod convert;
 mod pool;
 mod transaction;
@@ -13,7 +14,8 @@ mod transaction;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use rusqlite::{CachedStatement, Connection};
+use rusqlite::fallible_streaming_iterator::FallibleStreamingIterator;
+use rusqlite::CachedStatement;
 
 use crate::config::DatabaseConfig;
 use crate::dialect::Dialect;
@@ -22,7 +24,8 @@ use crate::error::{Error, Result};
 use crate::row::{CollectRows, Row, RowSink};
 use crate::value::Value;
 
-use self::convert::{query_error, read, Bind, Hint};
+use self::conn::Conn;
+use self::convert::{query_error, read, Bind};
 use self::pool::Pool;
 use self::transaction::SqliteTransaction;
 
@@ -51,7 +54,7 @@ impl SqliteDriver {
     }
 }
 
-fn prepare<'c>(conn: &'c Connection, sql: &str) -> Result<CachedStatement<'c>> {
+fn prepare<'c>(conn: &'c Conn, sql: &str) -> Result<CachedStatement<'c>> {
     conn.prepare_cached(sql).map_err(|e| query_error(e, sql))
 }
 
@@ -71,58 +74,73 @@ fn bind(stmt: &mut CachedStatement<'_>, sql: &str, params: &[Value]) -> Result<(
     Ok(())
 }
 
-pub(super) fn run_query(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-    collect_rows(prepare(conn, sql)?, sql, params)
+fn run_query(conn: &Conn, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+    collect_rows(conn, prepare(conn, sql)?, sql, params)
 }
 
-fn collect_rows(stmt: CachedStatement<'_>, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+fn collect_rows(conn: &Conn, stmt: CachedStatement<'_>, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
     let mut collect = CollectRows::default();
-    query_statement(stmt, sql, params, &mut collect)?;
+    query_statement(conn, stmt, sql, params, &mut collect)?;
     Ok(collect.rows)
 }
 
 /// Runs a query, handing each row to `sink` in one reused buffer.
-pub(super) fn run_query_into(
-    conn: &Connection,
-    sql: &str,
-    params: &[Value],
-    sink: &mut (dyn RowSink + Send),
-) -> Result<()> {
-    query_statement(prepare(conn, sql)?, sql, params, sink)
+fn run_query_into(conn: &Conn, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
+    query_statement(conn, prepare(conn, sql)?, sql, params, sink)
 }
 
 fn query_statement(
+    conn: &Conn,
     mut stmt: CachedStatement<'_>,
     sql: &str,
     params: &[Value],
     sink: &mut (dyn RowSink + Send),
 ) -> Result<()> {
     bind(&mut stmt, sql, params)?;
-    let (columns, hints): (Vec<String>, Vec<Hint>) =
-        stmt.columns().iter().map(|c| (c.name().to_owned(), Hint::from_decltype(c.decl_type()))).unzip();
-    sink.columns(&Arc::from(columns))?;
-    let mut values = vec![Value::Null; hints.len()];
     let mut rows = stmt.raw_query();
-    while let Some(row) = rows.next().map_err(|e| query_error(e, sql))? {
+    let Some(first) = rows.next().map_err(|e| query_error(e, sql))? else {
+        drop(rows);
+        // Stepped to the end: the statement's metadata is current (see `conn`).
+        return sink.columns(&conn.shape(sql, &stmt).columns);
+    };
+    let shape = conn.shape(sql, first.as_ref());
+    sink.columns(&shape.columns)?;
+    let mut values = conn.take_values(shape.hints.len());
+    let result = read_rows(rows, sql, &shape.hints, &mut values, sink);
+    conn.return_values(values);
+    result
+}
+
+/// Reads the rows of a query already stepped to its first row.
+fn read_rows(
+    mut rows: rusqlite::Rows<'_>,
+    sql: &str,
+    hints: &[convert::Hint],
+    values: &mut [Value],
+    sink: &mut (dyn RowSink + Send),
+) -> Result<()> {
+    while let Some(row) = rows.get() {
         for (i, hint) in hints.iter().enumerate() {
             values[i] = read(row.get_ref(i).map_err(|e| query_error(e, sql))?, *hint);
         }
-        sink.row(&mut values)?;
+        sink.row(values)?;
+        rows.advance().map_err(|e| query_error(e, sql))?;
     }
     Ok(())
 }
 
 fn starts_with_insert(sql: &str) -> bool {
     let head = sql.trim_start();
-    let word: String = head.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let end = head.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(head.len());
+    let word = &head[..end];
     word.eq_ignore_ascii_case("insert") || word.eq_ignore_ascii_case("replace")
 }
 
-pub(super) fn run_exec(conn: &Connection, sql: &str, params: &[Value]) -> Result<ExecResult> {
+fn run_exec(conn: &Conn, sql: &str, params: &[Value]) -> Result<ExecResult> {
     exec_statement(conn, prepare(conn, sql)?, sql, params)
 }
 
-fn exec_statement(conn: &Connection, mut stmt: CachedStatement<'_>, sql: &str, params: &[Value]) -> Result<ExecResult> {
+fn exec_statement(conn: &Conn, mut stmt: CachedStatement<'_>, sql: &str, params: &[Value]) -> Result<ExecResult> {
     bind(&mut stmt, sql, params)?;
     let before = conn.last_insert_rowid();
     let rows_affected = if stmt.column_count() == 0 {
@@ -138,7 +156,7 @@ fn exec_statement(conn: &Connection, mut stmt: CachedStatement<'_>, sql: &str, p
     Ok(ExecResult { rows_affected, last_insert_id })
 }
 
-pub(super) fn run_batch(conn: &Connection, sql: &str) -> Result<()> {
+fn run_batch(conn: &Conn, sql: &str) -> Result<()> {
     conn.execute_batch(sql).map_err(|e| query_error(e, sql))
 }
 
@@ -154,7 +172,7 @@ impl SqliteDriver {
     async fn run<T>(
         &self,
         sql: &str,
-        work: impl for<'c> FnOnce(&'c Connection, CachedStatement<'c>) -> Result<T>,
+        work: impl for<'c> FnOnce(&'c Conn, CachedStatement<'c>) -> Result<T>,
     ) -> Result<T> {
         {
             let conn = self.pool.acquire().await?;
@@ -162,8 +180,13 @@ impl SqliteDriver {
             if stmt.readonly() {
                 return work(&conn, stmt);
             }
-            // Give the connection back before waiting: the gate is always taken before a
-            // connection, never after, so a transaction holding the gate can always get one.
+            // A write needs the gate. Taken at once when free (never waiting while holding a
+            // connection); otherwise give the connection back before waiting: the gate is
+            // always awaited before a connection, never after, so a transaction holding the
+            // gate can always get one.
+            if let Ok(_gate) = self.pool.gate.try_lock() {
+                return work(&conn, stmt);
+            }
         }
         let _gate = self.pool.gate.lock().await;
         let conn = self.pool.acquire().await?;
@@ -183,11 +206,11 @@ impl DatabaseDriver for SqliteDriver {
     }
 
     async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        self.run(sql, |_, stmt| collect_rows(stmt, sql, params)).await
+        self.run(sql, |conn, stmt| collect_rows(conn, stmt, sql, params)).await
     }
 
     async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
-        self.run(sql, |_, stmt| query_statement(stmt, sql, params, sink)).await
+        self.run(sql, |conn, stmt| query_statement(conn, stmt, sql, params, sink)).await
     }
 
     async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {

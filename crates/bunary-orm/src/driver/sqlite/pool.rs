@@ -21,6 +21,8 @@ use tokio::sync::{Mutex as AsyncMutex, OwnedSemaphorePermit, Semaphore};
 use crate::config::SqliteConfig;
 use crate::error::{Error, Result};
 
+use super::conn::Conn;
+
 /// The async lock that serialises the writers of one database.
 pub(super) type Gate = Arc<AsyncMutex<()>>;
 
@@ -32,7 +34,7 @@ pub(super) struct Pool {
     path: String,
     memory: bool,
     busy_timeout: Duration,
-    idle: Mutex<Vec<Connection>>,
+    idle: Mutex<Vec<Conn>>,
     permits: Arc<Semaphore>,
     pub(super) gate: Gate,
     closed: AtomicBool,
@@ -40,14 +42,14 @@ pub(super) struct Pool {
 
 /// A connection checked out of the pool; it goes back when dropped.
 pub(super) struct PooledConn {
-    conn: Option<Connection>,
+    conn: Option<Conn>,
     pool: Arc<Pool>,
     _permit: OwnedSemaphorePermit,
 }
 
 impl Deref for PooledConn {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
         self.conn.as_ref().expect("a pooled connection is present until drop")
     }
 }
@@ -105,7 +107,7 @@ impl Pool {
         }))
     }
 
-    fn open_connection(path: &str, memory: bool, busy_timeout: Duration) -> Result<Connection> {
+    fn open_connection(path: &str, memory: bool, busy_timeout: Duration) -> Result<Conn> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_URI
@@ -125,7 +127,7 @@ impl Pool {
             "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
         };
         conn.execute_batch(pragmas).map_err(|e| connection_error(path, e))?;
-        Ok(conn)
+        Ok(Conn::new(conn))
     }
 
     fn closed_error() -> Error {

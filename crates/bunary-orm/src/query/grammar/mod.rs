@@ -47,10 +47,49 @@ pub struct SqlWriter<'g> {
     bindings: Vec<Value>,
 }
 
+/// Writes a non-negative integer in decimal, without going through `fmt`.
+pub(crate) fn push_uint(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+}
+
+/// Writes `name` between `quote`s, doubling any `quote` inside it (validated identifiers
+/// never hold one; this keeps quoting safe on its own).
+pub(crate) fn quote_into(out: &mut String, name: &str, quote: char) {
+    out.reserve(name.len() + 2);
+    out.push(quote);
+    if name.contains(quote) {
+        for c in name.chars() {
+            if c == quote {
+                out.push(quote);
+            }
+            out.push(c);
+        }
+    } else {
+        out.push_str(name);
+    }
+    out.push(quote);
+}
+
 impl<'g> SqlWriter<'g> {
     /// An empty writer for `grammar`.
     pub fn new(grammar: &'g dyn Grammar) -> Self {
         SqlWriter { grammar, sql: String::with_capacity(128), bindings: Vec::new() }
+    }
+
+    /// Makes room for `sql` more bytes of text and `bindings` more values.
+    pub fn reserve(&mut self, sql: usize, bindings: usize) {
+        self.sql.reserve(sql);
+        self.bindings.reserve(bindings);
     }
 
     /// Appends SQL text written by the grammar itself.
@@ -60,8 +99,7 @@ impl<'g> SqlWriter<'g> {
 
     /// Appends an integer literal (`LIMIT`/`OFFSET`).
     pub fn push_int(&mut self, n: u64) {
-        use std::fmt::Write;
-        let _ = write!(self.sql, "{n}");
+        push_uint(&mut self.sql, n);
     }
 
     /// Binds a value and writes its placeholder.
@@ -215,14 +253,7 @@ pub trait Grammar: Send + Sync {
     /// Writes `name` quoted, doubling any quote character inside (validated identifiers
     /// have none, but the grammar does not rely on that).
     fn wrap(&self, out: &mut String, name: &str) {
-        out.push('"');
-        for c in name.chars() {
-            if c == '"' {
-                out.push('"');
-            }
-            out.push(c);
-        }
-        out.push('"');
+        quote_into(out, name, '"');
     }
 
     /// Writes the placeholder of the `n`-th binding (1-based).
@@ -538,23 +569,27 @@ pub trait Grammar: Send + Sync {
     ///
     /// # Errors
     /// [`Error::InvalidQuery`] when a row's width differs from the column list.
-    fn compile_insert(&self, table: &TableRef, columns: &[Ident], rows: Vec<Vec<Value>>) -> Result<Statement> {
+    fn compile_insert(&self, table: &TableRef, columns: &[Ident], values: Vec<Value>) -> Result<Statement> {
         let mut w = SqlWriter::new(self.as_dyn());
-        self.write_insert(&mut w, table, columns, rows)?;
+        self.write_insert(&mut w, table, columns, values)?;
         Ok(w.finish())
     }
 
-    /// Writes the `INSERT … VALUES` part.
+    /// Writes the `INSERT … VALUES` part: `values` holds the rows one after another,
+    /// `columns.len()` values each.
     fn write_insert(
         &self,
         w: &mut SqlWriter<'_>,
         table: &TableRef,
         columns: &[Ident],
-        rows: Vec<Vec<Value>>,
+        values: Vec<Value>,
     ) -> Result<()> {
         w.push("INSERT INTO ");
         w.table(table);
         if columns.is_empty() {
+            if !values.is_empty() {
+                return Err(Error::InvalidQuery { message: format!("{} values for no columns", values.len()) });
+            }
             self.write_default_values(w);
             return Ok(());
         }
@@ -566,21 +601,22 @@ pub trait Grammar: Send + Sync {
             w.ident(c);
         }
         w.push(") VALUES ");
-        if let Some((r, row)) = rows.iter().enumerate().find(|(_, row)| row.len() != columns.len()) {
+        if values.is_empty() || values.len() % columns.len() != 0 {
             return Err(Error::InvalidQuery {
-                message: format!("row {} has {} values for {} columns", r + 1, row.len(), columns.len()),
+                message: format!("{} values do not make whole rows of {} columns", values.len(), columns.len()),
             });
         }
-        for (r, row) in rows.into_iter().enumerate() {
-            w.push(if r == 0 { "(" } else { ", (" });
-            for (i, v) in row.into_iter().enumerate() {
-                if i > 0 {
-                    w.push(", ");
-                }
-                w.bind(v);
-            }
-            w.push(")");
+        w.reserve(values.len() * 4, values.len());
+        for (i, v) in values.into_iter().enumerate() {
+            let at = i % columns.len();
+            w.push(match (i, at) {
+                (0, _) => "(",
+                (_, 0) => "), (",
+                _ => ", ",
+            });
+            w.bind(v);
         }
+        w.push(")");
         Ok(())
     }
 
@@ -601,7 +637,7 @@ pub trait Grammar: Send + Sync {
         key: &Ident,
     ) -> Result<Statement> {
         let mut w = SqlWriter::new(self.as_dyn());
-        self.write_insert(&mut w, table, columns, vec![row])?;
+        self.write_insert(&mut w, table, columns, row)?;
         if self.supports_returning() {
             w.push(" RETURNING ");
             w.ident(key);
@@ -618,12 +654,12 @@ pub trait Grammar: Send + Sync {
         &self,
         table: &TableRef,
         columns: &[Ident],
-        rows: Vec<Vec<Value>>,
+        values: Vec<Value>,
         unique_by: &[Ident],
         update: &[Ident],
     ) -> Result<Statement> {
         let mut w = SqlWriter::new(self.as_dyn());
-        self.write_insert(&mut w, table, columns, rows)?;
+        self.write_insert(&mut w, table, columns, values)?;
         self.compile_upsert_tail(&mut w, unique_by, update)?;
         Ok(w.finish())
     }

@@ -21,14 +21,7 @@ impl Grammar for MySqlGrammar {
     }
 
     fn wrap(&self, out: &mut String, name: &str) {
-        out.push('`');
-        for c in name.chars() {
-            if c == '`' {
-                out.push('`');
-            }
-            out.push(c);
-        }
-        out.push('`');
+        super::quote_into(out, name, '`');
     }
 
     /// MySQL has no OFFSET without LIMIT; its manual suggests the largest BIGINT UNSIGNED.

@@ -22,7 +22,7 @@ impl Grammar for PostgresGrammar {
 
     fn placeholder(&self, out: &mut String, n: usize) {
         out.push('$');
-        out.push_str(&n.to_string());
+        super::push_uint(out, n as u64);
     }
 
     fn compile_comparison(&self, w: &mut SqlWriter<'_>, column: &ColumnRef, op: Operator, value: Value) {

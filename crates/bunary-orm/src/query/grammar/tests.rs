@@ -320,7 +320,7 @@ fn ids(names: &[&str]) -> Vec<Ident> {
 #[test]
 fn insert_many_is_one_statement() {
     let table = TableRef::parse("users").unwrap();
-    let rows = vec![params!["Ada", 36].to_vec(), params!["Bob", None::<i64>].to_vec()];
+    let rows = params!["Ada", 36, "Bob", None::<i64>].to_vec();
     assert_each(
         |d| grammar_for(d).compile_insert(&table, &ids(&["name", "age"]), rows.clone()).unwrap(),
         [
@@ -339,7 +339,7 @@ fn insert_many_is_one_statement() {
         ],
         &[],
     );
-    let ragged = vec![params!["Ada", 36].to_vec(), params!["Bob"].to_vec()];
+    let ragged = params!["Ada", 36, "Bob"].to_vec();
     assert!(grammar_for(Dialect::Sqlite).compile_insert(&table, &ids(&["name", "age"]), ragged).is_err());
 }
 
@@ -361,7 +361,7 @@ fn insert_get_id_returns_the_key_where_the_dialect_can() {
 #[test]
 fn upsert_per_dialect() {
     let table = TableRef::parse("users").unwrap();
-    let rows = vec![params!["a@x.io", "Ada"].to_vec()];
+    let rows = params!["a@x.io", "Ada"].to_vec();
     assert_each(
         |d| {
             grammar_for(d)
