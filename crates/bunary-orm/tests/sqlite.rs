@@ -439,7 +439,7 @@ async fn a_cached_select_sees_schema_changes() -> Result<()> {
     db.exec("ALTER TABLE t ADD COLUMN flag BOOLEAN NOT NULL DEFAULT 1", &[]).await?;
     let row = db.table("t").get().await?.remove(0);
     assert_eq!(row.columns(), ["id", "v", "flag"]);
-    assert_eq!(row.get::<bool>("flag")?, true);
+    assert!(row.get::<bool>("flag")?);
     // Same names, other declared type: the read-back hint follows the new declaration.
     db.exec_batch(
         "DROP TABLE t; CREATE TABLE t (id INTEGER PRIMARY KEY, v JSON, flag BOOLEAN); \

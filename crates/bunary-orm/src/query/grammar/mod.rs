@@ -601,7 +601,7 @@ pub trait Grammar: Send + Sync {
             w.ident(c);
         }
         w.push(") VALUES ");
-        if values.is_empty() || values.len() % columns.len() != 0 {
+        if values.is_empty() || !values.len().is_multiple_of(columns.len()) {
             return Err(Error::InvalidQuery {
                 message: format!("{} values do not make whole rows of {} columns", values.len(), columns.len()),
             });
