@@ -162,7 +162,19 @@ fn insert_batch(c: &mut Criterion) {
                 BatchSize::PerIteration,
             )
         });
-        group.bench_with_input(BenchmarkId::new("bunary", n), &n, |b, _| {
+        group.bench_with_input(BenchmarkId::new("bunary_typed", n), &n, |b, _| {
+            b.to_async(&rt).iter_batched(
+                || reset(&k.raw),
+                |_| {
+                    let users: Vec<BUser> =
+                        names.iter().map(|name| BUser { name: name.clone(), ..Default::default() }).collect();
+                    let db = &k.bunary;
+                    async move { black_box(BUser::on(db).insert_models(users).await.unwrap()) }
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        group.bench_with_input(BenchmarkId::new("bunary_rows", n), &n, |b, _| {
             b.to_async(&rt).iter_batched(
                 || reset(&k.raw),
                 |_| {
