@@ -58,6 +58,12 @@ fn main() {
                     raw.execute("DELETE FROM users WHERE id > 1000", []).unwrap();
                     n
                 }
+                "insert_typed" => {
+                    let users: Vec<User> = names.iter().map(|name| User { name: name.clone(), ..Default::default() }).collect();
+                    let n = User::on(&db).insert_models(users).await.unwrap() as usize;
+                    raw.execute("DELETE FROM users WHERE id > 1000", []).unwrap();
+                    n
+                }
                 other => panic!("unknown workload {other}"),
             };
         }

@@ -59,6 +59,11 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
                 ::std::vec![#(::bunary_orm::model::ToValue::to_value(&self.#fields)),*]
             }
 
+            fn plain_sql() -> &'static ::bunary_orm::query::PlainSql {
+                static PLAIN: ::bunary_orm::query::PlainSql = ::bunary_orm::query::PlainSql::new();
+                &PLAIN
+            }
+
             fn append_values(self, out: &mut ::std::vec::Vec<::bunary_orm::Value>) {
                 #(out.push(::core::convert::Into::<::bunary_orm::Value>::into(self.#fields));)*
             }
@@ -105,6 +110,11 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
 
             fn loaded_from(&mut self, connection: &::bunary_orm::Connection) {
                 ::bunary_orm::model::mark_loaded(self, connection);
+            }
+
+            fn layout_cache() -> ::core::option::Option<&'static ::bunary_orm::row::LayoutCache> {
+                static LAYOUT: ::bunary_orm::row::LayoutCache = ::bunary_orm::row::LayoutCache::new();
+                ::core::option::Option::Some(&LAYOUT)
             }
 
             fn layout(columns: &[::std::string::String]) -> ::bunary_orm::Result<::bunary_orm::row::Layout> {

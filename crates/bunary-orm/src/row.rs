@@ -191,6 +191,37 @@ impl Row {
 /// Where each field of a typed result is among a query's columns (inline up to 16 fields).
 pub type Layout = smallvec::SmallVec<[usize; 16]>;
 
+/// The layout a typed result type last worked out, with the columns it was worked out for
+/// (drivers hand out the same shared column list each time a cached statement runs, so a
+/// repeated query finds its layout here by pointer). The derive gives each model one.
+#[doc(hidden)]
+pub struct LayoutCache(parking_lot::Mutex<Option<(Columns, Layout)>>);
+
+impl LayoutCache {
+    /// An empty cache.
+    pub const fn new() -> Self {
+        LayoutCache(parking_lot::Mutex::new(None))
+    }
+
+    /// The layout of `T` among `columns`, from the cache when the columns are the same list.
+    pub(crate) fn get_or_compute<T: FromRow>(&self, columns: &Columns) -> Result<Layout> {
+        if let Some((known, layout)) = &*self.0.lock() {
+            if Arc::ptr_eq(known, columns) {
+                return Ok(layout.clone());
+            }
+        }
+        let layout = T::layout(columns)?;
+        *self.0.lock() = Some((Arc::clone(columns), layout.clone()));
+        Ok(layout)
+    }
+}
+
+impl Default for LayoutCache {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// A type a result row can become: [`Row`] itself, or a model (`#[derive(Model)]`
 /// implements it).
 pub trait FromRow: Sized + Send + 'static {
@@ -216,6 +247,12 @@ pub trait FromRow: Sized + Send + 'static {
     #[doc(hidden)]
     fn layout(_columns: &[String]) -> Result<Layout> {
         Ok(Layout::new())
+    }
+
+    /// Where this type keeps its last layout (the derive gives each model one).
+    #[doc(hidden)]
+    fn layout_cache() -> Option<&'static LayoutCache> {
+        None
     }
 
     /// Builds the value from one row's `values` (in column order; move them out) and the

@@ -158,6 +158,10 @@ pub trait Entity: FromRow + Sync {
     /// The values of [`Entity::COLUMNS`], in order.
     fn to_values(&self) -> Vec<Value>;
 
+    /// The model's compiled plain selects (the derive gives each model its own).
+    #[doc(hidden)]
+    fn plain_sql() -> &'static crate::query::PlainSql;
+
     /// Moves the values of [`Entity::COLUMNS`], in order, onto `out` (text and bytes are moved,
     /// not copied).
     fn append_values(self, out: &mut Vec<Value>);
@@ -181,6 +185,7 @@ pub trait Entity: FromRow + Sync {
     /// A query on the model's table returning models, with its scopes applied.
     fn query() -> Builder<Self> {
         let mut builder = Builder::<Self>::typed(Self::TABLE).key(Self::PRIMARY_KEY);
+        builder.plain_sql = Some(Self::plain_sql());
         builder.hidden = Self::HIDDEN;
         builder.soft_deletes = Self::SOFT_DELETES.map(|column| SoftDeletes { column, mode: Trashed::Exclude });
         builder

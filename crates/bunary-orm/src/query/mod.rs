@@ -13,6 +13,7 @@
 pub mod clause;
 pub mod grammar;
 mod paginate;
+mod plain;
 mod read;
 pub mod record;
 mod select;
@@ -39,6 +40,8 @@ pub use self::clause::{Boolean, Direction, IntoOperator, Operator, Query};
 use self::clause::{Where, WhereClause};
 pub use self::grammar::{grammar_for, Grammar, Statement};
 pub use self::paginate::Paginated;
+#[doc(hidden)]
+pub use self::plain::PlainSql;
 pub use self::record::Record;
 
 /// Where a builder's statements run (and where a model loaded by it saves itself).
@@ -93,7 +96,7 @@ impl Connection {
 }
 
 /// How a soft-deleting model's queries treat trashed rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Trashed {
     /// Leave them out (the default).
     Exclude,
@@ -132,9 +135,18 @@ impl Executor {
     }
 
     pub(crate) async fn query_into(&self, statement: &Statement, sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        self.query_into_sql(&statement.sql, &statement.bindings, sink).await
+    }
+
+    pub(crate) async fn query_into_sql(
+        &self,
+        sql: &str,
+        params: &[Value],
+        sink: &mut (dyn RowSink + Send),
+    ) -> Result<()> {
         match self {
-            Executor::Db(db) => db.query_into(&statement.sql, &statement.bindings, sink).await,
-            Executor::Tx(tx) => tx.query_into(&statement.sql, &statement.bindings, sink).await,
+            Executor::Db(db) => db.query_into(sql, params, sink).await,
+            Executor::Tx(tx) => tx.query_into(sql, params, sink).await,
         }
     }
 
@@ -161,6 +173,8 @@ pub struct Builder<T = Row> {
     pub(crate) soft_deletes: Option<SoftDeletes>,
     /// The first error met while building, returned by the terminal call.
     pub(crate) error: Option<Arc<Error>>,
+    /// Where a model's plain selects are kept compiled (`None` once the key column changes).
+    pub(crate) plain_sql: Option<&'static plain::PlainSql>,
     _returns: PhantomData<fn() -> T>,
 }
 
@@ -174,6 +188,7 @@ impl<T> Clone for Builder<T> {
             target: self.target.clone(),
             soft_deletes: self.soft_deletes,
             error: self.error.clone(),
+            plain_sql: self.plain_sql,
             _returns: PhantomData,
         }
     }
@@ -209,6 +224,7 @@ impl<T> Builder<T> {
             target: Connection::Global,
             soft_deletes: None,
             error: None,
+            plain_sql: None,
             _returns: PhantomData,
         };
         match TableRef::parse(table) {
@@ -228,6 +244,7 @@ impl<T> Builder<T> {
             target: self.target,
             soft_deletes: self.soft_deletes,
             error: self.error,
+            plain_sql: self.plain_sql,
             _returns: PhantomData,
         }
     }
@@ -305,7 +322,11 @@ impl<T> Builder<T> {
     /// [`insert_get_id`](Builder::insert_get_id) use (default `id`).
     pub fn key(mut self, column: &str) -> Self {
         match Ident::new(column, "column") {
-            Ok(key) => self.key = key,
+            Ok(key) if key == self.key => {}
+            Ok(key) => {
+                self.key = key;
+                self.plain_sql = None;
+            }
             Err(e) => self.fail(e),
         }
         self
@@ -404,11 +425,19 @@ impl<'c, T: FromRow> LoadSink<'c, T> {
     pub(crate) fn new(connection: &'c Connection) -> Self {
         LoadSink { connection, columns: None, layout: Layout::new(), out: Vec::new() }
     }
+
+    /// A sink for at most `rows` rows.
+    pub(crate) fn with_capacity(connection: &'c Connection, rows: usize) -> Self {
+        LoadSink { out: Vec::with_capacity(rows), ..LoadSink::new(connection) }
+    }
 }
 
 impl<T: FromRow> RowSink for LoadSink<'_, T> {
     fn columns(&mut self, columns: &Columns) -> Result<()> {
-        self.layout = T::layout(columns)?;
+        self.layout = match T::layout_cache() {
+            Some(cache) => cache.get_or_compute::<T>(columns)?,
+            None => T::layout(columns)?,
+        };
         self.columns = Some(Arc::clone(columns));
         Ok(())
     }

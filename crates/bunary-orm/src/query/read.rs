@@ -57,14 +57,19 @@ impl<T: FromRow> Builder<T> {
     /// # Errors
     /// A building error (bad identifier, operator, raw fragment), or the database's error.
     pub async fn get(&self) -> Result<Vec<T>> {
-        if T::IS_DYNAMIC && (!self.hidden.is_empty() || (!self.excludes.is_empty() && self.query.columns.is_empty())) {
+        if self.strips_rows() {
             let rows = self.fetch(true).await?;
             return load(rows, &self.target);
         }
         let exec = self.executor().await?;
-        let statement = grammar_for(exec.dialect()).compile_select(&self.effective_query())?;
         let mut sink = LoadSink::new(&self.target);
-        exec.query_into(&statement, &mut sink).await?;
+        match self.plain_select_sql(exec.dialect(), false)? {
+            Some(sql) => exec.query_into_sql(&sql, &[], &mut sink).await?,
+            None => {
+                let statement = grammar_for(exec.dialect()).compile_select(&self.effective_query())?;
+                exec.query_into(&statement, &mut sink).await?;
+            }
+        }
         Ok(sink.out)
     }
 
@@ -97,9 +102,22 @@ impl<T: FromRow> Builder<T> {
     /// # Errors
     /// As [`get`](Builder::get); a missing row is `Ok(None)`, never an error.
     pub async fn find(&self, id: impl Into<Value>) -> Result<Option<T>> {
+        let id = id.into();
+        if !self.strips_rows() {
+            let exec = self.executor().await?;
+            if let Some(sql) = self.plain_select_sql(exec.dialect(), true)? {
+                let mut sink = LoadSink::with_capacity(&self.target, 1);
+                exec.query_into_sql(&sql, std::slice::from_ref(&id), &mut sink).await?;
+                return Ok(sink.out.into_iter().next());
+            }
+        }
         let mut q = self.clone();
-        let condition =
-            Where::Basic { column: ColumnRef::column(self.key.clone()), op: Operator::Eq, value: id.into() };
+        // The caller's conditions are grouped, so an OR among them cannot escape the key.
+        if q.query.wheres.iter().any(|w| w.boolean == Boolean::Or) {
+            let existing = std::mem::take(&mut q.query.wheres);
+            q.query.wheres.push(WhereClause { boolean: Boolean::And, condition: Where::Nested(existing) });
+        }
+        let condition = Where::Basic { column: ColumnRef::column(self.key.clone()), op: Operator::Eq, value: id };
         q.query.wheres.push(WhereClause { boolean: Boolean::And, condition });
         q.query.limit = Some(1);
         Ok(q.get().await?.into_iter().next())
@@ -111,6 +129,14 @@ impl<T: FromRow> Builder<T> {
     /// As [`get`](Builder::get).
     pub async fn find_by(&self, column: &str, value: impl Into<Value>) -> Result<Option<T>> {
         self.clone().where_(column, value).first().await
+    }
+}
+
+impl<T: FromRow> Builder<T> {
+    /// Whether result rows are post-processed (excluded or hidden columns removed from
+    /// dynamic rows), so that they cannot be loaded straight from the driver.
+    fn strips_rows(&self) -> bool {
+        T::IS_DYNAMIC && (!self.hidden.is_empty() || (!self.excludes.is_empty() && self.query.columns.is_empty()))
     }
 }
 

@@ -39,6 +39,13 @@ pub async fn find_returns_the_row_or_none(h: &Harness) -> Result<()> {
     assert!(h.db.table(&users).find(999).await?.is_none());
     let by_email = h.db.table(&users).find_by("email", "carol@example.com").await?.unwrap();
     assert_eq!(by_email.get::<i64>("id")?, 3);
+    // The key condition binds to the whole of an OR: `(name = 'Alice' OR name = 'Bob') AND id = 3`.
+    let either = || h.db.table(&users).where_("name", "Alice").or_where("name", "Bob");
+    assert!(either().find(3).await?.is_none(), "Carol matches neither name");
+    assert_eq!(either().find(2).await?.expect("Bob").get::<String>("name")?, "Bob");
+    // The same query twice (the second from the cached plain statement) and with other keys.
+    assert_eq!(h.db.table(&users).find(1).await?.unwrap().get::<String>("name")?, "Alice");
+    assert_eq!(h.db.table(&users).key("email").find("bob@example.com").await?.unwrap().get::<i64>("id")?, 2);
     Ok(())
 }
 
