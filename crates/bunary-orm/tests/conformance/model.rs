@@ -229,6 +229,9 @@ pub async fn soft_deletes_hide_restore_and_force_delete(h: &Harness) -> Result<(
     assert!(user.trashed());
     assert_eq!(User::on(&h.db).count().await?, 1, "trashed rows are left out");
     assert!(User::on(&h.db).find(user.id).await?.is_none());
+    assert!(User::on(&h.db).with_trashed().find(user.id).await?.is_some(), "each scope has its own statement");
+    assert!(User::on(&h.db).only_trashed().find(user.id).await?.is_some());
+    assert!(User::on(&h.db).find(user.id).await?.is_none());
     assert_eq!(User::on(&h.db).with_trashed().count().await?, 2);
     let trashed: Vec<User> = User::on(&h.db).only_trashed().get().await?;
     assert_eq!(trashed.len(), 1);
