@@ -5,11 +5,11 @@ use std::hint::black_box;
 
 use bunary_bench::bunary_models::User as BUser;
 use bunary_bench::{diesel_models, sea_user, RawUser, SqlxUser};
-use diesel_async::{AsyncConnection, AsyncPgConnection};
-use sea_orm::EntityTrait;
 use bunary_orm::prelude::*;
 use bunary_orm::Db;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use sea_orm::EntityTrait;
 
 fn pg(c: &mut Criterion) {
     let Ok(url) = std::env::var("BUNARY_TEST_POSTGRES_URL") else {
@@ -31,7 +31,11 @@ fn pg(c: &mut Criterion) {
         config.postgres.as_mut().unwrap().schema = Some("bunary_bench".into());
         (client, Db::connect(&config).unwrap())
     });
-    let search_path = if url.contains('?') { "&options=-c%20search_path%3Dbunary_bench" } else { "?options=-c%20search_path%3Dbunary_bench" };
+    let search_path = if url.contains('?') {
+        "&options=-c%20search_path%3Dbunary_bench"
+    } else {
+        "?options=-c%20search_path%3Dbunary_bench"
+    };
     let peer_url = format!("{url}{search_path}");
     let (mut diesel_conn, sqlx_pool, sea) = rt.block_on(async {
         let diesel_conn = AsyncPgConnection::establish(&peer_url).await.unwrap();
@@ -50,7 +54,11 @@ fn pg(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("tokio_postgres", n), &n, |b, _| {
             b.to_async(&rt).iter(|| async {
                 let rows = raw.query(&all, &[]).await.unwrap();
-                black_box(rows.iter().map(|r| RawUser { id: r.get(0), name: r.get(1), hair_color: r.get(2) }).collect::<Vec<_>>())
+                black_box(
+                    rows.iter()
+                        .map(|r| RawUser { id: r.get(0), name: r.get(1), hair_color: r.get(2) })
+                        .collect::<Vec<_>>(),
+                )
             })
         });
         group.bench_with_input(BenchmarkId::new("bunary_typed", n), &n, |b, _| {
@@ -76,7 +84,12 @@ fn pg(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("sqlx", n), &n, |b, _| {
             b.to_async(&rt).iter(|| async {
-                black_box(sqlx::query_as::<_, SqlxUser>("SELECT id, name, hair_color FROM users").fetch_all(&sqlx_pool).await.unwrap())
+                black_box(
+                    sqlx::query_as::<_, SqlxUser>("SELECT id, name, hair_color FROM users")
+                        .fetch_all(&sqlx_pool)
+                        .await
+                        .unwrap(),
+                )
             })
         });
         group.bench_with_input(BenchmarkId::new("sea_orm", n), &n, |b, _| {

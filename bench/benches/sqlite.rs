@@ -64,11 +64,20 @@ fn trivial_select(c: &mut Criterion) {
             b.to_async(&rt).iter(|| async { black_box(k.bunary.table("users").get().await.unwrap()) })
         });
         group.bench_with_input(BenchmarkId::new("diesel", n), &n, |b, _| {
-            b.iter(|| black_box(diesel_models::users::table.select(diesel_models::User::as_select()).load(&mut k.diesel).unwrap()))
+            b.iter(|| {
+                black_box(
+                    diesel_models::users::table.select(diesel_models::User::as_select()).load(&mut k.diesel).unwrap(),
+                )
+            })
         });
         group.bench_with_input(BenchmarkId::new("sqlx", n), &n, |b, _| {
             b.to_async(&rt).iter(|| async {
-                black_box(sqlx::query_as::<_, SqlxUser>("SELECT id, name, hair_color FROM users").fetch_all(&k.sqlx).await.unwrap())
+                black_box(
+                    sqlx::query_as::<_, SqlxUser>("SELECT id, name, hair_color FROM users")
+                        .fetch_all(&k.sqlx)
+                        .await
+                        .unwrap(),
+                )
             })
         });
         group.bench_with_input(BenchmarkId::new("sea_orm", n), &n, |b, _| {
@@ -89,7 +98,10 @@ fn find_by_key(c: &mut Criterion) {
         b.iter(|| {
             let id = next.next().unwrap();
             let mut stmt = k.raw.prepare_cached("SELECT id, name, hair_color FROM users WHERE id = ? LIMIT 1").unwrap();
-            black_box(stmt.query_row([id], |r| Ok(RawUser { id: r.get(0)?, name: r.get(1)?, hair_color: r.get(2)? })).unwrap())
+            black_box(
+                stmt.query_row([id], |r| Ok(RawUser { id: r.get(0)?, name: r.get(1)?, hair_color: r.get(2)? }))
+                    .unwrap(),
+            )
         })
     });
     group.bench_function("bunary_typed", |b| {
@@ -110,7 +122,11 @@ fn find_by_key(c: &mut Criterion) {
         b.iter(|| {
             let id = next.next().unwrap();
             black_box(
-                diesel_models::users::table.find(id).select(diesel_models::User::as_select()).first(&mut k.diesel).unwrap(),
+                diesel_models::users::table
+                    .find(id)
+                    .select(diesel_models::User::as_select())
+                    .first(&mut k.diesel)
+                    .unwrap(),
             )
         })
     });
@@ -139,6 +155,12 @@ fn find_by_key(c: &mut Criterion) {
     group.finish();
 }
 
+/// The rows of the insert workload, made afresh inside each timed iteration by every
+/// contestant, as in diesel's benchmark suite: a formatted name and an owned hair colour.
+fn user_rows(n: usize) -> Vec<(String, Option<String>)> {
+    (0..n).map(|i| (format!("User {i}"), Some(String::from("hair_color")))).collect()
+}
+
 fn insert_batch(c: &mut Criterion) {
     let rt = runtime();
     let path = fresh_sqlite();
@@ -146,17 +168,17 @@ fn insert_batch(c: &mut Criterion) {
     let mut group = c.benchmark_group("insert_batch");
     let reset = |raw: &rusqlite::Connection| raw.execute_batch("DELETE FROM posts; DELETE FROM users;").unwrap();
     for n in [1usize, 10, 100, 1_000] {
-        let names: Vec<String> = (0..n).map(|i| format!("User {i}")).collect();
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::new("rusqlite", n), &n, |b, _| {
             b.iter_batched(
                 || reset(&k.raw),
                 |_| {
+                    let rows = user_rows(n);
                     let mut sql = String::from("INSERT INTO users (name, hair_color) VALUES ");
                     sql.push_str(&vec!["(?, ?)"; n].join(", "));
                     let mut stmt = k.raw.prepare_cached(&sql).unwrap();
                     let params: Vec<&dyn rusqlite::ToSql> =
-                        names.iter().flat_map(|name| [name as &dyn rusqlite::ToSql, &None::<String>]).collect();
+                        rows.iter().flat_map(|(name, hair)| [name as &dyn rusqlite::ToSql, hair]).collect();
                     black_box(stmt.execute(params.as_slice()).unwrap())
                 },
                 BatchSize::PerIteration,
@@ -166,8 +188,10 @@ fn insert_batch(c: &mut Criterion) {
             b.to_async(&rt).iter_batched(
                 || reset(&k.raw),
                 |_| {
-                    let users: Vec<BUser> =
-                        names.iter().map(|name| BUser { name: name.clone(), ..Default::default() }).collect();
+                    let users: Vec<BUser> = user_rows(n)
+                        .into_iter()
+                        .map(|(name, hair_color)| BUser { name, hair_color, ..Default::default() })
+                        .collect();
                     let db = &k.bunary;
                     async move { black_box(BUser::on(db).insert_models(users).await.unwrap()) }
                 },
@@ -178,8 +202,10 @@ fn insert_batch(c: &mut Criterion) {
             b.to_async(&rt).iter_batched(
                 || reset(&k.raw),
                 |_| {
-                    let records: Vec<Record> =
-                        names.iter().map(|name| record! { "name" => name.as_str(), "hair_color" => None::<String> }).collect();
+                    let records: Vec<Record> = user_rows(n)
+                        .into_iter()
+                        .map(|(name, hair)| record! { "name" => name, "hair_color" => hair })
+                        .collect();
                     let db = &k.bunary;
                     async move { black_box(db.table("users").insert_many(records).await.unwrap()) }
                 },
@@ -190,9 +216,14 @@ fn insert_batch(c: &mut Criterion) {
             b.iter_batched(
                 || reset(&k.raw),
                 |_| {
-                    let rows: Vec<diesel_models::NewUser<'_>> =
-                        names.iter().map(|name| diesel_models::NewUser { name, hair_color: None }).collect();
-                    black_box(diesel::insert_into(diesel_models::users::table).values(&rows).execute(&mut k.diesel).unwrap())
+                    let data = user_rows(n);
+                    let rows: Vec<diesel_models::NewUser<'_>> = data
+                        .iter()
+                        .map(|(name, hair)| diesel_models::NewUser { name, hair_color: hair.as_deref() })
+                        .collect();
+                    black_box(
+                        diesel::insert_into(diesel_models::users::table).values(&rows).execute(&mut k.diesel).unwrap(),
+                    )
                 },
                 BatchSize::PerIteration,
             )
@@ -202,11 +233,10 @@ fn insert_batch(c: &mut Criterion) {
                 || reset(&k.raw),
                 |_| {
                     let pool = &k.sqlx;
-                    let names = &names;
                     async move {
                         let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT INTO users (name, hair_color) ");
-                        qb.push_values(names.iter(), |mut row, name| {
-                            row.push_bind(name).push_bind(None::<String>);
+                        qb.push_values(user_rows(n), |mut row, (name, hair)| {
+                            row.push_bind(name).push_bind(hair);
                         });
                         black_box(qb.build().execute(pool).await.unwrap())
                     }
@@ -219,11 +249,11 @@ fn insert_batch(c: &mut Criterion) {
                 || reset(&k.raw),
                 |_| {
                     let db = &k.sea;
-                    let models: Vec<sea_user::ActiveModel> = names
-                        .iter()
-                        .map(|name| sea_user::ActiveModel {
-                            name: sea_orm::Set(name.clone()),
-                            hair_color: sea_orm::Set(None),
+                    let models: Vec<sea_user::ActiveModel> = user_rows(n)
+                        .into_iter()
+                        .map(|(name, hair)| sea_user::ActiveModel {
+                            name: sea_orm::Set(name),
+                            hair_color: sea_orm::Set(hair),
                             ..Default::default()
                         })
                         .collect();
@@ -249,7 +279,8 @@ fn count_where(c: &mut Criterion) {
         })
     });
     group.bench_function("bunary", |b| {
-        b.to_async(&rt).iter(|| async { black_box(BUser::on(&k.bunary).where_("hair_color", "black").count().await.unwrap()) })
+        b.to_async(&rt)
+            .iter(|| async { black_box(BUser::on(&k.bunary).where_("hair_color", "black").count().await.unwrap()) })
     });
     group.bench_function("diesel", |b| {
         b.iter(|| {
@@ -270,7 +301,9 @@ fn count_where(c: &mut Criterion) {
     });
     group.bench_function("sea_orm", |b| {
         b.to_async(&rt).iter(|| async {
-            black_box(sea_user::Entity::find().filter(sea_user::Column::HairColor.eq("black")).count(&k.sea).await.unwrap())
+            black_box(
+                sea_user::Entity::find().filter(sea_user::Column::HairColor.eq("black")).count(&k.sea).await.unwrap(),
+            )
         })
     });
     group.finish();
@@ -301,7 +334,14 @@ fn update_by_key(c: &mut Criterion) {
     });
     group.bench_function("sqlx", |b| {
         b.to_async(&rt).iter(|| async {
-            black_box(sqlx::query("UPDATE users SET hair_color = ? WHERE id = ?").bind("red").bind(7).execute(&k.sqlx).await.unwrap())
+            black_box(
+                sqlx::query("UPDATE users SET hair_color = ? WHERE id = ?")
+                    .bind("red")
+                    .bind(7)
+                    .execute(&k.sqlx)
+                    .await
+                    .unwrap(),
+            )
         })
     });
     group.finish();
@@ -353,7 +393,11 @@ fn transaction_ten_inserts(c: &mut Criterion) {
         b.to_async(&rt).iter(|| async {
             let mut tx = k.sqlx.begin().await.unwrap();
             for i in 0..10 {
-                sqlx::query("INSERT INTO users (name) VALUES (?)").bind(format!("t{i}")).execute(&mut *tx).await.unwrap();
+                sqlx::query("INSERT INTO users (name) VALUES (?)")
+                    .bind(format!("t{i}"))
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
             }
             tx.commit().await.unwrap();
         })
@@ -377,8 +421,11 @@ fn join_select(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("rusqlite", n), &n, |b, _| {
             b.iter(|| {
                 let mut stmt = k.raw.prepare_cached(&sql).unwrap();
-                let rows: Vec<(i64, String, String)> =
-                    stmt.query_map(["black"], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap();
+                let rows: Vec<(i64, String, String)> = stmt
+                    .query_map(["black"], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap();
                 black_box(rows)
             })
         });
@@ -414,7 +461,13 @@ fn join_select(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("sqlx", n), &n, |b, _| {
             b.to_async(&rt).iter(|| async {
-                black_box(sqlx::query_as::<_, (i64, String, String)>(sqlx::AssertSqlSafe(sql.clone())).bind("black").fetch_all(&k.sqlx).await.unwrap())
+                black_box(
+                    sqlx::query_as::<_, (i64, String, String)>(sqlx::AssertSqlSafe(sql.clone()))
+                        .bind("black")
+                        .fetch_all(&k.sqlx)
+                        .await
+                        .unwrap(),
+                )
             })
         });
     }

@@ -25,8 +25,10 @@ fn main() {
             let id = i % 1000 + 1;
             found += match which.as_str() {
                 "raw" => {
-                    let mut stmt = raw.prepare_cached("SELECT id, name, hair_color FROM users WHERE id = ? LIMIT 1").unwrap();
-                    let user = stmt.query_row([id], |r| Ok(RawUser { id: r.get(0)?, name: r.get(1)?, hair_color: r.get(2)? }));
+                    let mut stmt =
+                        raw.prepare_cached("SELECT id, name, hair_color FROM users WHERE id = ? LIMIT 1").unwrap();
+                    let user =
+                        stmt.query_row([id], |r| Ok(RawUser { id: r.get(0)?, name: r.get(1)?, hair_color: r.get(2)? }));
                     usize::from(user.is_ok())
                 }
                 "typed" => usize::from(User::on(&db).find(id).await.unwrap().is_some()),
@@ -45,21 +47,34 @@ fn main() {
                     let mut sql = String::from("INSERT INTO users (name, hair_color) VALUES ");
                     sql.push_str(&vec!["(?, ?)"; names.len()].join(", "));
                     let mut stmt = raw.prepare_cached(&sql).unwrap();
+                    let rows: Vec<(String, Option<String>)> =
+                        names.iter().map(|name| (name.clone(), Some(String::from("hair_color")))).collect();
                     let params: Vec<&dyn rusqlite::ToSql> =
-                        names.iter().flat_map(|name| [name as &dyn rusqlite::ToSql, &None::<String>]).collect();
+                        rows.iter().flat_map(|(name, hair)| [name as &dyn rusqlite::ToSql, hair]).collect();
                     let n = stmt.execute(params.as_slice()).unwrap();
                     raw.execute("DELETE FROM users WHERE id > 1000", []).unwrap();
                     n
                 }
                 "insert_rows" => {
-                    let records: Vec<Record> =
-                        names.iter().map(|name| record! { "name" => name.as_str(), "hair_color" => None::<String> }).collect();
+                    let records: Vec<Record> = names
+                        .iter()
+                        .map(
+                            |name| record! { "name" => name.clone(), "hair_color" => Some(String::from("hair_color")) },
+                        )
+                        .collect();
                     let n = db.table("users").insert_many(records).await.unwrap() as usize;
                     raw.execute("DELETE FROM users WHERE id > 1000", []).unwrap();
                     n
                 }
                 "insert_typed" => {
-                    let users: Vec<User> = names.iter().map(|name| User { name: name.clone(), ..Default::default() }).collect();
+                    let users: Vec<User> = names
+                        .iter()
+                        .map(|name| User {
+                            name: name.clone(),
+                            hair_color: Some(String::from("hair_color")),
+                            ..Default::default()
+                        })
+                        .collect();
                     let n = User::on(&db).insert_models(users).await.unwrap() as usize;
                     raw.execute("DELETE FROM users WHERE id > 1000", []).unwrap();
                     n

@@ -64,8 +64,10 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
                 &PLAIN
             }
 
-            fn append_values(self, out: &mut ::std::vec::Vec<::bunary_orm::Value>) {
-                #(out.push(::core::convert::Into::<::bunary_orm::Value>::into(self.#fields));)*
+            fn append_values(self, out: &mut ::std::vec::Vec<::bunary_orm::Value>, skip: ::core::option::Option<usize>) {
+                #(if skip != ::core::option::Option::Some(#indexes) {
+                    out.push(::core::convert::Into::<::bunary_orm::Value>::into(self.#fields));
+                })*
             }
 
             fn field_hashes(&self) -> ::bunary_orm::model::FieldHashes {

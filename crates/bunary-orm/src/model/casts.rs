@@ -53,8 +53,8 @@ const NULL: u8 = 0;
 
 fn hasher() -> impl std::hash::Hasher {
     use std::hash::BuildHasher;
-    // A fixed seed: the same value hashes the same in every process (foldhash's quality variant).
-    foldhash::quality::FixedState::with_seed(0x6275_6e61_7279_6f72).build_hasher()
+    // A fixed seed: the same value hashes the same in every process.
+    foldhash::fast::FixedState::with_seed(0x6275_6e61_7279_6f72).build_hasher()
 }
 
 fn hash_bytes(tag: u8, bytes: &[u8]) -> u64 {

@@ -163,8 +163,8 @@ pub trait Entity: FromRow + Sync {
     fn plain_sql() -> &'static crate::query::PlainSql;
 
     /// Moves the values of [`Entity::COLUMNS`], in order, onto `out` (text and bytes are moved,
-    /// not copied).
-    fn append_values(self, out: &mut Vec<Value>);
+    /// not copied), leaving out the column at index `skip`.
+    fn append_values(self, out: &mut Vec<Value>, skip: Option<usize>);
 
     /// A hash of each column's value, in [`Entity::COLUMNS`] order, for dirty tracking.
     fn field_hashes(&self) -> FieldHashes;

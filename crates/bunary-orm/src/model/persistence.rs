@@ -114,10 +114,7 @@ pub(crate) async fn insert_models<M: Entity>(builder: &Builder<M>, models: Vec<M
             model.set_value(ts.updated_at, now.clone())?;
         }
         let start = values.len();
-        model.append_values(&mut values);
-        if omit_key {
-            values.remove(start + key_at);
-        }
+        model.append_values(&mut values, omit_key.then_some(key_at));
         debug_assert_eq!(values.len() - start, width);
     }
     let columns = M::COLUMNS
