@@ -79,6 +79,16 @@ fn main() {
                     raw.execute("DELETE FROM users WHERE id > 1000", []).unwrap();
                     n
                 }
+                "join" => bunary_bench::bunary_models::UserPost::on(&db)
+                    .join("users", "posts.user_id", "=", "users.id")
+                    .select(["posts.id", "users.name", "posts.title"])
+                    .where_("users.hair_color", "black")
+                    .order_by_desc("posts.id")
+                    .limit(1)
+                    .get()
+                    .await
+                    .unwrap()
+                    .len(),
                 other => panic!("unknown workload {other}"),
             };
         }

@@ -42,8 +42,15 @@ impl Ident {
     /// # Errors
     /// [`Error::InvalidIdentifier`] with the reason.
     pub fn new(name: &str, kind: &'static str) -> Result<Self> {
-        check_segment(name, kind)?;
+        if !is_plain(name) {
+            check_segment(name, kind)?;
+        }
         Ok(Ident(CompactString::new(name)))
+    }
+
+    /// `id`, the default key column.
+    pub(crate) const fn id() -> Self {
+        Ident(CompactString::const_new("id"))
     }
 
     /// The name.
@@ -123,8 +130,17 @@ impl ColumnRef {
     /// # Errors
     /// [`Error::InvalidIdentifier`].
     pub fn parse(text: &str) -> Result<Self> {
-        if is_plain(text) {
+        let dot = text.bytes().position(|b| b == b'.');
+        if dot.is_none() && is_plain(text) {
             return Ok(ColumnRef::column(Ident(CompactString::new(text))));
+        }
+        let parts = dot.map(|at| (&text[..at], &text[at + 1..]));
+        if let Some((table, column)) = parts.filter(|(t, c)| is_plain(t) && is_plain(c)) {
+            return Ok(ColumnRef {
+                table: Some(Ident(CompactString::new(table))),
+                column: Some(Ident(CompactString::new(column))),
+                alias: None,
+            });
         }
         let (expr, alias) = split_alias(text, "column")?;
         let (table, column) = match expr.split_once('.') {

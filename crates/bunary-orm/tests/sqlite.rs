@@ -453,5 +453,16 @@ async fn a_cached_select_sees_schema_changes() -> Result<()> {
     assert!(db.table("t").where_("id", 999).get().await?.is_empty());
     let rows = db.query("SELECT * FROM t", &[]).await?;
     assert_eq!(rows[0].columns(), ["id", "v", "flag", "extra"]);
+    // More distinct statements than the statement cache holds, then a schema change: the
+    // first statement is prepared anew and still shows the current columns.
+    for i in 0..300 {
+        db.query(&format!("SELECT {i} AS n"), &[]).await?;
+    }
+    db.exec("ALTER TABLE t RENAME COLUMN extra TO renamed", &[]).await?;
+    for i in 0..300 {
+        db.query(&format!("SELECT {i} AS n, 1 AS m"), &[]).await?;
+    }
+    let rows = db.query("SELECT * FROM t", &[]).await?;
+    assert_eq!(rows[0].columns(), ["id", "v", "flag", "renamed"]);
     Ok(())
 }

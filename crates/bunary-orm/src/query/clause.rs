@@ -61,6 +61,16 @@ impl Operator {
     /// # Errors
     /// [`Error::InvalidOperator`] for anything else.
     pub fn parse(text: &str) -> Result<Self> {
+        // The symbols, written as they usually are, need no normalising.
+        match text {
+            "=" => return Ok(Operator::Eq),
+            "<>" | "!=" => return Ok(Operator::NotEq),
+            "<" => return Ok(Operator::Lt),
+            "<=" => return Ok(Operator::Le),
+            ">" => return Ok(Operator::Gt),
+            ">=" => return Ok(Operator::Ge),
+            _ => {}
+        }
         let normal = text.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase();
         Ok(match normal.as_str() {
             "=" | "==" => Operator::Eq,

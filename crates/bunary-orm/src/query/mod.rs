@@ -220,7 +220,7 @@ impl<T> Builder<T> {
             query: Query::default(),
             excludes: Vec::new(),
             hidden: &[],
-            key: Ident::new("id", "column").expect("`id` is a legal column name"),
+            key: Ident::id(),
             target: Connection::Global,
             soft_deletes: None,
             error: None,
@@ -321,8 +321,10 @@ impl<T> Builder<T> {
     /// Sets the key column that [`find`](Builder::find), chunking and
     /// [`insert_get_id`](Builder::insert_get_id) use (default `id`).
     pub fn key(mut self, column: &str) -> Self {
+        if column == self.key.as_str() {
+            return self;
+        }
         match Ident::new(column, "column") {
-            Ok(key) if key == self.key => {}
             Ok(key) => {
                 self.key = key;
                 self.plain_sql = None;

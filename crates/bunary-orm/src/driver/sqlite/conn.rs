@@ -1,29 +1,34 @@
-//! One SQLite connection with what it remembers between statements: the shape of each
-//! statement's result (column names and how to read them) and a buffer for one row's values.
+//! One SQLite connection with what it remembers between statements: its prepared statements
+//! (rusqlite's cache), the shape of each statement's result (column names and how to read
+//! them) and a buffer for one row's values.
 //!
-//! rusqlite caches the prepared statements themselves; this caches what we derive from them,
-//! so that running the same query again allocates no column names. The shape is read after
-//! the statement's first step (SQLite re-prepares a statement inside `step` after a schema
-//! change, so metadata read before it can be stale) and a cached one is checked against the
-//! statement every time: same column count, same names, and no re-preparation since it was
-//! cached (a schema change that keeps the names but changes a declared type re-prepares the
-//! statement). A statement that left rusqlite's cache and was prepared anew keeps a cached
-//! shape only when its names match.
+//! The shape of a statement is read once, after its first step (SQLite re-prepares a statement
+//! inside `step` after a schema change, so metadata read before it can be stale), and reused
+//! while the statement is the same prepared statement and has not been re-prepared since:
+//!
+//! - every statement is prepared through [`Conn::prepare`], which counts the distinct SQL texts
+//!   prepared since rusqlite's cache was last emptied, and empties both rusqlite's cache and
+//!   ours before that count could exceed rusqlite's capacity. rusqlite's cache therefore never
+//!   evicts a statement on its own, so a shape in our map belongs to the very statement object
+//!   rusqlite hands back for that SQL;
+//! - SQLite counts the re-preparations of each statement (`SQLITE_STMTSTATUS_REPREPARE`); a
+//!   schema change that alters a result (a column added, renamed, retyped) re-prepares the
+//!   statement on its next step, so a cached shape is used only while that count is unchanged.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use rusqlite::{Connection, Statement, StatementStatus};
+use rusqlite::{CachedStatement, Connection, Statement, StatementStatus};
 
 use crate::row::Columns;
 use crate::value::Value;
 
 use super::convert::Hint;
 
-/// The most statement shapes one connection remembers (as many as statements it caches).
-const MAX_SHAPES: usize = 256;
+/// How many prepared statements one connection keeps (rusqlite's cache capacity).
+pub(super) const STATEMENT_CACHE: usize = 256;
 
 /// A statement's result: its column names (shared by all its rows) and each column's hint.
 pub(super) struct Shape {
@@ -42,16 +47,16 @@ impl Shape {
     }
 
     fn fits(&self, stmt: &Statement<'_>) -> bool {
-        stmt.column_count() == self.columns.len()
-            && stmt.get_status(StatementStatus::RePrepare) == self.reprepared
-            && self.columns.iter().enumerate().all(|(i, name)| stmt.column_name(i).is_ok_and(|n| n == name))
+        stmt.get_status(StatementStatus::RePrepare) == self.reprepared && stmt.column_count() == self.columns.len()
     }
 }
 
 /// A SQLite connection and its caches. Derefs to the rusqlite connection.
 pub(super) struct Conn {
     db: Connection,
-    shapes: RefCell<HashMap<Box<str>, Arc<Shape>, foldhash::fast::RandomState>>,
+    /// Every SQL text prepared since rusqlite's cache was last emptied, with its result's
+    /// shape once read.
+    statements: RefCell<HashMap<Box<str>, Option<Arc<Shape>>, foldhash::fast::RandomState>>,
     values: RefCell<Vec<Value>>,
 }
 
@@ -64,23 +69,41 @@ impl Deref for Conn {
 
 impl Conn {
     pub(super) fn new(db: Connection) -> Conn {
-        Conn { db, shapes: RefCell::default(), values: RefCell::default() }
+        db.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        Conn { db, statements: RefCell::default(), values: RefCell::default() }
     }
 
-    /// The shape of `stmt` (prepared from `sql`, stepped at least once), from the cache when
-    /// it still fits.
+    /// A prepared statement for `sql`, from rusqlite's cache (see the module docs).
+    pub(super) fn prepare(&self, sql: &str) -> rusqlite::Result<CachedStatement<'_>> {
+        {
+            let mut statements = self.statements.borrow_mut();
+            if !statements.contains_key(sql) {
+                // A margin below the capacity: a statement in use when the cache is emptied goes
+                // back into it afterwards, uncounted.
+                if statements.len() >= STATEMENT_CACHE - 8 {
+                    self.db.flush_prepared_statement_cache();
+                    statements.clear();
+                }
+                statements.insert(sql.into(), None);
+            }
+        }
+        self.db.prepare_cached(sql)
+    }
+
+    /// The shape of `stmt` (prepared from `sql` by [`prepare`](Conn::prepare), stepped at least
+    /// once), from the cache when it still fits.
     pub(super) fn shape(&self, sql: &str, stmt: &Statement<'_>) -> Arc<Shape> {
-        let mut shapes = self.shapes.borrow_mut();
-        if let Some(shape) = shapes.get(sql) {
+        let mut statements = self.statements.borrow_mut();
+        if let Some(Some(shape)) = statements.get(sql) {
             if shape.fits(stmt) {
                 return Arc::clone(shape);
             }
         }
         let shape = Arc::new(Shape::of(stmt));
-        if shapes.len() >= MAX_SHAPES {
-            shapes.clear();
+        // Present unless the statement came from elsewhere; then it is simply not kept.
+        if let Some(slot) = statements.get_mut(sql) {
+            *slot = Some(Arc::clone(&shape));
         }
-        shapes.insert(sql.into(), Arc::clone(&shape));
         shape
     }
 

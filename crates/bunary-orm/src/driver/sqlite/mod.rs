@@ -55,7 +55,7 @@ impl SqliteDriver {
 }
 
 fn prepare<'c>(conn: &'c Conn, sql: &str) -> Result<CachedStatement<'c>> {
-    conn.prepare_cached(sql).map_err(|e| query_error(e, sql))
+    conn.prepare(sql).map_err(|e| query_error(e, sql))
 }
 
 fn bind(stmt: &mut CachedStatement<'_>, sql: &str, params: &[Value]) -> Result<()> {

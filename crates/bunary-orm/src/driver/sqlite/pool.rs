@@ -26,7 +26,6 @@ use super::conn::Conn;
 /// The async lock that serialises the writers of one database.
 pub(super) type Gate = Arc<AsyncMutex<()>>;
 
-const STATEMENT_CACHE: usize = 256;
 const DEFAULT_POOL_SIZE: usize = 4;
 const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5_000;
 
@@ -113,7 +112,6 @@ impl Pool {
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| connection_error(path, e))?;
-        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         // A double-quoted name that matches no column must be an error, not a string literal
         // (SQLite's "double-quoted string" misfeature would turn `WHERE "typo" = ?` into a
         // comparison with the text 'typo', and index a constant).

@@ -65,9 +65,9 @@ pub(crate) fn push_uint(out: &mut String, mut n: u64) {
 /// Writes `name` between `quote`s, doubling any `quote` inside it (validated identifiers
 /// never hold one; this keeps quoting safe on its own).
 pub(crate) fn quote_into(out: &mut String, name: &str, quote: char) {
-    out.reserve(name.len() + 2);
     out.push(quote);
-    if name.contains(quote) {
+    let doubled = if quote.is_ascii() { name.as_bytes().contains(&(quote as u8)) } else { name.contains(quote) };
+    if doubled {
         for c in name.chars() {
             if c == quote {
                 out.push(quote);
@@ -83,7 +83,7 @@ pub(crate) fn quote_into(out: &mut String, name: &str, quote: char) {
 impl<'g> SqlWriter<'g> {
     /// An empty writer for `grammar`.
     pub fn new(grammar: &'g dyn Grammar) -> Self {
-        SqlWriter { grammar, sql: String::with_capacity(128), bindings: Vec::new() }
+        SqlWriter { grammar, sql: String::with_capacity(256), bindings: Vec::new() }
     }
 
     /// Makes room for `sql` more bytes of text and `bindings` more values.
