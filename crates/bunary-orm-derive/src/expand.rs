@@ -134,6 +134,18 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
                     #state: ::core::default::Default::default(),
                 })
             }
+
+            fn from_source(
+                layout: &[usize],
+                _columns: &::bunary_orm::row::Columns,
+                source: &dyn ::bunary_orm::row::ColumnSource,
+            ) -> ::bunary_orm::Result<Self> {
+                ::core::result::Result::Ok(#name {
+                    #(#fields: ::bunary_orm::model::source_field(source, layout[#indexes], #columns)?,)*
+                    #(#skipped: ::core::default::Default::default(),)*
+                    #state: ::core::default::Default::default(),
+                })
+            }
         }
 
         impl ::bunary_orm::__private::serde::Serialize for #name {

@@ -264,6 +264,17 @@ pub trait FromRow: Sized + Send + 'static {
     fn from_values(_layout: &[usize], columns: &Columns, values: &mut [Value]) -> Result<Self> {
         Self::from_row(Row::new(Arc::clone(columns), values.iter_mut().map(std::mem::take).collect()))
     }
+
+    /// Builds the value from one row read column by column (see [`ColumnSource`]). The default
+    /// reads every column as a [`Value`] and calls [`from_values`](FromRow::from_values).
+    ///
+    /// # Errors
+    /// As [`from_row`](FromRow::from_row), and the driver's error reading a column.
+    #[doc(hidden)]
+    fn from_source(layout: &[usize], columns: &Columns, source: &dyn ColumnSource) -> Result<Self> {
+        let mut values = (0..columns.len()).map(|i| source.value(i)).collect::<Result<Vec<_>>>()?;
+        Self::from_values(layout, columns, &mut values)
+    }
 }
 
 impl FromRow for Row {
@@ -289,6 +300,39 @@ pub trait RowSink: Send {
     /// # Errors
     /// When the row cannot be used; the query stops.
     fn row(&mut self, values: &mut [Value]) -> Result<()>;
+
+    /// Whether the sink would rather read each row through [`row_from`](RowSink::row_from)
+    /// (drivers that can offer it ask once per query).
+    fn reads_columns(&self) -> bool {
+        false
+    }
+
+    /// One row, read column by column. The default reads every column as a [`Value`] and
+    /// calls [`row`](RowSink::row).
+    ///
+    /// # Errors
+    /// As [`row`](RowSink::row), and the driver's error reading a column.
+    fn row_from(&mut self, source: &dyn ColumnSource, len: usize) -> Result<()> {
+        let mut values = (0..len).map(|i| source.value(i)).collect::<Result<Vec<_>>>()?;
+        self.row(&mut values)
+    }
+}
+
+/// One row of a result, read column by column in the driver's own buffer: typed results are
+/// decoded from it without a [`Value`] per column ([`RowSink::reads_columns`]).
+pub trait ColumnSource {
+    /// The column as stored, when it is a *plain* value: one whose [`Value`] would be just
+    /// this (no richer type recovered from its declared type). `None` otherwise.
+    ///
+    /// # Errors
+    /// The driver's error reading the column.
+    fn plain(&self, index: usize) -> Result<Option<crate::value::ValueRef<'_>>>;
+
+    /// The column as a [`Value`], exactly as the rows API would show it.
+    ///
+    /// # Errors
+    /// The driver's error reading the column.
+    fn value(&self, index: usize) -> Result<Value>;
 }
 
 /// A sink that keeps whole [`Row`]s (what `query` returns).

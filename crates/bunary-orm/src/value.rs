@@ -193,6 +193,30 @@ pub trait FromValue: Sized {
     fn from_owned_value(value: Value) -> Result<Self, DecodeError> {
         Self::from_value(&value)
     }
+
+    /// Converts a plain column value straight from the driver's buffer, when this type has a
+    /// direct reading of it; `None` sends the caller to [`from_owned_value`](FromValue::from_owned_value)
+    /// with the same column as a [`Value`]. Must agree with `from_owned_value` wherever it
+    /// answers.
+    fn from_plain(_value: ValueRef<'_>) -> Option<Result<Self, DecodeError>> {
+        None
+    }
+}
+
+/// A column value as the driver holds it, borrowed: what a [`Value`] of a plain column
+/// (no richer type recovered from its declared type) would hold, without the copy.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ValueRef<'a> {
+    /// NULL.
+    Null,
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// Text (valid UTF-8).
+    Text(&'a str),
+    /// Bytes.
+    Blob(&'a [u8]),
 }
 
 impl FromValue for Value {
@@ -209,6 +233,12 @@ impl<T: FromValue> FromValue for Option<T> {
         match value {
             Value::Null => Ok(None),
             v => T::from_value(v).map(Some),
+        }
+    }
+    fn from_plain(value: ValueRef<'_>) -> Option<Result<Self, DecodeError>> {
+        match value {
+            ValueRef::Null => Some(Ok(None)),
+            v => T::from_plain(v).map(|r| r.map(Some)),
         }
     }
     fn from_owned_value(value: Value) -> Result<Self, DecodeError> {
@@ -231,6 +261,12 @@ impl FromValue for bool {
 }
 
 impl FromValue for i64 {
+    fn from_plain(value: ValueRef<'_>) -> Option<Result<Self, DecodeError>> {
+        match value {
+            ValueRef::Int(i) => Some(Ok(i)),
+            _ => None,
+        }
+    }
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         match value {
             Value::Int(i) => Ok(*i),
@@ -255,6 +291,13 @@ macro_rules! from_value_int {
 from_value_int!(i8, i16, i32, u8, u16, u32, u64, usize);
 
 impl FromValue for f64 {
+    fn from_plain(value: ValueRef<'_>) -> Option<Result<Self, DecodeError>> {
+        match value {
+            ValueRef::Float(f) => Some(Ok(f)),
+            ValueRef::Int(i) => Some(Ok(i as f64)),
+            _ => None,
+        }
+    }
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         match value {
             Value::Float(f) => Ok(*f),
@@ -272,6 +315,12 @@ impl FromValue for f32 {
 }
 
 impl FromValue for String {
+    fn from_plain(value: ValueRef<'_>) -> Option<Result<Self, DecodeError>> {
+        match value {
+            ValueRef::Text(t) => Some(Ok(t.to_owned())),
+            _ => None,
+        }
+    }
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         match value {
             Value::Text(t) => Ok(t.clone()),
@@ -288,6 +337,13 @@ impl FromValue for String {
 }
 
 impl FromValue for Vec<u8> {
+    fn from_plain(value: ValueRef<'_>) -> Option<Result<Self, DecodeError>> {
+        match value {
+            ValueRef::Blob(b) => Some(Ok(b.to_vec())),
+            ValueRef::Text(t) => Some(Ok(t.as_bytes().to_vec())),
+            _ => None,
+        }
+    }
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         match value {
             Value::Blob(b) => Ok(b.clone()),

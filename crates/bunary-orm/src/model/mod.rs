@@ -422,6 +422,22 @@ pub fn column_position<M: Entity>(columns: &[String], column: &str) -> Result<us
         .ok_or_else(|| Error::ColumnNotFound { column: column.to_owned(), available: columns.to_vec() })
 }
 
+/// Called by the derive: reads column `index` of a row in the driver's buffer and converts it
+/// (straight from the buffer when the field type can, through a [`Value`] otherwise).
+#[doc(hidden)]
+pub fn source_field<T: crate::value::FromValue>(
+    source: &dyn crate::row::ColumnSource,
+    index: usize,
+    column: &str,
+) -> Result<T> {
+    let direct = source.plain(index)?.and_then(T::from_plain);
+    let decoded = match direct {
+        Some(result) => result,
+        None => T::from_owned_value(source.value(index)?),
+    };
+    decoded.map_err(|e| Error::Decode { column: column.to_owned(), expected: e.expected, found: e.found })
+}
+
 /// Called by the derive: moves the value at `index` out of a row's values and converts it.
 #[doc(hidden)]
 pub fn take_field<T: crate::value::FromValue>(values: &mut [Value], index: usize, column: &str) -> Result<T> {

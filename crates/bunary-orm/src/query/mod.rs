@@ -454,6 +454,21 @@ impl<T: FromRow> RowSink for LoadSink<'_, T> {
         self.out.push(item);
         Ok(())
     }
+
+    fn reads_columns(&self) -> bool {
+        !T::IS_DYNAMIC
+    }
+
+    fn row_from(&mut self, source: &dyn crate::row::ColumnSource, _len: usize) -> Result<()> {
+        let columns = self
+            .columns
+            .as_ref()
+            .ok_or_else(|| Error::InvalidQuery { message: "a row came before its columns".into() })?;
+        let mut item = T::from_source(&self.layout, columns, source)?;
+        item.loaded_from(self.connection);
+        self.out.push(item);
+        Ok(())
+    }
 }
 
 /// Turns result rows into `T`, telling each where it was loaded from.

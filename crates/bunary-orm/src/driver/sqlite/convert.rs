@@ -4,6 +4,7 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{ffi, ToSql};
 
 use crate::error::{DatabaseErrorKind, Error};
+use crate::row::ColumnSource;
 use crate::value::{formats, parse_date, parse_datetime, parse_time, Value};
 
 /// A [`Value`] bound to a SQLite statement, without copying text or bytes.
@@ -92,6 +93,36 @@ pub(super) fn read(value: ValueRef<'_>, hint: Hint) -> Value {
             };
             rich.unwrap_or_else(|| Value::Text(text.into_owned()))
         }
+    }
+}
+
+/// One row of a result as a [`ColumnSource`]: typed results decode their fields from
+/// SQLite's buffer directly.
+pub(super) struct Columns<'r, 's> {
+    pub(super) row: &'r rusqlite::Row<'s>,
+    pub(super) hints: &'r [Hint],
+    pub(super) sql: &'r str,
+}
+
+impl ColumnSource for Columns<'_, '_> {
+    fn plain(&self, index: usize) -> crate::error::Result<Option<crate::value::ValueRef<'_>>> {
+        use crate::value::ValueRef as Plain;
+        if self.hints.get(index) != Some(&Hint::Plain) {
+            return Ok(None);
+        }
+        Ok(match self.row.get_ref(index).map_err(|e| query_error(e, self.sql))? {
+            ValueRef::Null => Some(Plain::Null),
+            ValueRef::Integer(i) => Some(Plain::Int(i)),
+            ValueRef::Real(f) => Some(Plain::Float(f)),
+            ValueRef::Blob(b) => Some(Plain::Blob(b)),
+            // Text that is not UTF-8 is read (lossily) through `value`.
+            ValueRef::Text(t) => std::str::from_utf8(t).ok().map(Plain::Text),
+        })
+    }
+
+    fn value(&self, index: usize) -> crate::error::Result<Value> {
+        let hint = self.hints.get(index).copied().unwrap_or(Hint::Plain);
+        Ok(read(self.row.get_ref(index).map_err(|e| query_error(e, self.sql))?, hint))
     }
 }
 

@@ -119,6 +119,13 @@ fn read_rows(
     values: &mut [Value],
     sink: &mut (dyn RowSink + Send),
 ) -> Result<()> {
+    if sink.reads_columns() {
+        while let Some(row) = rows.get() {
+            sink.row_from(&convert::Columns { row, hints, sql }, hints.len())?;
+            rows.advance().map_err(|e| query_error(e, sql))?;
+        }
+        return Ok(());
+    }
     while let Some(row) = rows.get() {
         for (i, hint) in hints.iter().enumerate() {
             values[i] = read(row.get_ref(i).map_err(|e| query_error(e, sql))?, *hint);
