@@ -105,7 +105,10 @@ impl Db {
     pub async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
         match active_transaction(self.key()) {
             Some(tx) => tx.query_into(sql, params, sink).await,
-            None => self.driver.query_into(sql, params, sink).await,
+            None => match self.driver.query_into_now(sql, params, sink) {
+                Some(done) => done,
+                None => self.driver.query_into(sql, params, sink).await,
+            },
         }
     }
 
@@ -132,7 +135,10 @@ impl Db {
     pub async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {
         match active_transaction(self.key()) {
             Some(tx) => tx.exec(sql, params).await,
-            None => self.driver.exec(sql, params).await,
+            None => match self.driver.exec_now(sql, params) {
+                Some(done) => done,
+                None => self.driver.exec(sql, params).await,
+            },
         }
     }
 

@@ -59,6 +59,19 @@ pub trait DatabaseDriver: Send + Sync + 'static {
         feed(self.query(sql, params).await?, sink)
     }
 
+    /// Runs the query at once, without waiting, when the driver can (an embedded database
+    /// with a connection and, for a write, its write lock free); `None` when it cannot, and
+    /// the caller then awaits [`query_into`](DatabaseDriver::query_into). Saves the boxed
+    /// future of an async call. The default always answers `None`.
+    fn query_into_now(&self, _sql: &str, _params: &[Value], _sink: &mut (dyn RowSink + Send)) -> Option<Result<()>> {
+        None
+    }
+
+    /// As [`query_into_now`](DatabaseDriver::query_into_now), for [`exec`](DatabaseDriver::exec).
+    fn exec_now(&self, _sql: &str, _params: &[Value]) -> Option<Result<ExecResult>> {
+        None
+    }
+
     /// Runs a statement for its effect.
     ///
     /// # Errors

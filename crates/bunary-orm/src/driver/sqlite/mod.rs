@@ -105,13 +105,31 @@ fn query_statement(
     };
     let shape = conn.shape(sql, first.as_ref());
     sink.columns(&shape.columns)?;
+    if sink.reads_columns() {
+        return read_columns(rows, sql, &shape.hints, sink);
+    }
     let mut values = conn.take_values(shape.hints.len());
     let result = read_rows(rows, sql, &shape.hints, &mut values, sink);
     conn.return_values(values);
     result
 }
 
-/// Reads the rows of a query already stepped to its first row.
+/// Hands the rows of a query already stepped to its first row to a sink that reads them
+/// column by column.
+fn read_columns(
+    mut rows: rusqlite::Rows<'_>,
+    sql: &str,
+    hints: &[convert::Hint],
+    sink: &mut (dyn RowSink + Send),
+) -> Result<()> {
+    while let Some(row) = rows.get() {
+        sink.row_from(&convert::Columns { row, hints, sql }, hints.len())?;
+        rows.advance().map_err(|e| query_error(e, sql))?;
+    }
+    Ok(())
+}
+
+/// Reads the rows of a query already stepped to its first row into `values`, one row at a time.
 fn read_rows(
     mut rows: rusqlite::Rows<'_>,
     sql: &str,
@@ -119,13 +137,6 @@ fn read_rows(
     values: &mut [Value],
     sink: &mut (dyn RowSink + Send),
 ) -> Result<()> {
-    if sink.reads_columns() {
-        while let Some(row) = rows.get() {
-            sink.row_from(&convert::Columns { row, hints, sql }, hints.len())?;
-            rows.advance().map_err(|e| query_error(e, sql))?;
-        }
-        return Ok(());
-    }
     while let Some(row) = rows.get() {
         for (i, hint) in hints.iter().enumerate() {
             values[i] = read(row.get_ref(i).map_err(|e| query_error(e, sql))?, *hint);
@@ -174,6 +185,28 @@ impl SqliteDriver {
         Ok(Box::new(SqliteTransaction::begin(conn, gate, schema_change)?))
     }
 
+    /// Runs `work` at once when a connection is free and, for a write, the write gate too
+    /// (never waiting while holding a connection); `None`, having run nothing, otherwise.
+    fn run_now<T>(
+        &self,
+        sql: &str,
+        work: impl for<'c> FnOnce(&'c Conn, CachedStatement<'c>) -> Result<T>,
+    ) -> Option<Result<T>> {
+        let conn = match self.pool.try_acquire()? {
+            Ok(conn) => conn,
+            Err(e) => return Some(Err(e)),
+        };
+        let stmt = match prepare(&conn, sql) {
+            Ok(stmt) => stmt,
+            Err(e) => return Some(Err(e)),
+        };
+        if stmt.readonly() {
+            return Some(work(&conn, stmt));
+        }
+        let _gate = self.pool.gate.try_lock().ok()?;
+        Some(work(&conn, stmt))
+    }
+
     /// Runs `work` on a pooled connection: directly when `sql` only reads, behind the write
     /// gate otherwise.
     async fn run<T>(
@@ -218,6 +251,14 @@ impl DatabaseDriver for SqliteDriver {
 
     async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
         self.run(sql, |conn, stmt| query_statement(conn, stmt, sql, params, sink)).await
+    }
+
+    fn query_into_now(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Option<Result<()>> {
+        self.run_now(sql, |conn, stmt| query_statement(conn, stmt, sql, params, sink))
+    }
+
+    fn exec_now(&self, sql: &str, params: &[Value]) -> Option<Result<ExecResult>> {
+        self.run_now(sql, |conn, stmt| exec_statement(conn, stmt, sql, params))
     }
 
     async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {

@@ -141,6 +141,19 @@ impl Pool {
                 Arc::clone(&self.permits).acquire_owned().await.map_err(|_| Self::closed_error())?
             }
         };
+        self.checked_out(permit)
+    }
+
+    /// Checks out a connection if one is free at once (`None` when all are in use).
+    pub(super) fn try_acquire(self: &Arc<Self>) -> Option<Result<PooledConn>> {
+        match Arc::clone(&self.permits).try_acquire_owned() {
+            Ok(permit) => Some(self.checked_out(permit)),
+            Err(tokio::sync::TryAcquireError::Closed) => Some(Err(Self::closed_error())),
+            Err(tokio::sync::TryAcquireError::NoPermits) => None,
+        }
+    }
+
+    fn checked_out(self: &Arc<Self>, permit: OwnedSemaphorePermit) -> Result<PooledConn> {
         if self.closed.load(Ordering::Acquire) {
             return Err(Self::closed_error());
         }
