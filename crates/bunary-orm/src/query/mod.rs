@@ -445,14 +445,7 @@ impl<T: FromRow> RowSink for LoadSink<'_, T> {
     }
 
     fn row(&mut self, values: &mut [Value]) -> Result<()> {
-        let columns = self
-            .columns
-            .as_ref()
-            .ok_or_else(|| Error::InvalidQuery { message: "a row came before its columns".into() })?;
-        let mut item = T::from_values(&self.layout, columns, values)?;
-        item.loaded_from(self.connection);
-        self.out.push(item);
-        Ok(())
+        self.push_with(|layout, columns| T::from_values(layout, columns, values))
     }
 
     fn reads_columns(&self) -> bool {
@@ -460,11 +453,19 @@ impl<T: FromRow> RowSink for LoadSink<'_, T> {
     }
 
     fn row_from(&mut self, source: &dyn crate::row::ColumnSource, _len: usize) -> Result<()> {
+        self.push_with(|layout, columns| T::from_source(layout, columns, source))
+    }
+}
+
+impl<T: FromRow> LoadSink<'_, T> {
+    /// Builds one item with `build` (from the layout and columns), marks where it came from
+    /// and keeps it.
+    fn push_with(&mut self, build: impl FnOnce(&[usize], &Columns) -> Result<T>) -> Result<()> {
         let columns = self
             .columns
             .as_ref()
             .ok_or_else(|| Error::InvalidQuery { message: "a row came before its columns".into() })?;
-        let mut item = T::from_source(&self.layout, columns, source)?;
+        let mut item = build(&self.layout, columns)?;
         item.loaded_from(self.connection);
         self.out.push(item);
         Ok(())
