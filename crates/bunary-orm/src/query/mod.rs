@@ -85,12 +85,13 @@ impl From<&str> for Connection {
 }
 
 impl Connection {
-    pub(crate) async fn executor(&self) -> Result<Executor> {
+    /// What runs the statements: the handle itself when the connection holds one (no clone).
+    pub(crate) async fn executor(&self) -> Result<Executor<'_>> {
         Ok(match self {
-            Connection::Global => Executor::Db(get_driver().await?),
-            Connection::Named(name) => Executor::Db(crate::driver::cache::get_connection(name).await?),
-            Connection::Db(db) => Executor::Db(db.clone()),
-            Connection::Tx(tx) => Executor::Tx(tx.clone()),
+            Connection::Global => Executor::Db(Cow::Owned(get_driver().await?)),
+            Connection::Named(name) => Executor::Db(Cow::Owned(crate::driver::cache::get_connection(name).await?)),
+            Connection::Db(db) => Executor::Db(Cow::Borrowed(db)),
+            Connection::Tx(tx) => Executor::Tx(Cow::Borrowed(tx)),
         })
     }
 }
@@ -114,12 +115,12 @@ pub(crate) struct SoftDeletes {
 }
 
 /// A resolved target: something that runs statements.
-pub(crate) enum Executor {
-    Db(Db),
-    Tx(Tx),
+pub(crate) enum Executor<'a> {
+    Db(Cow<'a, Db>),
+    Tx(Cow<'a, Tx>),
 }
 
-impl Executor {
+impl Executor<'_> {
     pub(crate) fn dialect(&self) -> Dialect {
         match self {
             Executor::Db(db) => db.dialect(),
@@ -389,7 +390,7 @@ impl<T> Builder<T> {
     }
 
     /// Resolves where the query runs.
-    pub(crate) async fn executor(&self) -> Result<Executor> {
+    pub(crate) async fn executor(&self) -> Result<Executor<'_>> {
         self.check()?;
         self.target.executor().await
     }

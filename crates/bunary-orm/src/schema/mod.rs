@@ -132,7 +132,7 @@ impl SchemaBuilder {
     }
 
     /// Runs DDL statements as one unit where the dialect allows (a transaction or savepoint).
-    async fn run(&self, exec: &Executor, statements: Vec<String>, undo: Option<String>) -> Result<()> {
+    async fn run(&self, exec: &Executor<'_>, statements: Vec<String>, undo: Option<String>) -> Result<()> {
         if exec.dialect() == Dialect::MySql {
             for (i, sql) in statements.iter().enumerate() {
                 if let Err(e) = exec_batch(exec, sql).await {
@@ -305,7 +305,7 @@ impl SchemaBuilder {
 }
 
 /// `Schema::table` on SQLite: plain `ALTER TABLE` where SQLite can, a rebuild where it cannot.
-async fn alter_sqlite(exec: &Executor, blueprint: Blueprint) -> Result<()> {
+async fn alter_sqlite(exec: &Executor<'_>, blueprint: Blueprint) -> Result<()> {
     let table = blueprint.table().to_owned();
     let work = |tx: Tx| async move {
         let grammar = schema_grammar_for(Dialect::Sqlite);
@@ -357,13 +357,13 @@ async fn alter_sqlite(exec: &Executor, blueprint: Blueprint) -> Result<()> {
     }
 }
 
-async fn exec_batch(exec: &Executor, sql: &str) -> Result<()> {
+async fn exec_batch(exec: &Executor<'_>, sql: &str) -> Result<()> {
     match exec {
         Executor::Db(db) => db.exec_batch(sql).await,
         Executor::Tx(tx) => tx.exec_batch(sql).await,
     }
 }
 
-async fn query(exec: &Executor, sql: &str, bindings: Vec<Value>) -> Result<Vec<crate::row::Row>> {
+async fn query(exec: &Executor<'_>, sql: &str, bindings: Vec<Value>) -> Result<Vec<crate::row::Row>> {
     exec.query(&crate::query::Statement { sql: sql.to_owned(), bindings }).await
 }
