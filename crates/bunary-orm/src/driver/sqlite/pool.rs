@@ -16,7 +16,7 @@ use std::time::Duration;
 use parking_lot::Mutex;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
-use tokio::sync::{Mutex as AsyncMutex, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Mutex as AsyncMutex, OwnedSemaphorePermit, Semaphore, SemaphorePermit};
 
 use crate::config::SqliteConfig;
 use crate::error::{Error, Result};
@@ -39,21 +39,28 @@ pub(super) struct Pool {
     closed: AtomicBool,
 }
 
-/// A connection checked out of the pool; it goes back when dropped.
-pub(super) struct PooledConn {
+/// A connection checked out of the pool, with the pool and the permit it holds; it goes back
+/// when dropped.
+pub(super) struct Checkout<P: Deref<Target = Pool>, G> {
     conn: Option<Conn>,
-    pool: Arc<Pool>,
-    _permit: OwnedSemaphorePermit,
+    pool: P,
+    _permit: G,
 }
 
-impl Deref for PooledConn {
+/// A checkout that owns its hold on the pool (kept by a transaction).
+pub(super) type PooledConn = Checkout<Arc<Pool>, OwnedSemaphorePermit>;
+
+/// A checkout for one statement, borrowing the pool (no reference counts touched).
+pub(super) type BorrowedConn<'p> = Checkout<&'p Pool, SemaphorePermit<'p>>;
+
+impl<P: Deref<Target = Pool>, G> Deref for Checkout<P, G> {
     type Target = Conn;
     fn deref(&self) -> &Conn {
         self.conn.as_ref().expect("a pooled connection is present until drop")
     }
 }
 
-impl Drop for PooledConn {
+impl<P: Deref<Target = Pool>, G> Drop for Checkout<P, G> {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
             if !self.pool.closed.load(Ordering::Acquire) {
@@ -141,31 +148,32 @@ impl Pool {
                 Arc::clone(&self.permits).acquire_owned().await.map_err(|_| Self::closed_error())?
             }
         };
-        self.checked_out(permit)
+        Self::checked_out(Arc::clone(self), permit)
     }
 
-    /// Checks out a connection if one is free at once (`None` when all are in use).
-    pub(super) fn try_acquire(self: &Arc<Self>) -> Option<Result<PooledConn>> {
-        match Arc::clone(&self.permits).try_acquire_owned() {
-            Ok(permit) => Some(self.checked_out(permit)),
+    /// Checks out a connection for one statement if one is free at once (`None` when all are
+    /// in use).
+    pub(super) fn try_acquire(&self) -> Option<Result<BorrowedConn<'_>>> {
+        match self.permits.try_acquire() {
+            Ok(permit) => Some(Self::checked_out(self, permit)),
             Err(tokio::sync::TryAcquireError::Closed) => Some(Err(Self::closed_error())),
             Err(tokio::sync::TryAcquireError::NoPermits) => None,
         }
     }
 
-    fn checked_out(self: &Arc<Self>, permit: OwnedSemaphorePermit) -> Result<PooledConn> {
-        if self.closed.load(Ordering::Acquire) {
+    fn checked_out<P: Deref<Target = Pool>, G>(pool: P, permit: G) -> Result<Checkout<P, G>> {
+        if pool.closed.load(Ordering::Acquire) {
             return Err(Self::closed_error());
         }
-        let idle = self.idle.lock().pop();
+        let idle = pool.idle.lock().pop();
         let conn = match idle {
             Some(conn) => conn,
             // An in-memory database has exactly one connection, which never leaves the pool
             // for good; a new one would be a different, empty database.
-            None if self.memory => return Err(Self::closed_error()),
-            None => Self::open_connection(&self.path, false, self.busy_timeout)?,
+            None if pool.memory => return Err(Self::closed_error()),
+            None => Self::open_connection(&pool.path, false, pool.busy_timeout)?,
         };
-        Ok(PooledConn { conn: Some(conn), pool: Arc::clone(self), _permit: permit })
+        Ok(Checkout { conn: Some(conn), pool, _permit: permit })
     }
 
     pub(super) fn close(&self) {
