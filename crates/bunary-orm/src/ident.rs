@@ -90,7 +90,6 @@ fn check_segment(name: &str, kind: &'static str) -> Result<()> {
     Ok(())
 }
 
-/// Splits `expr as alias` (any case of `as`, any spacing) into the expression and the alias.
 /// Whether `text` is one legal segment, checked byte by byte (the common case, parsed without
 /// splitting).
 fn is_plain(text: &str) -> bool {
@@ -101,6 +100,7 @@ fn is_plain(text: &str) -> bool {
         && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
 }
 
+/// Splits `expr as alias` (any case of `as`, any spacing) into the expression and the alias.
 fn split_alias<'a>(text: &'a str, kind: &'static str) -> Result<(&'a str, Option<Ident>)> {
     let mut parts = text.split_whitespace();
     match (parts.next(), parts.next(), parts.next(), parts.next()) {

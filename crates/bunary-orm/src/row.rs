@@ -272,8 +272,7 @@ pub trait FromRow: Sized + Send + 'static {
     /// As [`from_row`](FromRow::from_row), and the driver's error reading a column.
     #[doc(hidden)]
     fn from_source(layout: &[usize], columns: &Columns, source: &dyn ColumnSource) -> Result<Self> {
-        let mut values = (0..columns.len()).map(|i| source.value(i)).collect::<Result<Vec<_>>>()?;
-        Self::from_values(layout, columns, &mut values)
+        Self::from_values(layout, columns, &mut source.values()?)
     }
 }
 
@@ -312,15 +311,22 @@ pub trait RowSink: Send {
     ///
     /// # Errors
     /// As [`row`](RowSink::row), and the driver's error reading a column.
-    fn row_from(&mut self, source: &dyn ColumnSource, len: usize) -> Result<()> {
-        let mut values = (0..len).map(|i| source.value(i)).collect::<Result<Vec<_>>>()?;
-        self.row(&mut values)
+    fn row_from(&mut self, source: &dyn ColumnSource) -> Result<()> {
+        self.row(&mut source.values()?)
     }
 }
 
 /// One row of a result, read column by column in the driver's own buffer: typed results are
 /// decoded from it without a [`Value`] per column ([`RowSink::reads_columns`]).
 pub trait ColumnSource {
+    /// The number of columns.
+    fn len(&self) -> usize;
+
+    /// Whether the row has no columns.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The column as stored, when it is a *plain* value: one whose [`Value`] would be just
     /// this (no richer type recovered from its declared type). `None` otherwise.
     ///
@@ -333,6 +339,14 @@ pub trait ColumnSource {
     /// # Errors
     /// The driver's error reading the column.
     fn value(&self, index: usize) -> Result<Value>;
+
+    /// Every column as a [`Value`], in order.
+    ///
+    /// # Errors
+    /// The driver's error reading a column.
+    fn values(&self) -> Result<Vec<Value>> {
+        (0..self.len()).map(|i| self.value(i)).collect()
+    }
 }
 
 /// A sink that keeps whole [`Row`]s (what `query` returns).

@@ -496,6 +496,49 @@ macro_rules! params {
 mod tests {
     use super::*;
 
+    /// The value a plain column would hold as an owned [`Value`].
+    fn owned(plain: ValueRef<'_>) -> Value {
+        match plain {
+            ValueRef::Null => Value::Null,
+            ValueRef::Int(i) => Value::Int(i),
+            ValueRef::Float(f) => Value::Float(f),
+            ValueRef::Text(t) => Value::Text(t.to_owned()),
+            ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+        }
+    }
+
+    /// Wherever `from_plain` answers, it answers what `from_owned_value` does.
+    fn agrees<T: FromValue + PartialEq + std::fmt::Debug>(plains: &[ValueRef<'_>]) -> usize {
+        let mut answered = 0;
+        for &plain in plains {
+            if let Some(direct) = T::from_plain(plain) {
+                assert_eq!(direct, T::from_owned_value(owned(plain)), "{plain:?}");
+                answered += 1;
+            }
+        }
+        answered
+    }
+
+    #[test]
+    fn plain_readings_agree_with_owned_values() {
+        let plains = [
+            ValueRef::Null,
+            ValueRef::Int(7),
+            ValueRef::Int(-1),
+            ValueRef::Float(2.5),
+            ValueRef::Text("Ada"),
+            ValueRef::Text("12"),
+            ValueRef::Blob(b"\x00\xff"),
+        ];
+        assert_eq!(agrees::<i64>(&plains), 2);
+        assert_eq!(agrees::<f64>(&plains), 3);
+        assert_eq!(agrees::<String>(&plains), 2);
+        assert_eq!(agrees::<Vec<u8>>(&plains), 3);
+        assert_eq!(agrees::<Option<i64>>(&plains), 3);
+        assert_eq!(agrees::<Option<String>>(&plains), 3);
+        assert_eq!(agrees::<bool>(&plains), 0, "bool has no direct reading: it goes through Value");
+    }
+
     #[test]
     fn option_none_is_null_and_some_is_the_inner_value() {
         assert_eq!(Value::from(None::<i32>), Value::Null);

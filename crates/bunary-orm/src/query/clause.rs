@@ -1,5 +1,6 @@
 //! The parts a query is made of: plain data that the grammars turn into SQL.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::error::{Error, Result};
@@ -61,18 +62,17 @@ impl Operator {
     /// # Errors
     /// [`Error::InvalidOperator`] for anything else.
     pub fn parse(text: &str) -> Result<Self> {
-        // The symbols, written as they usually are, need no normalising.
-        match text {
-            "=" => return Ok(Operator::Eq),
-            "<>" | "!=" => return Ok(Operator::NotEq),
-            "<" => return Ok(Operator::Lt),
-            "<=" => return Ok(Operator::Le),
-            ">" => return Ok(Operator::Gt),
-            ">=" => return Ok(Operator::Ge),
-            _ => {}
-        }
-        let normal = text.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase();
-        Ok(match normal.as_str() {
+        // Usually written already normal (`=`, `not like`): then matched without a copy.
+        let is_normal = !text.starts_with(' ')
+            && !text.ends_with(' ')
+            && !text.contains("  ")
+            && text.bytes().all(|b| !b.is_ascii_uppercase() && (b == b' ' || !b.is_ascii_whitespace()));
+        let normal: Cow<'_, str> = if is_normal {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase())
+        };
+        Ok(match &*normal {
             "=" | "==" => Operator::Eq,
             "!=" | "<>" => Operator::NotEq,
             "<" => Operator::Lt,
@@ -269,4 +269,16 @@ pub struct Query {
     pub limit: Option<u64>,
     /// `OFFSET` (a literal too).
     pub offset: Option<u64>,
+}
+
+impl Query {
+    /// Adds `condition` with `AND` to all the conditions so far, grouped first, so that an `OR`
+    /// among them cannot escape it (a scope, a key lookup, a key bound).
+    pub(crate) fn and_where_all(&mut self, condition: Where) {
+        let existing = std::mem::take(&mut self.wheres);
+        if !existing.is_empty() {
+            self.wheres.push(WhereClause { boolean: Boolean::And, condition: Where::Nested(existing) });
+        }
+        self.wheres.push(WhereClause { boolean: Boolean::And, condition });
+    }
 }

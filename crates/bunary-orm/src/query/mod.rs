@@ -37,7 +37,7 @@ use crate::value::Value;
 
 pub use self::clause::{Boolean, Direction, IntoOperator, Operator, Query};
 
-use self::clause::{Where, WhereClause};
+use self::clause::Where;
 pub use self::grammar::{grammar_for, Grammar, Statement};
 pub use self::paginate::Paginated;
 #[doc(hidden)]
@@ -309,13 +309,7 @@ impl<T> Builder<T> {
             Ok(c) => c,
             Err(_) => return Cow::Borrowed(&self.query),
         };
-        let condition = Where::Null { column, not: scope.mode == Trashed::Only };
-        // The caller's conditions are grouped, so an OR among them cannot escape the scope.
-        let existing = std::mem::take(&mut query.wheres);
-        if !existing.is_empty() {
-            query.wheres.push(WhereClause { boolean: Boolean::And, condition: Where::Nested(existing) });
-        }
-        query.wheres.push(WhereClause { boolean: Boolean::And, condition });
+        query.and_where_all(Where::Null { column, not: scope.mode == Trashed::Only });
         Cow::Owned(query)
     }
 
@@ -453,7 +447,7 @@ impl<T: FromRow> RowSink for LoadSink<'_, T> {
         !T::IS_DYNAMIC
     }
 
-    fn row_from(&mut self, source: &dyn crate::row::ColumnSource, _len: usize) -> Result<()> {
+    fn row_from(&mut self, source: &dyn crate::row::ColumnSource) -> Result<()> {
         self.push_with(|layout, columns| T::from_source(layout, columns, source))
     }
 }

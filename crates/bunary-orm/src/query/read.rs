@@ -5,9 +5,9 @@ use crate::ident::ColumnRef;
 use crate::row::{FromRow, Row};
 use crate::value::{FromValue, Value};
 
-use super::clause::{Operator, Selection, Where, WhereClause};
+use super::clause::{Operator, Selection, Where};
 use super::grammar::{grammar_for, Aggregate};
-use super::{load, Boolean, Builder, LoadSink};
+use super::{load, Builder, LoadSink};
 
 /// The first column of the one row a statement returns.
 async fn scalar<V: FromValue>(exec: &super::Executor<'_>, statement: &super::Statement) -> Result<V> {
@@ -103,7 +103,7 @@ impl<T: FromRow> Builder<T> {
     /// As [`get`](Builder::get); a missing row is `Ok(None)`, never an error.
     pub async fn find(&self, id: impl Into<Value>) -> Result<Option<T>> {
         let id = id.into();
-        if !self.strips_rows() {
+        if self.is_plain() && !self.strips_rows() {
             let exec = self.executor().await?;
             if let Some(sql) = self.plain_select_sql(exec.dialect(), true)? {
                 let mut sink = LoadSink::with_capacity(&self.target, 1);
@@ -112,13 +112,11 @@ impl<T: FromRow> Builder<T> {
             }
         }
         let mut q = self.clone();
-        // The caller's conditions are grouped, so an OR among them cannot escape the key.
-        if q.query.wheres.iter().any(|w| w.boolean == Boolean::Or) {
-            let existing = std::mem::take(&mut q.query.wheres);
-            q.query.wheres.push(WhereClause { boolean: Boolean::And, condition: Where::Nested(existing) });
-        }
-        let condition = Where::Basic { column: ColumnRef::column(self.key.clone()), op: Operator::Eq, value: id };
-        q.query.wheres.push(WhereClause { boolean: Boolean::And, condition });
+        q.query.and_where_all(Where::Basic {
+            column: ColumnRef::column(self.key.clone()),
+            op: Operator::Eq,
+            value: id,
+        });
         q.query.limit = Some(1);
         Ok(q.get().await?.into_iter().next())
     }
@@ -130,9 +128,7 @@ impl<T: FromRow> Builder<T> {
     pub async fn find_by(&self, column: &str, value: impl Into<Value>) -> Result<Option<T>> {
         self.clone().where_(column, value).first().await
     }
-}
 
-impl<T: FromRow> Builder<T> {
     /// Whether result rows are post-processed (excluded or hidden columns removed from
     /// dynamic rows), so that they cannot be loaded straight from the driver.
     fn strips_rows(&self) -> bool {
@@ -266,13 +262,7 @@ impl<T> Builder<T> {
         let mut q = self.clone();
         if let Some(after) = after {
             let column = ColumnRef::column(self.key.clone());
-            let condition = Where::Basic { column, op: Operator::Gt, value: after };
-            // The caller's conditions are grouped, so an OR among them cannot escape the key bound.
-            let existing = std::mem::take(&mut q.query.wheres);
-            if !existing.is_empty() {
-                q.query.wheres.push(WhereClause { boolean: Boolean::And, condition: Where::Nested(existing) });
-            }
-            q.query.wheres.push(WhereClause { boolean: Boolean::And, condition });
+            q.query.and_where_all(Where::Basic { column, op: Operator::Gt, value: after });
         }
         Ok(q)
     }

@@ -105,6 +105,10 @@ pub(super) struct Columns<'r, 's> {
 }
 
 impl ColumnSource for Columns<'_, '_> {
+    fn len(&self) -> usize {
+        self.hints.len()
+    }
+
     fn plain(&self, index: usize) -> crate::error::Result<Option<crate::value::ValueRef<'_>>> {
         use crate::value::ValueRef as Plain;
         if self.hints.get(index) != Some(&Hint::Plain) {

@@ -123,7 +123,7 @@ fn read_columns(
     sink: &mut (dyn RowSink + Send),
 ) -> Result<()> {
     while let Some(row) = rows.get() {
-        sink.row_from(&convert::Columns { row, hints, sql }, hints.len())?;
+        sink.row_from(&convert::Columns { row, hints, sql })?;
         rows.advance().map_err(|e| query_error(e, sql))?;
     }
     Ok(())
@@ -185,8 +185,27 @@ impl SqliteDriver {
         Ok(Box::new(SqliteTransaction::begin(conn, gate, schema_change)?))
     }
 
-    /// Runs `work` at once when a connection is free and, for a write, the write gate too
-    /// (never waiting while holding a connection); `None`, having run nothing, otherwise.
+    /// Runs `work` on `conn` when `sql` only reads or the write gate is free at once (never
+    /// waiting while holding a connection); hands `work` back, having run nothing, otherwise.
+    fn run_on<'c, T, W>(&self, conn: &'c Conn, sql: &str, work: W) -> std::result::Result<Result<T>, W>
+    where
+        W: FnOnce(&'c Conn, CachedStatement<'c>) -> Result<T>,
+    {
+        let stmt = match prepare(conn, sql) {
+            Ok(stmt) => stmt,
+            Err(e) => return Ok(Err(e)),
+        };
+        if stmt.readonly() {
+            return Ok(work(conn, stmt));
+        }
+        match self.pool.gate.try_lock() {
+            Ok(_gate) => Ok(work(conn, stmt)),
+            Err(_) => Err(work),
+        }
+    }
+
+    /// Runs `work` at once when a connection is free and, for a write, the write gate too;
+    /// `None`, having run nothing, otherwise.
     fn run_now<T>(
         &self,
         sql: &str,
@@ -196,15 +215,7 @@ impl SqliteDriver {
             Ok(conn) => conn,
             Err(e) => return Some(Err(e)),
         };
-        let stmt = match prepare(&conn, sql) {
-            Ok(stmt) => stmt,
-            Err(e) => return Some(Err(e)),
-        };
-        if stmt.readonly() {
-            return Some(work(&conn, stmt));
-        }
-        let _gate = self.pool.gate.try_lock().ok()?;
-        Some(work(&conn, stmt))
+        self.run_on(&conn, sql, work).ok()
     }
 
     /// Runs `work` on a pooled connection: directly when `sql` only reads, behind the write
@@ -214,20 +225,16 @@ impl SqliteDriver {
         sql: &str,
         work: impl for<'c> FnOnce(&'c Conn, CachedStatement<'c>) -> Result<T>,
     ) -> Result<T> {
-        {
+        let work = {
             let conn = self.pool.acquire().await?;
-            let stmt = prepare(&conn, sql)?;
-            if stmt.readonly() {
-                return work(&conn, stmt);
+            match self.run_on(&conn, sql, work) {
+                Ok(done) => return done,
+                // A write whose gate is taken: give the connection back before waiting. The gate
+                // is always awaited before a connection, never after, so a transaction holding
+                // the gate can always get one.
+                Err(work) => work,
             }
-            // A write needs the gate. Taken at once when free (never waiting while holding a
-            // connection); otherwise give the connection back before waiting: the gate is
-            // always awaited before a connection, never after, so a transaction holding the
-            // gate can always get one.
-            if let Ok(_gate) = self.pool.gate.try_lock() {
-                return work(&conn, stmt);
-            }
-        }
+        };
         let _gate = self.pool.gate.lock().await;
         let conn = self.pool.acquire().await?;
         let stmt = prepare(&conn, sql)?;

@@ -66,8 +66,7 @@ pub(crate) fn push_uint(out: &mut String, mut n: u64) {
 /// never hold one; this keeps quoting safe on its own).
 pub(crate) fn quote_into(out: &mut String, name: &str, quote: char) {
     out.push(quote);
-    let doubled = if quote.is_ascii() { name.as_bytes().contains(&(quote as u8)) } else { name.contains(quote) };
-    if doubled {
+    if name.contains(quote) {
         for c in name.chars() {
             if c == quote {
                 out.push(quote);
