@@ -70,12 +70,10 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
                 })*
             }
 
-            fn field_hashes(&self) -> ::bunary_orm::model::FieldHashes {
+            fn hash_fields_into(&self, out: &mut ::bunary_orm::model::FieldHashes) {
                 #[allow(unused_imports)]
                 use ::bunary_orm::model::{HashInPlace as _, HashThroughValue as _};
-                let mut hashes = ::bunary_orm::model::FieldHashes::new();
-                #(hashes.push((&::bunary_orm::model::FieldHasher(&self.#fields)).field_hash());)*
-                hashes
+                #(out.push((&::bunary_orm::model::FieldHasher(&self.#fields)).field_hash());)*
             }
 
             fn set_value(&mut self, column: &str, value: ::bunary_orm::Value) -> ::bunary_orm::Result<()> {
@@ -110,8 +108,8 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
                 })
             }
 
-            fn loaded_from(&mut self, connection: &::bunary_orm::Connection) {
-                ::bunary_orm::model::mark_loaded(self, connection);
+            fn loaded(items: &mut [Self], connection: &::bunary_orm::Connection) {
+                ::bunary_orm::model::mark_loaded(items, connection);
             }
 
             fn layout_cache() -> ::core::option::Option<&'static ::bunary_orm::row::LayoutCache> {
@@ -135,13 +133,16 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
                 })
             }
 
+            #[inline]
             fn from_source(
                 layout: &[usize],
                 _columns: &::bunary_orm::row::Columns,
                 source: &dyn ::bunary_orm::row::ColumnSource,
             ) -> ::bunary_orm::Result<Self> {
+                let mut cells = ::bunary_orm::row::PlainCells::new();
+                source.plain_cells(&mut cells)?;
                 ::core::result::Result::Ok(#name {
-                    #(#fields: ::bunary_orm::model::source_field(source, layout[#indexes], #columns)?,)*
+                    #(#fields: ::bunary_orm::model::cell_field(&cells, source, layout[#indexes], #columns)?,)*
                     #(#skipped: ::core::default::Default::default(),)*
                     #state: ::core::default::Default::default(),
                 })

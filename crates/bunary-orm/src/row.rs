@@ -235,9 +235,10 @@ pub trait FromRow: Sized + Send + 'static {
     /// [`Error::ColumnNotFound`] or [`Error::Decode`] when the row does not fit.
     fn from_row(row: Row) -> Result<Self>;
 
-    /// Called after loading, with where the row came from (models remember it to save there).
+    /// Called once a result is loaded, with where it came from: models remember it (to save
+    /// there) and what each row held (to tell which columns change).
     #[doc(hidden)]
-    fn loaded_from(&mut self, _connection: &crate::query::Connection) {}
+    fn loaded(_items: &mut [Self], _connection: &crate::query::Connection) {}
 
     /// Where each of this type's fields is among a result's `columns`, worked out once per
     /// query (the derive implements it; the default keeps whole rows).
@@ -347,7 +348,23 @@ pub trait ColumnSource {
     fn values(&self) -> Result<Vec<Value>> {
         (0..self.len()).map(|i| self.value(i)).collect()
     }
+
+    /// Every column's [`plain`](ColumnSource::plain) reading, in order, onto `out`: a typed
+    /// result reads a row in this one call and decodes its fields from `out`.
+    ///
+    /// # Errors
+    /// The driver's error reading a column.
+    fn plain_cells<'s>(&'s self, out: &mut PlainCells<'s>) -> Result<()> {
+        for index in 0..self.len() {
+            out.push(self.plain(index)?);
+        }
+        Ok(())
+    }
 }
+
+/// One row's columns as [`ColumnSource::plain_cells`] reads them (`None` for a column that is
+/// not plain), inline up to 16 columns.
+pub type PlainCells<'s> = smallvec::SmallVec<[Option<crate::value::ValueRef<'s>>; 16]>;
 
 /// A sink that keeps whole [`Row`]s (what `query` returns).
 #[derive(Default)]

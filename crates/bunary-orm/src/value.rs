@@ -235,6 +235,7 @@ impl<T: FromValue> FromValue for Option<T> {
             v => T::from_value(v).map(Some),
         }
     }
+    #[inline]
     fn from_plain(value: ValueRef<'_>) -> Option<Result<Self, DecodeError>> {
         match value {
             ValueRef::Null => Some(Ok(None)),
@@ -261,6 +262,7 @@ impl FromValue for bool {
 }
 
 impl FromValue for i64 {
+    #[inline]
     fn from_plain(value: ValueRef<'_>) -> Option<Result<Self, DecodeError>> {
         match value {
             ValueRef::Int(i) => Some(Ok(i)),
@@ -291,6 +293,7 @@ macro_rules! from_value_int {
 from_value_int!(i8, i16, i32, u8, u16, u32, u64, usize);
 
 impl FromValue for f64 {
+    #[inline]
     fn from_plain(value: ValueRef<'_>) -> Option<Result<Self, DecodeError>> {
         match value {
             ValueRef::Float(f) => Some(Ok(f)),
@@ -315,6 +318,7 @@ impl FromValue for f32 {
 }
 
 impl FromValue for String {
+    #[inline]
     fn from_plain(value: ValueRef<'_>) -> Option<Result<Self, DecodeError>> {
         match value {
             ValueRef::Text(t) => Some(Ok(t.to_owned())),
@@ -337,6 +341,7 @@ impl FromValue for String {
 }
 
 impl FromValue for Vec<u8> {
+    #[inline]
     fn from_plain(value: ValueRef<'_>) -> Option<Result<Self, DecodeError>> {
         match value {
             ValueRef::Blob(b) => Some(Ok(b.to_vec())),

@@ -47,22 +47,23 @@ impl<T: ToValue + ?Sized> HashThroughValue for &FieldHasher<'_, T> {
     }
 }
 
-const TEXT: u8 = 4;
-const BLOB: u8 = 5;
 const NULL: u8 = 0;
 
 fn hasher() -> impl std::hash::Hasher {
     use std::hash::BuildHasher;
-    // A fixed seed: the same value hashes the same in every process.
-    foldhash::fast::FixedState::with_seed(0x6275_6e61_7279_6f72).build_hasher()
+    // One seed per process, chosen at random: the hashes are only compared within a process, and
+    // a value cannot be crafted ahead of time to collide with another (which would hide a change).
+    static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let seed = *SEED.get_or_init(|| foldhash::fast::RandomState::default().hash_one(0x6275_6e61_7279_6f72u64));
+    foldhash::fast::FixedState::with_seed(seed).build_hasher()
 }
 
-fn hash_bytes(tag: u8, bytes: &[u8]) -> u64 {
+/// A hash of one field's bytes (a field hashes alone, so no tag or terminator is needed: each
+/// field's hashes are compared only with that field's).
+fn hash_bytes(bytes: &[u8]) -> u64 {
     use std::hash::Hasher;
     let mut h = hasher();
-    h.write_u8(tag);
     h.write(bytes);
-    h.write_usize(bytes.len());
     h.finish()
 }
 
@@ -75,25 +76,60 @@ fn hash_null() -> u64 {
 
 impl HashInPlace for FieldHasher<'_, String> {
     fn field_hash(&self) -> u64 {
-        hash_bytes(TEXT, self.0.as_bytes())
+        hash_bytes(self.0.as_bytes())
     }
 }
 
 impl HashInPlace for FieldHasher<'_, Option<String>> {
     fn field_hash(&self) -> u64 {
-        self.0.as_deref().map_or_else(hash_null, |s| hash_bytes(TEXT, s.as_bytes()))
+        self.0.as_deref().map_or_else(hash_null, |s| hash_bytes(s.as_bytes()))
     }
+}
+
+/// Fixed-width fields: the value itself is its fingerprint (exact, no collision); a null is
+/// [`hash_null`], a random constant of this process.
+macro_rules! exact_fingerprints {
+    ($($ty:ty => |$v:ident| $bits:expr),* $(,)?) => {$(
+        impl HashInPlace for FieldHasher<'_, $ty> {
+            fn field_hash(&self) -> u64 {
+                let $v = *self.0;
+                $bits
+            }
+        }
+
+        impl HashInPlace for FieldHasher<'_, Option<$ty>> {
+            fn field_hash(&self) -> u64 {
+                match *self.0 {
+                    Some($v) => $bits,
+                    None => hash_null(),
+                }
+            }
+        }
+    )*};
+}
+
+exact_fingerprints! {
+    i64 => |v| v as u64,
+    i32 => |v| i64::from(v) as u64,
+    i16 => |v| i64::from(v) as u64,
+    i8 => |v| i64::from(v) as u64,
+    u32 => |v| u64::from(v),
+    u16 => |v| u64::from(v),
+    u8 => |v| u64::from(v),
+    bool => |v| u64::from(v),
+    f64 => |v| v.to_bits(),
+    f32 => |v| f64::from(v).to_bits(),
 }
 
 impl HashInPlace for FieldHasher<'_, Vec<u8>> {
     fn field_hash(&self) -> u64 {
-        hash_bytes(BLOB, self.0)
+        hash_bytes(self.0)
     }
 }
 
 impl HashInPlace for FieldHasher<'_, Option<Vec<u8>>> {
     fn field_hash(&self) -> u64 {
-        self.0.as_deref().map_or_else(hash_null, |b| hash_bytes(BLOB, b))
+        self.0.as_deref().map_or_else(hash_null, hash_bytes)
     }
 }
 
@@ -103,21 +139,23 @@ pub fn hash_value(value: &Value) -> u64 {
     use std::hash::{Hash, Hasher};
     match value {
         Value::Null => hash_null(),
-        Value::Text(t) => hash_bytes(TEXT, t.as_bytes()),
-        Value::Blob(b) => hash_bytes(BLOB, b),
+        Value::Text(t) => hash_bytes(t.as_bytes()),
+        Value::Blob(b) => hash_bytes(b),
+        Value::Bool(b) => u64::from(*b),
+        Value::Int(i) => *i as u64,
+        Value::Float(f) => f.to_bits(),
         other => {
             let mut h = hasher();
             match other {
-                Value::Bool(b) => (1u8, *b).hash(&mut h),
-                Value::Int(i) => (2u8, *i).hash(&mut h),
-                Value::Float(f) => (3u8, f.to_bits()).hash(&mut h),
                 Value::Json(j) => (6u8, j.to_string()).hash(&mut h),
                 Value::Date(d) => (7u8, d).hash(&mut h),
                 Value::Time(t) => (8u8, t).hash(&mut h),
                 Value::DateTime(d) => (9u8, d).hash(&mut h),
                 Value::Timestamp(t) => (10u8, t).hash(&mut h),
                 Value::Uuid(u) => (11u8, u).hash(&mut h),
-                Value::Null | Value::Text(_) | Value::Blob(_) => unreachable!("handled above"),
+                Value::Null | Value::Text(_) | Value::Blob(_) | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
+                    unreachable!("handled above")
+                }
             }
             h.finish()
         }
@@ -150,5 +188,40 @@ impl<T: DeserializeOwned> FromValue for Json<T> {
         serde_json::from_value(json)
             .map(Json)
             .map_err(|e| DecodeError { expected: "JSON of the field's type", found: e.to_string() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agrees<T: Clone + Into<Value>>(field: T)
+    where
+        for<'a> FieldHasher<'a, T>: HashInPlace,
+    {
+        assert_eq!(FieldHasher(&field).field_hash(), hash_value(&field.clone().into()));
+    }
+
+    #[test]
+    fn a_field_hashes_as_the_value_it_stores() {
+        agrees(42i64);
+        agrees(-7i32);
+        agrees(true);
+        agrees(1.5f64);
+        agrees(Some(3i64));
+        agrees(None::<i64>);
+        agrees(String::from("Ada"));
+        agrees(Some(String::from("")));
+        agrees(None::<String>);
+        agrees(vec![1u8, 2, 3]);
+    }
+
+    #[test]
+    fn changed_fields_hash_apart() {
+        assert_ne!(FieldHasher(&Some(String::new())).field_hash(), FieldHasher(&None::<String>).field_hash());
+        assert_ne!(FieldHasher(&String::from("a")).field_hash(), FieldHasher(&String::from("b")).field_hash());
+        assert_ne!(FieldHasher(&String::from("ab")).field_hash(), FieldHasher(&String::from("ab\0")).field_hash());
+        assert_ne!(FieldHasher(&1i64).field_hash(), FieldHasher(&2i64).field_hash());
+        assert_ne!(FieldHasher(&Some(0i64)).field_hash(), FieldHasher(&None::<i64>).field_hash());
     }
 }

@@ -21,6 +21,8 @@ use crate::row::FromRow;
 use crate::value::Value;
 
 pub use self::casts::{hash_value, FieldHasher, HashInPlace, HashThroughValue, Json, ToValue};
+#[doc(hidden)]
+pub use self::state::Snapshots;
 pub use self::state::{FieldHashes, ModelState};
 
 /// The dynamic model: queries on a table by name, returning [`Row`](crate::Row)s. It runs on
@@ -166,8 +168,16 @@ pub trait Entity: FromRow + Sync {
     /// not copied), leaving out the column at index `skip`.
     fn append_values(self, out: &mut Vec<Value>, skip: Option<usize>);
 
+    /// Pushes a hash of each column's value, in [`Entity::COLUMNS`] order, onto `out` (for
+    /// dirty tracking).
+    fn hash_fields_into(&self, out: &mut FieldHashes);
+
     /// A hash of each column's value, in [`Entity::COLUMNS`] order, for dirty tracking.
-    fn field_hashes(&self) -> FieldHashes;
+    fn field_hashes(&self) -> FieldHashes {
+        let mut hashes = FieldHashes::new();
+        self.hash_fields_into(&mut hashes);
+        hashes
+    }
 
     /// Sets one column's field from a value.
     ///
@@ -381,7 +391,7 @@ impl<M: Entity + Default> Builder<M> {
     /// As [`Entity::fill`] and [`Entity::save`].
     pub async fn create(&self, attributes: impl Into<crate::query::Record>) -> Result<M> {
         let mut model = M::default();
-        model.state_mut().connection = self.connection().clone();
+        model.state_mut().set_connection(self.connection().clone());
         model.fill(attributes)?;
         model.save().await?;
         Ok(model)
@@ -404,13 +414,20 @@ pub fn unknown_column<M: Entity>(column: &str) -> Error {
     Error::ColumnNotFound { column: column.to_owned(), available: M::COLUMNS.iter().map(|c| (*c).to_owned()).collect() }
 }
 
-/// Called by the derive after a model is loaded: remembers where it came from and what it held.
+/// Called by the derive once a result is loaded: each model remembers what it held (in one
+/// [`Snapshots`] shared by the result) and where it came from.
 #[doc(hidden)]
-pub fn mark_loaded<M: Entity>(model: &mut M, connection: &crate::query::Connection) {
-    let snapshot = state::Snapshot { hashes: model.field_hashes(), key: model.key() };
-    let state = model.state_mut();
-    state.connection = connection.clone();
-    state.original = Some(snapshot);
+pub fn mark_loaded<M: Entity>(models: &mut [M], connection: &crate::query::Connection) {
+    if models.is_empty() {
+        return;
+    }
+    let mut snapshots = Snapshots::with_capacity(connection.clone(), M::COLUMNS.len(), models.len());
+    for model in models.iter() {
+        snapshots.push(model.key(), |out| model.hash_fields_into(out));
+    }
+    for (model, state) in models.iter_mut().zip(ModelState::loaded(snapshots)) {
+        *model.state_mut() = state;
+    }
 }
 
 /// Called by the derive: where column `column` of `M` is among a result's columns.
@@ -422,16 +439,35 @@ pub fn column_position<M: Entity>(columns: &[String], column: &str) -> Result<us
         .ok_or_else(|| Error::ColumnNotFound { column: column.to_owned(), available: columns.to_vec() })
 }
 
-/// Called by the derive: reads column `index` of a row in the driver's buffer and converts it
-/// (straight from the buffer when the field type can, through a [`Value`] otherwise).
+/// Called by the derive: converts column `index` of a row read with
+/// [`ColumnSource::plain_cells`](crate::row::ColumnSource::plain_cells) (straight from its plain
+/// cell when the field type can, through the source's [`Value`] otherwise).
 #[doc(hidden)]
-pub fn source_field<T: crate::value::FromValue>(
+#[inline(always)]
+pub fn cell_field<T: crate::value::FromValue>(
+    cells: &crate::row::PlainCells<'_>,
     source: &dyn crate::row::ColumnSource,
     index: usize,
     column: &str,
 ) -> Result<T> {
-    let direct = source.plain(index)?.and_then(T::from_plain);
-    let decoded = match direct {
+    if let Some(Some(cell)) = cells.get(index) {
+        if let Some(Ok(value)) = T::from_plain(*cell) {
+            return Ok(value);
+        }
+    }
+    cell_field_slow(cells, source, index, column)
+}
+
+/// [`cell_field`] for a column that is not plain, or does not fit the field (an error).
+#[cold]
+#[inline(never)]
+fn cell_field_slow<T: crate::value::FromValue>(
+    cells: &crate::row::PlainCells<'_>,
+    source: &dyn crate::row::ColumnSource,
+    index: usize,
+    column: &str,
+) -> Result<T> {
+    let decoded = match cells.get(index).copied().flatten().and_then(T::from_plain) {
         Some(result) => result,
         None => T::from_owned_value(source.value(index)?),
     };

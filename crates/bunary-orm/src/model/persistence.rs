@@ -11,34 +11,34 @@ use super::{now, Entity, KeyKind};
 /// A query on the model's own row (by the key it was loaded with), without scopes.
 fn own_row<M: Entity>(model: &M) -> Builder<Row> {
     let key = original_key(model).unwrap_or_else(|| model.key());
-    Builder::new(M::TABLE).using(model.state().connection.clone()).key(M::PRIMARY_KEY).where_(M::PRIMARY_KEY, key)
+    Builder::new(M::TABLE).using(model.state().connection().clone()).key(M::PRIMARY_KEY).where_(M::PRIMARY_KEY, key)
 }
 
 fn original_key<M: Entity>(model: &M) -> Option<Value> {
-    model.state().original.as_ref().map(|o| o.key.clone())
+    model.state().original().map(|(_, key)| key.clone())
 }
 
 /// The columns whose values differ from those last loaded or saved (all of them for a new model).
 pub(crate) fn changes<M: Entity>(model: &M) -> Record {
-    let Some(original) = &model.state().original else {
+    let Some((original, _)) = model.state().original() else {
         return M::COLUMNS.iter().copied().zip(model.to_values()).collect();
     };
     let now = model.field_hashes();
-    if now == original.hashes {
+    if now.as_slice() == original {
         return Record::new();
     }
     M::COLUMNS
         .iter()
         .zip(model.to_values())
-        .zip(now.iter().zip(original.hashes.iter()))
+        .zip(now.iter().zip(original.iter()))
         .filter(|(_, (a, b))| a != b)
         .map(|((column, value), _)| (*column, value))
         .collect()
 }
 
 fn mark_saved<M: Entity>(model: &mut M) {
-    let snapshot = super::state::Snapshot { hashes: model.field_hashes(), key: model.key() };
-    model.state_mut().original = Some(snapshot);
+    let (hashes, key) = (model.field_hashes(), model.key());
+    model.state_mut().set_original(&hashes, key);
 }
 
 fn key_is_empty(key: &Value) -> bool {
@@ -71,7 +71,7 @@ async fn insert<M: Entity>(model: &mut M) -> Result<()> {
         model.set_value(ts.updated_at, now)?;
     }
     let mut record: Record = M::COLUMNS.iter().copied().zip(model.to_values()).collect();
-    let builder = Builder::new(M::TABLE).using(model.state().connection.clone()).key(M::PRIMARY_KEY);
+    let builder = Builder::new(M::TABLE).using(model.state().connection().clone()).key(M::PRIMARY_KEY);
     if M::KEY == KeyKind::AutoIncrement && empty_key {
         record.remove(M::PRIMARY_KEY);
         let id = builder.insert_get_id(record).await?;
@@ -172,7 +172,7 @@ pub(crate) async fn force_delete<M: Entity>(model: &mut M) -> Result<()> {
         return Err(Error::InvalidQuery { message: format!("this {} was never saved", M::NAME) });
     }
     own_row(model).force_delete().await?;
-    model.state_mut().original = None;
+    model.state_mut().forget();
     Ok(())
 }
 
@@ -196,7 +196,7 @@ pub(crate) async fn refresh<M: Entity>(model: &mut M) -> Result<()> {
     let key = original_key(model).unwrap_or_else(|| model.key());
     let fresh = M::query()
         .with_trashed()
-        .using(model.state().connection.clone())
+        .using(model.state().connection().clone())
         .find(key.clone())
         .await?
         .ok_or(Error::ModelNotFound { model: M::NAME, key: format!("{key:?}") })?;

@@ -1,5 +1,13 @@
 //! [`ModelState`]: whether a model is in the database, what it held when loaded, and where it
 //! came from.
+//!
+//! A model carries two words of state. What it held when loaded (a hash of each column and its
+//! key) lives in [`Snapshots`], one per query result, shared by the models of that result: a
+//! load writes the hashes of all its rows into one vector instead of giving each model its own
+//! copy, and the model itself stays as small as its fields (smaller models move faster and free
+//! cheaper). A save gives the model snapshots of its own.
+
+use std::sync::Arc;
 
 use smallvec::SmallVec;
 
@@ -9,58 +17,190 @@ use crate::value::Value;
 /// One 64-bit hash per column (inline up to 8 columns, no allocation).
 pub type FieldHashes = SmallVec<[u64; 8]>;
 
-/// What a model held when it was loaded or last saved: a hash of each column (to tell which
-/// changed without keeping a copy of every value) and its key (to find its row even if the
-/// key field is changed).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Snapshot {
-    pub(crate) hashes: FieldHashes,
-    pub(crate) key: Value,
+/// Marks a model that is not in the database (never saved, or deleted).
+const NOT_STORED: u32 = u32::MAX;
+
+/// The connection of a model that was given none: the global database.
+static GLOBAL: Connection = Connection::Global;
+
+/// What the models of one result (or one saved model) held when loaded or saved: a hash of each
+/// column, `width` a row, to tell which changed without keeping a copy of every value; and each
+/// row's key, to find the row even if the key field is changed. Plus where they came from.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Snapshots {
+    connection: Connection,
+    width: usize,
+    hashes: FieldHashes,
+    keys: Vec<Value>,
+}
+
+impl Snapshots {
+    /// No rows yet, for models loaded from `connection` with `width` columns.
+    pub(crate) fn new(connection: Connection, width: usize) -> Self {
+        Snapshots { connection, width, hashes: FieldHashes::new(), keys: Vec::new() }
+    }
+
+    /// Remembers one more row: its column hashes (pushed by `hash`) and its key.
+    pub(crate) fn push(&mut self, key: Value, hash: impl FnOnce(&mut FieldHashes)) {
+        hash(&mut self.hashes);
+        self.keys.push(key);
+        debug_assert_eq!(self.hashes.len(), self.keys.len() * self.width);
+    }
+
+    /// Room for `rows` rows.
+    pub(crate) fn with_capacity(connection: Connection, width: usize, rows: usize) -> Self {
+        let mut hashes = FieldHashes::new();
+        hashes.reserve_exact(width * rows);
+        Snapshots { connection, width, hashes, keys: Vec::with_capacity(rows) }
+    }
+
+    /// The number of rows remembered.
+    pub(crate) fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    fn row(&self, row: u32) -> Option<(&[u64], &Value)> {
+        let row = row as usize;
+        let key = self.keys.get(row)?;
+        Some((self.hashes.get(row * self.width..(row + 1) * self.width)?, key))
+    }
 }
 
 /// The persistence state a model carries in a field of this type (any name; mark it
 /// `#[serde(skip)]` is not needed: the derive leaves it out of serialised output).
 ///
 /// `Default` is a new model, not yet saved. Two states always compare equal, so that
-/// `#[derive(PartialEq)]` on a model compares its data only.
-#[derive(Debug, Clone, Default)]
+/// `#[derive(PartialEq)]` on a model compares its data only. Cloning a loaded model shares its
+/// snapshot (nothing is copied); saving either clone gives it a snapshot of its own.
+#[derive(Clone)]
 pub struct ModelState {
-    /// The columns as last loaded or saved; `None` for a model not in the database.
-    pub(crate) original: Option<Snapshot>,
-    /// Where the model was loaded from; saves go there.
-    pub(crate) connection: Connection,
+    /// The snapshots this model's row is in, and its connection; `None` for a new model on the
+    /// global database.
+    shared: Option<Arc<Snapshots>>,
+    /// This model's row in `shared`, or [`NOT_STORED`].
+    row: u32,
+}
+
+impl Default for ModelState {
+    fn default() -> Self {
+        ModelState { shared: None, row: NOT_STORED }
+    }
+}
+
+impl std::fmt::Debug for ModelState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelState").field("exists", &self.exists()).field("connection", self.connection()).finish()
+    }
 }
 
 impl ModelState {
     /// The state of a new model that saves to `connection` (an explicit [`Db`](crate::Db), a
     /// transaction, a named connection) rather than the global database.
     pub fn on(connection: impl Into<Connection>) -> Self {
-        ModelState { original: None, connection: connection.into() }
+        match connection.into() {
+            Connection::Global => ModelState::default(),
+            connection => ModelState { shared: Some(Arc::new(Snapshots::new(connection, 0))), row: NOT_STORED },
+        }
     }
 
     /// The state of a new model that saves inside the transaction `tx`.
     pub fn in_transaction(tx: &crate::transaction::Tx) -> Self {
-        ModelState { original: None, connection: Connection::Tx(tx.clone()) }
+        ModelState::on(Connection::Tx(tx.clone()))
     }
 
     /// Whether the model was loaded from, or saved to, the database.
     pub fn exists(&self) -> bool {
-        self.original.is_some()
+        self.original().is_some()
     }
 
     /// Where the model saves itself.
     pub fn connection(&self) -> &Connection {
-        &self.connection
+        self.shared.as_ref().map_or(&GLOBAL, |s| &s.connection)
     }
 
     /// Makes the model save to `connection` (an explicit [`Db`](crate::Db) or a transaction).
     pub fn set_connection(&mut self, connection: Connection) {
-        self.connection = connection;
+        let original = self.original().map(|(hashes, key)| (FieldHashes::from_slice(hashes), key.clone()));
+        *self = ModelState::on(connection);
+        if let Some((hashes, key)) = original {
+            self.set_original(&hashes, key);
+        }
+    }
+
+    /// The column hashes and key the model was loaded or last saved with.
+    pub(crate) fn original(&self) -> Option<(&[u64], &Value)> {
+        self.shared.as_ref()?.row(self.row)
+    }
+
+    /// Remembers `hashes` and `key` as what the model holds in the database (after a save).
+    pub(crate) fn set_original(&mut self, hashes: &[u64], key: Value) {
+        let mut own = Snapshots::new(self.connection().clone(), hashes.len());
+        own.keys.reserve_exact(1);
+        own.push(key, |out| out.extend_from_slice(hashes));
+        *self = ModelState { shared: Some(Arc::new(own)), row: 0 };
+    }
+
+    /// Forgets the row (after a delete); the connection stays.
+    pub(crate) fn forget(&mut self) {
+        self.row = NOT_STORED;
+    }
+
+    /// The states of the models of one result, in row order (row `i` of `snapshots` is model `i`).
+    pub(crate) fn loaded(snapshots: Snapshots) -> impl Iterator<Item = ModelState> {
+        let rows = u32::try_from(snapshots.len()).unwrap_or(NOT_STORED);
+        let shared = Arc::new(snapshots);
+        (0..rows).map(move |row| ModelState { shared: Some(Arc::clone(&shared)), row })
     }
 }
 
 impl PartialEq for ModelState {
     fn eq(&self, _other: &Self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_is_two_words() {
+        assert_eq!(std::mem::size_of::<ModelState>(), 16);
+    }
+
+    #[test]
+    fn loaded_models_share_one_snapshot_and_a_save_gives_one_its_own() {
+        let mut snapshots = Snapshots::new(Connection::Named("main".into()), 2);
+        snapshots.push(Value::Int(1), |out| out.extend([10, 11]));
+        snapshots.push(Value::Int(2), |out| out.extend([20, 21]));
+        let mut states: Vec<ModelState> = ModelState::loaded(snapshots).collect();
+        assert_eq!(states.len(), 2);
+        assert_eq!(states[0].original(), Some((&[10, 11][..], &Value::Int(1))));
+        assert_eq!(states[1].original(), Some((&[20, 21][..], &Value::Int(2))));
+        assert!(matches!(states[1].connection(), Connection::Named(n) if n == "main"));
+
+        states[0].set_original(&[12, 13], Value::Int(1));
+        assert_eq!(states[0].original(), Some((&[12, 13][..], &Value::Int(1))));
+        assert_eq!(states[1].original(), Some((&[20, 21][..], &Value::Int(2))));
+        assert!(matches!(states[0].connection(), Connection::Named(n) if n == "main"));
+
+        states[1].set_connection(Connection::Named("other".into()));
+        assert_eq!(states[1].original(), Some((&[20, 21][..], &Value::Int(2))));
+        assert!(matches!(states[1].connection(), Connection::Named(n) if n == "other"));
+
+        states[1].forget();
+        assert!(!states[1].exists());
+        assert!(matches!(states[1].connection(), Connection::Named(n) if n == "other"));
+    }
+
+    #[test]
+    fn a_new_state_is_not_stored_and_saves_to_its_connection() {
+        let state = ModelState::default();
+        assert!(!state.exists());
+        assert!(matches!(state.connection(), Connection::Global));
+        let state = ModelState::on(Connection::Named("x".into()));
+        assert!(!state.exists());
+        assert!(matches!(state.connection(), Connection::Named(n) if n == "x"));
     }
 }

@@ -415,7 +415,7 @@ pub(crate) struct LoadSink<'c, T> {
     connection: &'c Connection,
     columns: Option<Columns>,
     layout: Layout,
-    pub(crate) out: Vec<T>,
+    out: Vec<T>,
 }
 
 impl<'c, T: FromRow> LoadSink<'c, T> {
@@ -426,6 +426,13 @@ impl<'c, T: FromRow> LoadSink<'c, T> {
     /// A sink for at most `rows` rows.
     pub(crate) fn with_capacity(connection: &'c Connection, rows: usize) -> Self {
         LoadSink { out: Vec::with_capacity(rows), ..LoadSink::new(connection) }
+    }
+
+    /// The loaded items, each told what it held and where it came from.
+    pub(crate) fn finish(self) -> Vec<T> {
+        let mut out = self.out;
+        T::loaded(&mut out, self.connection);
+        out
     }
 }
 
@@ -453,15 +460,14 @@ impl<T: FromRow> RowSink for LoadSink<'_, T> {
 }
 
 impl<T: FromRow> LoadSink<'_, T> {
-    /// Builds one item with `build` (from the layout and columns), marks where it came from
-    /// and keeps it.
+    /// Builds one item with `build` (from the layout and columns) and keeps it.
+    #[inline]
     fn push_with(&mut self, build: impl FnOnce(&[usize], &Columns) -> Result<T>) -> Result<()> {
         let columns = self
             .columns
             .as_ref()
             .ok_or_else(|| Error::InvalidQuery { message: "a row came before its columns".into() })?;
-        let mut item = build(&self.layout, columns)?;
-        item.loaded_from(self.connection);
+        let item = build(&self.layout, columns)?;
         self.out.push(item);
         Ok(())
     }
@@ -469,13 +475,9 @@ impl<T: FromRow> LoadSink<'_, T> {
 
 /// Turns result rows into `T`, telling each where it was loaded from.
 pub(crate) fn load<T: FromRow>(rows: Vec<Row>, connection: &Connection) -> Result<Vec<T>> {
-    rows.into_iter()
-        .map(|row| {
-            let mut item = T::from_row(row)?;
-            item.loaded_from(connection);
-            Ok(item)
-        })
-        .collect()
+    let mut out = rows.into_iter().map(T::from_row).collect::<Result<Vec<T>>>()?;
+    T::loaded(&mut out, connection);
+    Ok(out)
 }
 
 /// Turns anything listing column names into owned strings: `"a"`, `["a", "b"]`, `&["a"]`,

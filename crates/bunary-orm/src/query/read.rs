@@ -70,7 +70,7 @@ impl<T: FromRow> Builder<T> {
                 exec.query_into(&statement, &mut sink).await?;
             }
         }
-        Ok(sink.out)
+        Ok(sink.finish())
     }
 
     /// Every row (the seed's `all()`; the same as [`get`](Builder::get)).
@@ -108,7 +108,7 @@ impl<T: FromRow> Builder<T> {
             if let Some(sql) = self.plain_select_sql(exec.dialect(), true)? {
                 let mut sink = LoadSink::with_capacity(&self.target, 1);
                 exec.query_into_sql(&sql, std::slice::from_ref(&id), &mut sink).await?;
-                return Ok(sink.out.into_iter().next());
+                return Ok(sink.finish().into_iter().next());
             }
         }
         let mut q = self.clone();

@@ -172,6 +172,7 @@ macro_rules! every_suite {
             save_inserts_then_find_loads_every_cast,
             find_or_fail_is_a_typed_not_found,
             save_updates_only_dirty_columns,
+            models_loaded_together_track_changes_apart,
             timestamps_are_set_and_advance,
             hidden_fields_stay_out_of_json_and_rows,
             uuid_keys_are_generated_as_v7_and_kept,

@@ -165,6 +165,46 @@ pub async fn save_updates_only_dirty_columns(h: &Harness) -> Result<()> {
     Ok(())
 }
 
+pub async fn models_loaded_together_track_changes_apart(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    for (name, email) in [("Ann", "ann@example.com"), ("Bob", "bob@example.com"), ("Cy", "cy@example.com")] {
+        let mut user = User { name: name.into(), email: email.into(), ..alice(h) };
+        user.save().await?;
+    }
+    let mut users = User::on(&h.db).order_by("id", bunary_orm::Direction::Asc).get().await?;
+    assert_eq!(users.len(), 3);
+    assert!(users.iter().all(|u| u.exists() && !u.is_dirty()));
+
+    // One model of the result changes; the others stay clean and save nothing.
+    users[1].name = "Robert".into();
+    assert!(users[1].is_dirty());
+    assert!(!users[0].is_dirty() && !users[2].is_dirty());
+    let mut copy = users[1].clone();
+    users[1].save().await?;
+    assert!(!users[1].is_dirty());
+    // The clone was taken before the save: it still differs from what it was loaded with.
+    assert!(copy.is_dirty());
+    copy.email = "robert@example.com".into();
+    copy.save().await?;
+    let fresh = User::on(&h.db).find_or_fail(copy.id).await?;
+    assert_eq!((fresh.name.as_str(), fresh.email.as_str()), ("Robert", "robert@example.com"));
+
+    // A changed key still finds the row it was loaded from.
+    let old_id = users[2].id;
+    users[2].id = old_id + 100;
+    users[2].save().await?;
+    assert!(User::on(&h.db).find(old_id).await?.is_none());
+    assert_eq!(User::on(&h.db).find_or_fail(old_id + 100).await?.name, "Cy");
+    assert_eq!(User::on(&h.db).count().await?, 3);
+
+    // Deleting one model of the result leaves the others in the database.
+    users[0].force_delete().await?;
+    assert!(!users[0].exists());
+    assert!(users[1].exists());
+    assert_eq!(User::on(&h.db).count().await?, 2);
+    Ok(())
+}
+
 pub async fn timestamps_are_set_and_advance(h: &Harness) -> Result<()> {
     tables(h).await?;
     let before = bunary_orm::model::now();

@@ -104,16 +104,10 @@ pub(super) struct Columns<'r, 's> {
     pub(super) sql: &'r str,
 }
 
-impl ColumnSource for Columns<'_, '_> {
-    fn len(&self) -> usize {
-        self.hints.len()
-    }
-
-    fn plain(&self, index: usize) -> crate::error::Result<Option<crate::value::ValueRef<'_>>> {
+impl Columns<'_, '_> {
+    #[inline]
+    fn read_plain(&self, index: usize) -> crate::error::Result<Option<crate::value::ValueRef<'_>>> {
         use crate::value::ValueRef as Plain;
-        if self.hints.get(index) != Some(&Hint::Plain) {
-            return Ok(None);
-        }
         Ok(match self.row.get_ref(index).map_err(|e| query_error(e, self.sql))? {
             ValueRef::Null => Some(Plain::Null),
             ValueRef::Integer(i) => Some(Plain::Int(i)),
@@ -122,6 +116,29 @@ impl ColumnSource for Columns<'_, '_> {
             // Text that is not UTF-8 is read (lossily) through `value`.
             ValueRef::Text(t) => std::str::from_utf8(t).ok().map(Plain::Text),
         })
+    }
+}
+
+impl ColumnSource for Columns<'_, '_> {
+    fn len(&self) -> usize {
+        self.hints.len()
+    }
+
+    fn plain(&self, index: usize) -> crate::error::Result<Option<crate::value::ValueRef<'_>>> {
+        match self.hints.get(index) {
+            Some(Hint::Plain) => self.read_plain(index),
+            _ => Ok(None),
+        }
+    }
+
+    fn plain_cells<'s>(&'s self, out: &mut crate::row::PlainCells<'s>) -> crate::error::Result<()> {
+        for (index, hint) in self.hints.iter().enumerate() {
+            out.push(match hint {
+                Hint::Plain => self.read_plain(index)?,
+                _ => None,
+            });
+        }
+        Ok(())
     }
 
     fn value(&self, index: usize) -> crate::error::Result<Value> {
