@@ -16,7 +16,7 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Result};
-use crate::query::{Builder, SoftDeletes, Trashed};
+use crate::query::Builder;
 use crate::row::FromRow;
 use crate::value::Value;
 
@@ -194,18 +194,14 @@ pub trait Entity: FromRow + Sync {
 
     /// A query on the model's table returning models, with its scopes applied.
     fn query() -> Builder<Self> {
-        let mut builder = Builder::<Self>::typed(Self::TABLE).key(Self::PRIMARY_KEY);
-        builder.plain_sql = Some(Self::plain_sql());
-        builder.hidden = Self::HIDDEN;
-        builder.soft_deletes = Self::SOFT_DELETES.map(|column| SoftDeletes { column, mode: Trashed::Exclude });
-        builder
+        Builder::for_model(crate::query::Connection::Global)
     }
 
     /// [`Entity::query`] on another connection: an explicit handle (`User::on(&db)`), a
     /// transaction (`User::on(&tx)`) or a named connection (`User::on("analytics")`). Models it
     /// loads save back there.
     fn on(connection: impl Into<crate::query::Connection>) -> Builder<Self> {
-        Self::query().using(connection.into())
+        Builder::for_model(connection.into())
     }
 
     /// The model with that key, or `None`.
@@ -421,11 +417,14 @@ pub fn mark_loaded<M: Entity>(models: &mut [M], connection: &crate::query::Conne
     if models.is_empty() {
         return;
     }
-    let mut snapshots = Snapshots::with_capacity(connection.clone(), M::COLUMNS.len(), models.len());
-    for model in models.iter() {
-        snapshots.push(model.key(), |out| model.hash_fields_into(out));
+    // Filled where it lives, inside the `Arc` (a move would copy its inline buffers).
+    let mut shared = std::sync::Arc::new(Snapshots::with_capacity(connection.clone(), M::COLUMNS.len(), models.len()));
+    if let Some(snapshots) = std::sync::Arc::get_mut(&mut shared) {
+        for model in models.iter() {
+            snapshots.push(model.key(), |out| model.hash_fields_into(out));
+        }
     }
-    for (model, state) in models.iter_mut().zip(ModelState::loaded(snapshots)) {
+    for (model, state) in models.iter_mut().zip(ModelState::loaded(shared)) {
         *model.state_mut() = state;
     }
 }

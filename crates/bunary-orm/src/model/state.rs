@@ -32,13 +32,14 @@ pub struct Snapshots {
     connection: Connection,
     width: usize,
     hashes: FieldHashes,
-    keys: Vec<Value>,
+    /// Inline for one row (a find): a loaded model then costs one allocation, the `Arc`.
+    keys: SmallVec<[Value; 1]>,
 }
 
 impl Snapshots {
     /// No rows yet, for models loaded from `connection` with `width` columns.
     pub(crate) fn new(connection: Connection, width: usize) -> Self {
-        Snapshots { connection, width, hashes: FieldHashes::new(), keys: Vec::new() }
+        Snapshots { connection, width, hashes: FieldHashes::new(), keys: SmallVec::new() }
     }
 
     /// Remembers one more row: its column hashes (pushed by `hash`) and its key.
@@ -52,7 +53,9 @@ impl Snapshots {
     pub(crate) fn with_capacity(connection: Connection, width: usize, rows: usize) -> Self {
         let mut hashes = FieldHashes::new();
         hashes.reserve_exact(width * rows);
-        Snapshots { connection, width, hashes, keys: Vec::with_capacity(rows) }
+        let mut keys = SmallVec::new();
+        keys.reserve_exact(rows);
+        Snapshots { connection, width, hashes, keys }
     }
 
     /// The number of rows remembered.
@@ -147,9 +150,8 @@ impl ModelState {
     }
 
     /// The states of the models of one result, in row order (row `i` of `snapshots` is model `i`).
-    pub(crate) fn loaded(snapshots: Snapshots) -> impl Iterator<Item = ModelState> {
-        let rows = u32::try_from(snapshots.len()).unwrap_or(NOT_STORED);
-        let shared = Arc::new(snapshots);
+    pub(crate) fn loaded(shared: Arc<Snapshots>) -> impl Iterator<Item = ModelState> {
+        let rows = u32::try_from(shared.len()).unwrap_or(NOT_STORED);
         (0..rows).map(move |row| ModelState { shared: Some(Arc::clone(&shared)), row })
     }
 }
@@ -174,7 +176,7 @@ mod tests {
         let mut snapshots = Snapshots::new(Connection::Named("main".into()), 2);
         snapshots.push(Value::Int(1), |out| out.extend([10, 11]));
         snapshots.push(Value::Int(2), |out| out.extend([20, 21]));
-        let mut states: Vec<ModelState> = ModelState::loaded(snapshots).collect();
+        let mut states: Vec<ModelState> = ModelState::loaded(Arc::new(snapshots)).collect();
         assert_eq!(states.len(), 2);
         assert_eq!(states[0].original(), Some((&[10, 11][..], &Value::Int(1))));
         assert_eq!(states[1].original(), Some((&[20, 21][..], &Value::Int(2))));

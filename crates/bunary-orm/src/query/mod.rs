@@ -256,6 +256,30 @@ impl<T> Builder<T> {
         self
     }
 
+    /// The query of model `M` (its table, key, hidden columns and soft-delete scope) on
+    /// `target`, built in place.
+    pub(crate) fn for_model(target: Connection) -> Self
+    where
+        T: crate::model::Entity,
+    {
+        let plain_sql = T::plain_sql();
+        let (table, key, error) = match plain_sql.names(T::TABLE, T::PRIMARY_KEY) {
+            Ok((table, key)) => (Some(table), key, None),
+            Err(e) => (None, Ident::id(), Some(Arc::new(e))),
+        };
+        Builder {
+            query: Query { table, ..Query::default() },
+            excludes: Vec::new(),
+            hidden: T::HIDDEN,
+            key,
+            target,
+            soft_deletes: T::SOFT_DELETES.map(|column| SoftDeletes { column, mode: Trashed::Exclude }),
+            error,
+            plain_sql: Some(plain_sql),
+            _returns: PhantomData,
+        }
+    }
+
     /// Runs the query on `db` instead of the global driver.
     pub fn on(self, db: &Db) -> Self {
         self.using(Connection::Db(db.clone()))

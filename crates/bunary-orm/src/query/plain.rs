@@ -36,12 +36,23 @@ struct Key {
 #[doc(hidden)]
 pub struct PlainSql {
     slots: [OnceLock<Arc<str>>; 18],
+    /// The model's table and key column, parsed and validated once.
+    names: OnceLock<(TableRef, Ident)>,
 }
 
 impl PlainSql {
     /// Empty slots.
     pub const fn new() -> Self {
-        PlainSql { slots: [const { OnceLock::new() }; 18] }
+        PlainSql { slots: [const { OnceLock::new() }; 18], names: OnceLock::new() }
+    }
+
+    /// `table` and `key` parsed and validated (once: a model's names never change).
+    pub(crate) fn names(&self, table: &str, key: &str) -> Result<(TableRef, Ident)> {
+        if let Some(names) = self.names.get() {
+            return Ok(names.clone());
+        }
+        let names = (TableRef::parse(table)?, Ident::new(key, "column")?);
+        Ok(self.names.get_or_init(|| names).clone())
     }
 }
 

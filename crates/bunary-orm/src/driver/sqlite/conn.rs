@@ -32,6 +32,8 @@ pub(super) const STATEMENT_CACHE: usize = 256;
 
 /// A statement's result: its column names (shared by all its rows) and each column's hint.
 pub(super) struct Shape {
+    /// The statement's SQL.
+    sql: Box<str>,
     pub(super) columns: Columns,
     pub(super) hints: Box<[Hint]>,
     /// The statement's re-preparation count when the shape was read.
@@ -39,11 +41,11 @@ pub(super) struct Shape {
 }
 
 impl Shape {
-    fn of(stmt: &Statement<'_>) -> Shape {
+    fn of(sql: &str, stmt: &Statement<'_>) -> Shape {
         let (names, hints): (Vec<String>, Vec<Hint>) =
             stmt.columns().iter().map(|c| (c.name().to_owned(), Hint::from_decltype(c.decl_type()))).unzip();
         let reprepared = stmt.get_status(StatementStatus::RePrepare);
-        Shape { columns: Arc::from(names), hints: hints.into_boxed_slice(), reprepared }
+        Shape { sql: sql.into(), columns: Arc::from(names), hints: hints.into_boxed_slice(), reprepared }
     }
 
     fn fits(&self, stmt: &Statement<'_>) -> bool {
@@ -58,6 +60,9 @@ pub(super) struct Conn {
     /// shape once read.
     statements: RefCell<HashMap<Box<str>, Option<Arc<Shape>>, foldhash::fast::RandomState>>,
     values: RefCell<Vec<Value>>,
+    /// The shape [`prepare`](Conn::prepare) found for the statement it returned, so that the
+    /// [`shape`](Conn::shape) call that follows needs no second lookup.
+    last: RefCell<Option<Arc<Shape>>>,
 }
 
 impl Deref for Conn {
@@ -70,14 +75,18 @@ impl Deref for Conn {
 impl Conn {
     pub(super) fn new(db: Connection) -> Conn {
         db.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        Conn { db, statements: RefCell::default(), values: RefCell::default() }
+        Conn { db, statements: RefCell::default(), values: RefCell::default(), last: RefCell::default() }
     }
 
     /// A prepared statement for `sql`, from rusqlite's cache (see the module docs).
     pub(super) fn prepare(&self, sql: &str) -> rusqlite::Result<CachedStatement<'_>> {
         {
             let mut statements = self.statements.borrow_mut();
-            if !statements.contains_key(sql) {
+            if let Some(shape) = statements.get(sql) {
+                *self.last.borrow_mut() = shape.clone();
+            } else {
+                // A new statement: no shape yet (nor a stale one of an earlier statement).
+                *self.last.borrow_mut() = None;
                 // A margin below the capacity: a statement in use when the cache is emptied goes
                 // back into it afterwards, uncounted.
                 if statements.len() >= STATEMENT_CACHE - 8 {
@@ -93,13 +102,18 @@ impl Conn {
     /// The shape of `stmt` (prepared from `sql` by [`prepare`](Conn::prepare), stepped at least
     /// once), from the cache when it still fits.
     pub(super) fn shape(&self, sql: &str, stmt: &Statement<'_>) -> Arc<Shape> {
+        if let Some(shape) = self.last.borrow_mut().take() {
+            if *shape.sql == *sql && shape.fits(stmt) {
+                return shape;
+            }
+        }
         let mut statements = self.statements.borrow_mut();
         if let Some(Some(shape)) = statements.get(sql) {
             if shape.fits(stmt) {
                 return Arc::clone(shape);
             }
         }
-        let shape = Arc::new(Shape::of(stmt));
+        let shape = Arc::new(Shape::of(sql, stmt));
         // Present unless the statement came from elsewhere; then it is simply not kept.
         if let Some(slot) = statements.get_mut(sql) {
             *slot = Some(Arc::clone(&shape));

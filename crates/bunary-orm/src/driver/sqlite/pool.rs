@@ -33,7 +33,9 @@ pub(super) struct Pool {
     path: String,
     memory: bool,
     busy_timeout: Duration,
-    idle: Mutex<Vec<Conn>>,
+    /// Boxed: a check-out and return moves a pointer, not the whole connection (its caches).
+    #[allow(clippy::vec_box)]
+    idle: Mutex<Vec<Box<Conn>>>,
     permits: Arc<Semaphore>,
     pub(super) gate: Gate,
     closed: AtomicBool,
@@ -42,7 +44,7 @@ pub(super) struct Pool {
 /// A connection checked out of the pool, with the pool and the permit it holds; it goes back
 /// when dropped.
 pub(super) struct Checkout<P: Deref<Target = Pool>, G> {
-    conn: Option<Conn>,
+    conn: Option<Box<Conn>>,
     pool: P,
     _permit: G,
 }
@@ -113,7 +115,7 @@ impl Pool {
         }))
     }
 
-    fn open_connection(path: &str, memory: bool, busy_timeout: Duration) -> Result<Conn> {
+    fn open_connection(path: &str, memory: bool, busy_timeout: Duration) -> Result<Box<Conn>> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_URI
@@ -132,7 +134,7 @@ impl Pool {
             "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
         };
         conn.execute_batch(pragmas).map_err(|e| connection_error(path, e))?;
-        Ok(Conn::new(conn))
+        Ok(Box::new(Conn::new(conn)))
     }
 
     fn closed_error() -> Error {
