@@ -193,9 +193,14 @@ pub type Layout = smallvec::SmallVec<[usize; 16]>;
 
 /// The layout a typed result type last worked out, with the columns it was worked out for
 /// (drivers hand out the same shared column list each time a cached statement runs, so a
-/// repeated query finds its layout here by pointer). The derive gives each model one.
+/// repeated query finds its layout here by pointer, and shares it). The derive gives each model
+/// one.
 #[doc(hidden)]
-pub struct LayoutCache(parking_lot::Mutex<Option<(Columns, Layout)>>);
+pub struct LayoutCache(parking_lot::Mutex<Option<(Columns, SharedLayout)>>);
+
+/// A layout shared by the queries that found it in a [`LayoutCache`].
+#[doc(hidden)]
+pub type SharedLayout = Arc<[usize]>;
 
 impl LayoutCache {
     /// An empty cache.
@@ -204,14 +209,14 @@ impl LayoutCache {
     }
 
     /// The layout of `T` among `columns`, from the cache when the columns are the same list.
-    pub(crate) fn get_or_compute<T: FromRow>(&self, columns: &Columns) -> Result<Layout> {
+    pub(crate) fn get_or_compute<T: FromRow>(&self, columns: &Columns) -> Result<SharedLayout> {
         if let Some((known, layout)) = &*self.0.lock() {
             if Arc::ptr_eq(known, columns) {
-                return Ok(layout.clone());
+                return Ok(Arc::clone(layout));
             }
         }
-        let layout = T::layout(columns)?;
-        *self.0.lock() = Some((Arc::clone(columns), layout.clone()));
+        let layout: SharedLayout = Arc::from(T::layout(columns)?.as_slice());
+        *self.0.lock() = Some((Arc::clone(columns), Arc::clone(&layout)));
         Ok(layout)
     }
 }

@@ -435,16 +435,22 @@ impl<T> Builder<T> {
 }
 
 /// Builds `T`s straight from the driver's rows ([`FromRow::from_values`]), no [`Row`] each.
+enum LoadLayout {
+    Shared(crate::row::SharedLayout),
+    Own(Layout),
+}
+
 pub(crate) struct LoadSink<'c, T> {
     connection: &'c Connection,
     columns: Option<Columns>,
-    layout: Layout,
+    /// Where each field of `T` is among the columns: shared with `T`'s layout cache, or `T`'s own.
+    layout: LoadLayout,
     out: Vec<T>,
 }
 
 impl<'c, T: FromRow> LoadSink<'c, T> {
     pub(crate) fn new(connection: &'c Connection) -> Self {
-        LoadSink { connection, columns: None, layout: Layout::new(), out: Vec::new() }
+        LoadSink { connection, columns: None, layout: LoadLayout::Own(Layout::new()), out: Vec::new() }
     }
 
     /// A sink for at most `rows` rows.
@@ -463,8 +469,8 @@ impl<'c, T: FromRow> LoadSink<'c, T> {
 impl<T: FromRow> RowSink for LoadSink<'_, T> {
     fn columns(&mut self, columns: &Columns) -> Result<()> {
         self.layout = match T::layout_cache() {
-            Some(cache) => cache.get_or_compute::<T>(columns)?,
-            None => T::layout(columns)?,
+            Some(cache) => LoadLayout::Shared(cache.get_or_compute::<T>(columns)?),
+            None => LoadLayout::Own(T::layout(columns)?),
         };
         self.columns = Some(Arc::clone(columns));
         Ok(())
@@ -491,7 +497,11 @@ impl<T: FromRow> LoadSink<'_, T> {
             .columns
             .as_ref()
             .ok_or_else(|| Error::InvalidQuery { message: "a row came before its columns".into() })?;
-        let item = build(&self.layout, columns)?;
+        let layout = match &self.layout {
+            LoadLayout::Shared(layout) => layout,
+            LoadLayout::Own(layout) => layout.as_slice(),
+        };
+        let item = build(layout, columns)?;
         self.out.push(item);
         Ok(())
     }
