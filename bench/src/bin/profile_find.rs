@@ -1,7 +1,7 @@
 //! Loops of one workload, to profile with perf or callgrind, one contestant at a time:
 //! `cargo build --release --bin profile_find && valgrind --tool=callgrind target/release/profile_find typed 20000`.
 //! Contestants: `raw` (rusqlite), `typed` (`User::find`), `rows` (`db.table("users").find`),
-//! `select_raw` / `select_typed` (load 1 000 users), `insert_raw` / `insert_rows` / `insert_typed`
+//! `select_raw` / `select_typed` / `select_rows` (load 1 000 users), `insert_raw` / `insert_rows` / `insert_typed`
 //! (100 users in one statement).
 
 use bunary_bench::bunary_models::User;
@@ -43,6 +43,7 @@ fn main() {
                     users.len()
                 }
                 "select_typed" => User::on(&db).get().await.unwrap().len(),
+                "select_rows" => db.table("users").get().await.unwrap().len(),
                 "insert_raw" => {
                     let mut sql = String::from("INSERT INTO users (name, hair_color) VALUES ");
                     sql.push_str(&vec!["(?, ?)"; names.len()].join(", "));
