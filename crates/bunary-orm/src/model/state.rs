@@ -156,7 +156,12 @@ impl ModelState {
     /// The states of the models of one result, in row order (row `i` of `snapshots` is model `i`).
     pub(crate) fn loaded(shared: Arc<Snapshots>) -> impl Iterator<Item = ModelState> {
         let rows = u32::try_from(shared.len()).unwrap_or(NOT_STORED);
-        (0..rows).map(move |row| ModelState { shared: Some(Arc::clone(&shared)), row })
+        let mut shared = Some(shared);
+        // The last row takes the handle itself: one reference count less to touch.
+        (0..rows).map(move |row| {
+            let handle = if row + 1 == rows { shared.take() } else { shared.clone() };
+            ModelState { shared: handle, row }
+        })
     }
 }
 

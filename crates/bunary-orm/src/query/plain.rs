@@ -80,6 +80,23 @@ thread_local! {
     static CACHE: RefCell<HashMap<Key, Arc<str>, foldhash::fast::RandomState>> = RefCell::default();
 }
 
+/// The SQL of a plain query: a model's, kept for the life of the program (no reference count
+/// to touch), or a shared one from the thread's cache.
+pub(crate) enum PlainText {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl std::ops::Deref for PlainText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            PlainText::Static(sql) => sql,
+            PlainText::Shared(sql) => sql,
+        }
+    }
+}
+
 impl<T> Builder<T> {
     /// Whether the builder is its table and scopes alone (nothing selected, filtered, joined,
     /// grouped, ordered or limited).
@@ -99,15 +116,15 @@ impl<T> Builder<T> {
 
     /// The SQL of this plain builder's `SELECT *` (`by_key`: `WHERE key = ? LIMIT 1`), from the
     /// thread's cache. `None` when the builder is not plain.
-    pub(crate) fn plain_select_sql(&self, dialect: Dialect, by_key: bool) -> Result<Option<Arc<str>>> {
+    pub(crate) fn plain_select_sql(&self, dialect: Dialect, by_key: bool) -> Result<Option<PlainText>> {
         let Some(table) = self.query.table.as_ref().filter(|_| self.is_plain()) else { return Ok(None) };
         if let Some(model) = self.plain_sql {
             let slot = &model.slots[slot(dialect, by_key, self.soft_deletes)];
             if let Some(sql) = slot.get() {
-                return Ok(Some(Arc::clone(sql)));
+                return Ok(Some(PlainText::Static(sql)));
             }
             let sql = self.compile_plain(table, dialect, by_key)?;
-            return Ok(Some(Arc::clone(slot.get_or_init(|| sql))));
+            return Ok(Some(PlainText::Static(slot.get_or_init(|| sql))));
         }
         let key = Key {
             dialect,
@@ -116,7 +133,7 @@ impl<T> Builder<T> {
             soft_deletes: self.soft_deletes.map(|SoftDeletes { column, mode }| (column, mode)),
         };
         if let Some(sql) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
-            return Ok(Some(sql));
+            return Ok(Some(PlainText::Shared(sql)));
         }
         let sql = self.compile_plain(table, dialect, by_key)?;
         CACHE.with(|c| {
@@ -126,7 +143,7 @@ impl<T> Builder<T> {
             }
             cache.insert(key, Arc::clone(&sql));
         });
-        Ok(Some(sql))
+        Ok(Some(PlainText::Shared(sql)))
     }
 
     fn compile_plain(&self, table: &TableRef, dialect: Dialect, by_key: bool) -> Result<Arc<str>> {
