@@ -37,11 +37,6 @@ pub struct Snapshots {
 }
 
 impl Snapshots {
-    /// No rows yet, for models loaded from `connection` with `width` columns.
-    pub(crate) fn new(connection: Connection, width: usize) -> Self {
-        Snapshots { connection, width, hashes: FieldHashes::new(), keys: SmallVec::new() }
-    }
-
     /// Remembers one more row: its column hashes (pushed by `hash`) and its key.
     pub(crate) fn push(&mut self, key: Value, hash: impl FnOnce(&mut FieldHashes)) {
         hash(&mut self.hashes);
@@ -49,7 +44,7 @@ impl Snapshots {
         debug_assert_eq!(self.hashes.len(), self.keys.len() * self.width);
     }
 
-    /// Room for `rows` rows.
+    /// No rows yet, room for `rows`, for models loaded from `connection` with `width` columns.
     pub(crate) fn with_capacity(connection: Connection, width: usize, rows: usize) -> Self {
         let mut hashes = FieldHashes::new();
         hashes.reserve_exact(width * rows);
@@ -107,7 +102,9 @@ impl ModelState {
     pub fn on(connection: impl Into<Connection>) -> Self {
         match connection.into() {
             Connection::Global => ModelState::default(),
-            connection => ModelState { shared: Some(Arc::new(Snapshots::new(connection, 0))), row: NOT_STORED },
+            connection => {
+                ModelState { shared: Some(Arc::new(Snapshots::with_capacity(connection, 0, 0))), row: NOT_STORED }
+            }
         }
     }
 
@@ -142,8 +139,7 @@ impl ModelState {
 
     /// Remembers `hashes` and `key` as what the model holds in the database (after a save).
     pub(crate) fn set_original(&mut self, hashes: &[u64], key: Value) {
-        let mut own = Snapshots::new(self.connection().clone(), hashes.len());
-        own.keys.reserve_exact(1);
+        let mut own = Snapshots::with_capacity(self.connection().clone(), hashes.len(), 1);
         own.push(key, |out| out.extend_from_slice(hashes));
         *self = ModelState { shared: Some(Arc::new(own)), row: 0 };
     }
@@ -182,7 +178,7 @@ mod tests {
 
     #[test]
     fn loaded_models_share_one_snapshot_and_a_save_gives_one_its_own() {
-        let mut snapshots = Snapshots::new(Connection::Named("main".into()), 2);
+        let mut snapshots = Snapshots::with_capacity(Connection::Named("main".into()), 2, 2);
         snapshots.push(Value::Int(1), |out| out.extend([10, 11]));
         snapshots.push(Value::Int(2), |out| out.extend([20, 21]));
         let mut states: Vec<ModelState> = ModelState::loaded(Arc::new(snapshots)).collect();

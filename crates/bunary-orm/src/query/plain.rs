@@ -1,5 +1,5 @@
 //! The SQL of *plain* queries — a table with nothing but its model's scopes, read whole
-//! (`User::query().get()`) or by key (`User::find(1)`) — compiled once per thread and reused.
+//! (`User::query().get()`) or by key (`User::find(1)`) — compiled once and reused.
 //!
 //! These are the most frequent queries of an application and their text depends only on the
 //! dialect, the table, the key column and the soft-delete scope, so compiling them on every
@@ -154,17 +154,7 @@ impl<T> Builder<T> {
             query.wheres.push(WhereClause { boolean: Boolean::And, condition });
             query.limit = Some(1);
         }
-        let scoped = Builder::<T> {
-            query,
-            excludes: Vec::new(),
-            hidden: self.hidden,
-            key: self.key.clone(),
-            target: super::Connection::Global,
-            soft_deletes: self.soft_deletes,
-            error: None,
-            plain_sql: None,
-            _returns: std::marker::PhantomData,
-        };
+        let scoped = Builder { query, ..self.clone() };
         Ok(grammar_for(dialect).compile_select(&scoped.effective_query())?.sql.into())
     }
 }
