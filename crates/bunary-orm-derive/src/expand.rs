@@ -35,12 +35,15 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
     let state = &def.state;
     let fields: Vec<_> = def.columns.iter().map(|c| &c.field).collect();
     let skipped = &def.skipped;
-    let key_field = &def.columns.iter().find(|c| &c.column == pk).expect("checked by parse").field;
+    let key_index = def.columns.iter().position(|c| &c.column == pk).expect("checked by parse");
+    let key_field = &def.columns[key_index].field;
+    let key_ty = &def.columns[key_index].ty;
     let visible: Vec<_> = def.columns.iter().filter(|c| !c.hidden).collect();
     let visible_fields: Vec<_> = visible.iter().map(|c| &c.field).collect();
     let visible_names: Vec<&str> = visible.iter().map(|c| c.column.as_str()).collect();
     let visible_count = visible.len();
     let indexes: Vec<usize> = (0..def.columns.len()).collect();
+    let slots: Vec<_> = indexes.iter().map(|i| quote::format_ident!("slot_{}", i)).collect();
 
     Ok(quote! {
         impl ::bunary_orm::Entity for #name {
@@ -70,10 +73,23 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
                 })*
             }
 
-            fn hash_fields_into(&self, out: &mut ::bunary_orm::model::FieldHashes) {
+            fn hash_fields_into(&self, out: &mut [u64]) {
                 #[allow(unused_imports)]
                 use ::bunary_orm::model::{HashInPlace as _, HashThroughValue as _};
-                #(out.push((&::bunary_orm::model::FieldHasher(&self.#fields)).field_hash());)*
+                // One length check for the row, then a store per column.
+                if let [#(#slots),*] = out {
+                    #(*#slots = (&::bunary_orm::model::FieldHasher(&self.#fields)).field_hash();)*
+                }
+            }
+
+            fn key_in_hashes() -> ::core::option::Option<usize> {
+                #[allow(unused_imports)]
+                use ::bunary_orm::model::{IntegerKey as _, OtherKey as _};
+                if (&::bunary_orm::model::KeyType::<#key_ty>::new()).is_integer() {
+                    ::core::option::Option::Some(#key_index)
+                } else {
+                    ::core::option::Option::None
+                }
             }
 
             fn set_value(&mut self, column: &str, value: ::bunary_orm::Value) -> ::bunary_orm::Result<()> {

@@ -121,6 +121,55 @@ exact_fingerprints! {
     f32 => |v| f64::from(v).to_bits(),
 }
 
+/// The type of a model's key field, to ask whether its hash is the key itself. The derive calls
+/// it as `(&KeyType::<T>::new()).is_integer()`: an integer field answers through
+/// [`IntegerKey`], any other type (an `Option` included: a null's hash is not a key) through
+/// [`OtherKey`].
+pub struct KeyType<T: ?Sized>(std::marker::PhantomData<T>);
+
+impl<T: ?Sized> KeyType<T> {
+    /// The marker.
+    pub const fn new() -> Self {
+        KeyType(std::marker::PhantomData)
+    }
+}
+
+impl<T: ?Sized> Default for KeyType<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Key fields whose hash is their value as a [`Value::Int`].
+pub trait IntegerKey {
+    /// `true`.
+    fn is_integer(&self) -> bool;
+}
+
+/// Any other key field.
+pub trait OtherKey {
+    /// `false`.
+    fn is_integer(&self) -> bool;
+}
+
+impl<T: ?Sized> OtherKey for &KeyType<T> {
+    fn is_integer(&self) -> bool {
+        false
+    }
+}
+
+macro_rules! integer_keys {
+    ($($ty:ty),*) => {$(
+        impl IntegerKey for KeyType<$ty> {
+            fn is_integer(&self) -> bool {
+                true
+            }
+        }
+    )*};
+}
+
+integer_keys!(i64, i32, i16, i8, u32, u16, u8);
+
 impl HashInPlace for FieldHasher<'_, Vec<u8>> {
     fn field_hash(&self) -> u64 {
         hash_bytes(self.0)
@@ -200,6 +249,31 @@ mod tests {
         for<'a> FieldHasher<'a, T>: HashInPlace,
     {
         assert_eq!(FieldHasher(&field).field_hash(), hash_value(&field.clone().into()));
+    }
+
+    fn key_round_trips<T: Copy + Into<Value>>(key: T)
+    where
+        for<'a> FieldHasher<'a, T>: HashInPlace,
+        KeyType<T>: IntegerKey,
+    {
+        assert!(KeyType::<T>::new().is_integer());
+        assert_eq!(Value::Int(FieldHasher(&key).field_hash() as i64), key.into());
+    }
+
+    #[test]
+    fn an_integer_key_is_its_own_hash() {
+        key_round_trips(i64::MIN);
+        key_round_trips(-1i64);
+        key_round_trips(i32::MIN);
+        key_round_trips(i16::MAX);
+        key_round_trips(-8i8);
+        key_round_trips(u32::MAX);
+        key_round_trips(u16::MAX);
+        key_round_trips(255u8);
+        use super::OtherKey as _;
+        assert!(!(&KeyType::<Option<i64>>::new()).is_integer());
+        assert!(!(&KeyType::<String>::new()).is_integer());
+        assert!(!(&KeyType::<bool>::new()).is_integer());
     }
 
     #[test]

@@ -22,6 +22,8 @@ use crate::value::Value;
 
 pub use self::casts::{hash_value, FieldHasher, HashInPlace, HashThroughValue, Json, ToValue};
 #[doc(hidden)]
+pub use self::casts::{IntegerKey, KeyType, OtherKey};
+#[doc(hidden)]
 pub use self::state::Snapshots;
 pub use self::state::{FieldHashes, ModelState};
 
@@ -168,13 +170,21 @@ pub trait Entity: FromRow + Sync {
     /// not copied), leaving out the column at index `skip`.
     fn append_values(self, out: &mut Vec<Value>, skip: Option<usize>);
 
-    /// Pushes a hash of each column's value, in [`Entity::COLUMNS`] order, onto `out` (for
-    /// dirty tracking).
-    fn hash_fields_into(&self, out: &mut FieldHashes);
+    /// Writes a hash of each column's value, in [`Entity::COLUMNS`] order, into `out` (for
+    /// dirty tracking); `out` has one slot per column (a slice of another length is left as is).
+    fn hash_fields_into(&self, out: &mut [u64]);
+
+    /// Where the primary key is among [`Entity::COLUMNS`] when its field is an integer, whose
+    /// hash is the integer itself: a loaded model's key is then read back from its hash instead
+    /// of being kept apart. `None` (the default) keeps the key.
+    #[doc(hidden)]
+    fn key_in_hashes() -> Option<usize> {
+        None
+    }
 
     /// A hash of each column's value, in [`Entity::COLUMNS`] order, for dirty tracking.
     fn field_hashes(&self) -> FieldHashes {
-        let mut hashes = FieldHashes::new();
+        let mut hashes: FieldHashes = smallvec::smallvec![0; Self::COLUMNS.len()];
         self.hash_fields_into(&mut hashes);
         hashes
     }
@@ -418,11 +428,9 @@ pub fn mark_loaded<M: Entity>(models: &mut [M], connection: &crate::query::Conne
         return;
     }
     // Filled where it lives, inside the `Arc` (a move would copy its inline buffers).
-    let mut shared = std::sync::Arc::new(Snapshots::with_capacity(connection.clone(), M::COLUMNS.len(), models.len()));
+    let mut shared = std::sync::Arc::new(Snapshots::new(connection.clone(), M::COLUMNS.len(), M::key_in_hashes()));
     if let Some(snapshots) = std::sync::Arc::get_mut(&mut shared) {
-        for model in models.iter() {
-            snapshots.push(model.key(), |out| model.hash_fields_into(out));
-        }
+        snapshots.push_models(models);
     }
     for (model, state) in models.iter_mut().zip(ModelState::loaded(shared)) {
         *model.state_mut() = state;

@@ -15,12 +15,12 @@ fn own_row<M: Entity>(model: &M) -> Builder<Row> {
 }
 
 fn original_key<M: Entity>(model: &M) -> Option<Value> {
-    model.state().original().map(|(_, key)| key.clone())
+    model.state().original().map(|original| original.key.into_owned())
 }
 
 /// The columns whose values differ from those last loaded or saved (all of them for a new model).
 pub(crate) fn changes<M: Entity>(model: &M) -> Record {
-    let Some((original, _)) = model.state().original() else {
+    let Some(super::state::Original { hashes: original, .. }) = model.state().original() else {
         return M::COLUMNS.iter().copied().zip(model.to_values()).collect();
     };
     let now = model.field_hashes();

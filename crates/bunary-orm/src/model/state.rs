@@ -7,10 +7,12 @@
 //! copy, and the model itself stays as small as its fields (smaller models move faster and free
 //! cheaper). A save gives the model snapshots of its own.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use smallvec::SmallVec;
 
+use crate::model::Entity;
 use crate::query::Connection;
 use crate::value::Value;
 
@@ -26,42 +28,88 @@ static GLOBAL: Connection = Connection::Global;
 /// What the models of one result (or one saved model) held when loaded or saved: a hash of each
 /// column, `width` a row, to tell which changed without keeping a copy of every value; and each
 /// row's key, to find the row even if the key field is changed. Plus where they came from.
+///
+/// An integer key is not kept apart: the hash of an integer column is the integer itself, so the
+/// key is read back from its column's hash (`key_column`).
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Snapshots {
     connection: Connection,
     width: usize,
+    rows: usize,
     hashes: FieldHashes,
+    /// The column whose hash is the key itself, if any; `keys` is then left empty.
+    key_column: Option<usize>,
     /// Inline for one row (a find): a loaded model then costs one allocation, the `Arc`.
     keys: SmallVec<[Value; 1]>,
 }
 
+/// What a model held when it was loaded or last saved: a hash of each column and its key.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Original<'a> {
+    pub(crate) hashes: &'a [u64],
+    pub(crate) key: Cow<'a, Value>,
+}
+
 impl Snapshots {
-    /// Remembers one more row: its column hashes (pushed by `hash`) and its key.
-    pub(crate) fn push(&mut self, key: Value, hash: impl FnOnce(&mut FieldHashes)) {
-        hash(&mut self.hashes);
-        self.keys.push(key);
-        debug_assert_eq!(self.hashes.len(), self.keys.len() * self.width);
+    /// Remembers one more row: its column hashes and its key (asked for only when it is not
+    /// among the hashes).
+    pub(crate) fn push(&mut self, hashes: &[u64], key: impl FnOnce() -> Value) {
+        debug_assert_eq!(hashes.len(), self.width);
+        self.hashes.extend_from_slice(hashes);
+        if self.key_column.is_none() {
+            self.keys.push(key());
+        }
+        self.rows += 1;
     }
 
-    /// No rows yet, room for `rows`, for models loaded from `connection` with `width` columns.
-    pub(crate) fn with_capacity(connection: Connection, width: usize, rows: usize) -> Self {
-        let mut hashes = FieldHashes::new();
-        hashes.reserve_exact(width * rows);
-        let mut keys = SmallVec::new();
-        keys.reserve_exact(rows);
-        Snapshots { connection, width, hashes, keys }
+    /// Remembers the rows of `models`, in order: each model's column hashes are written in
+    /// place, a row's slice at a time, with no check per column.
+    pub(crate) fn push_models<M: Entity>(&mut self, models: &[M]) {
+        debug_assert_eq!(M::COLUMNS.len(), self.width);
+        let start = self.hashes.len();
+        let end = start + models.len() * self.width;
+        if start == 0 && end <= self.hashes.inline_size() {
+            // One row of a find: zeroed in place, no allocation.
+            self.hashes = FieldHashes::from_elem(0, end);
+        } else {
+            self.hashes.resize(end, 0);
+        }
+        if self.width > 0 {
+            for (model, out) in models.iter().zip(self.hashes[start..].chunks_exact_mut(self.width)) {
+                model.hash_fields_into(out);
+            }
+        }
+        if self.key_column.is_none() {
+            self.keys.extend(models.iter().map(Entity::key));
+        }
+        self.rows += models.len();
+    }
+
+    /// No rows yet, for models loaded from `connection` with `width` columns, the key's hash at
+    /// `key_column` when the key is an integer (see [`Entity::key_in_hashes`]).
+    pub(crate) fn new(connection: Connection, width: usize, key_column: Option<usize>) -> Self {
+        let key_column = key_column.filter(|&c| c < width);
+        Snapshots { connection, width, rows: 0, hashes: FieldHashes::new(), key_column, keys: SmallVec::new() }
     }
 
     /// The number of rows remembered.
     pub(crate) fn len(&self) -> usize {
-        self.keys.len()
+        self.rows
     }
 
-    fn row(&self, row: u32) -> Option<(&[u64], &Value)> {
+    fn row(&self, row: u32) -> Option<Original<'_>> {
         let row = row as usize;
-        let key = self.keys.get(row)?;
-        Some((self.hashes.get(row * self.width..(row + 1) * self.width)?, key))
+        if row >= self.rows {
+            return None;
+        }
+        let hashes = self.hashes.get(row * self.width..(row + 1) * self.width)?;
+        let key = match self.key_column {
+            // The fingerprint of an integer is its value (`casts::exact_fingerprints`).
+            Some(column) => Cow::Owned(Value::Int(hashes[column] as i64)),
+            None => Cow::Borrowed(self.keys.get(row)?),
+        };
+        Some(Original { hashes, key })
     }
 }
 
@@ -102,9 +150,7 @@ impl ModelState {
     pub fn on(connection: impl Into<Connection>) -> Self {
         match connection.into() {
             Connection::Global => ModelState::default(),
-            connection => {
-                ModelState { shared: Some(Arc::new(Snapshots::with_capacity(connection, 0, 0))), row: NOT_STORED }
-            }
+            connection => ModelState { shared: Some(Arc::new(Snapshots::new(connection, 0, None))), row: NOT_STORED },
         }
     }
 
@@ -115,7 +161,7 @@ impl ModelState {
 
     /// Whether the model was loaded from, or saved to, the database.
     pub fn exists(&self) -> bool {
-        self.original().is_some()
+        self.shared.as_ref().is_some_and(|s| (self.row as usize) < s.rows)
     }
 
     /// Where the model saves itself.
@@ -125,7 +171,7 @@ impl ModelState {
 
     /// Makes the model save to `connection` (an explicit [`Db`](crate::Db) or a transaction).
     pub fn set_connection(&mut self, connection: Connection) {
-        let original = self.original().map(|(hashes, key)| (FieldHashes::from_slice(hashes), key.clone()));
+        let original = self.original().map(|o| (FieldHashes::from_slice(o.hashes), o.key.into_owned()));
         *self = ModelState::on(connection);
         if let Some((hashes, key)) = original {
             self.set_original(&hashes, key);
@@ -133,14 +179,14 @@ impl ModelState {
     }
 
     /// The column hashes and key the model was loaded or last saved with.
-    pub(crate) fn original(&self) -> Option<(&[u64], &Value)> {
+    pub(crate) fn original(&self) -> Option<Original<'_>> {
         self.shared.as_ref()?.row(self.row)
     }
 
     /// Remembers `hashes` and `key` as what the model holds in the database (after a save).
     pub(crate) fn set_original(&mut self, hashes: &[u64], key: Value) {
-        let mut own = Snapshots::with_capacity(self.connection().clone(), hashes.len(), 1);
-        own.push(key, |out| out.extend_from_slice(hashes));
+        let mut own = Snapshots::new(self.connection().clone(), hashes.len(), None);
+        own.push(hashes, || key);
         *self = ModelState { shared: Some(Arc::new(own)), row: 0 };
     }
 
@@ -176,29 +222,51 @@ mod tests {
         assert_eq!(std::mem::size_of::<ModelState>(), 16);
     }
 
+    fn original(hashes: &[u64], key: i64) -> Option<Original<'_>> {
+        Some(Original { hashes, key: Cow::Owned(Value::Int(key)) })
+    }
+
     #[test]
     fn loaded_models_share_one_snapshot_and_a_save_gives_one_its_own() {
-        let mut snapshots = Snapshots::with_capacity(Connection::Named("main".into()), 2, 2);
-        snapshots.push(Value::Int(1), |out| out.extend([10, 11]));
-        snapshots.push(Value::Int(2), |out| out.extend([20, 21]));
+        let mut snapshots = Snapshots::new(Connection::Named("main".into()), 2, None);
+        snapshots.push(&[10, 11], || Value::Int(1));
+        snapshots.push(&[20, 21], || Value::Int(2));
         let mut states: Vec<ModelState> = ModelState::loaded(Arc::new(snapshots)).collect();
         assert_eq!(states.len(), 2);
-        assert_eq!(states[0].original(), Some((&[10, 11][..], &Value::Int(1))));
-        assert_eq!(states[1].original(), Some((&[20, 21][..], &Value::Int(2))));
+        assert_eq!(states[0].original(), original(&[10, 11], 1));
+        assert_eq!(states[1].original(), original(&[20, 21], 2));
         assert!(matches!(states[1].connection(), Connection::Named(n) if n == "main"));
 
         states[0].set_original(&[12, 13], Value::Int(1));
-        assert_eq!(states[0].original(), Some((&[12, 13][..], &Value::Int(1))));
-        assert_eq!(states[1].original(), Some((&[20, 21][..], &Value::Int(2))));
+        assert_eq!(states[0].original(), original(&[12, 13], 1));
+        assert_eq!(states[1].original(), original(&[20, 21], 2));
         assert!(matches!(states[0].connection(), Connection::Named(n) if n == "main"));
 
         states[1].set_connection(Connection::Named("other".into()));
-        assert_eq!(states[1].original(), Some((&[20, 21][..], &Value::Int(2))));
+        assert_eq!(states[1].original(), original(&[20, 21], 2));
         assert!(matches!(states[1].connection(), Connection::Named(n) if n == "other"));
 
         states[1].forget();
         assert!(!states[1].exists());
+        assert!(states[1].original().is_none());
         assert!(matches!(states[1].connection(), Connection::Named(n) if n == "other"));
+    }
+
+    #[test]
+    fn an_integer_key_is_read_back_from_its_hash_and_others_are_kept() {
+        let mut snapshots = Snapshots::new(Connection::Global, 2, Some(0));
+        snapshots.push(&[7, 70], || unreachable!("an integer key is not asked for"));
+        snapshots.push(&[(-3i64) as u64, 30], || unreachable!("an integer key is not asked for"));
+        assert!(snapshots.keys.is_empty());
+        let states: Vec<ModelState> = ModelState::loaded(Arc::new(snapshots)).collect();
+        assert_eq!(states[0].original(), original(&[7, 70], 7));
+        assert_eq!(states[1].original(), original(&[(-3i64) as u64, 30], -3));
+
+        let mut snapshots = Snapshots::new(Connection::Global, 1, None);
+        snapshots.push(&[5], || Value::Text("ada".into()));
+        let state = ModelState::loaded(Arc::new(snapshots)).next().unwrap();
+        assert_eq!(state.original().unwrap().key.as_ref(), &Value::Text("ada".into()));
+        assert!(state.exists());
     }
 
     #[test]
