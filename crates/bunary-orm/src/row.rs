@@ -306,6 +306,12 @@ pub trait RowSink: Send {
     /// When the row cannot be used; the query stops.
     fn row(&mut self, values: &mut [Value]) -> Result<()>;
 
+    /// Whether the sink wants no more rows (a find, once it has its row): a driver may then stop
+    /// reading instead of stepping to the end of the result. The default is `false`.
+    fn is_full(&self) -> bool {
+        false
+    }
+
     /// Whether the sink would rather read each row through [`row_from`](RowSink::row_from)
     /// (drivers that can offer it ask once per query).
     fn reads_columns(&self) -> bool {

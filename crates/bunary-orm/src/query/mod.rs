@@ -446,16 +446,26 @@ pub(crate) struct LoadSink<'c, T> {
     /// Where each field of `T` is among the columns: shared with `T`'s layout cache, or `T`'s own.
     layout: LoadLayout,
     out: Vec<T>,
+    /// At most this many rows are wanted (a find: its SQL has `LIMIT 1` too).
+    max_rows: usize,
 }
 
 impl<'c, T: FromRow> LoadSink<'c, T> {
     pub(crate) fn new(connection: &'c Connection) -> Self {
-        LoadSink { connection, columns: None, layout: LoadLayout::Own(Layout::new()), out: Vec::new() }
+        LoadSink {
+            connection,
+            columns: None,
+            layout: LoadLayout::Own(Layout::new()),
+            out: Vec::new(),
+            max_rows: usize::MAX,
+        }
     }
 
-    /// A sink for at most `rows` rows.
-    pub(crate) fn with_capacity(connection: &'c Connection, rows: usize) -> Self {
-        LoadSink { out: Vec::with_capacity(rows), ..LoadSink::new(connection) }
+    /// A sink for at most `rows` rows, for a query whose SQL limits it to as many (`LIMIT`): the
+    /// driver may stop reading once they are in, instead of stepping to the end.
+    pub(crate) fn at_most(connection: &'c Connection, rows: u64) -> Self {
+        let rows = usize::try_from(rows).unwrap_or(usize::MAX);
+        LoadSink { out: Vec::with_capacity(rows.min(16)), max_rows: rows, ..LoadSink::new(connection) }
     }
 
     /// The loaded items, each told what it held and where it came from.
@@ -478,6 +488,10 @@ impl<T: FromRow> RowSink for LoadSink<'_, T> {
 
     fn row(&mut self, values: &mut [Value]) -> Result<()> {
         self.push_with(|layout, columns| T::from_values(layout, columns, values))
+    }
+
+    fn is_full(&self) -> bool {
+        self.out.len() >= self.max_rows
     }
 
     fn reads_columns(&self) -> bool {

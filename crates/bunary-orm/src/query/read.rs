@@ -62,7 +62,10 @@ impl<T: FromRow> Builder<T> {
             return load(rows, &self.target);
         }
         let exec = self.executor().await?;
-        let mut sink = LoadSink::new(&self.target);
+        let mut sink = match self.query.limit {
+            Some(limit) => LoadSink::at_most(&self.target, limit),
+            None => LoadSink::new(&self.target),
+        };
         match self.plain_select_sql(exec.dialect(), false)? {
             Some(sql) => exec.query_into_sql(&sql, &[], &mut sink).await?,
             None => {
@@ -106,7 +109,7 @@ impl<T: FromRow> Builder<T> {
         if self.is_plain() && !self.strips_rows() {
             let exec = self.executor().await?;
             if let Some(sql) = self.plain_select_sql(exec.dialect(), true)? {
-                let mut sink = LoadSink::with_capacity(&self.target, 1);
+                let mut sink = LoadSink::at_most(&self.target, 1);
                 exec.query_into_sql(&sql, std::slice::from_ref(&id), &mut sink).await?;
                 return Ok(sink.finish().into_iter().next());
             }

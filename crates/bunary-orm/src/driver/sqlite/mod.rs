@@ -124,6 +124,10 @@ fn read_columns(
 ) -> Result<()> {
     while let Some(row) = rows.get() {
         sink.row_from(&convert::Columns { row, hints, sql })?;
+        if sink.is_full() {
+            // Dropping `rows` resets the statement: no step past the last row wanted.
+            break;
+        }
         rows.advance().map_err(|e| query_error(e, sql))?;
     }
     Ok(())
@@ -142,6 +146,9 @@ fn read_rows(
             values[i] = read(row.get_ref(i).map_err(|e| query_error(e, sql))?, *hint);
         }
         sink.row(values)?;
+        if sink.is_full() {
+            break;
+        }
         rows.advance().map_err(|e| query_error(e, sql))?;
     }
     Ok(())
