@@ -148,6 +148,81 @@ async fn a_cancelled_transaction_rolls_back_and_frees_the_connection() -> Result
     Ok(())
 }
 
+/// A file database whose pool holds one connection.
+fn one_connection_db() -> Result<Db> {
+    let dir = tempfile::tempdir().expect("a temporary folder").keep();
+    let mut config = DatabaseConfig::sqlite(dir.join("one.sqlite").to_string_lossy());
+    config.sqlite.as_mut().unwrap().pool_size = Some(1);
+    let db = Db::connect(&config)?;
+    Ok(db)
+}
+
+/// Holds the pool's only connection in a transaction until `release` fires.
+fn hold_the_connection(db: &Db) -> (tokio::task::JoinHandle<Result<()>>, tokio::sync::oneshot::Sender<()>) {
+    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
+    let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
+    let db = db.clone();
+    let holder = tokio::spawn(async move {
+        db.transaction(|tx| async move {
+            tx.exec("INSERT INTO items (n) VALUES (1)", &[]).await?;
+            held_tx.send(()).unwrap();
+            let _ = release_rx.await;
+            Ok::<_, Error>(())
+        })
+        .await
+    });
+    // The transaction holds the connection before anything else is tried.
+    while held_rx.try_recv().is_err() {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    (holder, release_tx)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_query_waits_for_a_pooled_connection_and_a_waiter_that_gives_up_takes_nothing() -> Result<()> {
+    let db = one_connection_db()?;
+    db.exec("CREATE TABLE items (n INTEGER)", &[]).await?;
+    let (holder, release) = hold_the_connection(&db);
+
+    // Every connection is out: a read waits; one that gives up leaves nothing behind.
+    let gave_up =
+        tokio::time::timeout(std::time::Duration::from_millis(30), db.query("SELECT n FROM items", &[])).await;
+    assert!(gave_up.is_err(), "the only connection is held by the transaction");
+    let waiting = tokio::spawn({
+        let db = db.clone();
+        async move { db.query("SELECT COUNT(*) AS n FROM items", &[]).await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    assert!(!waiting.is_finished(), "the read waits for the connection");
+
+    release.send(()).unwrap();
+    holder.await.unwrap()?;
+    let rows = tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+        .await
+        .expect("woken by the return")
+        .unwrap()?;
+    assert_eq!(rows[0].get::<i64>("n")?, 1, "the read ran after the commit, on the returned connection");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_the_driver_wakes_a_task_waiting_for_a_connection_with_a_typed_error() -> Result<()> {
+    let db = one_connection_db()?;
+    db.exec("CREATE TABLE items (n INTEGER)", &[]).await?;
+    let (holder, release) = hold_the_connection(&db);
+    let waiting = tokio::spawn({
+        let db = db.clone();
+        async move { db.query("SELECT n FROM items", &[]).await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    db.close().await?;
+    let woken = tokio::time::timeout(std::time::Duration::from_secs(5), waiting).await.expect("woken by the close");
+    assert!(matches!(woken.unwrap(), Err(Error::DriverClosed { .. })));
+    release.send(()).unwrap();
+    let _ = holder.await.unwrap();
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_closed_driver_refuses_work_with_a_typed_error() -> Result<()> {
     let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;

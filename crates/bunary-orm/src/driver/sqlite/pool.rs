@@ -16,7 +16,7 @@ use std::time::Duration;
 use parking_lot::Mutex;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
-use tokio::sync::{Mutex as AsyncMutex, OwnedSemaphorePermit, Semaphore, SemaphorePermit};
+use tokio::sync::{Mutex as AsyncMutex, Notify};
 
 use crate::config::SqliteConfig;
 use crate::error::{Error, Result};
@@ -29,46 +29,60 @@ pub(super) type Gate = Arc<AsyncMutex<()>>;
 const DEFAULT_POOL_SIZE: usize = 4;
 const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5_000;
 
+/// The pool's books, under one lock: a check-out or a return is one lock and one unlock.
+struct Slots {
+    /// Boxed: a check-out and return moves a pointer, not the whole connection (its caches).
+    #[allow(clippy::vec_box)]
+    idle: Vec<Box<Conn>>,
+    /// Connections checked out (or being opened).
+    out: usize,
+    /// Tasks waiting for a connection; a return wakes one only when there are some.
+    waiting: usize,
+}
+
 pub(super) struct Pool {
     path: String,
     memory: bool,
     busy_timeout: Duration,
-    /// Boxed: a check-out and return moves a pointer, not the whole connection (its caches).
-    #[allow(clippy::vec_box)]
-    idle: Mutex<Vec<Box<Conn>>>,
-    permits: Arc<Semaphore>,
+    size: usize,
+    slots: Mutex<Slots>,
+    /// Signalled when a connection comes back (one waiter) or the pool closes (all).
+    returned: Notify,
     pub(super) gate: Gate,
     closed: AtomicBool,
 }
 
-/// A connection checked out of the pool, with the pool and the permit it holds; it goes back
-/// when dropped.
-pub(super) struct Checkout<P: Deref<Target = Pool>, G> {
+/// A connection checked out of the pool, with the pool it goes back to when dropped.
+pub(super) struct Checkout<P: Deref<Target = Pool>> {
     conn: Option<Box<Conn>>,
     pool: P,
-    _permit: G,
 }
 
 /// A checkout that owns its hold on the pool (kept by a transaction).
-pub(super) type PooledConn = Checkout<Arc<Pool>, OwnedSemaphorePermit>;
+pub(super) type PooledConn = Checkout<Arc<Pool>>;
 
 /// A checkout for one statement, borrowing the pool (no reference counts touched).
-pub(super) type BorrowedConn<'p> = Checkout<&'p Pool, SemaphorePermit<'p>>;
+pub(super) type BorrowedConn<'p> = Checkout<&'p Pool>;
 
-impl<P: Deref<Target = Pool>, G> Deref for Checkout<P, G> {
+impl<P: Deref<Target = Pool>> Deref for Checkout<P> {
     type Target = Conn;
     fn deref(&self) -> &Conn {
         self.conn.as_ref().expect("a pooled connection is present until drop")
     }
 }
 
-impl<P: Deref<Target = Pool>, G> Drop for Checkout<P, G> {
+impl<P: Deref<Target = Pool>> Drop for Checkout<P> {
     fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            if !self.pool.closed.load(Ordering::Acquire) {
-                self.pool.idle.lock().push(conn);
-            }
-        }
+        self.pool.give_back(self.conn.take());
+    }
+}
+
+/// A task counted among the pool's waiters until dropped (woken, or cancelled).
+struct Waiting<'p>(&'p Pool);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.slots.lock().waiting -= 1;
     }
 }
 
@@ -108,8 +122,9 @@ impl Pool {
             path,
             memory,
             busy_timeout,
-            idle: Mutex::new(vec![first]),
-            permits: Arc::new(Semaphore::new(size)),
+            size,
+            slots: Mutex::new(Slots { idle: vec![first], out: 0, waiting: 0 }),
+            returned: Notify::new(),
             gate,
             closed: AtomicBool::new(false),
         }))
@@ -143,45 +158,75 @@ impl Pool {
 
     /// Checks out a connection, waiting (asynchronously) while all are in use.
     pub(super) async fn acquire(self: &Arc<Self>) -> Result<PooledConn> {
-        let permit = match Arc::clone(&self.permits).try_acquire_owned() {
-            Ok(permit) => permit,
-            Err(tokio::sync::TryAcquireError::Closed) => return Err(Self::closed_error()),
-            Err(tokio::sync::TryAcquireError::NoPermits) => {
-                Arc::clone(&self.permits).acquire_owned().await.map_err(|_| Self::closed_error())?
-            }
-        };
-        Self::checked_out(Arc::clone(self), permit)
+        loop {
+            // Registered before looking, so that a return between the look and the wait is
+            // not missed.
+            let returned = self.returned.notified();
+            tokio::pin!(returned);
+            returned.as_mut().enable();
+            let waiting = match self.take(true) {
+                Some(taken) => return Ok(Checkout { conn: Some(taken?), pool: Arc::clone(self) }),
+                None => Waiting(self),
+            };
+            returned.await;
+            drop(waiting);
+        }
     }
 
     /// Checks out a connection for one statement if one is free at once (`None` when all are
     /// in use).
     pub(super) fn try_acquire(&self) -> Option<Result<BorrowedConn<'_>>> {
-        match self.permits.try_acquire() {
-            Ok(permit) => Some(Self::checked_out(self, permit)),
-            Err(tokio::sync::TryAcquireError::Closed) => Some(Err(Self::closed_error())),
-            Err(tokio::sync::TryAcquireError::NoPermits) => None,
-        }
+        Some(self.take(false)?.map(|conn| Checkout { conn: Some(conn), pool: self }))
     }
 
-    fn checked_out<P: Deref<Target = Pool>, G>(pool: P, permit: G) -> Result<Checkout<P, G>> {
-        if pool.closed.load(Ordering::Acquire) {
-            return Err(Self::closed_error());
+    /// An idle connection, or a new one while the pool is below its size; `None` when all are
+    /// out (counted among the waiters when `wait`, in the same look).
+    fn take(&self, wait: bool) -> Option<Result<Box<Conn>>> {
+        let mut slots = self.slots.lock();
+        if self.closed.load(Ordering::Acquire) {
+            return Some(Err(Self::closed_error()));
         }
-        let idle = pool.idle.lock().pop();
-        let conn = match idle {
-            Some(conn) => conn,
-            // An in-memory database has exactly one connection, which never leaves the pool
-            // for good; a new one would be a different, empty database.
-            None if pool.memory => return Err(Self::closed_error()),
-            None => Self::open_connection(&pool.path, false, pool.busy_timeout)?,
-        };
-        Ok(Checkout { conn: Some(conn), pool, _permit: permit })
+        if let Some(conn) = slots.idle.pop() {
+            slots.out += 1;
+            return Some(Ok(conn));
+        }
+        // An in-memory database has exactly one connection, which never leaves the pool for
+        // good; a new one would be a different, empty database.
+        if slots.out >= self.size || self.memory {
+            slots.waiting += usize::from(wait);
+            return None;
+        }
+        slots.out += 1;
+        drop(slots);
+        let opened = Self::open_connection(&self.path, false, self.busy_timeout);
+        if opened.is_err() {
+            self.give_back(None);
+        }
+        Some(opened)
+    }
+
+    /// Returns a checked-out connection (`None`: its slot only, the connection is gone) and
+    /// wakes a waiter if there is one.
+    fn give_back(&self, conn: Option<Box<Conn>>) {
+        let mut slots = self.slots.lock();
+        slots.out -= 1;
+        if let Some(conn) = conn {
+            if !self.closed.load(Ordering::Acquire) {
+                slots.idle.push(conn);
+            }
+        }
+        let wake = slots.waiting > 0;
+        drop(slots);
+        if wake {
+            self.returned.notify_one();
+        }
     }
 
     pub(super) fn close(&self) {
         self.closed.store(true, Ordering::Release);
-        self.permits.close();
-        self.idle.lock().clear();
+        let idle = std::mem::take(&mut self.slots.lock().idle);
+        drop(idle);
+        self.returned.notify_waiters();
     }
 
     pub(super) fn is_closed(&self) -> bool {
