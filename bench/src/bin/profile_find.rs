@@ -2,7 +2,8 @@
 //! `cargo build --release --bin profile_find && valgrind --tool=callgrind target/release/profile_find typed 20000`.
 //! Contestants: `raw` (rusqlite), `typed` (`User::find`), `rows` (`db.table("users").find`),
 //! `select_raw` / `select_typed` / `select_rows` (load 1 000 users), `insert_raw` / `insert_rows` / `insert_typed`
-//! (100 users in one statement).
+//! (100 users in one statement). A third argument seeds that many users instead of 1 000
+//! (`select_typed 20000 1`: the fixed cost of a query).
 
 use bunary_bench::bunary_models::User;
 use bunary_bench::{fresh_sqlite, seed, RawUser};
@@ -10,19 +11,20 @@ use bunary_orm::prelude::*;
 use bunary_orm::{DatabaseConfig, Db};
 
 fn main() {
-    let path = fresh_sqlite();
-    seed(&path, 1_000, 0);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let db = Db::connect(&DatabaseConfig::sqlite(path.to_string_lossy())).unwrap();
-    let raw = rusqlite::Connection::open(&path).unwrap();
     let mut args = std::env::args().skip(1);
     let which = args.next().unwrap_or_else(|| "typed".into());
     let rounds: i64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(200_000);
+    let users: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1_000);
+    let path = fresh_sqlite();
+    seed(&path, users, 0);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let db = Db::connect(&DatabaseConfig::sqlite(path.to_string_lossy())).unwrap();
+    let raw = rusqlite::Connection::open(&path).unwrap();
     let names: Vec<String> = (0..100).map(|i| format!("User {i}")).collect();
     let mut found = 0usize;
     rt.block_on(async {
         for i in 0..rounds {
-            let id = i % 1000 + 1;
+            let id = i % users.max(1) as i64 + 1;
             found += match which.as_str() {
                 "raw" => {
                     let mut stmt =

@@ -112,6 +112,20 @@ impl Db {
         }
     }
 
+    /// [`Db::query_into`] on the calling task, when no transaction of this task is open on the
+    /// database and the driver can run it at once; `None`, having run nothing, otherwise.
+    pub(crate) fn query_into_now(
+        &self,
+        sql: &str,
+        params: &[Value],
+        sink: &mut (dyn RowSink + Send),
+    ) -> Option<Result<()>> {
+        if active_transaction(self.key()).is_some() {
+            return None;
+        }
+        self.driver.query_into_now(sql, params, sink)
+    }
+
     /// Runs a query and returns its first row, or `None`.
     ///
     /// # Errors

@@ -85,6 +85,16 @@ impl From<&str> for Connection {
 }
 
 impl Connection {
+    /// What runs the statements when the connection holds its handle (no clone, nothing to
+    /// await); `None` for the global or a named connection.
+    pub(crate) fn executor_now(&self) -> Option<Executor<'_>> {
+        match self {
+            Connection::Db(db) => Some(Executor::Db(Cow::Borrowed(db))),
+            Connection::Tx(tx) => Some(Executor::Tx(Cow::Borrowed(tx))),
+            Connection::Global | Connection::Named(_) => None,
+        }
+    }
+
     /// What runs the statements: the handle itself when the connection holds one (no clone).
     pub(crate) async fn executor(&self) -> Result<Executor<'_>> {
         Ok(match self {
@@ -137,6 +147,21 @@ impl Executor<'_> {
 
     pub(crate) async fn query_into(&self, statement: &Statement, sink: &mut (dyn RowSink + Send)) -> Result<()> {
         self.query_into_sql(&statement.sql, &statement.bindings, sink).await
+    }
+
+    /// Runs a query on the calling task if it can be done at once (see
+    /// [`DatabaseDriver::query_into_now`](crate::driver::DatabaseDriver::query_into_now)); `None`,
+    /// having run nothing, when it must be awaited.
+    pub(crate) fn query_into_sql_now(
+        &self,
+        sql: &str,
+        params: &[Value],
+        sink: &mut (dyn RowSink + Send),
+    ) -> Option<Result<()>> {
+        match self {
+            Executor::Db(db) => db.query_into_now(sql, params, sink),
+            Executor::Tx(_) => None,
+        }
     }
 
     pub(crate) async fn query_into_sql(
@@ -410,7 +435,16 @@ impl<T> Builder<T> {
     /// Resolves where the query runs.
     pub(crate) async fn executor(&self) -> Result<Executor<'_>> {
         self.check()?;
-        self.target.executor().await
+        match self.target.executor_now() {
+            Some(exec) => Ok(exec),
+            None => self.target.executor().await,
+        }
+    }
+
+    /// Resolves where the query runs without awaiting, when the builder holds its handle.
+    pub(crate) fn executor_now(&self) -> Result<Option<Executor<'_>>> {
+        self.check()?;
+        Ok(self.target.executor_now())
     }
 
     /// Removes excluded columns (unless `select` named columns) and hidden ones (always)

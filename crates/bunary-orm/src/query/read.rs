@@ -61,13 +61,20 @@ impl<T: FromRow> Builder<T> {
             let rows = self.fetch(true).await?;
             return load(rows, &self.target);
         }
-        let exec = self.executor().await?;
+        let exec = match self.executor_now()? {
+            Some(exec) => exec,
+            None => self.executor().await?,
+        };
         let mut sink = match self.query.limit {
             Some(limit) => LoadSink::at_most(&self.target, limit),
             None => LoadSink::new(&self.target),
         };
         match self.plain_select_sql(exec.dialect(), false)? {
-            Some(sql) => exec.query_into_sql(&sql, &[], &mut sink).await?,
+            // Run on the calling task when it can be: no future polled.
+            Some(sql) => match exec.query_into_sql_now(&sql, &[], &mut sink) {
+                Some(done) => done?,
+                None => exec.query_into_sql(&sql, &[], &mut sink).await?,
+            },
             None => {
                 let statement = grammar_for(exec.dialect()).compile_select(&self.effective_query())?;
                 exec.query_into(&statement, &mut sink).await?;
@@ -107,10 +114,17 @@ impl<T: FromRow> Builder<T> {
     pub async fn find(&self, id: impl Into<Value>) -> Result<Option<T>> {
         let id = id.into();
         if self.is_plain() && !self.strips_rows() {
-            let exec = self.executor().await?;
+            let exec = match self.executor_now()? {
+                Some(exec) => exec,
+                None => self.executor().await?,
+            };
             if let Some(sql) = self.plain_select_sql(exec.dialect(), true)? {
                 let mut sink = LoadSink::at_most(&self.target, 1);
-                exec.query_into_sql(&sql, std::slice::from_ref(&id), &mut sink).await?;
+                let params = std::slice::from_ref(&id);
+                match exec.query_into_sql_now(&sql, params, &mut sink) {
+                    Some(done) => done?,
+                    None => exec.query_into_sql(&sql, params, &mut sink).await?,
+                }
                 return Ok(sink.finish().into_iter().next());
             }
         }

@@ -60,9 +60,21 @@ pub(super) struct Conn {
     /// shape once read.
     statements: RefCell<HashMap<Box<str>, Option<Arc<Shape>>, foldhash::fast::RandomState>>,
     values: RefCell<Vec<Value>>,
-    /// The shape [`prepare`](Conn::prepare) found for the statement it returned, so that the
-    /// [`shape`](Conn::shape) call that follows needs no second lookup.
-    last: RefCell<Option<Arc<Shape>>>,
+    /// The shape [`prepare`](Conn::prepare) found for the statement it returned, with the
+    /// address and length of the SQL it was asked for, so that the [`shape`](Conn::shape) call
+    /// that follows with the same text needs no second lookup nor a comparison of the text.
+    last: RefCell<Option<(SqlAt, Arc<Shape>)>>,
+}
+
+/// Where a borrowed SQL text lives: the same address and length, borrowed through one
+/// statement's run, is the same text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct SqlAt(usize, usize);
+
+impl SqlAt {
+    fn of(sql: &str) -> SqlAt {
+        SqlAt(sql.as_ptr() as usize, sql.len())
+    }
 }
 
 impl Deref for Conn {
@@ -83,7 +95,7 @@ impl Conn {
         {
             let mut statements = self.statements.borrow_mut();
             if let Some(shape) = statements.get(sql) {
-                *self.last.borrow_mut() = shape.clone();
+                *self.last.borrow_mut() = shape.as_ref().map(|shape| (SqlAt::of(sql), Arc::clone(shape)));
             } else {
                 // A new statement: no shape yet (nor a stale one of an earlier statement).
                 *self.last.borrow_mut() = None;
@@ -102,8 +114,10 @@ impl Conn {
     /// The shape of `stmt` (prepared from `sql` by [`prepare`](Conn::prepare), stepped at least
     /// once), from the cache when it still fits.
     pub(super) fn shape(&self, sql: &str, stmt: &Statement<'_>) -> Arc<Shape> {
-        if let Some(shape) = self.last.borrow_mut().take() {
-            if *shape.sql == *sql && shape.fits(stmt) {
+        if let Some((at, shape)) = self.last.borrow_mut().take() {
+            // The text prepared last, still borrowed by the caller (or, at another address, an
+            // equal text).
+            if (at == SqlAt::of(sql) || *shape.sql == *sql) && shape.fits(stmt) {
                 return shape;
             }
         }
