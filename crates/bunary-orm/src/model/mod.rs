@@ -427,11 +427,9 @@ pub fn mark_loaded<M: Entity>(models: &mut [M], connection: &crate::query::Conne
     if models.is_empty() {
         return;
     }
-    // Filled where it lives, inside the `Arc` (a move would copy its inline buffers).
-    let mut shared = std::sync::Arc::new(Snapshots::new(connection.clone(), M::COLUMNS.len(), M::key_in_hashes()));
-    if let Some(snapshots) = std::sync::Arc::get_mut(&mut shared) {
-        snapshots.push_models(models);
-    }
+    // Filled before it is shared: moving it into the `Arc` copies a few words, where filling it
+    // in place would need `Arc::get_mut` (an atomic compare-and-swap).
+    let shared = std::sync::Arc::new(Snapshots::of_models(connection.clone(), models));
     for (model, state) in models.iter_mut().zip(ModelState::loaded(shared)) {
         *model.state_mut() = state;
     }

@@ -63,27 +63,28 @@ impl Snapshots {
         self.rows += 1;
     }
 
-    /// Remembers the rows of `models`, in order: each model's column hashes are written in
-    /// place, a row's slice at a time, with no check per column.
-    pub(crate) fn push_models<M: Entity>(&mut self, models: &[M]) {
-        debug_assert_eq!(M::COLUMNS.len(), self.width);
-        let start = self.hashes.len();
-        let end = start + models.len() * self.width;
-        if start == 0 && end <= self.hashes.inline_size() {
-            // One row of a find: zeroed in place, no allocation.
-            self.hashes = FieldHashes::from_elem(0, end);
+    /// The snapshots of `models`, loaded together from `connection`: each model's column hashes
+    /// are written in place, a row's slice at a time, with no check per column.
+    pub(crate) fn of_models<M: Entity>(connection: Connection, models: &[M]) -> Self {
+        let width = M::COLUMNS.len();
+        let key_column = M::key_in_hashes().filter(|&c| c < width);
+        // Zeroed, then overwritten: in place for a find; for many rows, one exact allocation
+        // filled by `resize` (measured cheaper than `calloc`'s clearing of reused memory).
+        let total = models.len() * width;
+        let mut hashes = if total <= FieldHashes::new().inline_size() {
+            FieldHashes::from_elem(0, total)
         } else {
-            self.hashes.resize(end, 0);
-        }
-        if self.width > 0 {
-            for (model, out) in models.iter().zip(self.hashes[start..].chunks_exact_mut(self.width)) {
+            let mut hashes = FieldHashes::with_capacity(total);
+            hashes.resize(total, 0);
+            hashes
+        };
+        if width > 0 {
+            for (model, out) in models.iter().zip(hashes.chunks_exact_mut(width)) {
                 model.hash_fields_into(out);
             }
         }
-        if self.key_column.is_none() {
-            self.keys.extend(models.iter().map(Entity::key));
-        }
-        self.rows += models.len();
+        let keys = if key_column.is_none() { models.iter().map(Entity::key).collect() } else { SmallVec::new() };
+        Snapshots { connection, width, rows: models.len(), hashes, key_column, keys }
     }
 
     /// No rows yet, for models loaded from `connection` with `width` columns, the key's hash at
