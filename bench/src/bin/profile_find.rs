@@ -1,7 +1,7 @@
 //! Loops of one workload, to profile with perf or callgrind, one contestant at a time:
 //! `cargo build --release --bin profile_find && valgrind --tool=callgrind target/release/profile_find typed 20000`.
 //! Contestants: `raw` (rusqlite), `typed` (`User::find`), `rows` (`db.table("users").find`),
-//! `select_raw` / `select_typed` / `select_rows` (load 1 000 users), `insert_raw` / `insert_rows` / `insert_typed`
+//! `select_raw` / `select_typed` / `select_rows` / `select_diesel` (load 1 000 users), `insert_raw` / `insert_rows` / `insert_typed`
 //! (100 users in one statement). A third argument seeds that many users instead of 1 000
 //! (`select_typed 20000 1`: the fixed cost of a query).
 
@@ -20,6 +20,10 @@ fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let db = Db::connect(&DatabaseConfig::sqlite(path.to_string_lossy())).unwrap();
     let raw = rusqlite::Connection::open(&path).unwrap();
+    let mut diesel_conn = {
+        use diesel::Connection as _;
+        diesel::SqliteConnection::establish(&path.to_string_lossy()).unwrap()
+    };
     let names: Vec<String> = (0..100).map(|i| format!("User {i}")).collect();
     let mut found = 0usize;
     rt.block_on(async {
@@ -45,6 +49,15 @@ fn main() {
                     users.len()
                 }
                 "select_typed" => User::on(&db).get().await.unwrap().len(),
+                "select_diesel" => {
+                    use bunary_bench::diesel_models;
+                    use diesel::prelude::*;
+                    diesel_models::users::table
+                        .select(diesel_models::User::as_select())
+                        .load(&mut diesel_conn)
+                        .unwrap()
+                        .len()
+                }
                 "select_rows" => db.table("users").get().await.unwrap().len(),
                 "insert_raw" => {
                     let mut sql = String::from("INSERT INTO users (name, hair_color) VALUES ");
