@@ -173,6 +173,7 @@ macro_rules! every_suite {
             find_or_fail_is_a_typed_not_found,
             save_updates_only_dirty_columns,
             models_loaded_together_track_changes_apart,
+            numbers_of_every_width_bytes_and_nulls_load_into_their_fields,
             timestamps_are_set_and_advance,
             hidden_fields_stay_out_of_json_and_rows,
             uuid_keys_are_generated_as_v7_and_kept,

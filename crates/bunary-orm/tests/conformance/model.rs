@@ -205,6 +205,66 @@ pub async fn models_loaded_together_track_changes_apart(h: &Harness) -> Result<(
     Ok(())
 }
 
+/// Integers and floats of every width, bytes and nulls, through a typed load (all rows and by
+/// key) and a save.
+#[derive(Model, Debug, Clone, Default, PartialEq)]
+#[orm(table = "m_measures", timestamps = false)]
+pub struct Measure {
+    pub id: i64,
+    pub small: i16,
+    pub medium: i32,
+    pub ratio: f32,
+    pub score: f64,
+    pub data: Vec<u8>,
+    pub note: Option<String>,
+    pub count: Option<i32>,
+    pub state: ModelState,
+}
+
+pub async fn numbers_of_every_width_bytes_and_nulls_load_into_their_fields(h: &Harness) -> Result<()> {
+    let (id, real, double, bytes) = match h.dialect() {
+        Dialect::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "REAL", "REAL", "BLOB"),
+        Dialect::Postgres => ("BIGSERIAL PRIMARY KEY", "REAL", "DOUBLE PRECISION", "BYTEA"),
+        Dialect::MySql => ("BIGINT AUTO_INCREMENT PRIMARY KEY", "FLOAT", "DOUBLE", "BLOB"),
+    };
+    h.db.exec(
+        &format!(
+            "CREATE TABLE m_measures (id {id}, small SMALLINT NOT NULL, medium INTEGER NOT NULL, \
+             ratio {real} NOT NULL, score {double} NOT NULL, data {bytes} NOT NULL, note VARCHAR(50) NULL, \
+             count INTEGER NULL)"
+        ),
+        &[],
+    )
+    .await?;
+    let first = Measure {
+        small: i16::MIN,
+        medium: i32::MAX,
+        ratio: 1.5,
+        score: -2.25e-3,
+        data: vec![0, 159, 146, 150, 255],
+        note: Some("héllo".into()),
+        count: Some(-7),
+        ..Measure::default()
+    };
+    let second = Measure { small: 12, medium: -40, ratio: -0.25, score: 1e10, data: Vec::new(), ..Measure::default() };
+    for measure in [&first, &second] {
+        let mut measure = Measure { state: ModelState::on(&h.db), ..measure.clone() };
+        measure.save().await?;
+    }
+    let loaded = Measure::on(&h.db).order_by("id", bunary_orm::Direction::Asc).get().await?;
+    assert_eq!(loaded.len(), 2);
+    for (got, want) in loaded.iter().zip([&first, &second]) {
+        assert_eq!(Measure { id: 0, state: ModelState::default(), ..got.clone() }, *want);
+        assert!(got.exists() && !got.is_dirty());
+    }
+    let mut found = Measure::on(&h.db).find_or_fail(loaded[0].id).await?;
+    assert_eq!(found, loaded[0]);
+    found.count = None;
+    found.save().await?;
+    assert_eq!(Measure::on(&h.db).find_or_fail(found.id).await?.count, None);
+    Ok(())
+}
+
 pub async fn timestamps_are_set_and_advance(h: &Harness) -> Result<()> {
     tables(h).await?;
     let before = bunary_orm::model::now();

@@ -7,7 +7,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use tokio_postgres::types::{FromSql, IsNull, Kind as PgKind, ToSql, Type};
 
 use crate::error::{DatabaseErrorKind, Error};
-use crate::value::{FromValue, Value};
+use crate::row::{ColumnSource, Columns};
+use crate::value::{FromValue, Value, ValueRef};
 
 use super::numeric;
 
@@ -172,6 +173,69 @@ pub(super) fn decode(kind: Kind, ty: &Type, raw: Option<&[u8]>) -> Result<Value,
             Err(_) => Value::Blob(raw.to_vec()),
         },
     })
+}
+
+/// One row of a result as a [`ColumnSource`]: typed results decode their fields straight from
+/// its bytes (integers, floats, text and bytes), with no [`Value`] per column.
+pub(super) struct PgColumns<'r> {
+    pub(super) row: &'r tokio_postgres::Row,
+    pub(super) kinds: &'r [(Kind, &'r Type)],
+    pub(super) names: &'r Columns,
+    pub(super) sql: &'r str,
+}
+
+impl PgColumns<'_> {
+    fn raw(&self, index: usize) -> crate::error::Result<Option<&[u8]>> {
+        self.row.try_get::<_, RawColumn<'_>>(index).map(|raw| raw.0).map_err(|e| query_error(e, self.sql))
+    }
+
+    fn kind(&self, index: usize) -> crate::error::Result<(Kind, &Type)> {
+        self.kinds
+            .get(index)
+            .copied()
+            .ok_or_else(|| Error::ColumnNotFound { column: format!("#{index}"), available: self.names.to_vec() })
+    }
+}
+
+impl ColumnSource for PgColumns<'_> {
+    fn len(&self) -> usize {
+        self.kinds.len()
+    }
+
+    /// Plain for the types whose [`Value`] is plain (what [`decode`] makes of them); `None` for
+    /// the others (booleans, numerics, JSON, UUIDs, dates and times), and for bytes that do not
+    /// decode, whose error [`value`](ColumnSource::value) reports.
+    fn plain(&self, index: usize) -> crate::error::Result<Option<ValueRef<'_>>> {
+        let (kind, ty) = self.kind(index)?;
+        let Some(raw) = self.raw(index)? else { return Ok(Some(ValueRef::Null)) };
+        Ok(match kind {
+            Kind::Int2 => i16::from_sql(ty, raw).ok().map(|v| ValueRef::Int(v.into())),
+            Kind::Int4 => i32::from_sql(ty, raw).ok().map(|v| ValueRef::Int(v.into())),
+            Kind::Int8 => i64::from_sql(ty, raw).ok().map(ValueRef::Int),
+            Kind::Oid => u32::from_sql(ty, raw).ok().map(|v| ValueRef::Int(v.into())),
+            Kind::Float4 => f32::from_sql(ty, raw).ok().map(|v| ValueRef::Float(v.into())),
+            Kind::Float8 => f64::from_sql(ty, raw).ok().map(ValueRef::Float),
+            Kind::Bytea => Some(ValueRef::Blob(raw)),
+            Kind::Other => Some(std::str::from_utf8(raw).map_or(ValueRef::Blob(raw), ValueRef::Text)),
+            Kind::Bool
+            | Kind::Numeric
+            | Kind::Json
+            | Kind::Uuid
+            | Kind::Date
+            | Kind::Time
+            | Kind::Timestamp
+            | Kind::TimestampTz => None,
+        })
+    }
+
+    fn value(&self, index: usize) -> crate::error::Result<Value> {
+        let (kind, ty) = self.kind(index)?;
+        decode(kind, ty, self.raw(index)?).map_err(|e| Error::Decode {
+            column: self.names[index].clone(),
+            expected: "a PostgreSQL value",
+            found: e.to_string(),
+        })
+    }
 }
 
 /// A column's raw bytes, whatever its type (`None` for NULL), decoded afterwards by [`decode`].

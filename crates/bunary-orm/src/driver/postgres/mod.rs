@@ -24,7 +24,7 @@ use crate::ident::Ident;
 use crate::row::{CollectRows, Columns, Row, RowSink};
 use crate::value::Value;
 
-use self::convert::{decode, query_error, Bind, Kind, RawColumn};
+use self::convert::{decode, query_error, Bind, Kind, PgColumns, RawColumn};
 use self::transaction::PostgresTransaction;
 
 const DEFAULT_POOL_SIZE: usize = 10;
@@ -146,6 +146,12 @@ pub(super) async fn run_query_into(
     let kinds: Vec<(Kind, &tokio_postgres::types::Type)> =
         stmt.columns().iter().map(|c| (Kind::of(c.type_()), c.type_())).collect();
     sink.columns(&columns)?;
+    if sink.reads_columns() {
+        for row in &rows {
+            sink.row_from(&PgColumns { row, kinds: &kinds, names: &columns, sql })?;
+        }
+        return Ok(());
+    }
     let mut values = vec![Value::Null; columns.len()];
     for row in &rows {
         for (i, (slot, (kind, ty))) in values.iter_mut().zip(&kinds).enumerate() {
