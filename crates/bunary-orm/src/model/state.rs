@@ -1,8 +1,8 @@
 //! [`ModelState`]: whether a model is in the database, what it held when loaded, and where it
 //! came from.
 //!
-//! A model carries two words of state. What it held when loaded (a hash of each column and its
-//! key) lives in [`Snapshots`], one per query result, shared by the models of that result: a
+//! A model carries two words of state. What it held when loaded (a hash of each column, and its
+//! key unless the key is an integer, which its hash already is) lives in [`Snapshots`], one per query result, shared by the models of that result: a
 //! load writes the hashes of all its rows into one vector instead of giving each model its own
 //! copy, and the model itself stays as small as its fields (smaller models move faster and free
 //! cheaper). A save gives the model snapshots of its own.
@@ -121,9 +121,10 @@ impl Snapshots {
 /// `#[derive(PartialEq)]` on a model compares its data only. Cloning a loaded model shares its
 /// snapshot (nothing is copied); saving either clone gives it a snapshot of its own.
 ///
-/// The models of one result share one snapshot (a hash per column and the key, per row), which
-/// lives as long as any of them that was not saved since: keeping one model of a large result
-/// keeps that result's hashes (8 bytes a column a row), not its models.
+/// The models of one result share one snapshot (a hash per column per row, and each row's key
+/// unless it is an integer), which lives as long as any of them that was not saved since:
+/// keeping one model of a large result keeps that result's hashes (8 bytes a column a row), not
+/// its models.
 #[derive(Clone)]
 pub struct ModelState {
     /// The snapshots this model's row is in, and its connection; `None` for a new model on the
