@@ -191,33 +191,54 @@ impl Row {
 /// Where each field of a typed result is among a query's columns (inline up to 16 fields).
 pub type Layout = smallvec::SmallVec<[usize; 16]>;
 
-/// The layout a typed result type last worked out, with the columns it was worked out for
+/// The layouts a typed result type worked out, with the columns each was worked out for
 /// (drivers hand out the same shared column list each time a cached statement runs, so a
-/// repeated query finds its layout here by pointer, and shares it). The derive gives each model
-/// one.
+/// repeated query finds its layout here by pointer). The first one is kept for the program's
+/// life and read without a lock or a reference count (a model's queries nearly always have one
+/// shape); the last other one is kept under a lock. The derive gives each model one.
 #[doc(hidden)]
-pub struct LayoutCache(parking_lot::Mutex<Option<(Columns, SharedLayout)>>);
+pub struct LayoutCache {
+    first: std::sync::OnceLock<(Columns, Box<[usize]>)>,
+    last: parking_lot::Mutex<Option<(Columns, SharedLayout)>>,
+}
 
 /// A layout shared by the queries that found it in a [`LayoutCache`].
 #[doc(hidden)]
 pub type SharedLayout = Arc<[usize]>;
 
+/// A layout from a [`LayoutCache`]: the first one, borrowed for the program's life, or another.
+pub(crate) enum CachedLayout {
+    First(&'static [usize]),
+    Shared(SharedLayout),
+}
+
 impl LayoutCache {
     /// An empty cache.
     pub const fn new() -> Self {
-        LayoutCache(parking_lot::Mutex::new(None))
+        LayoutCache { first: std::sync::OnceLock::new(), last: parking_lot::Mutex::new(None) }
     }
 
     /// The layout of `T` among `columns`, from the cache when the columns are the same list.
-    pub(crate) fn get_or_compute<T: FromRow>(&self, columns: &Columns) -> Result<SharedLayout> {
-        if let Some((known, layout)) = &*self.0.lock() {
+    pub(crate) fn get_or_compute<T: FromRow>(&'static self, columns: &Columns) -> Result<CachedLayout> {
+        if let Some((known, layout)) = self.first.get() {
             if Arc::ptr_eq(known, columns) {
-                return Ok(Arc::clone(layout));
+                return Ok(CachedLayout::First(layout));
+            }
+        } else {
+            let layout = T::layout(columns)?;
+            let (known, kept) = self.first.get_or_init(|| (Arc::clone(columns), layout.as_slice().into()));
+            if Arc::ptr_eq(known, columns) {
+                return Ok(CachedLayout::First(kept));
+            }
+        }
+        if let Some((known, layout)) = &*self.last.lock() {
+            if Arc::ptr_eq(known, columns) {
+                return Ok(CachedLayout::Shared(Arc::clone(layout)));
             }
         }
         let layout: SharedLayout = Arc::from(T::layout(columns)?.as_slice());
-        *self.0.lock() = Some((Arc::clone(columns), Arc::clone(&layout)));
-        Ok(layout)
+        *self.last.lock() = Some((Arc::clone(columns), Arc::clone(&layout)));
+        Ok(CachedLayout::Shared(layout))
     }
 }
 

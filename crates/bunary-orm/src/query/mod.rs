@@ -470,7 +470,7 @@ impl<T> Builder<T> {
 
 /// Builds `T`s straight from the driver's rows ([`FromRow::from_values`]), no [`Row`] each.
 enum LoadLayout {
-    Shared(crate::row::SharedLayout),
+    Cached(crate::row::CachedLayout),
     Own(Layout),
 }
 
@@ -513,7 +513,7 @@ impl<'c, T: FromRow> LoadSink<'c, T> {
 impl<T: FromRow> RowSink for LoadSink<'_, T> {
     fn columns(&mut self, columns: &Columns) -> Result<()> {
         self.layout = match T::layout_cache() {
-            Some(cache) => LoadLayout::Shared(cache.get_or_compute::<T>(columns)?),
+            Some(cache) => LoadLayout::Cached(cache.get_or_compute::<T>(columns)?),
             None => LoadLayout::Own(T::layout(columns)?),
         };
         self.columns = Some(Arc::clone(columns));
@@ -546,7 +546,8 @@ impl<T: FromRow> LoadSink<'_, T> {
             .as_ref()
             .ok_or_else(|| Error::InvalidQuery { message: "a row came before its columns".into() })?;
         let layout = match &self.layout {
-            LoadLayout::Shared(layout) => layout,
+            LoadLayout::Cached(crate::row::CachedLayout::First(layout)) => *layout,
+            LoadLayout::Cached(crate::row::CachedLayout::Shared(layout)) => &**layout,
             LoadLayout::Own(layout) => layout.as_slice(),
         };
         let item = build(layout, columns)?;
