@@ -3,7 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::panic::{resume_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use futures_util::FutureExt;
@@ -41,8 +41,32 @@ tokio::task_local! {
     static ACTIVE: Arc<Vec<(usize, Tx)>>;
 }
 
+/// How many transaction scopes are open in the process. While there are none, no task can be
+/// inside one, and a statement skips the task-local lookup (a task sees its own scope's count,
+/// by program order).
+static OPEN_SCOPES: AtomicUsize = AtomicUsize::new(0);
+
+/// One open scope, counted in [`OPEN_SCOPES`] until dropped (completed, failed or cancelled).
+struct OpenScope;
+
+impl OpenScope {
+    fn enter() -> OpenScope {
+        OPEN_SCOPES.fetch_add(1, Ordering::Relaxed);
+        OpenScope
+    }
+}
+
+impl Drop for OpenScope {
+    fn drop(&mut self) {
+        OPEN_SCOPES.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// The transaction this task has open on the driver identified by `db_key`, if any.
 pub(crate) fn active_transaction(db_key: usize) -> Option<Tx> {
+    if OPEN_SCOPES.load(Ordering::Relaxed) == 0 {
+        return None;
+    }
     ACTIVE.try_with(|list| list.iter().rev().find(|(key, _)| *key == db_key).map(|(_, tx)| tx.clone())).ok().flatten()
 }
 
@@ -64,6 +88,7 @@ impl Tx {
         let mut list: Vec<(usize, Tx)> = ACTIVE.try_with(|l| l.as_ref().clone()).unwrap_or_default();
         list.push((db_key, tx.clone()));
         let handle = tx.clone();
+        let _open = OpenScope::enter();
         let body = ACTIVE.scope(Arc::new(list), async move { f(handle).await });
         match AssertUnwindSafe(body).catch_unwind().await {
             Ok(Ok(value)) => {
