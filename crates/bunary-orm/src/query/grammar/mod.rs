@@ -606,16 +606,22 @@ pub trait Grammar: Send + Sync {
             });
         }
         w.reserve(values.len() * 4, values.len());
-        for (i, v) in values.into_iter().enumerate() {
-            let at = i % columns.len();
-            w.push(match (i, at) {
-                (0, _) => "(",
-                (_, 0) => "), (",
-                _ => ", ",
-            });
-            w.bind(v);
+        // The values are bound all at once; the placeholders are written row by row (no
+        // division per value, no dynamic call per placeholder).
+        let first = w.bindings.len();
+        let width = columns.len();
+        let rows = values.len() / width;
+        w.bindings.extend(values);
+        for row in 0..rows {
+            w.sql.push_str(if row == 0 { "(" } else { "), (" });
+            for column in 0..width {
+                if column > 0 {
+                    w.sql.push_str(", ");
+                }
+                self.placeholder(&mut w.sql, first + row * width + column + 1);
+            }
         }
-        w.push(")");
+        w.sql.push(')');
         Ok(())
     }
 
