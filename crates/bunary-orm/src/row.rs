@@ -224,11 +224,10 @@ impl LayoutCache {
             if Arc::ptr_eq(known, columns) {
                 return Ok(CachedLayout::First(layout));
             }
-        } else {
-            let layout = T::layout(columns)?;
-            let (known, kept) = self.first.get_or_init(|| (Arc::clone(columns), layout.as_slice().into()));
-            if Arc::ptr_eq(known, columns) {
-                return Ok(CachedLayout::First(kept));
+        } else if self.first.set((Arc::clone(columns), T::layout(columns)?.as_slice().into())).is_ok() {
+            // The first columns seen are kept (unless another thread kept its own meanwhile).
+            if let Some((_, layout)) = self.first.get() {
+                return Ok(CachedLayout::First(layout));
             }
         }
         if let Some((known, layout)) = &*self.last.lock() {

@@ -474,6 +474,16 @@ enum LoadLayout {
     Own(Layout),
 }
 
+impl LoadLayout {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            LoadLayout::Cached(crate::row::CachedLayout::First(layout)) => layout,
+            LoadLayout::Cached(crate::row::CachedLayout::Shared(layout)) => layout,
+            LoadLayout::Own(layout) => layout,
+        }
+    }
+}
+
 pub(crate) struct LoadSink<'c, T> {
     connection: &'c Connection,
     columns: Option<Columns>,
@@ -545,12 +555,7 @@ impl<T: FromRow> LoadSink<'_, T> {
             .columns
             .as_ref()
             .ok_or_else(|| Error::InvalidQuery { message: "a row came before its columns".into() })?;
-        let layout = match &self.layout {
-            LoadLayout::Cached(crate::row::CachedLayout::First(layout)) => *layout,
-            LoadLayout::Cached(crate::row::CachedLayout::Shared(layout)) => &**layout,
-            LoadLayout::Own(layout) => layout.as_slice(),
-        };
-        let item = build(layout, columns)?;
+        let item = build(self.layout.as_slice(), columns)?;
         self.out.push(item);
         Ok(())
     }

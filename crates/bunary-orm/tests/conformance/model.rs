@@ -257,6 +257,14 @@ pub async fn numbers_of_every_width_bytes_and_nulls_load_into_their_fields(h: &H
         assert_eq!(Measure { id: 0, state: ModelState::default(), ..got.clone() }, *want);
         assert!(got.exists() && !got.is_dirty());
     }
+    // The same model read through another column list (reordered) gets its own layout.
+    let reordered = Measure::on(&h.db)
+        .select(["count", "note", "data", "score", "ratio", "medium", "small", "id"])
+        .order_by("id", bunary_orm::Direction::Asc)
+        .get()
+        .await?;
+    assert_eq!(reordered, loaded);
+    assert_eq!(Measure::on(&h.db).order_by("id", bunary_orm::Direction::Asc).get().await?, loaded);
     let mut found = Measure::on(&h.db).find_or_fail(loaded[0].id).await?;
     assert_eq!(found, loaded[0]);
     found.count = None;

@@ -224,6 +224,7 @@ impl Pool {
 
     pub(super) fn close(&self) {
         self.closed.store(true, Ordering::Release);
+        // Taken out under the lock, closed after it is released.
         let idle = std::mem::take(&mut self.slots.lock().idle);
         drop(idle);
         self.returned.notify_waiters();
