@@ -24,6 +24,19 @@ impl Dialect {
     }
 }
 
+impl Dialect {
+    /// The most values one statement can bind: 32 766 on SQLite (its default
+    /// `SQLITE_MAX_VARIABLE_NUMBER`), 65 535 on PostgreSQL and MySQL. The query builder refuses
+    /// a statement with more, with [`Error::InvalidQuery`](crate::Error::InvalidQuery), before
+    /// sending it.
+    pub fn max_bindings(self) -> usize {
+        match self {
+            Dialect::Sqlite => 32_766,
+            Dialect::Postgres | Dialect::MySql => 65_535,
+        }
+    }
+}
+
 impl fmt::Display for Dialect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

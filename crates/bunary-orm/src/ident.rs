@@ -102,6 +102,10 @@ fn is_plain(text: &str) -> bool {
 
 /// Splits `expr as alias` (any case of `as`, any spacing) into the expression and the alias.
 fn split_alias<'a>(text: &'a str, kind: &'static str) -> Result<(&'a str, Option<Ident>)> {
+    if text.trim() != text {
+        // ` name` is not `name`: a name with whitespace around it is refused, never trimmed.
+        return Err(invalid(kind, text, "it has leading or trailing whitespace"));
+    }
     let mut parts = text.split_whitespace();
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some(expr), None, _, _) => Ok((expr, None)),
@@ -162,7 +166,8 @@ impl ColumnRef {
         Ok(ColumnRef { table, column, alias })
     }
 
-    /// Parses a plain column name (no `*`, no alias), as used for writes and keys.
+    /// Parses a plain column reference (`name` or `table.name`: no `*`, no alias), as used for
+    /// conditions, writes and keys.
     ///
     /// # Errors
     /// [`Error::InvalidIdentifier`].
@@ -264,7 +269,19 @@ mod tests {
         assert_eq!(qualified.table.unwrap().as_str(), "posts");
         let aliased = ColumnRef::parse("users.name  AS  author").unwrap();
         assert_eq!(aliased.output_name(), Some("author"));
-        for bad in ["name) OR 1=1 --", "a.b.c", "name as", "name alias", "* as x", "name as bad-alias", ""] {
+        for bad in [
+            "name) OR 1=1 --",
+            "a.b.c",
+            "name as",
+            "name alias",
+            "* as x",
+            "name as bad-alias",
+            "",
+            " name",
+            "name ",
+            "\tname",
+            "name as x ",
+        ] {
             assert!(ColumnRef::parse(bad).is_err(), "{bad:?}");
         }
         assert!(ColumnRef::plain("users.*").is_err());
@@ -277,5 +294,11 @@ mod tests {
         assert_eq!((t.schema.unwrap().as_str(), t.name.as_str(), t.alias.unwrap().as_str()), ("public", "users", "u"));
         assert!(TableRef::parse("users; DROP TABLE users").is_err());
         assert!(TableRef::parse("users u").is_err());
+        for bad in [" name", "name ", " public.users", "users as u ", "\nusers"] {
+            assert!(
+                matches!(TableRef::parse(bad), Err(Error::InvalidIdentifier { .. })),
+                "{bad:?} must be refused, not trimmed"
+            );
+        }
     }
 }

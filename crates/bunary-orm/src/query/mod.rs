@@ -138,7 +138,23 @@ impl Executor<'_> {
         }
     }
 
+    /// Refuses a statement with more bindings than the database takes, before it is sent.
+    fn check_bindings(&self, sql: &str, count: usize) -> Result<()> {
+        let dialect = self.dialect();
+        if count <= dialect.max_bindings() {
+            return Ok(());
+        }
+        Err(Error::InvalidQuery {
+            message: format!(
+                "the statement binds {count} values; {dialect} takes at most {} (split the list, or chunk the insert): {}",
+                dialect.max_bindings(),
+                grammar::shorten(sql)
+            ),
+        })
+    }
+
     pub(crate) async fn query(&self, statement: &Statement) -> Result<Vec<Row>> {
+        self.check_bindings(&statement.sql, statement.bindings.len())?;
         match self {
             Executor::Db(db) => db.query(&statement.sql, &statement.bindings).await,
             Executor::Tx(tx) => tx.query(&statement.sql, &statement.bindings).await,
@@ -158,6 +174,9 @@ impl Executor<'_> {
         params: &[Value],
         sink: &mut (dyn RowSink + Send),
     ) -> Option<Result<()>> {
+        if let Err(e) = self.check_bindings(sql, params.len()) {
+            return Some(Err(e));
+        }
         match self {
             Executor::Db(db) => db.query_into_now(sql, params, sink),
             Executor::Tx(_) => None,
@@ -170,6 +189,7 @@ impl Executor<'_> {
         params: &[Value],
         sink: &mut (dyn RowSink + Send),
     ) -> Result<()> {
+        self.check_bindings(sql, params.len())?;
         match self {
             Executor::Db(db) => db.query_into(sql, params, sink).await,
             Executor::Tx(tx) => tx.query_into(sql, params, sink).await,
@@ -177,6 +197,7 @@ impl Executor<'_> {
     }
 
     pub(crate) async fn exec(&self, statement: &Statement) -> Result<ExecResult> {
+        self.check_bindings(&statement.sql, statement.bindings.len())?;
         match self {
             Executor::Db(db) => db.exec(&statement.sql, &statement.bindings).await,
             Executor::Tx(tx) => tx.exec(&statement.sql, &statement.bindings).await,

@@ -36,7 +36,8 @@ pub struct Paginated<T> {
 impl<T> Paginated<T> {
     pub(crate) fn new(data: Vec<T>, total: u64, per_page: u64, current_page: u64) -> Self {
         let last_page = total.div_ceil(per_page).max(1);
-        let first = (current_page - 1) * per_page;
+        // `paginate` checked that the page's offset fits (see `page_offset`).
+        let first = (current_page - 1).saturating_mul(per_page);
         let (from, to) =
             if data.is_empty() { (None, None) } else { (Some(first + 1), Some(first + data.len() as u64)) };
         Paginated { data, total, per_page, current_page, last_page, from, to }
@@ -73,12 +74,15 @@ impl<T: FromRow> Builder<T> {
     /// Page `page` (from 1; 0 counts as 1) of `per_page` rows, with the total count.
     ///
     /// # Errors
-    /// [`Error::InvalidQuery`] when `per_page` is 0; as [`get`](Builder::get).
+    /// [`Error::InvalidQuery`] when `per_page` is 0 or the page starts past the largest offset
+    /// (checked before any SQL runs); as [`get`](Builder::get).
     pub async fn paginate(&self, per_page: u64, page: u64) -> Result<Paginated<T>> {
         check_size(per_page, "per_page")?;
         let page = page.max(1);
+        let paged = self.clone().for_page(page, per_page);
+        paged.check()?;
         let total = self.count().await?;
-        let data = self.clone().for_page(page, per_page).get().await?;
+        let data = paged.get().await?;
         Ok(Paginated::new(data, u64::try_from(total).unwrap_or(0), per_page, page))
     }
 

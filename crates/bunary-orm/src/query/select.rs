@@ -1,5 +1,6 @@
 //! Columns, joins, grouping, ordering and limits.
 
+use crate::error::Error;
 use crate::ident::{ColumnRef, TableRef};
 use crate::value::Value;
 
@@ -135,14 +136,23 @@ impl<T> Builder<T> {
         self
     }
 
-    /// At most `n` rows (written as a literal `LIMIT n`).
+    /// At most `n` rows (written as a literal `LIMIT n`). Above `i64::MAX` (what every
+    /// database can take) it is [`Error::InvalidQuery`] when the
+    /// query runs.
     pub fn limit(mut self, n: u64) -> Self {
+        if n > MAX_ROWS {
+            self.fail(too_large("limit", n));
+        }
         self.query.limit = Some(n);
         self
     }
 
-    /// Skip the first `n` rows. Works without a limit on every dialect.
+    /// Skip the first `n` rows. Works without a limit on every dialect. Above `i64::MAX` it is
+    /// [`Error::InvalidQuery`] when the query runs.
     pub fn offset(mut self, n: u64) -> Self {
+        if n > MAX_ROWS {
+            self.fail(too_large("offset", n));
+        }
         self.query.offset = Some(n);
         self
     }
@@ -157,9 +167,31 @@ impl<T> Builder<T> {
         self.offset(n)
     }
 
-    /// `page` (from 1) of `per_page` rows: sets limit and offset.
-    pub fn for_page(self, page: u64, per_page: u64) -> Self {
+    /// `page` (from 1; 0 counts as 1) of `per_page` rows: sets limit and offset. An offset
+    /// past `i64::MAX` is [`Error::InvalidQuery`] when the query
+    /// runs (never a wrapped number).
+    ///
+    /// ```
+    /// use bunary_orm::{Dialect, Model};
+    /// assert!(Model::table("users").for_page(3, u64::MAX).to_sql(Dialect::Sqlite).is_err());
+    /// ```
+    pub fn for_page(mut self, page: u64, per_page: u64) -> Self {
         let page = page.max(1);
-        self.limit(per_page).offset((page - 1) * per_page)
+        match (page - 1).checked_mul(per_page) {
+            Some(offset) => self.limit(per_page).offset(offset),
+            None => {
+                self.fail(Error::InvalidQuery {
+                    message: format!("page {page} of {per_page} rows starts past the largest offset ({MAX_ROWS})"),
+                });
+                self
+            }
+        }
     }
+}
+
+/// The largest `LIMIT`/`OFFSET` every database takes (`i64::MAX`; PostgreSQL's `LIMIT` is a bigint).
+pub(crate) const MAX_ROWS: u64 = i64::MAX as u64;
+
+fn too_large(what: &str, n: u64) -> Error {
+    Error::InvalidQuery { message: format!("{what} {n} is larger than the largest one databases take ({MAX_ROWS})") }
 }

@@ -1,6 +1,6 @@
 //! Conditions: `where_*`, `or_where_*`, groups, raw conditions and `having`.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ident::ColumnRef;
 use crate::value::Value;
 
@@ -16,8 +16,19 @@ impl<T> Builder<T> {
         self
     }
 
+    /// `column op value`; with a null value, `=` is `IS NULL` and `<>` is `IS NOT NULL` (as in
+    /// Laravel), and any other operator is an error (`col > NULL` matches nothing).
     fn basic(column: &str, op: impl IntoOperator, value: Value) -> Result<Where> {
-        Ok(Where::Basic { column: ColumnRef::parse(column)?, op: op.into_operator()?, value })
+        let column = ColumnRef::plain(column)?;
+        let op = op.into_operator()?;
+        match (value.is_null(), op) {
+            (false, _) => Ok(Where::Basic { column, op, value }),
+            (true, Operator::Eq) => Ok(Where::Null { column, not: false }),
+            (true, Operator::NotEq) => Ok(Where::Null { column, not: true }),
+            (true, op) => Err(Error::InvalidQuery {
+                message: format!("`{op}` cannot compare with NULL (only `=` and `<>` can: IS NULL, IS NOT NULL)"),
+            }),
+        }
     }
 
     /// `column = value`. The seed's `where(column, value)`.
@@ -95,7 +106,7 @@ impl<T> Builder<T> {
     }
 
     fn in_list(self, boolean: Boolean, column: &str, items: Vec<Value>, not: bool) -> Self {
-        let condition = ColumnRef::parse(column).map(|column| Where::In { column, values: items, not });
+        let condition = ColumnRef::plain(column).map(|column| Where::In { column, values: items, not });
         self.push_where(boolean, condition)
     }
 
@@ -120,7 +131,7 @@ impl<T> Builder<T> {
     }
 
     fn null(self, boolean: Boolean, column: &str, not: bool) -> Self {
-        let condition = ColumnRef::parse(column).map(|column| Where::Null { column, not });
+        let condition = ColumnRef::plain(column).map(|column| Where::Null { column, not });
         self.push_where(boolean, condition)
     }
 
@@ -145,7 +156,7 @@ impl<T> Builder<T> {
     }
 
     fn between(self, boolean: Boolean, column: &str, low: Value, high: Value, not: bool) -> Self {
-        let condition = ColumnRef::parse(column).map(|column| Where::Between { column, low, high, not });
+        let condition = ColumnRef::plain(column).map(|column| Where::Between { column, low, high, not });
         self.push_where(boolean, condition)
     }
 

@@ -283,7 +283,7 @@ impl SchemaBuilder {
             }
             let mut result = Ok(());
             for table in &tables {
-                let mut sql = grammar.compile_drop(table, true)?;
+                let mut sql = grammar.compile_drop_catalogued(table);
                 if dialect == Dialect::Postgres {
                     sql.push_str(" CASCADE");
                 }

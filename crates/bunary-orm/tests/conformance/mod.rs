@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod correctness;
 pub mod driver;
 pub mod migrations;
 pub mod model;
@@ -139,6 +140,16 @@ macro_rules! conformance_suite {
 macro_rules! every_suite {
     ($make:ident) => {
         $crate::conformance_suite!($make;
+            correctness {
+                limit_offset_and_order_pick_the_rows_a_write_touches,
+                names_with_whitespace_around_them_are_refused_not_trimmed,
+                conditions_take_plain_column_references_only,
+                null_in_a_condition_is_is_null,
+                raw_fragments_count_placeholders_as_the_database_does,
+                very_long_in_lists_run_or_fail_typed_before_sending,
+                page_and_limit_overflow_are_typed_errors,
+                nan_is_refused_or_kept_never_stored_as_null,
+            }
             driver {
                 exec_reports_real_rows_affected_and_insert_ids,
                 query_binds_parameters_and_keeps_column_order,

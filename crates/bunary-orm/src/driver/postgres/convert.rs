@@ -30,11 +30,32 @@ fn int<T: TryFrom<i64>>(value: &Value, ty: &Type) -> Result<T, BoxError> {
     T::try_from(wide).map_err(|_| format!("{wide} is out of range for {ty}").into())
 }
 
+/// One item of a JSON array bound to an array parameter, as a [`Value`].
+fn json_item(item: &serde_json::Value) -> Result<Value, BoxError> {
+    Ok(match item {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().ok_or("a JSON number out of range")?),
+        },
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        other => return Err(format!("cannot bind a JSON {other} as an array item").into()),
+    })
+}
+
 impl ToSql for Bind<'_> {
     fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
         let v = self.0;
         if v.is_null() {
             return Ok(IsNull::Yes);
+        }
+        if let (PgKind::Array(_), Value::Json(serde_json::Value::Array(items))) = (ty.kind(), v) {
+            // A JSON array bound to an array parameter (`col = ANY($1)` of a long `IN` list):
+            // each item is sent as the array's element type.
+            let items: Vec<Value> = items.iter().map(json_item).collect::<Result<_, BoxError>>()?;
+            let binds: Vec<Bind<'_>> = items.iter().map(Bind).collect();
+            return binds.to_sql(ty, out);
         }
         match *ty {
             Type::BOOL => convert::<bool>(v, ty)?.to_sql(ty, out),

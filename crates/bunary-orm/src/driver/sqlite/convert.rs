@@ -17,6 +17,8 @@ impl ToSql for Bind<'_> {
             Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
             Value::Bool(b) => ToSqlOutput::Owned(Owned::Integer(i64::from(*b))),
             Value::Int(i) => ToSqlOutput::Owned(Owned::Integer(*i)),
+            // SQLite would store NaN as NULL and report success: refused instead.
+            Value::Float(f) if f.is_nan() => return Err(rusqlite::Error::ToSqlConversionFailure(Box::new(NanRefused))),
             Value::Float(f) => ToSqlOutput::Owned(Owned::Real(*f)),
             Value::Text(t) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
             Value::Blob(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
@@ -29,6 +31,18 @@ impl ToSql for Bind<'_> {
         })
     }
 }
+
+/// A NaN bound to a SQLite statement (SQLite turns it into NULL).
+#[derive(Debug)]
+struct NanRefused;
+
+impl std::fmt::Display for NanRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SQLite cannot store NaN (it would store NULL)")
+    }
+}
+
+impl std::error::Error for NanRefused {}
 
 /// What a column's declared type says about how to read it back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +163,11 @@ impl ColumnSource for Columns<'_, '_> {
 
 /// Maps a rusqlite error to [`Error::Query`], keeping SQLite's extended code.
 pub(super) fn query_error(err: rusqlite::Error, sql: &str) -> Error {
+    if let rusqlite::Error::ToSqlConversionFailure(e) = &err {
+        if e.is::<NanRefused>() {
+            return Error::Unsupported { dialect: "sqlite".into(), feature: "storing a NaN float".into() };
+        }
+    }
     let (kind, code, message) = match &err {
         rusqlite::Error::SqliteFailure(e, msg) => {
             let kind = match e.extended_code {

@@ -5,11 +5,14 @@
 //! forms, `RETURNING`, upserts, truncation). Values are always bindings; `LIMIT`/`OFFSET` are
 //! integers written as literals.
 
+pub mod in_list;
 mod mysql;
 mod postgres;
+pub(crate) mod raw;
 mod sqlite;
 #[cfg(test)]
 mod tests;
+pub mod write;
 
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
@@ -146,48 +149,38 @@ impl<'g> SqlWriter<'g> {
         }
     }
 
-    /// Writes a raw fragment, turning each `?` outside quotes into this dialect's placeholder
-    /// and binding the fragment's values in order.
+    /// Writes a raw fragment, turning each `?` outside strings, quoted names and comments
+    /// into this dialect's placeholder and binding the fragment's values in order (see
+    /// [`raw`](self::raw) for how each dialect is scanned).
     ///
     /// # Errors
-    /// [`Error::InvalidQuery`] when the number of `?` differs from the number of bindings.
+    /// [`Error::InvalidQuery`] when the number of placeholders differs from the number of
+    /// bindings, or the fragment holds what cannot be counted safely (an unclosed quote or
+    /// comment, another parameter syntax).
     pub fn raw(&mut self, raw: &Raw) -> Result<()> {
+        let dialect = self.grammar.dialect();
         let mut values = raw.bindings.iter();
-        let mut quote: Option<char> = None;
-        let mut count = 0;
-        for ch in raw.sql.chars() {
-            match (quote, ch) {
-                (Some(q), c) if c == q => {
-                    quote = None;
-                    self.sql.push(c);
-                }
-                (Some(_), c) => self.sql.push(c),
-                (None, '\'' | '"' | '`') => {
-                    quote = Some(ch);
-                    self.sql.push(ch);
-                }
-                (None, '?') => {
-                    count += 1;
-                    match values.next() {
-                        Some(v) => self.bind(v.clone()),
-                        None => break,
-                    }
-                }
-                (None, c) => self.sql.push(c),
+        let mut missing = false;
+        let scanned = raw::scan(&raw.sql, dialect, |piece| match piece {
+            raw::Piece::Text(text) => self.sql.push_str(text),
+            raw::Piece::Placeholder => match values.next() {
+                Some(v) => self.bind(v.clone()),
+                None => missing = true,
+            },
+        });
+        let fragment = shorten(&raw.sql);
+        match scanned {
+            Err(raw::ScanError(why)) => {
+                Err(Error::InvalidQuery { message: format!("raw SQL `{fragment}` on {dialect}: {why}") })
             }
-        }
-        if count != raw.bindings.len() || quote.is_some() {
-            return Err(Error::InvalidQuery {
+            Ok(count) if missing || count != raw.bindings.len() => Err(Error::InvalidQuery {
                 message: format!(
-                    "raw SQL `{}` has {} `?` placeholder(s) but {} binding(s){}",
-                    raw.sql,
-                    raw.sql_placeholder_count(),
-                    raw.bindings.len(),
-                    if quote.is_some() { ", and an unclosed quote" } else { "" }
+                    "raw SQL `{fragment}` has {count} `?` placeholder(s) but {} binding(s)",
+                    raw.bindings.len()
                 ),
-            });
+            }),
+            Ok(_) => Ok(()),
         }
-        Ok(())
     }
 
     /// The finished statement.
@@ -196,20 +189,12 @@ impl<'g> SqlWriter<'g> {
     }
 }
 
-impl Raw {
-    fn sql_placeholder_count(&self) -> usize {
-        let mut quote: Option<char> = None;
-        let mut n = 0;
-        for ch in self.sql.chars() {
-            match (quote, ch) {
-                (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
-                (None, '\'' | '"' | '`') => quote = Some(ch),
-                (None, '?') => n += 1,
-                _ => {}
-            }
-        }
-        n
+/// `sql` cut to at most 200 characters, for an error message.
+pub(crate) fn shorten(sql: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 200;
+    match sql.char_indices().nth(MAX) {
+        None => sql.into(),
+        Some((at, _)) => format!("{}… ({} characters in all)", &sql[..at], sql.chars().count()).into(),
     }
 }
 
@@ -466,15 +451,7 @@ pub trait Grammar: Send + Sync {
                     // `IN ()` is a syntax error: nothing is in an empty list.
                     w.push(if *not { "1 = 1" } else { "0 = 1" });
                 } else {
-                    w.column(column);
-                    w.push(if *not { " NOT IN (" } else { " IN (" });
-                    for (i, v) in values.iter().enumerate() {
-                        if i > 0 {
-                            w.push(", ");
-                        }
-                        w.bind(v.clone());
-                    }
-                    w.push(")");
+                    in_list::write_in(w, self.dialect(), column, values, *not);
                 }
             }
             Where::Null { column, not } => {
@@ -669,58 +646,30 @@ pub trait Grammar: Send + Sync {
         Ok(w.finish())
     }
 
-    /// `UPDATE t SET c = ?, … WHERE …`. Values may be raw expressions (for increments).
+    /// `UPDATE t SET c = ?, … WHERE …`. Values may be raw expressions (for increments). A
+    /// limit, offset or order picks the rows to write (see [`write`](self::write)).
     ///
     /// # Errors
-    /// [`Error::InvalidQuery`] without values; [`Error::Unsupported`] with joins.
+    /// [`Error::InvalidQuery`] without values; [`Error::Unsupported`] with joins or grouping,
+    /// or with a limit the dialect cannot apply to an `UPDATE`.
     fn compile_update(&self, query: &Query, sets: &[(Ident, SetValue)]) -> Result<Statement> {
-        if sets.is_empty() {
-            return Err(Error::InvalidQuery { message: "an update needs at least one column".into() });
-        }
-        self.refuse_joins(query, "UPDATE with joins")?;
-        let mut w = SqlWriter::new(self.as_dyn());
-        w.push("UPDATE ");
-        w.table(table_of(query)?);
-        w.push(" SET ");
-        for (i, (column, value)) in sets.iter().enumerate() {
-            if i > 0 {
-                w.push(", ");
-            }
-            w.ident(column);
-            w.push(" = ");
-            match value {
-                SetValue::Value(v) => w.bind(v.clone()),
-                SetValue::Add(amount) => {
-                    w.ident(column);
-                    w.push(" + ");
-                    w.bind(amount.clone());
-                }
-            }
-        }
-        self.write_conditions(&mut w, " WHERE ", &query.wheres)?;
-        Ok(w.finish())
+        write::compile_update(self.as_dyn(), query, sets)
     }
 
-    /// `DELETE FROM t WHERE …`.
+    /// `DELETE FROM t WHERE …`; a limit, offset or order picks the rows to delete.
     ///
     /// # Errors
-    /// [`Error::Unsupported`] with joins.
+    /// [`Error::Unsupported`] with joins or grouping, or with a limit the dialect cannot apply
+    /// to a `DELETE`.
     fn compile_delete(&self, query: &Query) -> Result<Statement> {
-        self.refuse_joins(query, "DELETE with joins")?;
-        let mut w = SqlWriter::new(self.as_dyn());
-        w.push("DELETE FROM ");
-        w.table(table_of(query)?);
-        self.write_conditions(&mut w, " WHERE ", &query.wheres)?;
-        Ok(w.finish())
+        write::compile_delete(self.as_dyn(), query)
     }
 
-    /// Refuses a query with joins where a statement cannot take them.
-    fn refuse_joins(&self, query: &Query, feature: &str) -> Result<()> {
-        if query.joins.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Unsupported { dialect: self.dialect().to_string(), feature: feature.to_owned() })
-        }
+    /// How this dialect picks the rows of a limited `UPDATE`/`DELETE`: by a row locator
+    /// column in a subquery (`rowid`, `ctid`), or, with `None`, by the statement's own
+    /// `ORDER BY … LIMIT` (MySQL, which takes no offset there).
+    fn row_locator(&self) -> Option<&'static str> {
+        None
     }
 }
 

@@ -20,6 +20,10 @@ impl Grammar for PostgresGrammar {
         self
     }
 
+    fn row_locator(&self) -> Option<&'static str> {
+        Some("ctid")
+    }
+
     fn placeholder(&self, out: &mut String, n: usize) {
         out.push('$');
         super::push_uint(out, n as u64);

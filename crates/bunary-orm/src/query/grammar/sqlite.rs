@@ -18,6 +18,10 @@ impl Grammar for SqliteGrammar {
         self
     }
 
+    fn row_locator(&self) -> Option<&'static str> {
+        Some("rowid")
+    }
+
     /// SQLite has no OFFSET without LIMIT; -1 means no limit.
     fn unlimited(&self) -> Option<&'static str> {
         Some("-1")

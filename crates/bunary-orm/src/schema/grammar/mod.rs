@@ -363,6 +363,15 @@ pub trait SchemaGrammar: Send + Sync {
         Ok(format!("DROP TABLE {}{}", if if_exists { "IF EXISTS " } else { "" }, self.wrap_table(table)?))
     }
 
+    /// `DROP TABLE IF EXISTS` of a table named by the database's own catalogue: the name is
+    /// quoted exactly as it is stored (quotes inside doubled), never parsed nor trimmed, so a
+    /// table called `name ` is dropped, not `name`.
+    fn compile_drop_catalogued(&self, table: &str) -> String {
+        let mut out = String::from("DROP TABLE IF EXISTS ");
+        grammar_for(self.dialect()).wrap(&mut out, table);
+        out
+    }
+
     /// `ALTER TABLE … RENAME TO …`.
     ///
     /// # Errors

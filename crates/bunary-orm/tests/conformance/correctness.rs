@@ -1,0 +1,211 @@
+//! Issue 12: the defects found by trying the library from outside, each pinned on every
+//! database (limits on writes, names, nulls, raw fragments, long lists, overflow, NaN).
+
+use bunary_orm::schema::Schema;
+use bunary_orm::{params, record, Dialect, Error, Result, Value};
+
+use super::Harness;
+
+async fn numbered(h: &Harness, rows: i64) -> Result<String> {
+    let t = h.table("items");
+    h.create_table(&t, "k INTEGER NOT NULL, n INTEGER NOT NULL").await?;
+    let records = (1..=rows).map(|n| record! { "k" => 1, "n" => n }).collect();
+    h.db.table(&t).insert_many(records).await?;
+    Ok(t)
+}
+
+async fn ns(h: &Harness, t: &str) -> Result<Vec<i64>> {
+    h.db.table(t).oldest("id").pluck("n").await
+}
+
+pub async fn limit_offset_and_order_pick_the_rows_a_write_touches(h: &Harness) -> Result<()> {
+    let t = numbered(h, 6).await?;
+    // One row, not every matching one.
+    assert_eq!(h.db.table(&t).where_("k", 1).limit(1).delete().await?, 1);
+    assert_eq!(ns(h, &t).await?, [2, 3, 4, 5, 6]);
+    // The newest two, by order.
+    assert_eq!(h.db.table(&t).order_by_desc("n").limit(2).update(record! { "k" => 2 }).await?, 2);
+    assert_eq!(h.db.table(&t).where_("k", 2).oldest("n").pluck::<i64>("n").await?, [5, 6]);
+    assert_eq!(h.db.table(&t).oldest("n").limit(1).increment("n", 100).await?, 1);
+    assert_eq!(ns(h, &t).await?, [102, 3, 4, 5, 6]);
+    assert_eq!(h.db.table(&t).oldest("n").limit(2).decrement("n", 1).await?, 2);
+    assert_eq!(ns(h, &t).await?, [102, 2, 3, 5, 6]);
+    // An offset: honoured where the dialect can, a typed error (and nothing written) where not.
+    let skipped = h.db.table(&t).oldest("n").limit(1).offset(1).delete().await;
+    if h.dialect() == Dialect::MySql {
+        assert!(matches!(skipped, Err(Error::Unsupported { .. })), "{skipped:?}");
+        assert_eq!(ns(h, &t).await?, [102, 2, 3, 5, 6]);
+    } else {
+        assert_eq!(skipped?, 1);
+        assert_eq!(ns(h, &t).await?, [102, 2, 5, 6]);
+    }
+    // Grouping cannot filter a write.
+    let grouped = h.db.table(&t).group_by("k").delete().await;
+    assert!(matches!(grouped, Err(Error::Unsupported { .. })), "{grouped:?}");
+    assert!(h.count(&t).await? >= 4);
+    Ok(())
+}
+
+pub async fn names_with_whitespace_around_them_are_refused_not_trimmed(h: &Harness) -> Result<()> {
+    let schema = Schema::on(&h.db);
+    schema
+        .create_table("name", |t| {
+            t.id();
+        })
+        .await?;
+    for bad in [" name", "name ", "\tname"] {
+        let dropped = schema.drop_table(bad).await;
+        assert!(matches!(dropped, Err(Error::InvalidIdentifier { .. })), "{bad:?}: {dropped:?}");
+        let read = h.db.table(bad).get().await;
+        assert!(matches!(read, Err(Error::InvalidIdentifier { .. })), "{bad:?}: {read:?}");
+        let cond = h.db.table("name").where_(bad, 1).get().await;
+        assert!(matches!(cond, Err(Error::InvalidIdentifier { .. })), "{bad:?}: {cond:?}");
+    }
+    assert!(schema.has_table("name").await?, "the table `name` is still there");
+    // A table really named `name ` (made by raw SQL) is dropped by drop_all_tables, and so is `name`.
+    // (MySQL refuses names that end in a space: there the stray space leads.)
+    let quoted = if h.dialect() == Dialect::MySql { "` name`" } else { "\"name \"" };
+    h.db.exec(&format!("CREATE TABLE {quoted} (id INTEGER)"), &[]).await?;
+    schema.drop_all_tables().await?;
+    assert!(schema.tables().await?.is_empty(), "left: {:?}", schema.tables().await?);
+    Ok(())
+}
+
+pub async fn conditions_take_plain_column_references_only(h: &Harness) -> Result<()> {
+    let t = numbered(h, 2).await?;
+    let q = || h.db.table(&t);
+    let refused = [
+        q().where_("*", 1).get().await,
+        q().where_null(&format!("{t}.*")).get().await,
+        q().where_("n as x", 1).get().await,
+        q().where_in("*", [1]).get().await,
+        q().where_between("n as x", 1, 2).get().await,
+        q().where_column("n", "=", "k as x").get().await,
+        q().group_by("k").having("* ", ">", 1).get().await,
+    ];
+    for (i, r) in refused.into_iter().enumerate() {
+        assert!(matches!(r, Err(Error::InvalidIdentifier { .. })), "case {i}: {r:?}");
+    }
+    let pluck = q().pluck::<i64>("n as x").await;
+    assert!(matches!(pluck, Err(Error::InvalidIdentifier { .. })), "{pluck:?}");
+    // Qualified plain references still work.
+    assert_eq!(q().where_(&format!("{t}.n"), 2).count().await?, 1);
+    Ok(())
+}
+
+pub async fn null_in_a_condition_is_is_null(h: &Harness) -> Result<()> {
+    let t = h.table("people");
+    h.create_table(&t, "name VARCHAR(20) NOT NULL, age INTEGER").await?;
+    h.db.table(&t)
+        .insert_many(vec![record! { "name" => "Ada", "age" => 36 }, record! { "name" => "Bob", "age" => None::<i64> }])
+        .await?;
+    let q = || h.db.table(&t);
+    assert_eq!(q().where_("age", None::<i64>).pluck::<String>("name").await?, ["Bob"]);
+    assert_eq!(q().where_op("age", "=", Value::Null).pluck::<String>("name").await?, ["Bob"]);
+    assert_eq!(q().where_op("age", "!=", None::<i64>).pluck::<String>("name").await?, ["Ada"]);
+    assert_eq!(q().where_op("age", "<>", Value::Null).pluck::<String>("name").await?, ["Ada"]);
+    assert_eq!(q().where_("name", "Ada").or_where("age", None::<i64>).count().await?, 2);
+    let refused = q().where_op("age", ">", None::<i64>).get().await;
+    assert!(matches!(refused, Err(Error::InvalidQuery { .. })), "{refused:?}");
+    Ok(())
+}
+
+pub async fn raw_fragments_count_placeholders_as_the_database_does(h: &Harness) -> Result<()> {
+    let t = h.table("people");
+    h.create_table(&t, "name VARCHAR(20) NOT NULL").await?;
+    h.db.table(&t).insert_many(vec![record! { "name" => "Ada" }, record! { "name" => "Bob" }]).await?;
+    let q = || h.db.table(&t);
+    // A `?` in a comment takes no binding; a quote in a `--` comment is no open string.
+    assert_eq!(q().where_raw("name = ? /* not ? this */", params!["Bob"]).pluck::<String>("name").await?, ["Bob"]);
+    assert_eq!(q().where_raw("name = ? -- isn't ?\n", params!["Ada"]).pluck::<String>("name").await?, ["Ada"]);
+    assert_eq!(q().where_raw("name = '?' OR name = ?", params!["Ada"]).count().await?, 1);
+    // A placeholder syntax of the database's own would bind another clause's value: refused.
+    let own = match h.dialect() {
+        Dialect::Postgres => "name = $1",
+        Dialect::Sqlite => "name = ?1",
+        Dialect::MySql => "name = ? /*! OR 1 = 1 */",
+    };
+    let refused = q().where_("name", "Ada").where_raw(own, Vec::new()).get().await;
+    assert!(matches!(refused, Err(Error::InvalidQuery { .. })), "{refused:?}");
+    let refused = q().where_raw("name = 'open", Vec::new()).get().await;
+    assert!(matches!(refused, Err(Error::InvalidQuery { .. })), "{refused:?}");
+    match h.dialect() {
+        Dialect::Postgres => {
+            assert_eq!(q().where_raw("name = $$?$$ OR name = ?", params!["Bob"]).count().await?, 1);
+        }
+        Dialect::MySql => {
+            assert_eq!(q().where_raw(r"name = 'it\'s ?' OR name = ?", params!["Bob"]).count().await?, 1);
+            assert_eq!(q().where_raw("name = ? # ?\n", params!["Bob"]).count().await?, 1);
+        }
+        Dialect::Sqlite => {}
+    }
+    Ok(())
+}
+
+pub async fn very_long_in_lists_run_or_fail_typed_before_sending(h: &Harness) -> Result<()> {
+    let t = numbered(h, 50).await?;
+    let ids: Vec<i64> = (1..=70_000).collect();
+    let found = h.db.table(&t).where_in("n", ids.clone()).count().await;
+    let not_found = h.db.table(&t).where_not_in("n", ids).count().await;
+    if h.dialect() == Dialect::MySql {
+        for r in [found, not_found] {
+            match r {
+                Err(Error::InvalidQuery { message }) => {
+                    assert!(message.contains("65535"), "{message}");
+                    assert!(message.len() < 1_000, "long SQL is cut in messages: {} bytes", message.len());
+                }
+                other => panic!("expected a typed error, got {other:?}"),
+            }
+        }
+        // Lists within the limit still run, as placeholders.
+        assert_eq!(h.db.table(&t).where_in("n", (1..=20_000).collect::<Vec<i64>>()).count().await?, 50);
+    } else {
+        assert_eq!(found?, 50);
+        assert_eq!(not_found?, 0);
+        let words = h.table("words");
+        h.create_table(&words, "w VARCHAR(20) NOT NULL").await?;
+        h.db.table(&words).insert_many(vec![record! { "w" => "x7" }, record! { "w" => "y" }]).await?;
+        let texts: Vec<String> = (0..40_000).map(|i| format!("x{i}")).collect();
+        assert_eq!(h.db.table(&words).where_in("w", texts.clone()).pluck::<String>("w").await?, ["x7"]);
+        assert_eq!(h.db.table(&words).where_not_in("w", texts).pluck::<String>("w").await?, ["y"]);
+    }
+    // A short list is unchanged.
+    assert_eq!(h.db.table(&t).where_in("n", [1, 2, 3]).count().await?, 3);
+    Ok(())
+}
+
+pub async fn page_and_limit_overflow_are_typed_errors(h: &Harness) -> Result<()> {
+    let t = numbered(h, 3).await?;
+    let q = || h.db.table(&t);
+    for r in [
+        q().for_page(3, u64::MAX).get().await.map(|_| ()),
+        q().paginate(u64::MAX, 2).await.map(|_| ()),
+        q().limit(u64::MAX).get().await.map(|_| ()),
+        q().offset(i64::MAX as u64 + 1).get().await.map(|_| ()),
+    ] {
+        assert!(matches!(r, Err(Error::InvalidQuery { .. })), "{r:?}");
+    }
+    assert_eq!(q().limit(i64::MAX as u64).count().await?, 3);
+    assert_eq!(q().for_page(1, i64::MAX as u64).get().await?.len(), 3);
+    Ok(())
+}
+
+pub async fn nan_is_refused_or_kept_never_stored_as_null(h: &Harness) -> Result<()> {
+    let t = h.table("floats");
+    h.create_table(&t, "x DOUBLE PRECISION").await?;
+    let inserted = h.db.table(&t).insert(record! { "x" => f64::NAN }).await;
+    match inserted {
+        Ok(_) => {
+            let x: Option<f64> = h.db.table(&t).value("x").await?.flatten();
+            assert!(x.is_some_and(f64::is_nan), "a NaN that was accepted reads back as NaN, not {x:?}");
+        }
+        Err(Error::Unsupported { .. }) | Err(Error::Query { .. }) => {
+            assert_eq!(h.count(&t).await?, 0, "nothing stored");
+        }
+        Err(other) => panic!("unexpected error {other:?}"),
+    }
+    if h.dialect() == Dialect::Sqlite {
+        assert!(matches!(inserted, Err(Error::Unsupported { .. })));
+    }
+    Ok(())
+}
