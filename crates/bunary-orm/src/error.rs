@@ -202,6 +202,14 @@ pub enum Error {
     #[error("the transaction is already finished (committed or rolled back)")]
     TransactionClosed,
 
+    /// A nested transaction (a savepoint) was cancelled part-way, or could not be rolled
+    /// back: what of its work happened is unknown, so the transaction refuses further
+    /// statements and rolls back instead of committing.
+    #[error(
+        "the transaction is broken (a nested transaction was cancelled or failed to roll back): it can only roll back"
+    )]
+    TransactionBroken,
+
     /// A driver was used after [`close`](crate::DatabaseDriver::close).
     #[error("the {driver} driver is closed")]
     DriverClosed {

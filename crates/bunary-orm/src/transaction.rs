@@ -3,7 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::panic::{resume_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use futures_util::FutureExt;
@@ -28,6 +28,36 @@ struct TxInner {
     conn: Mutex<Option<Box<dyn TransactionConnection>>>,
     dialect: Dialect,
     savepoints: AtomicU32,
+    /// A nested transaction was dropped part-way (a cancelled future): whether its savepoint
+    /// exists, and what of its work happened, is unknown, so the transaction can only roll back.
+    broken: AtomicBool,
+}
+
+type ConnSlot = Option<Box<dyn TransactionConnection>>;
+
+impl TxInner {
+    /// The open connection, or why there is none to use.
+    fn open<'a>(&self, slot: &'a mut ConnSlot) -> Result<&'a mut Box<dyn TransactionConnection>> {
+        if self.broken.load(Ordering::Acquire) {
+            return Err(Error::TransactionBroken);
+        }
+        slot.as_mut().ok_or(Error::TransactionClosed)
+    }
+}
+
+/// Marks the transaction broken when a nested transaction's future is dropped before it
+/// released or rolled back its savepoint.
+struct SavepointGuard<'a> {
+    inner: &'a TxInner,
+    armed: bool,
+}
+
+impl Drop for SavepointGuard<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            self.inner.broken.store(true, Ordering::Release);
+        }
+    }
 }
 
 impl fmt::Debug for Tx {
@@ -83,8 +113,14 @@ impl Tx {
         Fut: Future<Output = Result<T, E>>,
         E: From<Error>,
     {
-        let tx =
-            Tx { inner: Arc::new(TxInner { conn: Mutex::new(Some(conn)), dialect, savepoints: AtomicU32::new(0) }) };
+        let tx = Tx {
+            inner: Arc::new(TxInner {
+                conn: Mutex::new(Some(conn)),
+                dialect,
+                savepoints: AtomicU32::new(0),
+                broken: AtomicBool::new(false),
+            }),
+        };
         let mut list: Vec<(usize, Tx)> = ACTIVE.try_with(|l| l.as_ref().clone()).unwrap_or_default();
         list.push((db_key, tx.clone()));
         let handle = tx.clone();
@@ -115,6 +151,10 @@ impl Tx {
         if !commit {
             return conn.rollback().await;
         }
+        if self.inner.broken.load(Ordering::Acquire) {
+            conn.rollback().await?;
+            return Err(Error::TransactionBroken);
+        }
         match conn.commit().await {
             Ok(()) => Ok(()),
             Err(err) => {
@@ -140,7 +180,7 @@ impl Tx {
     /// [`Error::Query`]; [`Error::TransactionClosed`] after the transaction ended.
     pub async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         let mut guard = self.inner.conn.lock().await;
-        guard.as_mut().ok_or(Error::TransactionClosed)?.query(sql, params).await
+        self.inner.open(&mut guard)?.query(sql, params).await
     }
 
     /// Runs a query inside the transaction, handing its rows to `sink` one at a time.
@@ -149,7 +189,7 @@ impl Tx {
     /// As [`Tx::query`], and the sink's errors.
     pub async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
         let mut guard = self.inner.conn.lock().await;
-        guard.as_mut().ok_or(Error::TransactionClosed)?.query_into(sql, params, sink).await
+        self.inner.open(&mut guard)?.query_into(sql, params, sink).await
     }
 
     /// Runs a query inside the transaction and returns its first row, or `None`.
@@ -174,7 +214,7 @@ impl Tx {
     /// [`Error::Query`]; [`Error::TransactionClosed`] after the transaction ended.
     pub async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {
         let mut guard = self.inner.conn.lock().await;
-        guard.as_mut().ok_or(Error::TransactionClosed)?.exec(sql, params).await
+        self.inner.open(&mut guard)?.exec(sql, params).await
     }
 
     /// Runs a parameterless script inside the transaction.
@@ -183,7 +223,7 @@ impl Tx {
     /// [`Error::Query`]; [`Error::TransactionClosed`] after the transaction ended.
     pub async fn exec_batch(&self, sql: &str) -> Result<()> {
         let mut guard = self.inner.conn.lock().await;
-        guard.as_mut().ok_or(Error::TransactionClosed)?.exec_batch(sql).await
+        self.inner.open(&mut guard)?.exec_batch(sql).await
     }
 
     /// Runs `f` in a nested transaction (a `SAVEPOINT`): on `Ok` the savepoint is released
@@ -225,23 +265,31 @@ impl Tx {
     {
         let n = self.inner.savepoints.fetch_add(1, Ordering::Relaxed) + 1;
         let name = format!("bunary_sp_{n}");
+        // Armed before SAVEPOINT is sent, disarmed once the savepoint is released or rolled
+        // back: a future dropped anywhere in between leaves the transaction broken.
+        let mut guard = SavepointGuard { inner: &self.inner, armed: true };
         self.exec_batch(&format!("SAVEPOINT {name}")).await?;
         let handle = self.clone();
         let body = async move { f(handle).await };
-        match AssertUnwindSafe(body).catch_unwind().await {
+        let outcome = AssertUnwindSafe(body).catch_unwind().await;
+        let result = match outcome {
             Ok(Ok(value)) => {
                 self.exec_batch(&format!("RELEASE SAVEPOINT {name}")).await?;
                 Ok(value)
             }
             Ok(Err(err)) => {
-                let _ = self.rollback_to(&name).await;
+                self.rollback_to(&name).await?;
                 Err(err)
             }
             Err(panic) => {
-                let _ = self.rollback_to(&name).await;
+                let rolled_back = self.rollback_to(&name).await;
+                guard.armed = rolled_back.is_err();
+                drop(guard);
                 resume_unwind(panic)
             }
-        }
+        };
+        guard.armed = false;
+        result
     }
 
     async fn rollback_to(&self, name: &str) -> Result<()> {

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod cancellation;
 pub mod correctness;
 pub mod driver;
 pub mod migrations;
@@ -140,6 +141,9 @@ macro_rules! conformance_suite {
 macro_rules! every_suite {
     ($make:ident) => {
         $crate::conformance_suite!($make;
+            cancellation {
+                cancelled_transactions_and_writes_lose_nothing_reported_ok,
+            }
             correctness {
                 limit_offset_and_order_pick_the_rows_a_write_touches,
                 names_with_whitespace_around_them_are_refused_not_trimmed,

@@ -205,9 +205,9 @@ impl DatabaseDriver for PostgresDriver {
     }
 
     async fn begin(&self) -> Result<Box<dyn TransactionConnection>> {
-        let client = self.client().await?;
-        run_batch(&client, "BEGIN").await?;
-        Ok(Box::new(PostgresTransaction::new(client)))
+        let mut tx = PostgresTransaction::new(self.client().await?);
+        tx.begin().await?;
+        Ok(Box::new(tx))
     }
 
     async fn close(&self) -> Result<()> {

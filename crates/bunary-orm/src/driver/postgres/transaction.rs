@@ -23,16 +23,23 @@ impl PostgresTransaction {
         self.client.as_ref().ok_or(Error::TransactionClosed)
     }
 
+    /// Sends `BEGIN`. The guard exists before it is sent: a future dropped while it is in
+    /// flight drops the guard, which closes the connection instead of pooling it.
+    pub(super) async fn begin(&mut self) -> Result<()> {
+        run_batch(self.client()?, "BEGIN").await
+    }
+
+    /// Sends `COMMIT` or `ROLLBACK`. The connection stays in the guard until the server has
+    /// answered: a future dropped while it is in flight closes the connection (the server
+    /// rolls back whatever was not committed) rather than pooling one whose state is unknown.
     async fn end(&mut self, sql: &str) -> Result<()> {
+        let result = run_batch(self.client()?, sql).await;
         let client = self.client.take().ok_or(Error::TransactionClosed)?;
-        match run_batch(&client, sql).await {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                // The connection's state is unknown: keep it out of the pool.
-                drop(Object::take(client));
-                Err(e)
-            }
+        if result.is_err() {
+            // The connection's state is unknown: keep it out of the pool.
+            drop(Object::take(client));
         }
+        result
     }
 }
 
