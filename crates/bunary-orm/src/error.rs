@@ -242,6 +242,15 @@ pub enum Error {
     #[error("nothing to roll back: no migration has been applied")]
     NothingToRollback,
 
+    /// Another migrator held the migration lock for longer than
+    /// [`MigratorOptions::lock_timeout`](crate::migrations::MigratorOptions::lock_timeout).
+    /// Nothing was run.
+    #[error("another migrator held the migration lock for more than {waited:?}: nothing was run")]
+    MigrationLockTimeout {
+        /// How long this migrator waited.
+        waited: std::time::Duration,
+    },
+
     /// The migrations found are not usable as they are (a badly named file, a name used
     /// twice, an applied migration whose source is gone).
     #[error("invalid migrations: {message}")]

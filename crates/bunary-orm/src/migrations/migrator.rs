@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
+use std::panic::{resume_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,10 +11,12 @@ use crate::db::Db;
 use crate::dialect::Dialect;
 use crate::driver::cache::get_driver;
 use crate::error::{Error, Result};
-use crate::params;
 use crate::query::Connection;
 use crate::schema::Schema;
 
+use futures_util::FutureExt;
+
+use super::lock;
 use super::pretend::RecordingDriver;
 use super::repository::MigrationsRepository;
 use super::source::{discover_sql, is_migration_name, Migration};
@@ -175,35 +178,37 @@ impl Migrator {
     }
 
     /// Runs `f` under the migration lock (and, on SQLite and PostgreSQL, in one transaction).
+    ///
+    /// The lock is let go on every path: with the transaction on SQLite and PostgreSQL (a
+    /// dropped future closes or rolls back its connection); on MySQL, whose `GET_LOCK` belongs
+    /// to the session and outlives a transaction, it is released after `f` returns or panics,
+    /// and by a spawned task when the run's future is dropped (see [`lock::MySqlLock`]).
     async fn locked<T, F, Fut>(&self, db: &Db, f: F) -> Result<T>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T>>,
     {
-        let lock_name = format!("bunary_migrations:{}", self.table);
-        let timeout = self.lock_timeout.as_secs().max(1) as i64;
+        let table = self.table.clone();
+        let timeout = self.lock_timeout;
         db.schema_transaction(|tx| async move {
             match tx.dialect() {
                 // BEGIN IMMEDIATE (and the driver's write gate) already excludes other writers.
                 Dialect::Sqlite => f().await,
                 Dialect::Postgres => {
-                    tx.exec("SELECT pg_advisory_xact_lock(hashtext($1)::bigint)", &params![lock_name]).await?;
+                    lock::postgres(&tx, &table, timeout).await?;
                     f().await
                 }
                 Dialect::MySql => {
-                    let got =
-                        tx.query_one("SELECT GET_LOCK(?, ?) AS got", &params![lock_name.clone(), timeout]).await?;
-                    if got.get::<Option<i64>>("got")? != Some(1) {
-                        return Err(Error::InvalidMigrations {
-                            message: format!("another migrator held the lock for more than {timeout} s"),
-                        });
-                    }
+                    let held = lock::MySqlLock::acquire(&tx, &table, timeout).await?;
                     // Leave the transaction: MySQL commits DDL anyway, and every migration is
                     // recorded (and committed) as soon as it succeeds.
                     tx.exec_batch("COMMIT").await?;
-                    let out = f().await;
-                    let _ = tx.query("SELECT RELEASE_LOCK(?)", &params![lock_name]).await;
-                    out
+                    let out = AssertUnwindSafe(f()).catch_unwind().await;
+                    held.release().await;
+                    match out {
+                        Ok(out) => out,
+                        Err(panic) => resume_unwind(panic),
+                    }
                 }
             }
         })

@@ -7,6 +7,7 @@
 //! binary (see `bunary_orm::cli` with the `cli` feature).
 
 pub mod creator;
+mod lock;
 mod migrator;
 mod pretend;
 mod repository;

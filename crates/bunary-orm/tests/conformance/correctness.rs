@@ -209,3 +209,36 @@ pub async fn nan_is_refused_or_kept_never_stored_as_null(h: &Harness) -> Result<
     }
     Ok(())
 }
+
+pub async fn reads_survive_a_table_recreated_with_other_types(h: &Harness) -> Result<()> {
+    let schema = Schema::on(&h.db);
+    schema
+        .create_table("shifting", |t| {
+            t.id();
+            t.integer("v");
+        })
+        .await?;
+    h.db.table("shifting").insert(record! { "v" => 1 }).await?;
+    for _ in 0..3 {
+        assert_eq!(h.db.table("shifting").where_("id", 1).pluck::<i64>("v").await?, [1]);
+        assert_eq!(h.db.table("shifting").get().await?.len(), 1);
+    }
+    // Re-created through the schema builder with another column type.
+    schema.drop_table("shifting").await?;
+    schema
+        .create_table("shifting", |t| {
+            t.id();
+            t.string("v", 20);
+        })
+        .await?;
+    h.db.table("shifting").insert(record! { "v" => "one" }).await?;
+    assert_eq!(h.db.table("shifting").get().await?[0].get::<String>("v")?, "one");
+    assert_eq!(h.db.table("shifting").where_("id", 1).pluck::<String>("v").await?, ["one"]);
+    // And again through plain statements, which the schema builder does not see.
+    h.db.exec("DROP TABLE shifting", &[]).await?;
+    h.db.exec("CREATE TABLE shifting (id INTEGER PRIMARY KEY, v REAL)", &[]).await?;
+    h.db.exec(&format!("INSERT INTO shifting (id, v) VALUES (1, {})", h.p(1)), &params![1.5]).await?;
+    assert_eq!(h.db.table("shifting").get().await?[0].get::<f64>("v")?, 1.5);
+    assert_eq!(h.db.table("shifting").where_("id", 1).pluck::<f64>("v").await?, [1.5]);
+    Ok(())
+}

@@ -254,3 +254,80 @@ pub async fn two_migrators_at_once_apply_each_migration_once(h: &Harness) -> Res
     other.close().await?;
     Ok(())
 }
+
+/// A migration that panics, or sleeps until its run is cancelled.
+struct Misbehaving {
+    name: &'static str,
+    panics: bool,
+}
+
+#[async_trait]
+impl Migration for Misbehaving {
+    fn name(&self) -> &str {
+        self.name
+    }
+    async fn up(&self, _db: &Db) -> Result<()> {
+        if self.panics {
+            panic!("a migration that panics");
+        }
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        Ok(())
+    }
+    async fn down(&self, _db: &Db) -> Result<()> {
+        Ok(())
+    }
+}
+
+fn impatient(db: &Db, migrations: Vec<Arc<dyn Migration>>) -> Migrator {
+    waiting_at_most(db, migrations, Duration::from_secs(2))
+}
+
+fn waiting_at_most(db: &Db, migrations: Vec<Arc<dyn Migration>>, lock_timeout: Duration) -> Migrator {
+    create_migrator(MigratorOptions {
+        migrations_path: None,
+        db: Some(db.clone()),
+        migrations,
+        lock_timeout,
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+pub async fn the_lock_is_let_go_after_a_panic_or_a_cancelled_run(h: &Harness) -> Result<()> {
+    let panicking: Arc<dyn Migration> = Arc::new(Misbehaving { name: "20260101000000_panics", panics: true });
+    let first = impatient(&h.db, vec![panicking]);
+    let run = tokio::spawn(async move { first.up().await.map(|_| ()) });
+    assert!(run.await.unwrap_err().is_panic());
+    let ok = vec![create("20260101000001_create_a", "a")];
+    let after_panic = impatient(&h.db, ok.clone()).up().await?;
+    assert_eq!(names(&after_panic), ["20260101000001_create_a"], "the lock was free after the panic");
+
+    let sleeping: Arc<dyn Migration> = Arc::new(Misbehaving { name: "20260101000002_sleeps", panics: false });
+    let slow = impatient(&h.db, vec![sleeping]);
+    assert!(tokio::time::timeout(Duration::from_millis(300), slow.up()).await.is_err(), "cancelled");
+    let other = Db::connect(&h.config)?;
+    let after_cancel = impatient(&other, vec![create("20260101000003_create_b", "b")]).up().await?;
+    assert_eq!(names(&after_cancel), ["20260101000003_create_b"], "the lock was free after the cancelled run");
+    other.close().await?;
+    Ok(())
+}
+
+pub async fn a_held_lock_times_out_with_its_own_error(h: &Harness) -> Result<()> {
+    if h.dialect() == Dialect::Sqlite {
+        // SQLite's write gate queues migrators in the process; there is no lock to time out.
+        return Ok(());
+    }
+    let sleeping: Arc<dyn Migration> = Arc::new(Misbehaving { name: "20260101000000_sleeps", panics: false });
+    let holder = impatient(&h.db, vec![sleeping]);
+    let holding = tokio::spawn(async move { holder.up().await.map(|_| ()) });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let other = Db::connect(&h.config)?;
+    let waiting = waiting_at_most(&other, vec![create("20260101000001_create_a", "a")], Duration::from_secs(1));
+    let refused = waiting.up().await;
+    assert!(matches!(refused, Err(Error::MigrationLockTimeout { .. })), "{refused:?}");
+    assert!(!Schema::on(&other).has_table("a").await?, "nothing was run");
+    holding.abort();
+    let _ = holding.await;
+    other.close().await?;
+    Ok(())
+}

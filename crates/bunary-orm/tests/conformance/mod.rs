@@ -153,6 +153,7 @@ macro_rules! every_suite {
                 very_long_in_lists_run_or_fail_typed_before_sending,
                 page_and_limit_overflow_are_typed_errors,
                 nan_is_refused_or_kept_never_stored_as_null,
+                reads_survive_a_table_recreated_with_other_types,
             }
             driver {
                 exec_reports_real_rows_affected_and_insert_ids,
@@ -216,6 +217,8 @@ macro_rules! every_suite {
             reset_refresh_and_fresh,
             pretend_shows_the_sql_and_runs_nothing,
             two_migrators_at_once_apply_each_migration_once,
+            the_lock_is_let_go_after_a_panic_or_a_cancelled_run,
+            a_held_lock_times_out_with_its_own_error,
         }
         transactions {
                 commits_when_the_closure_returns_ok,

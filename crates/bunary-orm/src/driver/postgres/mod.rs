@@ -126,10 +126,51 @@ fn refs<'a>(binds: &'a [Bind<'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
     binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect()
 }
 
-pub(super) async fn run_query(client: &Object, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+pub(super) async fn run_query(client: &Object, sql: &str, params: &[Value], retry: Retry) -> Result<Vec<Row>> {
     let mut collect = CollectRows::default();
-    run_query_into(client, sql, params, &mut collect).await?;
+    run_query_into(client, sql, params, &mut collect, retry).await?;
     Ok(collect.rows)
+}
+
+/// Whether a statement whose cached plan went stale may be prepared again and re-sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Retry {
+    /// On a pooled connection outside a transaction: the failed statement did not run, so it
+    /// is prepared again and sent once more.
+    Once,
+    /// Inside a transaction, which the error has aborted: the stale entry is dropped (the next
+    /// transaction prepares afresh) and the error returned.
+    Never,
+}
+
+/// PostgreSQL refuses a cached plan whose result type changed since it was prepared (a table
+/// dropped and re-created with other column types): SQLSTATE 0A000, "cached plan must not
+/// change result type".
+fn is_stale_plan(err: &tokio_postgres::Error) -> bool {
+    err.as_db_error().is_some_and(|db| {
+        *db.code() == tokio_postgres::error::SqlState::FEATURE_NOT_SUPPORTED && db.message().contains("cached plan")
+    })
+}
+
+/// Prepares `sql` (from the connection's cache) and runs `work` with it; a stale plan is
+/// dropped from the cache and, with [`Retry::Once`], prepared and run once more.
+async fn with_statement<T, F, Fut>(client: &Object, sql: &str, retry: Retry, work: F) -> Result<T>
+where
+    F: Fn(tokio_postgres::Statement) -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<T, tokio_postgres::Error>>,
+{
+    let stmt = client.prepare_cached(sql).await.map_err(|e| query_error(e, sql))?;
+    match work(stmt).await {
+        Err(e) if is_stale_plan(&e) => {
+            client.statement_cache.remove(sql, &[]);
+            if retry == Retry::Never {
+                return Err(query_error(e, sql));
+            }
+            let stmt = client.prepare_cached(sql).await.map_err(|e| query_error(e, sql))?;
+            work(stmt).await.map_err(|e| query_error(e, sql))
+        }
+        other => other.map_err(|e| query_error(e, sql)),
+    }
 }
 
 /// Runs a query, handing each row to `sink` in one reused buffer (no `Row` per row).
@@ -138,10 +179,18 @@ pub(super) async fn run_query_into(
     sql: &str,
     params: &[Value],
     sink: &mut (dyn RowSink + Send),
+    retry: Retry,
 ) -> Result<()> {
-    let stmt = client.prepare_cached(sql).await.map_err(|e| query_error(e, sql))?;
     let binds = binds(params);
-    let rows = client.query(&stmt, &refs(&binds)).await.map_err(|e| query_error(e, sql))?;
+    let refs = refs(&binds);
+    let (stmt, rows) = with_statement(client, sql, retry, |stmt| {
+        let refs = &refs;
+        async move {
+            let rows = client.query(&stmt, refs).await?;
+            Ok((stmt, rows))
+        }
+    })
+    .await?;
     let columns: Columns = Arc::from(stmt.columns().iter().map(|c| c.name().to_owned()).collect::<Vec<_>>());
     let kinds: Vec<(Kind, &tokio_postgres::types::Type)> =
         stmt.columns().iter().map(|c| (Kind::of(c.type_()), c.type_())).collect();
@@ -167,10 +216,14 @@ pub(super) async fn run_query_into(
     Ok(())
 }
 
-pub(super) async fn run_exec(client: &Object, sql: &str, params: &[Value]) -> Result<ExecResult> {
-    let stmt = client.prepare_cached(sql).await.map_err(|e| query_error(e, sql))?;
+pub(super) async fn run_exec(client: &Object, sql: &str, params: &[Value], retry: Retry) -> Result<ExecResult> {
     let binds = binds(params);
-    let rows_affected = client.execute(&stmt, &refs(&binds)).await.map_err(|e| query_error(e, sql))?;
+    let refs = refs(&binds);
+    let rows_affected = with_statement(client, sql, retry, |stmt| {
+        let refs = &refs;
+        async move { client.execute(&stmt, refs).await }
+    })
+    .await?;
     Ok(ExecResult { rows_affected, last_insert_id: None })
 }
 
@@ -189,23 +242,27 @@ impl DatabaseDriver for PostgresDriver {
     }
 
     async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        run_query(&self.client().await?, sql, params).await
+        run_query(&self.client().await?, sql, params, Retry::Once).await
     }
 
     async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
-        run_query_into(&self.client().await?, sql, params, sink).await
+        run_query_into(&self.client().await?, sql, params, sink, Retry::Once).await
     }
 
     async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {
-        run_exec(&self.client().await?, sql, params).await
+        run_exec(&self.client().await?, sql, params, Retry::Once).await
     }
 
     async fn exec_batch(&self, sql: &str) -> Result<()> {
-        run_batch(&self.client().await?, sql).await
+        let result = run_batch(&self.client().await?, sql).await;
+        // A script may change tables (DDL through the schema builder runs as one): every
+        // pooled connection prepares its statements afresh.
+        self.pool.manager().statement_caches.clear();
+        result
     }
 
     async fn begin(&self) -> Result<Box<dyn TransactionConnection>> {
-        let mut tx = PostgresTransaction::new(self.client().await?);
+        let mut tx = PostgresTransaction::new(self.client().await?, self.pool.clone());
         tx.begin().await?;
         Ok(Box::new(tx))
     }

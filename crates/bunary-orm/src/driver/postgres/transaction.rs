@@ -1,22 +1,24 @@
 //! A PostgreSQL transaction: one pooled connection, pinned until commit or rollback.
 
 use async_trait::async_trait;
-use deadpool_postgres::Object;
+use deadpool_postgres::{Object, Pool};
 
 use crate::driver::{ExecResult, TransactionConnection};
 use crate::error::{Error, Result};
 use crate::row::{Row, RowSink};
 use crate::value::Value;
 
-use super::{run_batch, run_exec, run_query, run_query_into};
+use super::{run_batch, run_exec, run_query, run_query_into, Retry};
 
 pub(super) struct PostgresTransaction {
     client: Option<Object>,
+    /// The pool, whose statement caches a script (DDL) clears.
+    pool: Pool,
 }
 
 impl PostgresTransaction {
-    pub(super) fn new(client: Object) -> Self {
-        PostgresTransaction { client: Some(client) }
+    pub(super) fn new(client: Object, pool: Pool) -> Self {
+        PostgresTransaction { client: Some(client), pool }
     }
 
     fn client(&self) -> Result<&Object> {
@@ -57,19 +59,21 @@ impl Drop for PostgresTransaction {
 #[async_trait]
 impl TransactionConnection for PostgresTransaction {
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        run_query(self.client()?, sql, params).await
+        run_query(self.client()?, sql, params, Retry::Never).await
     }
 
     async fn query_into(&mut self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
-        run_query_into(self.client()?, sql, params, sink).await
+        run_query_into(self.client()?, sql, params, sink, Retry::Never).await
     }
 
     async fn exec(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult> {
-        run_exec(self.client()?, sql, params).await
+        run_exec(self.client()?, sql, params, Retry::Never).await
     }
 
     async fn exec_batch(&mut self, sql: &str) -> Result<()> {
-        run_batch(self.client()?, sql).await
+        let result = run_batch(self.client()?, sql).await;
+        self.pool.manager().statement_caches.clear();
+        result
     }
 
     async fn commit(&mut self) -> Result<()> {
