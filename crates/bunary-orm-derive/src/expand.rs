@@ -116,6 +116,9 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
         }
 
         impl ::bunary_orm::FromRow for #name {
+            const MODEL_NAME: ::core::option::Option<&'static str> =
+                ::core::option::Option::Some(<#name as ::bunary_orm::Entity>::NAME);
+
             fn from_row(mut row: ::bunary_orm::Row) -> ::bunary_orm::Result<Self> {
                 ::core::result::Result::Ok(#name {
                     #(#fields: row.take(#columns)?,)*

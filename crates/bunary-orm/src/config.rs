@@ -426,13 +426,26 @@ pub fn clear_orm_config() {
     *CONFIG.write() = None;
 }
 
-/// Checks a configuration and hands it back, so that a config can be written once and
-/// validated where it is defined (the seed's `defineOrmConfig`).
+/// Checks a configuration and makes it the global one, as the seed's `defineOrmConfig` does;
+/// returns the configuration now in force. An invalid configuration is refused and the
+/// global configuration is left as it was.
+///
+/// # Examples
+/// ```
+/// use bunary_orm::{define_orm_config, get_orm_config, OrmConfig};
+/// define_orm_config(OrmConfig::sqlite(":memory:"))?;
+/// assert_eq!(get_orm_config()?.database.driver, "sqlite");
+/// assert!(define_orm_config(OrmConfig::sqlite(" ")).is_err());
+/// assert_eq!(get_orm_config()?.database.sqlite.as_ref().unwrap().path, ":memory:");
+/// # Ok::<(), bunary_orm::Error>(())
+/// ```
 ///
 /// # Errors
 /// [`Error::InvalidConfig`] as [`DatabaseConfig::validate`].
-pub fn define_orm_config(config: OrmConfig) -> Result<OrmConfig> {
+pub fn define_orm_config(config: OrmConfig) -> Result<Arc<OrmConfig>> {
     config.database.validate()?;
+    let config = Arc::new(config);
+    *CONFIG.write() = Some(Arc::clone(&config));
     Ok(config)
 }
 

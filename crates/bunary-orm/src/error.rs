@@ -131,13 +131,26 @@ pub enum Error {
         what: String,
     },
 
-    /// `find_or_fail` (or `refresh`) found no row with that key.
-    #[error("no {model} with key {key}")]
+    /// `find_or_fail` (or `refresh`, `save` of a row that is gone) found no row with that
+    /// key, or `first_or_fail` on a model's query found no row at all.
+    #[error("no {model} {}", match key { Some(key) => format!("with key {key}"), None => "matches the query".to_owned() })]
     ModelNotFound {
         /// The model's type name.
         model: &'static str,
-        /// The key that was looked for.
-        key: String,
+        /// The key that was looked for, as its value prints (`1`, `"ada"`); `None` for
+        /// `first_or_fail`.
+        key: Option<String>,
+    },
+
+    /// `update`, `delete`, `force_delete` or `restore` was called on a model that was never
+    /// saved (nor loaded): there is no row to write, and nothing was sent. (Laravel returns
+    /// `false` here; save it first with `save`, or create it with `create`.)
+    #[error("this {model} was never saved: there is no row to {action}")]
+    ModelNotSaved {
+        /// The model's type name.
+        model: &'static str,
+        /// What was asked (`update`, `delete`, …).
+        action: &'static str,
     },
 
     /// A table, column, alias or other name is not a legal identifier. Nothing was sent to the

@@ -254,6 +254,10 @@ pub trait FromRow: Sized + Send + 'static {
     /// (a typed model keeps them in its fields, and leaves them out when serialised).
     const IS_DYNAMIC: bool = false;
 
+    /// The model's name, for a typed model (`#[derive(Model)]` sets it): a missing row is then
+    /// [`Error::ModelNotFound`] naming it.
+    const MODEL_NAME: Option<&'static str> = None;
+
     /// Builds the value from a row.
     ///
     /// # Errors

@@ -32,9 +32,16 @@ async fn config_set_overwrite_clear_and_missing() {
 }
 
 #[tokio::test]
-async fn define_orm_config_validates() {
-    assert!(define_orm_config(OrmConfig::sqlite(":memory:")).is_ok());
+async fn define_orm_config_validates_and_sets_the_global_configuration() {
+    let _lock = GLOBAL.lock().await;
+    clear_orm_config();
+    let defined = define_orm_config(OrmConfig::sqlite("./defined.sqlite")).unwrap();
+    assert_eq!(defined.database, DatabaseConfig::sqlite("./defined.sqlite"));
+    assert_eq!(get_orm_config().unwrap().database, DatabaseConfig::sqlite("./defined.sqlite"));
+    // An invalid one is refused and changes nothing.
     assert!(matches!(define_orm_config(OrmConfig::sqlite(" ")), Err(Error::InvalidConfig { .. })));
+    assert_eq!(get_orm_config().unwrap().database, DatabaseConfig::sqlite("./defined.sqlite"));
+    clear_orm_config();
 }
 
 #[tokio::test]

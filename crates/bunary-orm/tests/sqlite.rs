@@ -1,6 +1,7 @@
 //! The conformance suite on SQLite (always runs), then SQLite-only tests.
 
 mod conformance;
+mod sqlite_only;
 
 use std::sync::Arc;
 

@@ -277,12 +277,14 @@ pub trait Entity: FromRow + Sync {
         persistence::save(self)
     }
 
-    /// Fills the model from `attributes` (mass assignment) and saves it.
+    /// Fills the model from `attributes` (mass assignment) and saves its changes. Only a
+    /// model that exists can be updated: a new one is neither filled nor inserted.
     ///
     /// # Errors
-    /// As [`Entity::fill`] and [`Entity::save`].
+    /// [`Error::ModelNotSaved`] for a model never saved; as [`Entity::fill`] and
+    /// [`Entity::save`].
     fn update(&mut self, attributes: impl Into<crate::query::Record>) -> impl Future<Output = Result<()>> + Send + '_ {
-        let filled = self.fill(attributes);
+        let filled = persistence::require_saved(self, "update").and_then(|()| self.fill(attributes));
         async move {
             filled?;
             self.save().await
@@ -292,7 +294,7 @@ pub trait Entity: FromRow + Sync {
     /// Deletes the model (soft-deleting models get their `deleted_at` set instead).
     ///
     /// # Errors
-    /// The database's error.
+    /// [`Error::ModelNotSaved`] for a model never saved; the database's error.
     fn delete(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
         persistence::delete(self)
     }
@@ -300,7 +302,7 @@ pub trait Entity: FromRow + Sync {
     /// Deletes the model's row for good, soft deletes or not.
     ///
     /// # Errors
-    /// [`Error::InvalidQuery`] for a model never saved; the database's error.
+    /// [`Error::ModelNotSaved`] for a model never saved; the database's error.
     fn force_delete(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
         persistence::force_delete(self)
     }
@@ -308,7 +310,8 @@ pub trait Entity: FromRow + Sync {
     /// Brings a soft-deleted model back.
     ///
     /// # Errors
-    /// [`Error::InvalidQuery`] on a model without soft deletes; the database's error.
+    /// [`Error::InvalidQuery`] on a model without soft deletes; [`Error::ModelNotSaved`] for a
+    /// model never saved; the database's error.
     fn restore(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
         persistence::restore(self)
     }
@@ -384,7 +387,7 @@ impl<M: Entity> Builder<M> {
     /// [`Error::ModelNotFound`] naming the model and the key when there is none.
     pub async fn find_or_fail(&self, id: impl Into<Value>) -> Result<M> {
         let id = id.into();
-        let key = format!("{id:?}");
+        let key = Some(id.to_string());
         self.find(id).await?.ok_or(Error::ModelNotFound { model: M::NAME, key })
     }
 }

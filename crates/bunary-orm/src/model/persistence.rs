@@ -139,7 +139,7 @@ async fn update<M: Entity>(model: &mut M) -> Result<()> {
     }
     let matched = own_row(model).update(dirty).await?;
     if matched == 0 {
-        return Err(Error::ModelNotFound { model: M::NAME, key: format!("{:?}", model.key()) });
+        return Err(Error::ModelNotFound { model: M::NAME, key: Some(model.key().to_string()) });
     }
     mark_saved(model);
     Ok(())
@@ -154,6 +154,7 @@ fn column_index<M: Entity>(column: &str) -> Result<usize> {
 
 /// Deletes the model: sets `deleted_at` on a soft-deleting model, removes the row otherwise.
 pub(crate) async fn delete<M: Entity>(model: &mut M) -> Result<()> {
+    require_saved(model, "delete")?;
     match M::SOFT_DELETES {
         Some(column) => {
             model.set_value(column, Value::Timestamp(now()))?;
@@ -166,11 +167,18 @@ pub(crate) async fn delete<M: Entity>(model: &mut M) -> Result<()> {
     }
 }
 
+/// [`Error::ModelNotSaved`] for a model with no row.
+pub(crate) fn require_saved<M: Entity>(model: &M, action: &'static str) -> Result<()> {
+    if model.exists() {
+        Ok(())
+    } else {
+        Err(Error::ModelNotSaved { model: M::NAME, action })
+    }
+}
+
 /// Removes the model's row for good.
 pub(crate) async fn force_delete<M: Entity>(model: &mut M) -> Result<()> {
-    if !model.exists() {
-        return Err(Error::InvalidQuery { message: format!("this {} was never saved", M::NAME) });
-    }
+    require_saved(model, "delete")?;
     own_row(model).force_delete().await?;
     model.state_mut().forget();
     Ok(())
@@ -180,6 +188,7 @@ pub(crate) async fn force_delete<M: Entity>(model: &mut M) -> Result<()> {
 pub(crate) async fn restore<M: Entity>(model: &mut M) -> Result<()> {
     let column =
         M::SOFT_DELETES.ok_or_else(|| Error::InvalidQuery { message: format!("{} does not soft delete", M::NAME) })?;
+    require_saved(model, "restore")?;
     model.set_value(column, Value::Null)?;
     own_row(model).update(Record::new().set(column, Value::Null)).await?;
     mark_saved(model);
@@ -199,7 +208,7 @@ pub(crate) async fn refresh<M: Entity>(model: &mut M) -> Result<()> {
         .using(model.state().connection().clone())
         .find(key.clone())
         .await?
-        .ok_or(Error::ModelNotFound { model: M::NAME, key: format!("{key:?}") })?;
+        .ok_or(Error::ModelNotFound { model: M::NAME, key: Some(key.to_string()) })?;
     *model = fresh;
     Ok(())
 }

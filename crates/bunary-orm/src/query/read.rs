@@ -102,9 +102,13 @@ impl<T: FromRow> Builder<T> {
     /// The first row.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when there is none; otherwise as [`get`](Builder::get).
+    /// When there is none: [`Error::ModelNotFound`] on a typed model's query (as
+    /// `find_or_fail`), [`Error::NotFound`] on a dynamic one; otherwise as [`get`](Builder::get).
     pub async fn first_or_fail(&self) -> Result<T> {
-        self.first().await?.ok_or_else(|| Error::NotFound { what: self.describe() })
+        self.first().await?.ok_or_else(|| match T::MODEL_NAME {
+            Some(model) => Error::ModelNotFound { model, key: None },
+            None => Error::NotFound { what: self.describe() },
+        })
     }
 
     /// The row whose key (default `id`, see [`key`](Builder::key)) equals `id`, or `None`.

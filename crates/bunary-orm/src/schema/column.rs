@@ -106,6 +106,9 @@ pub enum ColumnDefault {
     Value(Value),
     /// **Raw SQL**: an expression written as is (`CURRENT_TIMESTAMP`). Never from user input.
     Expression(String),
+    /// The current date, time or date-time, whichever the column holds
+    /// ([`use_current`](ColumnDefinition::use_current)).
+    Current,
 }
 
 /// One column and its modifiers. Columns are `NOT NULL` unless [`nullable`](Self::nullable).
@@ -171,9 +174,12 @@ impl ColumnDefinition {
         self
     }
 
-    /// `DEFAULT CURRENT_TIMESTAMP`.
+    /// Defaults to the current moment in the column's own kind: the current date on a `date`
+    /// column (`CURRENT_DATE`), the current time on a `time` column, `CURRENT_TIMESTAMP` on
+    /// date-times and timestamps.
     pub fn use_current(&mut self) -> &mut Self {
-        self.default_raw("CURRENT_TIMESTAMP")
+        self.default = Some(ColumnDefault::Current);
+        self
     }
 
     /// A unique index on this column.

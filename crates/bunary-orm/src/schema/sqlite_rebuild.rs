@@ -109,9 +109,11 @@ pub(crate) async fn rebuild(
     )
     .await?
     {
+        let decl: String = r.get("type")?;
+        check_declared_type(table, &decl)?;
         columns.push(ColumnInfo {
             name: r.get("name")?,
-            decl: r.get("type")?,
+            decl,
             not_null: r.get::<i64>("nn")? != 0,
             default: r.get("dflt_value")?,
             pk: r.get("pk")?,
@@ -228,19 +230,22 @@ pub(crate) async fn rebuild(
     let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
     let list = g.columnize(&names)?;
     let (quoted, quoted_new, quoted_old) = (g.wrap_table(table)?, g.wrap_table(&new_name)?, g.wrap_table(&old_name)?);
-    tx.exec_batch(&format!("CREATE TABLE {quoted_new} ({})", parts.join(", "))).await?;
-    tx.exec_batch(&format!("INSERT INTO {quoted_new} ({list}) SELECT {list} FROM {quoted}")).await?;
-    tx.exec_batch("PRAGMA legacy_alter_table = ON").await?;
+    // One statement per call (never a script): text read back from the catalogue can end a
+    // statement only in an error, not start another.
+    let one = |sql: String| async move { tx.exec(&sql, &[]).await.map(|_| ()) };
+    one(format!("CREATE TABLE {quoted_new} ({})", parts.join(", "))).await?;
+    one(format!("INSERT INTO {quoted_new} ({list}) SELECT {list} FROM {quoted}")).await?;
+    one("PRAGMA legacy_alter_table = ON".into()).await?;
     let renamed = async {
-        tx.exec_batch(&format!("ALTER TABLE {quoted} RENAME TO {quoted_old}")).await?;
-        tx.exec_batch(&format!("ALTER TABLE {quoted_new} RENAME TO {quoted}")).await
+        one(format!("ALTER TABLE {quoted} RENAME TO {quoted_old}")).await?;
+        one(format!("ALTER TABLE {quoted_new} RENAME TO {quoted}")).await
     }
     .await;
-    tx.exec_batch("PRAGMA legacy_alter_table = OFF").await?;
+    one("PRAGMA legacy_alter_table = OFF".into()).await?;
     renamed?;
-    tx.exec_batch(&format!("DROP TABLE {quoted_old}")).await?;
+    one(format!("DROP TABLE {quoted_old}")).await?;
     for sql in keep_indexes {
-        tx.exec_batch(&sql).await?;
+        one(sql).await?;
     }
     let broken = rows(tx, "SELECT * FROM pragma_foreign_key_check(?)", &[t]).await?;
     if !broken.is_empty() {
@@ -254,6 +259,67 @@ pub(crate) async fn rebuild(
     Ok(())
 }
 
+/// Checks a column's declared type, as `pragma_table_info` reports it, against SQLite's type
+/// grammar: empty, or one or more names (`UNSIGNED BIG INT`, `VARCHAR`) with at most one
+/// `(n)` or `(n, m)` of signed numbers. Anything else (a type declared through a quoted name
+/// by another tool, say `"TEXT); DROP TABLE posts; --"`) is refused before any SQL runs:
+/// it is pasted into the rebuilt table's definition.
+///
+/// # Errors
+/// [`Error::InvalidIdentifier`] with kind `column type`.
+pub(crate) fn check_declared_type(table: &str, decl: &str) -> Result<()> {
+    if is_type_name(decl) {
+        return Ok(());
+    }
+    Err(Error::InvalidIdentifier {
+        kind: "column type",
+        value: decl.to_owned(),
+        reason: format!(
+            "a column of `{table}` has a declared type outside SQLite's type grammar (names and at most one (n) or (n, m)); the table cannot be rebuilt and was not changed"
+        ),
+    })
+}
+
+const CONSTRAINT_WORDS: [&str; 12] = [
+    "CONSTRAINT",
+    "PRIMARY",
+    "NOT",
+    "NULL",
+    "UNIQUE",
+    "CHECK",
+    "DEFAULT",
+    "COLLATE",
+    "REFERENCES",
+    "GENERATED",
+    "AS",
+    "KEY",
+];
+
+fn is_type_name(decl: &str) -> bool {
+    let (names, args) = match decl.find('(') {
+        Some(open) => (&decl[..open], Some(&decl[open..])),
+        None => (decl, None),
+    };
+    let words_ok = names.split(' ').filter(|w| !w.is_empty()).all(|w| {
+        w.len() <= 64
+            && w.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    }) && names.bytes().all(|b| b == b' ' || b.is_ascii_alphanumeric() || b == b'_')
+        // A constraint keyword would change the column, not name its type.
+        && !names.split(' ').any(|w| CONSTRAINT_WORDS.iter().any(|k| w.eq_ignore_ascii_case(k)));
+    if !words_ok || (names.trim().is_empty() && args.is_some()) {
+        return false;
+    }
+    let Some(args) = args else { return true };
+    let Some(inner) = args.strip_prefix('(').and_then(|a| a.trim_end().strip_suffix(')')) else { return false };
+    let numbers: Vec<&str> = inner.split(',').map(str::trim).collect();
+    numbers.len() <= 2
+        && numbers.iter().all(|n| {
+            let digits = n.strip_prefix(['+', '-']).unwrap_or(n);
+            !digits.is_empty() && digits.len() <= 20 && digits.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
 fn action(text: &str) -> Option<crate::schema::column::ForeignAction> {
     use crate::schema::column::ForeignAction;
     match text.to_ascii_uppercase().as_str() {
@@ -261,5 +327,34 @@ fn action(text: &str) -> Option<crate::schema::column::ForeignAction> {
         "SET NULL" => Some(ForeignAction::SetNull),
         "RESTRICT" => Some(ForeignAction::Restrict),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_type_name;
+
+    #[test]
+    fn declared_types_follow_the_type_grammar() {
+        for ok in ["", "INTEGER", "TEXT", "VARCHAR(255)", "DECIMAL(8, 2)", "UNSIGNED BIG INT", "NUMERIC(-3)", "x"] {
+            assert!(is_type_name(ok), "{ok:?}");
+        }
+        for bad in [
+            "TEXT); DROP TABLE posts; --",
+            "TEXT DEFAULT 1",
+            "TEXT DEFAULT x",
+            "INT PRIMARY KEY",
+            "VARCHAR(255) NOT NULL",
+            "INT(1, 2, 3)",
+            "INT(a)",
+            "(5)",
+            "TEXT\nDROP",
+            "\"TEXT\"",
+            "INT)",
+            "INT(5",
+            "ТЕХТ",
+        ] {
+            assert!(!is_type_name(bad), "{bad:?}");
+        }
     }
 }

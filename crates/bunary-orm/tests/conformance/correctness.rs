@@ -242,3 +242,34 @@ pub async fn reads_survive_a_table_recreated_with_other_types(h: &Harness) -> Re
     assert_eq!(h.db.table("shifting").where_("id", 1).pluck::<f64>("v").await?, [1.5]);
     Ok(())
 }
+
+pub async fn uuid_columns_keep_text_and_current_defaults_fit_their_column(h: &Harness) -> Result<()> {
+    use chrono::{NaiveDate, NaiveTime, Utc};
+    let schema = Schema::on(&h.db);
+    schema
+        .create_table("stamped", |t| {
+            t.id();
+            t.uuid("token").nullable();
+            t.integer("n");
+            t.date("day").use_current();
+            t.time("at").use_current();
+            t.timestamp("stamp").use_current();
+        })
+        .await?;
+    // A UUID written as 32 hex digits (as another client may) stays a UUID, not the number 0.
+    h.db.table("stamped").insert(record! { "token" => "00000000000000000000000000000000", "n" => 1 }).await?;
+    let row = h.db.table("stamped").first().await?.expect("a row");
+    assert_eq!(row.get::<uuid::Uuid>("token")?, uuid::Uuid::nil());
+    let day: NaiveDate = row.get("day")?;
+    let today = Utc::now().date_naive();
+    assert!((day - today).num_days().abs() <= 1, "day {day} is today ({today})");
+    let _at: NaiveTime = row.get("at")?;
+    assert!(row.get::<chrono::NaiveDateTime>("stamp").is_ok() || row.get::<chrono::DateTime<Utc>>("stamp").is_ok());
+    if h.dialect() == Dialect::Sqlite {
+        let raw =
+            h.db.query_one("SELECT length(day) AS d, length(at) AS t, typeof(token) AS kind FROM stamped", &[]).await?;
+        assert_eq!(raw.get::<String>("kind")?, "text");
+        assert_eq!((raw.get::<i64>("d")?, raw.get::<i64>("t")?), (10, 8), "a date and a time, not date-times");
+    }
+    Ok(())
+}

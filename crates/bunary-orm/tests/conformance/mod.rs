@@ -154,6 +154,7 @@ macro_rules! every_suite {
                 page_and_limit_overflow_are_typed_errors,
                 nan_is_refused_or_kept_never_stored_as_null,
                 reads_survive_a_table_recreated_with_other_types,
+                uuid_columns_keep_text_and_current_defaults_fit_their_column,
             }
             driver {
                 exec_reports_real_rows_affected_and_insert_ids,
@@ -187,6 +188,7 @@ macro_rules! every_suite {
             model {
             save_inserts_then_find_loads_every_cast,
             find_or_fail_is_a_typed_not_found,
+            a_model_never_saved_is_neither_updated_nor_deleted,
             save_updates_only_dirty_columns,
             models_loaded_together_track_changes_apart,
             numbers_of_every_width_bytes_and_nulls_load_into_their_fields,

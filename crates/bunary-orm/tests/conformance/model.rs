@@ -131,10 +131,22 @@ pub async fn save_inserts_then_find_loads_every_cast(h: &Harness) -> Result<()> 
 pub async fn find_or_fail_is_a_typed_not_found(h: &Harness) -> Result<()> {
     tables(h).await?;
     match User::on(&h.db).find_or_fail(42).await {
-        Err(Error::ModelNotFound { model: "User", key }) => assert!(key.contains("42"), "{key}"),
+        Err(e @ Error::ModelNotFound { model: "User", .. }) => {
+            assert!(matches!(&e, Error::ModelNotFound { key: Some(key), .. } if key == "42"), "{e:?}");
+            assert_eq!(e.to_string(), "no User with key 42");
+        }
         other => panic!("expected ModelNotFound, got {other:?}"),
     }
+    // first_or_fail on a model query names the model, as find_or_fail does.
     match User::on(&h.db).where_("id", 42).first_or_fail().await {
+        Err(e @ Error::ModelNotFound { model: "User", key: None }) => {
+            assert_eq!(e.to_string(), "no User matches the query")
+        }
+        other => panic!("expected ModelNotFound, got {other:?}"),
+    }
+    // A dynamic query's is NotFound.
+    let table = User::on(&h.db).query().table.clone().unwrap().name;
+    match h.db.table(table.as_str()).where_("id", 42).first_or_fail().await {
         Err(Error::NotFound { .. }) => {}
         other => panic!("expected NotFound, got {other:?}"),
     }
@@ -471,5 +483,26 @@ pub async fn insert_models_is_one_statement_with_timestamps_and_keys(h: &Harness
     assert_eq!(Token::on(&h.db).find(given).await?.unwrap().label, "given");
     let generated = Token::on(&h.db).where_("label", "generated").first().await?.unwrap();
     assert_eq!(generated.id.get_version_num(), 7);
+    Ok(())
+}
+
+pub async fn a_model_never_saved_is_neither_updated_nor_deleted(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let mut fresh = alice(h);
+    let updated = fresh.update(record! { "name" => "Changed" }).await;
+    assert!(matches!(updated, Err(Error::ModelNotSaved { model: "User", action: "update" })), "{updated:?}");
+    assert_eq!(fresh.name, "Alice", "not filled either");
+    let deleted = fresh.delete().await;
+    assert!(matches!(deleted, Err(Error::ModelNotSaved { model: "User", action: "delete" })), "{deleted:?}");
+    assert!(matches!(fresh.force_delete().await, Err(Error::ModelNotSaved { .. })));
+    assert!(matches!(fresh.restore().await, Err(Error::ModelNotSaved { .. })));
+    assert!(!fresh.exists());
+    assert_eq!(User::on(&h.db).with_trashed().count().await?, 0, "nothing was written");
+    // Once saved, both work.
+    fresh.save().await?;
+    fresh.update(record! { "name" => "Changed" }).await?;
+    assert_eq!(User::on(&h.db).find_or_fail(fresh.id).await?.name, "Changed");
+    fresh.delete().await?;
+    assert_eq!(User::on(&h.db).count().await?, 0);
     Ok(())
 }

@@ -71,7 +71,7 @@ impl Hint {
             Hint::Date
         } else if starts("time") {
             Hint::Time
-        } else if decl.eq_ignore_ascii_case("uuid") {
+        } else if decl.eq_ignore_ascii_case("uuid") || decl.eq_ignore_ascii_case("uuid text") {
             Hint::Uuid
         } else {
             Hint::Plain
@@ -202,6 +202,7 @@ mod tests {
         assert_eq!(Hint::from_decltype(Some("time")), Hint::Time);
         assert_eq!(Hint::from_decltype(Some("json")), Hint::Json);
         assert_eq!(Hint::from_decltype(Some("uuid")), Hint::Uuid);
+        assert_eq!(Hint::from_decltype(Some("UUID TEXT")), Hint::Uuid);
         assert_eq!(Hint::from_decltype(Some("varchar(255)")), Hint::Plain);
         assert_eq!(Hint::from_decltype(None), Hint::Plain);
     }

@@ -106,7 +106,18 @@ pub trait SchemaGrammar: Send + Sync {
             None => String::new(),
             Some(ColumnDefault::Value(v)) => format!(" DEFAULT {}", self.literal(v)?),
             Some(ColumnDefault::Expression(e)) => format!(" DEFAULT {e}"),
+            Some(ColumnDefault::Current) => format!(" DEFAULT {}", self.current_sql(&column.kind)),
         })
+    }
+
+    /// The expression of "now" for a column of `kind` (the default of `use_current`).
+    fn current_sql(&self, kind: &ColumnType) -> &'static str {
+        match kind {
+            ColumnType::Date => "CURRENT_DATE",
+            // `CURRENT_TIME` carries a time zone on PostgreSQL; `LOCALTIME` is the plain time.
+            ColumnType::Time => "LOCALTIME",
+            _ => "CURRENT_TIMESTAMP",
+        }
     }
 
     /// `NULL` / `NOT NULL`.

@@ -70,6 +70,13 @@ impl SchemaGrammar for MySqlSchemaGrammar {
                 " DEFAULT CURRENT_TIMESTAMP(6)".to_owned()
             }
             Some(ColumnDefault::Expression(e)) => format!(" DEFAULT {e}"),
+            // Only a timestamp default stands bare; other expressions go in parentheses.
+            Some(ColumnDefault::Current) => match column.kind {
+                ColumnType::Date => " DEFAULT (CURRENT_DATE)".to_owned(),
+                ColumnType::Time => " DEFAULT (CURRENT_TIME)".to_owned(),
+                ColumnType::DateTime | ColumnType::Timestamp => " DEFAULT CURRENT_TIMESTAMP(6)".to_owned(),
+                _ => " DEFAULT CURRENT_TIMESTAMP".to_owned(),
+            },
         })
     }
 

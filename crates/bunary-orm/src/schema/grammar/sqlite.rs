@@ -29,7 +29,9 @@ impl SchemaGrammar for SqliteSchemaGrammar {
             ColumnType::Date => "DATE".into(),
             ColumnType::Time => "TIME".into(),
             ColumnType::DateTime | ColumnType::Timestamp => "DATETIME".into(),
-            ColumnType::Uuid => "UUID".into(),
+            // TEXT affinity (a bare `UUID` has NUMERIC affinity, which turns a 32-digit UUID
+            // into a number); the `UUID` word tells the driver to read it back as a Uuid.
+            ColumnType::Uuid => "UUID TEXT".into(),
             ColumnType::Json => "JSON".into(),
             ColumnType::Binary => "BLOB".into(),
             ColumnType::Enum(_) => "VARCHAR".into(),
@@ -50,7 +52,17 @@ impl SchemaGrammar for SqliteSchemaGrammar {
             None => String::new(),
             Some(ColumnDefault::Value(v)) => format!(" DEFAULT {}", self.literal(v)?),
             Some(ColumnDefault::Expression(e)) => format!(" DEFAULT ({e})"),
+            Some(ColumnDefault::Current) => format!(" DEFAULT ({})", self.current_sql(&column.kind)),
         })
+    }
+
+    /// SQLite's `CURRENT_DATE` / `CURRENT_TIME` / `CURRENT_TIMESTAMP` (in UTC).
+    fn current_sql(&self, kind: &ColumnType) -> &'static str {
+        match kind {
+            ColumnType::Date => "CURRENT_DATE",
+            ColumnType::Time => "CURRENT_TIME",
+            _ => "CURRENT_TIMESTAMP",
+        }
     }
 
     /// SQLite adds a foreign key with the column (`ADD COLUMN … REFERENCES …`).

@@ -68,7 +68,7 @@ fn every_column_type_per_dialect() {
         (ColumnType::Time, [r#""c" TIME NOT NULL"#, r#""c" TIME NOT NULL"#, "`c` TIME NOT NULL"]),
         (ColumnType::DateTime, [r#""c" DATETIME NOT NULL"#, r#""c" TIMESTAMP NOT NULL"#, "`c` DATETIME(6) NOT NULL"]),
         (ColumnType::Timestamp, [r#""c" DATETIME NOT NULL"#, r#""c" TIMESTAMP NOT NULL"#, "`c` DATETIME(6) NOT NULL"]),
-        (ColumnType::Uuid, [r#""c" UUID NOT NULL"#, r#""c" UUID NOT NULL"#, "`c` CHAR(36) NOT NULL"]),
+        (ColumnType::Uuid, [r#""c" UUID TEXT NOT NULL"#, r#""c" UUID NOT NULL"#, "`c` CHAR(36) NOT NULL"]),
         (ColumnType::Json, [r#""c" JSON NOT NULL"#, r#""c" JSONB NOT NULL"#, "`c` JSON NOT NULL"]),
         (ColumnType::Binary, [r#""c" BLOB NOT NULL"#, r#""c" BYTEA NOT NULL"#, "`c` BLOB NOT NULL"]),
         (
@@ -146,7 +146,11 @@ fn modifiers_per_dialect() {
         column(|t| {
             t.uuid("c").primary();
         }),
-        [r#""c" UUID NOT NULL PRIMARY KEY"#, r#""c" UUID NOT NULL PRIMARY KEY"#, "`c` CHAR(36) NOT NULL PRIMARY KEY"]
+        [
+            r#""c" UUID TEXT NOT NULL PRIMARY KEY"#,
+            r#""c" UUID NOT NULL PRIMARY KEY"#,
+            "`c` CHAR(36) NOT NULL PRIMARY KEY"
+        ]
     );
 }
 
