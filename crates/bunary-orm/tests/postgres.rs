@@ -118,6 +118,26 @@ mod server {
         admin.exec_batch(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();
     }
 
+    /// The body of `#[tokio::test]` (as of `#[tokio::main]`) runs outside any spawned task.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sticky_reads_hold_outside_spawned_tasks() {
+        let Some((db, admin, _config, schema)) = split(true).await else { return };
+        assert!(tokio::task::try_id().is_none(), "this body is not a spawned task");
+        assert!(in_recovery(&db).await, "before writing, reads go to the standby");
+        for n in 0..20 {
+            db.exec("INSERT INTO notes (body) VALUES ($1)", &params![format!("note {n}")]).await.unwrap();
+            let count = Model::on(&db).table("notes").count().await.unwrap();
+            assert_eq!(count, n + 1, "read {n} sees the write just made");
+        }
+        assert!(!in_recovery(&db).await, "served by the primary");
+        let other = tokio::spawn({
+            let db = db.clone();
+            async move { in_recovery(&db).await }
+        });
+        assert!(other.await.unwrap(), "a task that did not write still reads from the standby");
+        admin.exec_batch(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_killed_connection_is_replaced_and_a_broken_transaction_never_commits() {
         let Some(url) = server_url("BUNARY_TEST_POSTGRES_URL", "PostgreSQL") else { return };

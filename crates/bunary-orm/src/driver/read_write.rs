@@ -2,8 +2,10 @@
 //!
 //! A statement is a read when it starts with `SELECT` and does not lock rows (`FOR UPDATE`,
 //! `FOR SHARE`); reads go to the replicas in turn. Everything else (writes, DDL, transactions)
-//! goes to the primary. With `sticky`, a task that wrote reads from the primary for
-//! [`STICKY_WINDOW`], so it sees its own writes at once whatever the replicas' lag.
+//! goes to the primary. With `sticky`, an async context that wrote reads from the primary for
+//! [`STICKY_WINDOW`], so it sees its own writes at once whatever the replicas' lag. A context
+//! is a spawned task, or, for code that runs outside any task (the body of `#[tokio::main]`,
+//! `#[tokio::test]`, `Runtime::block_on`), the thread that blocks on it.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,7 +30,26 @@ pub struct ReadWriteDriver {
     replicas: Vec<Arc<dyn DatabaseDriver>>,
     next: AtomicUsize,
     sticky: bool,
-    writers: Mutex<HashMap<tokio::task::Id, Instant>>,
+    writers: Mutex<HashMap<Context, Instant>>,
+}
+
+/// Where a statement runs from, for sticky reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Context {
+    /// A spawned task (it may move between threads).
+    Task(tokio::task::Id),
+    /// Code outside any task: a future given to `block_on` runs on the one thread that
+    /// blocks on it.
+    Thread(std::thread::ThreadId),
+}
+
+impl Context {
+    fn current() -> Context {
+        match tokio::task::try_id() {
+            Some(id) => Context::Task(id),
+            None => Context::Thread(std::thread::current().id()),
+        }
+    }
 }
 
 impl ReadWriteDriver {
@@ -41,20 +62,17 @@ impl ReadWriteDriver {
         if !self.sticky {
             return;
         }
-        if let Some(id) = tokio::task::try_id() {
-            let mut writers = self.writers.lock();
-            let now = Instant::now();
-            writers.retain(|_, at| now.duration_since(*at) < STICKY_WINDOW);
-            writers.insert(id, now);
-        }
+        let mut writers = self.writers.lock();
+        let now = Instant::now();
+        writers.retain(|_, at| now.duration_since(*at) < STICKY_WINDOW);
+        writers.insert(Context::current(), now);
     }
 
     fn stuck_to_primary(&self) -> bool {
         if !self.sticky {
             return false;
         }
-        let Some(id) = tokio::task::try_id() else { return false };
-        self.writers.lock().get(&id).is_some_and(|at| at.elapsed() < STICKY_WINDOW)
+        self.writers.lock().get(&Context::current()).is_some_and(|at| at.elapsed() < STICKY_WINDOW)
     }
 
     fn replica(&self) -> &Arc<dyn DatabaseDriver> {
