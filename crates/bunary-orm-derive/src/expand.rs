@@ -118,6 +118,7 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
         impl ::bunary_orm::FromRow for #name {
             const MODEL_NAME: ::core::option::Option<&'static str> =
                 ::core::option::Option::Some(<#name as ::bunary_orm::Entity>::NAME);
+            const MODEL_COLUMNS: &'static [&'static str] = <#name as ::bunary_orm::Entity>::COLUMNS;
 
             fn from_row(mut row: ::bunary_orm::Row) -> ::bunary_orm::Result<Self> {
                 ::core::result::Result::Ok(#name {

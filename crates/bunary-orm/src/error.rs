@@ -153,6 +153,20 @@ pub enum Error {
         action: &'static str,
     },
 
+    /// A typed model's query whose `select` leaves out, or whose `exclude` removes, one of the
+    /// model's columns: a model is loaded whole, with every field. Nothing was sent. Read
+    /// chosen columns with `.rows()` (dynamic rows), `pluck` or `value`; select `table.*` for
+    /// a model from a join.
+    #[error(
+        "a {model} is loaded whole, but its query leaves out `{column}` (select/exclude); use .rows(), pluck or value to read chosen columns"
+    )]
+    PartialModel {
+        /// The model's type name.
+        model: &'static str,
+        /// The first of its columns the query leaves out.
+        column: &'static str,
+    },
+
     /// A table, column, alias or other name is not a legal identifier. Nothing was sent to the
     /// database. Legal identifiers are ASCII letters, digits and `_`, not starting with a digit,
     /// at most 64 characters (see [`ident`](crate::ident)).

@@ -62,7 +62,7 @@ pub use driver::registry::{create_driver, known_drivers, register_driver, unregi
 pub use driver::{DatabaseDriver, ExecResult, TransactionConnection};
 pub use error::{DatabaseErrorKind, Error, Result};
 pub use model::{Entity, Json, KeyKind, Model, ModelState};
-pub use query::{Builder, Connection, Direction, Operator, Paginated, Record, Statement, Trashed};
+pub use query::{Builder, Connection, Direction, OnConflict, Operator, Paginated, Record, Statement, Trashed};
 pub use row::FromRow;
 pub use row::Row;
 
@@ -73,7 +73,7 @@ pub use bunary_orm_derive::Model;
 pub mod prelude {
     pub use crate::{
         close_driver, get_driver, params, record, set_orm_config, Builder, Db, Direction, Entity, Error, FromRow,
-        FromValue, Json, Model, ModelState, OrmConfig, Record, Result, Row, Value,
+        FromValue, Json, Model, ModelState, OnConflict, OrmConfig, Record, Result, Row, Value,
     };
 }
 

@@ -258,6 +258,9 @@ pub trait FromRow: Sized + Send + 'static {
     /// [`Error::ModelNotFound`] naming it.
     const MODEL_NAME: Option<&'static str> = None;
 
+    /// The columns a typed model loads (all of them are needed to build one).
+    const MODEL_COLUMNS: &'static [&'static str] = &[];
+
     /// Builds the value from a row.
     ///
     /// # Errors

@@ -17,6 +17,7 @@ mod plain;
 mod read;
 pub mod record;
 mod select;
+mod upsert;
 mod wheres;
 mod write;
 
@@ -43,6 +44,7 @@ pub use self::paginate::Paginated;
 #[doc(hidden)]
 pub use self::plain::PlainSql;
 pub use self::record::Record;
+pub use self::upsert::OnConflict;
 
 /// Where a builder's statements run (and where a model loaded by it saves itself).
 #[derive(Debug, Clone, Default)]

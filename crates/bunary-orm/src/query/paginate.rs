@@ -88,6 +88,7 @@ impl<T: FromRow> Builder<T> {
 
     /// A copy ordered by the key only (keyset iteration needs exactly that order).
     fn keyset(&self, size: u64) -> Result<Builder<T>> {
+        self.refuse_partial_model()?;
         if !self.query.orders.is_empty() {
             return Err(Error::InvalidQuery {
                 message: "chunk and cursor walk the table by its key: remove order_by (they order by the key)".into(),

@@ -41,6 +41,33 @@ impl<T> Builder<T> {
 }
 
 impl<T: FromRow> Builder<T> {
+    /// A typed model is loaded whole: on its query, a select list that leaves out one of its
+    /// columns (with no `*` nor `table.*`), or an `exclude` of one of its columns, is refused
+    /// before any SQL runs rather than failing on the missing field. `.rows()`, `pluck` and
+    /// `value` read chosen columns.
+    pub(crate) fn refuse_partial_model(&self) -> Result<()> {
+        let Some(model) = T::MODEL_NAME else { return Ok(()) };
+        if self.excludes.is_empty() && self.query.columns.is_empty() {
+            return Ok(());
+        }
+        let star = |s: &Selection| matches!(s, Selection::Column(c) if c.column.is_none());
+        let selected = |column: &str| {
+            self.query.columns.is_empty()
+                || self.query.columns.iter().any(|s| match s {
+                    Selection::Column(c) => c.column.is_none() || c.output_name() == Some(column),
+                    Selection::Raw(_) => false,
+                })
+        };
+        let missing = T::MODEL_COLUMNS.iter().find(|c| {
+            let excluded = self.excludes.iter().any(|e| e == *c) && !self.query.columns.iter().any(|s| !star(s));
+            excluded || !selected(c)
+        });
+        match missing {
+            None => Ok(()),
+            Some(column) => Err(Error::PartialModel { model, column }),
+        }
+    }
+
     /// Runs the query and returns every row (as `T`: a [`Row`], or a model).
     ///
     /// # Examples
@@ -57,6 +84,7 @@ impl<T: FromRow> Builder<T> {
     /// # Errors
     /// A building error (bad identifier, operator, raw fragment), or the database's error.
     pub async fn get(&self) -> Result<Vec<T>> {
+        self.refuse_partial_model()?;
         if self.strips_rows() {
             let rows = self.fetch(true).await?;
             return load(rows, &self.target);
@@ -116,6 +144,7 @@ impl<T: FromRow> Builder<T> {
     /// # Errors
     /// As [`get`](Builder::get); a missing row is `Ok(None)`, never an error.
     pub async fn find(&self, id: impl Into<Value>) -> Result<Option<T>> {
+        self.refuse_partial_model()?;
         let id = id.into();
         if self.is_plain() && !self.strips_rows() {
             let exec = match self.executor_now()? {

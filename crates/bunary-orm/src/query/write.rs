@@ -10,13 +10,13 @@ use super::grammar::{grammar_for, SetValue, Statement};
 use super::record::Record;
 use super::{Builder, IntoColumns};
 
-fn table<T>(builder: &Builder<T>) -> Result<&TableRef> {
+pub(super) fn table<T>(builder: &Builder<T>) -> Result<&TableRef> {
     builder.query.table.as_ref().ok_or_else(|| Error::InvalidQuery { message: "the query has no table".into() })
 }
 
 /// Splits records into one column list and their values, row after row; every record must
 /// name the same columns (in any order).
-fn rows_of(records: Vec<Record>) -> Result<(Vec<Ident>, Vec<Value>)> {
+pub(super) fn rows_of(records: Vec<Record>) -> Result<(Vec<Ident>, Vec<Value>)> {
     let mut records = records.into_iter();
     let Some(first) = records.next() else { return Ok((Vec::new(), Vec::new())) };
     let (columns, mut values) = first.into_columns_and_values()?;
@@ -42,7 +42,7 @@ fn rows_of(records: Vec<Record>) -> Result<(Vec<Ident>, Vec<Value>)> {
     Ok((columns, values))
 }
 
-fn idents(columns: impl IntoColumns) -> Result<Vec<Ident>> {
+pub(super) fn idents(columns: impl IntoColumns) -> Result<Vec<Ident>> {
     columns.into_columns().iter().map(|c| Ident::new(c, "column")).collect()
 }
 
@@ -210,34 +210,6 @@ impl<T> Builder<T> {
         };
         let sets = vec![(Ident::new(scope.column, "column")?, SetValue::Value(Value::Null))];
         self.clone().only_trashed().run_update(sets).await
-    }
-
-    /// Inserts rows, updating the `update` columns of rows that collide on the `unique_by`
-    /// columns (with no `update` columns, colliding rows are left as they are). One statement.
-    /// On MySQL any unique key counts as a collision (MySQL has no conflict target).
-    ///
-    /// # Errors
-    /// [`Error::InvalidQuery`] without `unique_by` or with records whose columns differ; the
-    /// database's error (a Postgres/SQLite conflict target needs a unique index on `unique_by`).
-    pub async fn upsert(
-        &self,
-        records: Vec<Record>,
-        unique_by: impl IntoColumns,
-        update: impl IntoColumns,
-    ) -> Result<u64> {
-        let exec = self.executor().await?;
-        let unique_by = idents(unique_by)?;
-        let update = idents(update)?;
-        if unique_by.is_empty() {
-            return Err(Error::InvalidQuery { message: "an upsert needs the unique column(s) to match on".into() });
-        }
-        if records.is_empty() {
-            return Ok(0);
-        }
-        let (columns, rows) = rows_of(records)?;
-        let statement =
-            grammar_for(exec.dialect()).compile_upsert(table(self)?, &columns, rows, &unique_by, &update)?;
-        Ok(exec.exec(&statement).await?.rows_affected)
     }
 
     /// Deletes every row of the table and resets its key sequence.

@@ -189,6 +189,7 @@ macro_rules! every_suite {
             save_inserts_then_find_loads_every_cast,
             find_or_fail_is_a_typed_not_found,
             a_model_never_saved_is_neither_updated_nor_deleted,
+            partial_selects_of_a_model_are_refused_not_ignored,
             save_updates_only_dirty_columns,
             models_loaded_together_track_changes_apart,
             numbers_of_every_width_bytes_and_nulls_load_into_their_fields,

@@ -506,3 +506,20 @@ pub async fn a_model_never_saved_is_neither_updated_nor_deleted(h: &Harness) -> 
     assert_eq!(User::on(&h.db).count().await?, 0);
     Ok(())
 }
+
+pub async fn partial_selects_of_a_model_are_refused_not_ignored(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let mut user = alice(h);
+    user.save().await?;
+    let excluded = User::on(&h.db).exclude("email").get().await;
+    assert!(matches!(excluded, Err(Error::PartialModel { model: "User", column: "email" })), "{excluded:?}");
+    let selected = User::on(&h.db).select(["id", "name"]).get().await;
+    assert!(matches!(selected, Err(Error::PartialModel { model: "User", .. })), "{selected:?}");
+    assert!(matches!(User::on(&h.db).select(["id"]).find(user.id).await, Err(Error::PartialModel { .. })));
+    assert!(matches!(User::on(&h.db).exclude("name").first().await, Err(Error::PartialModel { .. })));
+    // Chosen columns are read as rows; a whole-table select still loads models.
+    let rows = User::on(&h.db).select(["id", "name"]).rows().await?;
+    assert_eq!(rows[0].get::<String>("name")?, "Alice");
+    assert_eq!(User::on(&h.db).select("m_users.*").get().await?.len(), 1);
+    Ok(())
+}

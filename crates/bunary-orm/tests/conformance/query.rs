@@ -1,6 +1,6 @@
 //! The query builder against a real database: the seed's semantics and Eloquent's.
 
-use bunary_orm::{params, record, Direction, Error, Record, Result, Value};
+use bunary_orm::{params, record, Direction, Error, OnConflict, Record, Result, Value};
 use futures_util::TryStreamExt;
 
 use super::Harness;
@@ -287,15 +287,23 @@ pub async fn upsert_inserts_and_updates_in_one_statement(h: &Harness) -> Result<
     .await?;
     assert_eq!(q().count().await?, 4);
     assert_eq!(q().find(1).await?.unwrap().get::<String>("name")?, "Alice Updated");
-    q().upsert(
-        vec![record! { "name" => "Ignored", "email" => "eve@example.com", "active" => true }],
-        "email",
-        Vec::<String>::new(),
-    )
-    .await?;
-    assert_eq!(q().where_("email", "eve@example.com").value::<String>("name").await?, Some("Eve".to_owned()));
+    let eve = || vec![record! { "name" => "Eve Again", "email" => "eve@example.com", "active" => true }];
+    q().upsert(eve(), "email", OnConflict::DoNothing).await?;
+    let eve_now = || async { q().where_("email", "eve@example.com").first().await.map(Option::unwrap) };
+    assert_eq!(eve_now().await?.get::<String>("name")?, "Eve");
+    q().upsert(eve(), "email", OnConflict::update("active")).await?;
+    assert_eq!(eve_now().await?.get::<String>("name")?, "Eve", "only `active` is updated");
+    assert!(eve_now().await?.get::<bool>("active")?);
+    // Laravel's default: every column.
+    q().upsert(eve(), "email", OnConflict::UpdateAll).await?;
+    assert_eq!(eve_now().await?.get::<String>("name")?, "Eve Again");
+    assert_eq!(q().count().await?, 4);
     assert!(matches!(
         q().upsert(vec![record! { "name" => "x" }], Vec::<String>::new(), ["name"]).await,
+        Err(Error::InvalidQuery { .. })
+    ));
+    assert!(matches!(
+        q().upsert(eve(), "email", OnConflict::Update(Vec::new())).await,
         Err(Error::InvalidQuery { .. })
     ));
     Ok(())

@@ -1,0 +1,100 @@
+//! `upsert`: insert rows, and say what happens to those that collide.
+
+use crate::error::{Error, Result};
+use crate::ident::Ident;
+
+use super::grammar::grammar_for;
+use super::record::Record;
+use super::write::{idents, rows_of, table};
+use super::{Builder, IntoColumns};
+
+/// What an [`upsert`](Builder::upsert) does to a row that collides with one already stored.
+///
+/// Laravel's `upsert($values, $uniqueBy)` updates every column; here each choice is spelled
+/// out, and an empty list of columns to update is refused rather than read as "nothing".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnConflict {
+    /// Update every inserted column but the `unique_by` ones (Laravel's default).
+    UpdateAll,
+    /// Update these columns only.
+    Update(Vec<String>),
+    /// Leave the stored row as it is (`ON CONFLICT DO NOTHING`).
+    DoNothing,
+}
+
+impl OnConflict {
+    /// Update these columns only: `OnConflict::update(["name", "votes"])`.
+    pub fn update(columns: impl IntoColumns) -> Self {
+        OnConflict::Update(columns.into_columns())
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> From<[S; N]> for OnConflict {
+    /// A list of columns: [`OnConflict::Update`].
+    fn from(columns: [S; N]) -> Self {
+        OnConflict::update(columns)
+    }
+}
+
+impl<T> Builder<T> {
+    /// Inserts rows in one statement; a row that collides on the `unique_by` columns is
+    /// updated or left alone as `on_conflict` says. On MySQL any unique key counts as a
+    /// collision (MySQL has no conflict target).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use bunary_orm::{record, Db, DatabaseConfig, OnConflict};
+    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+    /// db.exec("CREATE TABLE users (email TEXT PRIMARY KEY, name TEXT, votes INTEGER)", &[]).await?;
+    /// let users = || db.table("users");
+    /// users().insert(record! { "email" => "ada@example.com", "name" => "Ada", "votes" => 1 }).await?;
+    /// let again = || vec![record! { "email" => "ada@example.com", "name" => "Ada L.", "votes" => 2 }];
+    /// users().upsert(again(), "email", OnConflict::DoNothing).await?;
+    /// assert_eq!(users().value::<String>("name").await?.as_deref(), Some("Ada"));
+    /// users().upsert(again(), "email", ["votes"]).await?;
+    /// assert_eq!(users().value::<String>("name").await?.as_deref(), Some("Ada"));
+    /// users().upsert(again(), "email", OnConflict::UpdateAll).await?;
+    /// assert_eq!(users().value::<String>("name").await?.as_deref(), Some("Ada L."));
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] without `unique_by`, with an empty [`OnConflict::Update`] list,
+    /// or with records whose columns differ; the database's error (a PostgreSQL/SQLite
+    /// conflict target needs a unique index on `unique_by`).
+    pub async fn upsert(
+        &self,
+        records: Vec<Record>,
+        unique_by: impl IntoColumns,
+        on_conflict: impl Into<OnConflict>,
+    ) -> Result<u64> {
+        let unique_by = idents(unique_by)?;
+        if unique_by.is_empty() {
+            return Err(Error::InvalidQuery { message: "an upsert needs the unique column(s) to match on".into() });
+        }
+        let on_conflict = on_conflict.into();
+        let update_only = match &on_conflict {
+            OnConflict::Update(columns) if columns.is_empty() => {
+                return Err(Error::InvalidQuery {
+                    message: "an upsert with no columns to update: say OnConflict::DoNothing (or UpdateAll)".into(),
+                })
+            }
+            OnConflict::Update(columns) => Some(idents(columns.clone())?),
+            _ => None,
+        };
+        self.check()?;
+        if records.is_empty() {
+            return Ok(0);
+        }
+        let (columns, rows) = rows_of(records)?;
+        let update: Vec<Ident> = match on_conflict {
+            OnConflict::DoNothing => Vec::new(),
+            OnConflict::Update(_) => update_only.unwrap_or_default(),
+            OnConflict::UpdateAll => columns.iter().filter(|c| !unique_by.contains(c)).cloned().collect(),
+        };
+        let exec = self.executor().await?;
+        let statement =
+            grammar_for(exec.dialect()).compile_upsert(table(self)?, &columns, rows, &unique_by, &update)?;
+        Ok(exec.exec(&statement).await?.rows_affected)
+    }
+}
