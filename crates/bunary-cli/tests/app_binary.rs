@@ -69,12 +69,20 @@ fn bunary_forwards_to_an_application_binary_with_app() {
     // forwarded without --app and the exit code comes back.
     let status = std::process::Command::new(exe)
         .current_dir(dir.path())
-        .args(["--app", exe, "migrate:rollback", "--database", &url])
+        .args(["--app", exe, "migrate:status", "--database", "postgress://nowhere/db"])
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
     assert_eq!(status.status.code(), Some(1), "the forwarded command's failure comes back");
-    assert!(String::from_utf8_lossy(&status.stderr).contains("nothing to roll back"));
+    assert!(String::from_utf8_lossy(&status.stderr).contains("postgress"));
+    let rollback = std::process::Command::new(exe)
+        .current_dir(dir.path())
+        .args(["--app", exe, "migrate:rollback", "--database", &url])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(rollback.status.code(), Some(0), "nothing to roll back is not a failure");
+    assert!(String::from_utf8_lossy(&rollback.stdout).contains("Nothing to rollback."));
     let ok = std::process::Command::new(exe)
         .current_dir(dir.path())
         .args(["migrate:status", "--app", exe, "--database", &url])

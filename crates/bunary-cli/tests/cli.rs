@@ -93,8 +93,8 @@ fn make_migrate_status_rollback_status() {
     assert_eq!(status.stdout.matches("Pending").count(), 2, "{}", status.stdout);
 
     let nothing = bunary(dir.path(), &["migrate:rollback"], &env);
-    assert_eq!(nothing.code, 1);
-    assert!(nothing.stderr.contains("nothing to roll back"), "{}", nothing.stderr);
+    assert_eq!(nothing.code, 0, "as artisan: nothing to roll back is not a failure");
+    assert!(nothing.stdout.contains("Nothing to rollback."), "{}", nothing.stdout);
 }
 
 #[test]
@@ -223,4 +223,56 @@ fn step_reset_refresh_and_fresh() {
     assert_eq!(reset.stdout.matches("DONE").count(), 3, "{}", reset.stdout);
     let status = bunary(dir.path(), &["migrate:status"], &env);
     assert_eq!(status.stdout.matches("Pending").count(), 3, "{}", status.stdout);
+}
+
+#[test]
+fn rollback_step_counts_migrations_and_batch_picks_one_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_env(dir.path());
+    let env = [("DATABASE_URL", url.as_str())];
+    let migrations = dir.path().join("migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    for (i, t) in ["a", "b", "c", "d", "e"].iter().enumerate() {
+        std::fs::write(
+            migrations.join(format!("2026010100000{i}_create_{t}.up.sql")),
+            format!("CREATE TABLE {t} (id INTEGER);"),
+        )
+        .unwrap();
+        std::fs::write(migrations.join(format!("2026010100000{i}_create_{t}.down.sql")), format!("DROP TABLE {t};"))
+            .unwrap();
+    }
+    let nothing = bunary(dir.path(), &["migrate:rollback"], &env);
+    assert_eq!(nothing.code, 0, "{}", nothing.stderr);
+    assert!(nothing.stdout.contains("Nothing to rollback."), "{}", nothing.stdout);
+    // Five migrations in one batch: --step 2 rolls back two of them, not the batch.
+    assert_eq!(bunary(dir.path(), &["migrate"], &env).code, 0);
+    let two = bunary(dir.path(), &["migrate:rollback", "--step", "2"], &env);
+    assert_eq!(two.code, 0, "{}", two.stderr);
+    assert_eq!(two.stdout.matches("DONE").count(), 2, "{}", two.stdout);
+    assert!(two.stdout.contains("create_e") && two.stdout.contains("create_d"), "{}", two.stdout);
+    let status = bunary(dir.path(), &["migrate:status"], &env);
+    assert_eq!(
+        (status.stdout.matches("Ran").count(), status.stdout.matches("Pending").count()),
+        (3, 2),
+        "{}",
+        status.stdout
+    );
+    // `migrate --step`: a batch per migration, so a plain rollback undoes one.
+    assert_eq!(bunary(dir.path(), &["migrate", "--step"], &env).code, 0);
+    let status = bunary(dir.path(), &["migrate:status"], &env);
+    assert!(status.stdout.contains("[2]") && status.stdout.contains("[3]"), "{}", status.stdout);
+    let one = bunary(dir.path(), &["migrate:rollback"], &env);
+    assert_eq!(one.stdout.matches("DONE").count(), 1, "{}", one.stdout);
+    // --batch N: that batch only.
+    let first = bunary(dir.path(), &["migrate:rollback", "--batch", "1"], &env);
+    assert_eq!(first.stdout.matches("DONE").count(), 3, "{}", first.stdout);
+    let missing = bunary(dir.path(), &["migrate:rollback", "--batch", "1"], &env);
+    assert_eq!(missing.code, 0, "{}", missing.stderr);
+    assert!(missing.stdout.contains("Nothing to rollback."), "{}", missing.stdout);
+    let last = bunary(dir.path(), &["migrate:rollback", "--step", "5"], &env);
+    assert_eq!(last.stdout.matches("DONE").count(), 1, "{}", last.stdout);
+    let reset = bunary(dir.path(), &["migrate:reset"], &env);
+    assert_eq!(reset.code, 0, "{}", reset.stderr);
+    assert!(reset.stdout.contains("Nothing to rollback."), "{}", reset.stdout);
+    assert_ne!(bunary(dir.path(), &["migrate:rollback", "--step", "0"], &env).code, 0, "a step of 0 is refused");
 }

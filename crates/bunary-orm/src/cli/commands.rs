@@ -6,7 +6,7 @@ use crate::db::Db;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::migrations::creator::{create_migration, MigrationKind};
-use crate::migrations::{create_migrator, Migration, MigrationRun, Migrator, MigratorOptions};
+use crate::migrations::{create_migrator, Migration, MigrationRun, Migrator, MigratorOptions, Rollback};
 
 use super::output::Printer;
 use super::settings::Settings;
@@ -53,8 +53,8 @@ fn print_runs(p: &mut Printer<'_>, runs: &[MigrationRun]) -> Result<()> {
     p.blank().map_err(Error::other)
 }
 
-/// `migrate [--pretend]`.
-pub async fn migrate(m: &Migrator, pretend: bool, p: &mut Printer<'_>) -> Result<()> {
+/// `migrate [--pretend] [--step]`.
+pub async fn migrate(m: &Migrator, pretend: bool, step: bool, p: &mut Printer<'_>) -> Result<()> {
     if pretend {
         let plan = m.pretend_up().await?;
         if plan.is_empty() {
@@ -73,15 +73,23 @@ pub async fn migrate(m: &Migrator, pretend: bool, p: &mut Printer<'_>) -> Result
         return p.info("Nothing to migrate.").map_err(Error::other);
     }
     p.info("Running migrations.").map_err(Error::other)?;
-    let runs = m.up().await?;
+    let runs = if step { m.up_step().await? } else { m.up().await? };
     print_runs(p, &runs)
 }
 
-/// `migrate:rollback [--step N]`.
-pub async fn rollback(m: &Migrator, steps: u32, p: &mut Printer<'_>) -> Result<()> {
-    p.info("Rolling back migrations.").map_err(Error::other)?;
-    let runs = m.down(steps).await?;
-    print_runs(p, &runs)
+/// What artisan prints when there is nothing to roll back (and exits 0).
+const NOTHING_TO_ROLLBACK: &str = "Nothing to rollback.";
+
+/// `migrate:rollback [--step N | --batch N]`.
+pub async fn rollback(m: &Migrator, what: Rollback, p: &mut Printer<'_>) -> Result<()> {
+    match m.rollback(what).await {
+        Err(Error::NothingToRollback) => p.info(NOTHING_TO_ROLLBACK).map_err(Error::other),
+        Err(e) => Err(e),
+        Ok(runs) => {
+            p.info("Rolling back migrations.").map_err(Error::other)?;
+            print_runs(p, &runs)
+        }
+    }
 }
 
 /// `migrate:status`.
@@ -104,11 +112,11 @@ pub async fn status(m: &Migrator, p: &mut Printer<'_>) -> Result<()> {
 
 /// `migrate:reset`.
 pub async fn reset(m: &Migrator, p: &mut Printer<'_>) -> Result<()> {
-    p.info("Rolling back all migrations.").map_err(Error::other)?;
     let runs = m.reset().await?;
     if runs.is_empty() {
-        return p.info("Nothing to roll back.").map_err(Error::other);
+        return p.info(NOTHING_TO_ROLLBACK).map_err(Error::other);
     }
+    p.info("Rolling back all migrations.").map_err(Error::other)?;
     print_runs(p, &runs)
 }
 

@@ -32,7 +32,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use crate::error::{Error, Result};
-use crate::migrations::Migration;
+use crate::migrations::{Migration, Rollback};
 
 use self::output::Printer;
 use self::settings::Settings;
@@ -75,16 +75,22 @@ enum Command {
         /// Print the SQL instead of running it.
         #[arg(long)]
         pretend: bool,
+        /// Give each migration a batch of its own, so that a rollback undoes one at a time.
+        #[arg(long)]
+        step: bool,
         /// Run even when the environment is production.
         #[arg(long)]
         force: bool,
     },
-    /// Roll back the last batch (or --step N batches).
+    /// Roll back the last batch (or the last N migrations with --step N, or batch N with --batch N).
     #[command(name = "migrate:rollback")]
     Rollback {
-        /// How many batches.
-        #[arg(long, default_value_t = 1)]
-        step: u32,
+        /// How many migrations (not batches) to roll back, newest first, as artisan's --step.
+        #[arg(long, conflicts_with = "batch", value_parser = clap::value_parser!(u32).range(1..))]
+        step: Option<u32>,
+        /// Roll back this batch only.
+        #[arg(long)]
+        batch: Option<i64>,
         /// Run even when the environment is production.
         #[arg(long)]
         force: bool,
@@ -171,7 +177,7 @@ async fn execute(args: Args, migrations: Vec<Arc<dyn Migration>>, out: &mut dyn 
         return commands::make(&settings, name, *rust, p);
     }
     let force = match &args.command {
-        Command::Migrate { pretend, force } => Some(*force || *pretend),
+        Command::Migrate { pretend, force, .. } => Some(*force || *pretend),
         Command::Rollback { force, .. }
         | Command::Reset { force }
         | Command::Refresh { force }
@@ -184,8 +190,15 @@ async fn execute(args: Args, migrations: Vec<Arc<dyn Migration>>, out: &mut dyn 
     let (db, m) = commands::migrator(&settings, migrations).await?;
     let result = match args.command {
         Command::MigrationMake { .. } => unreachable!("handled above"),
-        Command::Migrate { pretend, .. } => commands::migrate(&m, pretend, p).await,
-        Command::Rollback { step, .. } => commands::rollback(&m, step, p).await,
+        Command::Migrate { pretend, step, .. } => commands::migrate(&m, pretend, step, p).await,
+        Command::Rollback { step, batch, .. } => {
+            let what = match (step, batch) {
+                (Some(n), _) => Rollback::Migrations(n),
+                (None, Some(batch)) => Rollback::Batch(batch),
+                (None, None) => Rollback::Batches(1),
+            };
+            commands::rollback(&m, what, p).await
+        }
         Command::Status => commands::status(&m, p).await,
         Command::Reset { .. } => commands::reset(&m, p).await,
         Command::Refresh { .. } => commands::refresh(&m, p).await,

@@ -80,6 +80,18 @@ pub struct PretendedMigration {
 
 /// Runs migrations. Built by [`create_migrator`].
 ///
+/// What [`Migrator::rollback`] rolls back, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rollback {
+    /// The last N batches (at least one): the seed's `down(n)`.
+    Batches(u32),
+    /// The last N migrations (at least one), whatever their batches: artisan's
+    /// `migrate:rollback --step N`.
+    Migrations(u32),
+    /// Every migration of this batch: artisan's `--batch N`.
+    Batch(i64),
+}
+
 /// Each `up`/`down` run holds a lock, so two migrators started at once apply every migration
 /// exactly once: the write transaction on SQLite, `pg_advisory_xact_lock` on PostgreSQL,
 /// `GET_LOCK` on MySQL. On SQLite and PostgreSQL a run is one transaction: a failing migration
@@ -247,6 +259,19 @@ impl Migrator {
     /// # Errors
     /// [`Error::Migration`] naming the migration that failed; [`Error::InvalidMigrations`].
     pub async fn up(&self) -> Result<Vec<MigrationRun>> {
+        self.run_up(false).await
+    }
+
+    /// Applies every pending migration, each as a batch of its own, so that a rollback undoes
+    /// one migration at a time (artisan's `migrate --step`).
+    ///
+    /// # Errors
+    /// As [`up`](Migrator::up).
+    pub async fn up_step(&self) -> Result<Vec<MigrationRun>> {
+        self.run_up(true).await
+    }
+
+    async fn run_up(&self, batch_each: bool) -> Result<Vec<MigrationRun>> {
         let migrations = self.migrations()?;
         let db = self.db().await?;
         let repo = self.repository(&db)?;
@@ -257,7 +282,7 @@ impl Migrator {
             if pending.is_empty() {
                 return Ok(Vec::new());
             }
-            let batch = repo.get_next_batch_number().await?;
+            let mut batch = repo.get_next_batch_number().await?;
             let mut runs = Vec::new();
             for migration in pending {
                 let started = Instant::now();
@@ -268,6 +293,9 @@ impl Migrator {
                     db.exec_batch("COMMIT").await?;
                 }
                 runs.push(MigrationRun { name, duration: started.elapsed() });
+                if batch_each {
+                    batch += 1;
+                }
             }
             Ok(runs)
         })
@@ -275,13 +303,24 @@ impl Migrator {
     }
 
     /// Rolls back the last `steps` batches (at least one), newest first, each batch's
-    /// migrations in reverse order.
+    /// migrations in reverse order (the seed's `down`; see [`rollback`](Migrator::rollback)
+    /// for the other ways to choose).
     ///
     /// # Errors
     /// [`Error::NothingToRollback`] when no migration ran; [`Error::Migration`] naming the
     /// migration whose `down` failed; [`Error::InvalidMigrations`] when an applied migration's
     /// source is gone.
     pub async fn down(&self, steps: u32) -> Result<Vec<MigrationRun>> {
+        self.rollback(Rollback::Batches(steps)).await
+    }
+
+    /// Rolls back what `what` chooses, newest first: the last batches, the last migrations
+    /// (artisan's `migrate:rollback --step N`), or one batch (`--batch N`).
+    ///
+    /// # Errors
+    /// As [`down`](Migrator::down); [`Error::NothingToRollback`] too when the chosen batch
+    /// holds no migration.
+    pub async fn rollback(&self, what: Rollback) -> Result<Vec<MigrationRun>> {
         let migrations = self.migrations()?;
         let db = self.db().await?;
         let repo = self.repository(&db)?;
@@ -289,31 +328,39 @@ impl Migrator {
             if !repo.exists().await? {
                 return Err(Error::NothingToRollback);
             }
+            // Applied in order: newest batch last, a batch's migrations in the order they ran.
             let applied = repo.list_applied().await?;
-            let mut batches: Vec<i64> = applied.iter().map(|m| m.batch).collect();
-            batches.sort_unstable();
-            batches.dedup();
-            if batches.is_empty() {
+            let chosen: Vec<_> = match what {
+                Rollback::Batches(steps) => {
+                    let mut batches: Vec<i64> = applied.iter().map(|m| m.batch).collect();
+                    batches.sort_unstable();
+                    batches.dedup();
+                    let keep = batches.len().saturating_sub(steps.max(1) as usize);
+                    let from = batches.get(keep).copied().unwrap_or(i64::MAX);
+                    applied.iter().rev().filter(|m| m.batch >= from).collect()
+                }
+                Rollback::Migrations(n) => applied.iter().rev().take(n.max(1) as usize).collect(),
+                Rollback::Batch(batch) => applied.iter().rev().filter(|m| m.batch == batch).collect(),
+            };
+            if chosen.is_empty() {
                 return Err(Error::NothingToRollback);
             }
             let by_name: HashMap<&str, &Arc<dyn Migration>> = migrations.iter().map(|m| (m.name(), m)).collect();
             let mut runs = Vec::new();
-            for batch in batches.iter().rev().take(steps.max(1) as usize) {
-                for record in applied.iter().rev().filter(|m| m.batch == *batch) {
-                    let migration = by_name.get(record.name.as_str()).ok_or_else(|| Error::InvalidMigrations {
-                        message: format!("{} ran, but its migration is gone: it cannot be rolled back", record.name),
-                    })?;
-                    let started = Instant::now();
-                    migration
-                        .down(&db)
-                        .await
-                        .map_err(|e| Error::Migration { name: record.name.clone(), source: Box::new(e) })?;
-                    repo.delete_log(&record.name).await?;
-                    if db.dialect() == Dialect::MySql {
-                        db.exec_batch("COMMIT").await?;
-                    }
-                    runs.push(MigrationRun { name: record.name.clone(), duration: started.elapsed() });
+            for record in chosen {
+                let migration = by_name.get(record.name.as_str()).ok_or_else(|| Error::InvalidMigrations {
+                    message: format!("{} ran, but its migration is gone: it cannot be rolled back", record.name),
+                })?;
+                let started = Instant::now();
+                migration
+                    .down(&db)
+                    .await
+                    .map_err(|e| Error::Migration { name: record.name.clone(), source: Box::new(e) })?;
+                repo.delete_log(&record.name).await?;
+                if db.dialect() == Dialect::MySql {
+                    db.exec_batch("COMMIT").await?;
                 }
+                runs.push(MigrationRun { name: record.name.clone(), duration: started.elapsed() });
             }
             Ok(runs)
         })

@@ -14,7 +14,7 @@ mod repository;
 mod source;
 
 pub use self::migrator::{
-    create_migrator, MigrationRun, MigrationStatus, Migrator, MigratorOptions, PretendedMigration,
+    create_migrator, MigrationRun, MigrationStatus, Migrator, MigratorOptions, PretendedMigration, Rollback,
 };
 pub use self::repository::{AppliedMigration, MigrationsRepository};
 pub use self::source::{discover_sql, Migration, SqlMigration};

@@ -11,7 +11,7 @@ impl<T> Builder<T> {
     /// Adds columns to the select list (calls add up; without any, `*`). Each may be
     /// `name`, `table.name`, `table.*` or `name as alias`. A typed model's query loads whole
     /// models: there only `table.*` may be selected (a join), and `.rows()` reads chosen
-    /// columns ([`Error::PartialModel`](crate::Error::PartialModel) otherwise).
+    /// columns ([`Error::PartialModel`] otherwise).
     ///
     /// ```
     /// use bunary_orm::{Dialect, Model};
@@ -37,7 +37,7 @@ impl<T> Builder<T> {
     /// Leaves columns out of `SELECT *` results (the seed's `exclude`). Once
     /// [`select`](Builder::select) names columns, the select list wins and `exclude` is ignored.
     /// On a typed model's query, whose models are loaded whole, reading models with it is
-    /// [`Error::PartialModel`](crate::Error::PartialModel) (its `.rows()` honour it).
+    /// [`Error::PartialModel`] (its `.rows()` honour it).
     pub fn exclude(mut self, columns: impl IntoColumns) -> Self {
         for name in columns.into_columns() {
             match crate::ident::Ident::new(&name, "column") {

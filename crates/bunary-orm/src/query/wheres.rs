@@ -45,7 +45,7 @@ impl<T> Builder<T> {
     }
 
     /// `column op value`, with `op` from the allow-list (`"="`, `">="`, `"like"`, ... or an
-    /// [`Operator`]). Another operator is [`Error::InvalidOperator`](crate::Error::InvalidOperator)
+    /// [`Operator`]). Another operator is [`Error::InvalidOperator`]
     /// when the query runs.
     ///
     /// ```
@@ -215,7 +215,7 @@ impl<T> Builder<T> {
 
     /// **Raw SQL**: `AND (sql)`, with `?` for each of `bindings`. The SQL text is trusted as
     /// written, so never build it from user input; values go in `bindings`. A `?` count that
-    /// differs from the bindings is [`Error::InvalidQuery`](crate::Error::InvalidQuery).
+    /// differs from the bindings is [`Error::InvalidQuery`].
     ///
     /// ```
     /// use bunary_orm::{params, Dialect, Model};

@@ -8,7 +8,7 @@
 pub mod in_list;
 mod mysql;
 mod postgres;
-pub(crate) mod raw;
+pub mod raw;
 mod sqlite;
 #[cfg(test)]
 mod tests;
@@ -151,7 +151,7 @@ impl<'g> SqlWriter<'g> {
 
     /// Writes a raw fragment, turning each `?` outside strings, quoted names and comments
     /// into this dialect's placeholder and binding the fragment's values in order (see
-    /// [`raw`](self::raw) for how each dialect is scanned).
+    /// [`raw`] for how each dialect is scanned).
     ///
     /// # Errors
     /// [`Error::InvalidQuery`] when the number of placeholders differs from the number of
@@ -647,7 +647,7 @@ pub trait Grammar: Send + Sync {
     }
 
     /// `UPDATE t SET c = ?, … WHERE …`. Values may be raw expressions (for increments). A
-    /// limit, offset or order picks the rows to write (see [`write`](self::write)).
+    /// limit, offset or order picks the rows to write (see [`write`](mod@self::write)).
     ///
     /// # Errors
     /// [`Error::InvalidQuery`] without values; [`Error::Unsupported`] with joins or grouping,
