@@ -321,6 +321,20 @@ impl OrmConfig {
 }
 
 impl ServerConfig {
+    /// Where this block points, for messages: `host:port/database (user name)`, never the
+    /// password.
+    pub(crate) fn describe(&self, default_port: u16) -> String {
+        let mut target = format!("{}:{}", self.host, self.port.unwrap_or(default_port));
+        if !self.database.is_empty() {
+            target.push('/');
+            target.push_str(&self.database);
+        }
+        if !self.user.is_empty() {
+            target.push_str(&format!(" (user {})", self.user));
+        }
+        target
+    }
+
     /// Parses a server URL (`scheme://user:pass@host:port/database`), filling in
     /// `default_port` when none is given.
     ///

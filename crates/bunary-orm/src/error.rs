@@ -5,6 +5,23 @@ use std::fmt;
 /// A boxed error from a driver or from user code, kept as the `source` of an [`Error`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
+/// An error's message followed by each of its sources' (`a: b: c`), skipping a source whose
+/// text the message already holds: drivers often keep the real cause ("connection refused")
+/// only in `source()`.
+pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut next = err.source();
+    while let Some(source) = next {
+        let part = source.to_string();
+        if !part.is_empty() && !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        next = source.source();
+    }
+    text
+}
+
 /// `Result` with [`Error`] as the default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -88,17 +105,22 @@ pub enum Error {
     /// The configuration names a driver type that is neither built in nor registered.
     /// Register one with [`register_driver`](crate::register_driver).
     #[error(
-        "unknown database driver `{name}`; known drivers: {}; register another with bunary_orm::register_driver(\"{name}\", factory)",
+        "unknown database driver `{name}`{}; known drivers: {}; register another with bunary_orm::register_driver(\"{name}\", factory)",
+        suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default(),
         known.join(", ")
     )]
     UnknownDriver {
         /// The requested type.
         name: String,
+        /// A known driver whose name is one or two letters away (`postgress` → `postgres`).
+        suggestion: Option<String>,
         /// The types that are available (built in and registered), sorted.
         known: Vec<String>,
     },
 
-    /// The database could not be opened or connected to.
+    /// The database could not be opened or connected to. `message` names the server
+    /// (`host:port/database`, never the password) and carries the root cause
+    /// ("connection refused", "the database system is starting up", …).
     #[error("could not connect to the {driver} database: {message}")]
     Connection {
         /// The driver type (`sqlite`, `postgres`, ...).
@@ -108,6 +130,21 @@ pub enum Error {
         /// The underlying error, if any.
         #[source]
         source: Option<BoxError>,
+    },
+
+    /// An open connection was lost: the server closed or terminated it (a restart, an
+    /// administrator's `pg_terminate_backend`/`KILL`, a network failure) while it was in use.
+    /// What was in flight may or may not have run; an open transaction did not commit. The
+    /// pool replaces the connection on the next use: code that retries can branch on this
+    /// variant (see [`Error::is_connection_lost`]).
+    #[error("the connection to the {driver} database was lost: {message}")]
+    ConnectionLost {
+        /// The driver type.
+        driver: String,
+        /// The cause, as the driver and the server gave it.
+        message: String,
+        /// The database's own code, when it sent one (SQLSTATE `57P01`, MySQL `1927`).
+        code: Option<String>,
     },
 
     /// The database refused or failed a statement. `kind` classifies it; `code` is the
@@ -311,6 +348,12 @@ impl Error {
             }
             other => Error::other(other.to_string()),
         }
+    }
+
+    /// `true` when an open connection was lost ([`Error::ConnectionLost`]): the statement may
+    /// be retried on a new connection (a transaction from its start).
+    pub fn is_connection_lost(&self) -> bool {
+        matches!(self, Error::ConnectionLost { .. })
     }
 
     /// The classified database error kind, when this is a [`Error::Query`].

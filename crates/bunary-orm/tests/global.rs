@@ -170,9 +170,10 @@ async fn two_custom_types_and_an_unknown_one() -> Result<()> {
 
     let err = create_driver(&DatabaseConfig::custom("gamma", Default::default())).err().unwrap();
     match &err {
-        Error::UnknownDriver { name, known } => {
+        Error::UnknownDriver { name, known, suggestion } => {
             assert_eq!(name, "gamma");
             assert!(known.contains(&"sqlite".to_owned()));
+            assert_eq!(suggestion, &None);
         }
         other => panic!("expected UnknownDriver, got {other:?}"),
     }
@@ -180,6 +181,10 @@ async fn two_custom_types_and_an_unknown_one() -> Result<()> {
     assert!(message.contains("register_driver") && message.contains("alpha"), "{message}");
     unregister_driver("alpha");
     unregister_driver("beta");
+    // A typo in a URL's scheme suggests the driver, instead of only `register_driver`.
+    let typo = create_driver(&OrmConfig::from_url("postgress://app@localhost/shop")?.database).err().unwrap();
+    assert!(matches!(&typo, Error::UnknownDriver { suggestion: Some(s), .. } if s == "postgres"), "{typo:?}");
+    assert!(typo.to_string().contains("did you mean `postgres`?"), "{typo}");
     Ok(())
 }
 

@@ -81,4 +81,26 @@ mod server {
         };
         assert_ne!(again, id);
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn connection_errors_name_the_server_and_a_killed_query_is_a_lost_connection() {
+        let Some(url) = server_url("BUNARY_TEST_MYSQL_URL", "MySQL") else { return };
+        let refused = Db::connect_url("mysql://root:hunter2@127.0.0.1:1/test").unwrap();
+        let err = refused.query("SELECT 1", &[]).await.unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, Error::Connection { .. }), "{err:?}");
+        assert!(text.contains("127.0.0.1:1/test") && text.to_lowercase().contains("refused"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+        let db = Db::connect_url(&url).unwrap();
+        let admin = Db::connect_url(&url).unwrap();
+        let id: i64 = db.query_one("SELECT CONNECTION_ID() AS id", &[]).await.unwrap().get("id").unwrap();
+        let sleeping = tokio::spawn({
+            let db = db.clone();
+            async move { db.query("SELECT SLEEP(5)", &[]).await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        admin.exec_batch(&format!("KILL {id}")).await.unwrap();
+        let err = sleeping.await.unwrap().unwrap_err();
+        assert!(err.is_connection_lost(), "a killed connection is its own variant: {err:?}");
+    }
 }

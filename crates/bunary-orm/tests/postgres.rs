@@ -171,10 +171,41 @@ mod server {
             })
             .await;
         let err = result.unwrap_err();
-        assert!(matches!(err, Error::Connection { .. } | Error::Query { .. }), "a clear error: {err}");
+        assert!(err.is_connection_lost(), "a lost connection is its own variant: {err:?}");
         assert_eq!(db.table("t").count().await.unwrap(), 0, "nothing of the broken transaction was committed");
         db.close().await.unwrap();
         admin.exec_batch(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn connection_errors_name_the_server_and_the_cause_and_never_the_password() {
+        let Some(url) = server_url("BUNARY_TEST_POSTGRES_URL", "PostgreSQL") else { return };
+        let refused = Db::connect_url("postgres://postgres:hunter2@127.0.0.1:1/test").unwrap();
+        let err = refused.query("SELECT 1", &[]).await.unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, Error::Connection { .. }), "{err:?}");
+        assert!(text.contains("127.0.0.1:1/test") && text.to_lowercase().contains("refused"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+        let base = url.rsplit_once('/').unwrap().0;
+        let missing = Db::connect_url(&format!("{base}/no_such_database_here")).unwrap();
+        let text = missing.query("SELECT 1", &[]).await.unwrap_err().to_string();
+        assert!(text.contains("does not exist"), "the server's reason is in the message: {text}");
+        // A backend the server terminates mid-statement is a lost connection, with its SQLSTATE.
+        let db = Db::connect_url(&url).unwrap();
+        let admin = Db::connect_url(&url).unwrap();
+        let pid: i32 = db.query_one("SELECT pg_backend_pid() AS pid", &[]).await.unwrap().get("pid").unwrap();
+        let sleeping = tokio::spawn({
+            let db = db.clone();
+            async move { db.query("SELECT pg_sleep(5)", &[]).await }
+        });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        admin.exec("SELECT pg_terminate_backend($1)", &params![pid]).await.unwrap();
+        let err = sleeping.await.unwrap().unwrap_err();
+        assert!(
+            matches!(&err, Error::ConnectionLost { code: Some(c), .. } if c == "57P01") || err.is_connection_lost(),
+            "{err:?}"
+        );
+        assert!(db.query("SELECT 1", &[]).await.is_ok(), "the pool replaced the connection");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

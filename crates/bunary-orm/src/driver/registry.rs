@@ -90,6 +90,53 @@ pub fn create_driver(config: &DatabaseConfig) -> Result<Arc<dyn DatabaseDriver>>
         "postgres" => Ok(Arc::new(crate::driver::postgres::PostgresDriver::open(config)?)),
         #[cfg(feature = "mysql")]
         "mysql" => Ok(Arc::new(crate::driver::mysql::MySqlDriver::open(config)?)),
-        _ => Err(Error::UnknownDriver { name: config.driver.clone(), known: known_drivers() }),
+        _ => {
+            let known = known_drivers();
+            let suggestion = closest(&config.driver, &known);
+            Err(Error::UnknownDriver { name: config.driver.clone(), suggestion, known })
+        }
+    }
+}
+
+/// The known driver (or URL scheme) closest to `name`, when it is at most two edits away.
+fn closest(name: &str, known: &[String]) -> Option<String> {
+    let name = name.to_ascii_lowercase();
+    let aliases = [("postgresql", "postgres"), ("mariadb", "mysql"), ("sqlite3", "sqlite")];
+    let candidates = known.iter().map(|k| (k.as_str(), k.as_str())).chain(aliases);
+    candidates
+        .map(|(spelled, driver)| (edit_distance(&name, spelled), driver))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, driver)| driver.to_owned())
+}
+
+/// Levenshtein distance over bytes (driver names are ASCII).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_misses_get_a_suggestion() {
+        let known: Vec<String> = ["mysql", "postgres", "sqlite"].map(String::from).to_vec();
+        assert_eq!(closest("postgress", &known).as_deref(), Some("postgres"));
+        assert_eq!(closest("postgresq", &known).as_deref(), Some("postgres"));
+        assert_eq!(closest("maridb", &known).as_deref(), Some("mysql"));
+        assert_eq!(closest("sqlit", &known).as_deref(), Some("sqlite"));
+        assert_eq!(closest("oracle", &known), None);
     }
 }

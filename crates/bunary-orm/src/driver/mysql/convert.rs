@@ -145,10 +145,24 @@ fn text_or_blob(bytes: Vec<u8>) -> Value {
     }
 }
 
-/// Maps a mysql_async error to [`Error::Query`] (with the server's error number) or
-/// [`Error::Connection`].
+/// Maps a mysql_async error to [`Error::Query`] (with the server's error number) or, when
+/// the connection is gone (killed, the server shutting down, an I/O failure),
+/// [`Error::ConnectionLost`].
 pub(super) fn query_error(err: mysql_async::Error, sql: &str) -> Error {
+    let lost = |err: &mysql_async::Error, code: Option<String>| Error::ConnectionLost {
+        driver: "mysql".into(),
+        message: crate::error::error_chain(err),
+        code,
+    };
     match err {
+        // ER_CONNECTION_KILLED, ER_SERVER_SHUTDOWN, ER_NEW_ABORTING_CONNECTION
+        mysql_async::Error::Server(ref e) if matches!(e.code, 1927 | 1053 | 1184) => {
+            let code = Some(e.code.to_string());
+            lost(&err, code)
+        }
+        mysql_async::Error::Io(_) | mysql_async::Error::Driver(mysql_async::DriverError::ConnectionClosed) => {
+            lost(&err, None)
+        }
         mysql_async::Error::Server(e) => {
             let kind = match e.code {
                 1062 | 1586 => DatabaseErrorKind::UniqueViolation,
@@ -164,7 +178,7 @@ pub(super) fn query_error(err: mysql_async::Error, sql: &str) -> Error {
             let message = redact_values(e.code, e.message);
             Error::Query { sql: sql.to_owned(), message, kind, code: Some(e.code.to_string()) }
         }
-        e @ (mysql_async::Error::Io(_) | mysql_async::Error::Url(_)) => {
+        e @ mysql_async::Error::Url(_) => {
             Error::Connection { driver: "mysql".into(), message: e.to_string(), source: Some(Box::new(e)) }
         }
         other => {

@@ -31,6 +31,8 @@ const IDLE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 pub struct MySqlDriver {
     pool: Pool,
     closed: AtomicBool,
+    /// `host:port/database (user …)`, for connection errors (never the password).
+    target: String,
 }
 
 fn opts(server: &ServerConfig) -> Result<Opts> {
@@ -104,7 +106,11 @@ impl MySqlDriver {
         let server = config.mysql.as_ref().ok_or_else(|| Error::InvalidConfig {
             message: "the mysql driver needs a mysql block: use OrmConfig::from_url(\"mysql://…\")".into(),
         })?;
-        Ok(MySqlDriver { pool: Pool::new(opts(server)?), closed: AtomicBool::new(false) })
+        Ok(MySqlDriver {
+            pool: Pool::new(opts(server)?),
+            closed: AtomicBool::new(false),
+            target: server.describe(3306),
+        })
     }
 
     async fn conn(&self) -> Result<mysql_async::Conn> {
@@ -113,7 +119,7 @@ impl MySqlDriver {
         }
         self.pool.get_conn().await.map_err(|e| Error::Connection {
             driver: "mysql".into(),
-            message: e.to_string(),
+            message: format!("{}: {}", self.target, crate::error::error_chain(&e)),
             source: Some(Box::new(e)),
         })
     }

@@ -277,23 +277,30 @@ impl<'a> FromSql<'a> for RawColumn<'a> {
 }
 
 /// Maps a tokio-postgres error to [`Error::Query`] (with the SQLSTATE) or, when the
-/// connection itself failed, [`Error::Connection`].
+/// connection is gone (closed, terminated by the server, an I/O failure),
+/// [`Error::ConnectionLost`].
 pub(super) fn query_error(err: tokio_postgres::Error, sql: &str) -> Error {
     use tokio_postgres::error::SqlState;
+    let lost = |err: &tokio_postgres::Error, code: Option<String>| Error::ConnectionLost {
+        driver: "postgres".into(),
+        message: crate::error::error_chain(err),
+        code,
+    };
     let Some(db) = err.as_db_error() else {
-        if err.is_closed() {
-            return Error::Connection {
-                driver: "postgres".into(),
-                message: format!("the connection was lost: {err}"),
-                source: Some(Box::new(err)),
-            };
+        // Closed by the server, or an I/O failure on the socket: the connection is gone.
+        let io = std::error::Error::source(&err).is_some_and(|s| s.is::<std::io::Error>());
+        if err.is_closed() || io {
+            return lost(&err, None);
         }
-        let message = match err.source() {
-            Some(source) => format!("{err}: {source}"),
-            None => err.to_string(),
-        };
+        let message = crate::error::error_chain(&err);
         return Error::Query { sql: sql.to_owned(), message, kind: DatabaseErrorKind::Other, code: None };
     };
+    // Connection exceptions (class 08) and the server shutting the backend down (57P01
+    // admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now) are a lost connection.
+    let code = db.code().code();
+    if code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03") {
+        return lost(&err, Some(code.to_owned()));
+    }
     let code = db.code();
     let kind = if *code == SqlState::UNIQUE_VIOLATION {
         DatabaseErrorKind::UniqueViolation

@@ -34,6 +34,8 @@ const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 10_000;
 pub struct PostgresDriver {
     pool: Pool,
     closed: AtomicBool,
+    /// `host:port/database (user …)`, for connection errors (never the password).
+    target: String,
 }
 
 fn connection_error(message: impl Into<String>, source: Option<crate::error::BoxError>) -> Error {
@@ -107,14 +109,20 @@ impl PostgresDriver {
             .create_timeout(Some(timeout))
             .build()
             .map_err(|e| connection_error(format!("cannot build the pool: {e}"), None))?;
-        Ok(PostgresDriver { pool, closed: AtomicBool::new(false) })
+        Ok(PostgresDriver { pool, closed: AtomicBool::new(false), target: server.describe(5432) })
     }
 
     async fn client(&self) -> Result<Object> {
         if self.closed.load(Ordering::Acquire) {
             return Err(Error::DriverClosed { driver: "postgres".into() });
         }
-        self.pool.get().await.map_err(|e| connection_error(e.to_string(), Some(Box::new(e))))
+        self.pool.get().await.map_err(|e| {
+            let cause = match &e {
+                deadpool_postgres::PoolError::Timeout(_) => format!("timed out waiting for a connection ({e})"),
+                _ => crate::error::error_chain(&e),
+            };
+            connection_error(format!("{}: {cause}", self.target), Some(Box::new(e)))
+        })
     }
 }
 
@@ -227,6 +235,15 @@ pub(super) async fn run_exec(client: &Object, sql: &str, params: &[Value], retry
     Ok(ExecResult { rows_affected, last_insert_id: None })
 }
 
+/// Keeps a connection that was lost out of the pool (its client may not know yet that the
+/// server closed it, and would fail the next user's statement too).
+fn discard_if_lost<T>(client: Object, result: Result<T>) -> Result<T> {
+    if matches!(result, Err(Error::ConnectionLost { .. })) {
+        drop(Object::take(client));
+    }
+    result
+}
+
 pub(super) async fn run_batch(client: &Object, sql: &str) -> Result<()> {
     client.batch_execute(sql).await.map_err(|e| query_error(e, sql))
 }
@@ -242,19 +259,27 @@ impl DatabaseDriver for PostgresDriver {
     }
 
     async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        run_query(&self.client().await?, sql, params, Retry::Once).await
+        let client = self.client().await?;
+        let result = run_query(&client, sql, params, Retry::Once).await;
+        discard_if_lost(client, result)
     }
 
     async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
-        run_query_into(&self.client().await?, sql, params, sink, Retry::Once).await
+        let client = self.client().await?;
+        let result = run_query_into(&client, sql, params, sink, Retry::Once).await;
+        discard_if_lost(client, result)
     }
 
     async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {
-        run_exec(&self.client().await?, sql, params, Retry::Once).await
+        let client = self.client().await?;
+        let result = run_exec(&client, sql, params, Retry::Once).await;
+        discard_if_lost(client, result)
     }
 
     async fn exec_batch(&self, sql: &str) -> Result<()> {
-        let result = run_batch(&self.client().await?, sql).await;
+        let client = self.client().await?;
+        let result = run_batch(&client, sql).await;
+        let result = discard_if_lost(client, result);
         // A script may change tables (DDL through the schema builder runs as one): every
         // pooled connection prepares its statements afresh.
         self.pool.manager().statement_caches.clear();
