@@ -333,6 +333,39 @@ fn action(text: &str) -> Option<crate::schema::column::ForeignAction> {
 #[cfg(test)]
 mod tests {
     use super::is_type_name;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A type the grammar accepts is one type name to SQLite: pasted into a column
+        /// definition, it makes exactly that one column, and nothing else.
+        #[test]
+        fn an_accepted_type_makes_exactly_one_column(
+            decl in prop_oneof![
+                "[A-Za-z_][A-Za-z0-9_]{0,8}( [A-Za-z_][A-Za-z0-9_]{0,8}){0,2}( ?\\( ?[+-]?[0-9]{1,3}( ?, ?[0-9]{1,3})? ?\\))?",
+                "[A-Za-z0-9_ (),;'\"-]{0,24}",
+                any::<String>(),
+            ]
+        ) {
+            if is_type_name(&decl) {
+                let conn = rusqlite::Connection::open_in_memory().unwrap();
+                let sql = format!("CREATE TABLE t (c {decl})");
+                let created = conn.prepare(&sql).and_then(|mut s| s.raw_execute());
+                prop_assert!(created.is_ok(), "{sql}: {created:?}");
+                let columns: Vec<(String, String, bool)> = conn
+                    .prepare("SELECT name, type, \"notnull\" FROM pragma_table_info('t')")
+                    .unwrap()
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? != 0)))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap();
+                prop_assert_eq!(columns.len(), 1);
+                prop_assert_eq!(columns[0].0.as_str(), "c");
+                prop_assert!(!columns[0].2, "no constraint slipped in");
+                let tables: i64 = conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
+                prop_assert_eq!(tables, 1);
+            }
+        }
+    }
 
     #[test]
     fn declared_types_follow_the_type_grammar() {

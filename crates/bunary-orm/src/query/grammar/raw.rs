@@ -13,7 +13,8 @@
 //! | PostgreSQL | `E'…'` (backslash escapes), `$$…$$` and `$tag$…$tag$` | nested `/* */` | `$1` (positional parameters) |
 //! | MySQL | `` `…` ``, backslash escapes in `'…'` and `"…"` | `# …`; `-- ` needs a space after it | `/*! … */` (executable comments) |
 //!
-//! `??` outside strings and comments is a literal `?` (for PostgreSQL's `jsonb ? key`).
+//! On PostgreSQL, `??` outside strings and comments is a literal `?` (for `jsonb ? key`); on
+//! SQLite and MySQL, where a `?` is always a parameter, it is two placeholders.
 
 use crate::dialect::Dialect;
 
@@ -50,7 +51,8 @@ pub(crate) fn scan<'a>(sql: &'a str, dialect: Dialect, mut emit: impl FnMut(Piec
         let b = bytes[i];
         let next = bytes.get(i + 1).copied();
         match b {
-            b'?' if next == Some(b'?') => {
+            // PostgreSQL only: there `?` is also a jsonb operator; elsewhere `??` is two placeholders.
+            b'?' if next == Some(b'?') && dialect == Dialect::Postgres => {
                 emit(Piece::Text(&sql[at..i + 1]));
                 i += 2;
                 at = i;
@@ -205,7 +207,8 @@ mod tests {
             assert_eq!(pieces("a = ? /* ? */", d).unwrap(), ("a = # /* ? */".into(), 1));
             assert_eq!(pieces("a = ? -- it's ?\n AND b = ?", d).unwrap(), ("a = # -- it's ?\n AND b = #".into(), 2));
             assert_eq!(pieces("a = 'it''s ?' AND b = ?", d).unwrap().1, 1);
-            assert_eq!(pieces("data ?? 'key'", d).unwrap(), ("data ? 'key'".into(), 0));
+            let escaped = if d == Dialect::Postgres { ("data ? 'key'".into(), 0) } else { ("data ## 'key'".into(), 2) };
+            assert_eq!(pieces("data ?? 'key'", d).unwrap(), escaped);
             assert!(pieces("a = 'open", d).is_err());
             assert!(pieces("a = ? /* open", d).is_err());
         }
