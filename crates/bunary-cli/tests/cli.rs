@@ -195,21 +195,26 @@ fn missing_database_production_guard_and_bad_arguments() {
     assert!(bad_url.stderr.contains("invalid database URL"), "{}", bad_url.stderr);
 }
 
+/// One `create_<t>` migration (up and down SQL files) per table, named in the tables' order
+/// after any migration already there.
+fn write_create_migrations(dir: &Path, tables: &[&str]) {
+    let migrations = dir.join("migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    let first = std::fs::read_dir(&migrations).unwrap().count() / 2;
+    for (i, t) in tables.iter().enumerate() {
+        let stem = format!("202601010000{:02}_create_{t}", first + i);
+        std::fs::write(migrations.join(format!("{stem}.up.sql")), format!("CREATE TABLE {t} (id INTEGER);")).unwrap();
+        std::fs::write(migrations.join(format!("{stem}.down.sql")), format!("DROP TABLE {t};")).unwrap();
+    }
+}
+
 #[test]
 fn step_reset_refresh_and_fresh() {
     let dir = tempfile::tempdir().unwrap();
     let url = db_env(dir.path());
     let env = [("DATABASE_URL", url.as_str())];
-    let migrations = dir.path().join("migrations");
-    std::fs::create_dir_all(&migrations).unwrap();
-    for (i, t) in ["a", "b", "c"].iter().enumerate() {
-        std::fs::write(
-            migrations.join(format!("2026010100000{i}_create_{t}.up.sql")),
-            format!("CREATE TABLE {t} (id INTEGER);"),
-        )
-        .unwrap();
-        std::fs::write(migrations.join(format!("2026010100000{i}_create_{t}.down.sql")), format!("DROP TABLE {t};"))
-            .unwrap();
+    for table in ["a", "b", "c"] {
+        write_create_migrations(dir.path(), &[table]);
         assert_eq!(bunary(dir.path(), &["migrate"], &env).code, 0);
     }
     let two = bunary(dir.path(), &["migrate:rollback", "--step", "2"], &env);
@@ -230,17 +235,7 @@ fn rollback_step_counts_migrations_and_batch_picks_one_batch() {
     let dir = tempfile::tempdir().unwrap();
     let url = db_env(dir.path());
     let env = [("DATABASE_URL", url.as_str())];
-    let migrations = dir.path().join("migrations");
-    std::fs::create_dir_all(&migrations).unwrap();
-    for (i, t) in ["a", "b", "c", "d", "e"].iter().enumerate() {
-        std::fs::write(
-            migrations.join(format!("2026010100000{i}_create_{t}.up.sql")),
-            format!("CREATE TABLE {t} (id INTEGER);"),
-        )
-        .unwrap();
-        std::fs::write(migrations.join(format!("2026010100000{i}_create_{t}.down.sql")), format!("DROP TABLE {t};"))
-            .unwrap();
-    }
+    write_create_migrations(dir.path(), &["a", "b", "c", "d", "e"]);
     let nothing = bunary(dir.path(), &["migrate:rollback"], &env);
     assert_eq!(nothing.code, 0, "{}", nothing.stderr);
     assert!(nothing.stdout.contains("Nothing to rollback."), "{}", nothing.stdout);

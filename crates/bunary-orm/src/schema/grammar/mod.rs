@@ -114,10 +114,15 @@ pub trait SchemaGrammar: Send + Sync {
     fn current_sql(&self, kind: &ColumnType) -> &'static str {
         match kind {
             ColumnType::Date => "CURRENT_DATE",
-            // `CURRENT_TIME` carries a time zone on PostgreSQL; `LOCALTIME` is the plain time.
-            ColumnType::Time => "LOCALTIME",
+            ColumnType::Time => self.current_time_sql(),
             _ => "CURRENT_TIMESTAMP",
         }
+    }
+
+    /// The current time of day without a time zone: `LOCALTIME` (PostgreSQL's
+    /// `CURRENT_TIME` carries one); SQLite's is `CURRENT_TIME`.
+    fn current_time_sql(&self) -> &'static str {
+        "LOCALTIME"
     }
 
     /// `NULL` / `NOT NULL`.

@@ -56,13 +56,9 @@ impl SchemaGrammar for SqliteSchemaGrammar {
         })
     }
 
-    /// SQLite's `CURRENT_DATE` / `CURRENT_TIME` / `CURRENT_TIMESTAMP` (in UTC).
-    fn current_sql(&self, kind: &ColumnType) -> &'static str {
-        match kind {
-            ColumnType::Date => "CURRENT_DATE",
-            ColumnType::Time => "CURRENT_TIME",
-            _ => "CURRENT_TIMESTAMP",
-        }
+    /// SQLite's time of day (in UTC, as its `CURRENT_DATE` and `CURRENT_TIMESTAMP`).
+    fn current_time_sql(&self) -> &'static str {
+        "CURRENT_TIME"
     }
 
     /// SQLite adds a foreign key with the column (`ADD COLUMN … REFERENCES …`).
