@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use bunary_orm::migrations::{
-    create_migrator, Migration, MigrationsRepository, Migrator, MigratorOptions, SqlMigration,
+    create_migrator, Migration, MigrationsRepository, Migrator, MigratorOptions, Rollback, SqlMigration,
 };
 use bunary_orm::schema::Schema;
 use bunary_orm::{Db, Dialect, Error, Result};
@@ -149,6 +149,36 @@ pub async fn down_rolls_back_whole_batches_newest_first(h: &Harness) -> Result<(
     assert_eq!(names(&rolled), ["20260101000002_create_c", "20260101000001_create_b"]);
     assert!(schema.has_table("a").await? && !schema.has_table("b").await?);
     assert_eq!(m.status().await?.iter().filter(|s| s.ran).count(), 1);
+    Ok(())
+}
+
+pub async fn rollback_by_migrations_or_by_batch_and_up_step(h: &Harness) -> Result<()> {
+    let all = vec![
+        create("20260101000000_create_a", "a"),
+        create("20260101000001_create_b", "b"),
+        create("20260101000002_create_c", "c"),
+        create("20260101000003_create_d", "d"),
+        create("20260101000004_create_e", "e"),
+    ];
+    let m = migrator(&h.db, all.clone());
+    let schema = Schema::on(&h.db);
+    assert!(matches!(m.rollback(Rollback::Migrations(1)).await, Err(Error::NothingToRollback)));
+    // Five migrations in one batch: two of them, not the batch (artisan's --step 2).
+    m.up().await?;
+    let two = m.rollback(Rollback::Migrations(2)).await?;
+    assert_eq!(names(&two), ["20260101000004_create_e", "20260101000003_create_d"]);
+    assert!(schema.has_table("c").await? && !schema.has_table("d").await?);
+    // up_step: a batch per migration.
+    let stepped = m.up_step().await?;
+    assert_eq!(names(&stepped), ["20260101000003_create_d", "20260101000004_create_e"]);
+    let batches: Vec<i64> = m.status().await?.iter().filter_map(|s| s.batch).collect();
+    assert_eq!(batches, [1, 1, 1, 2, 3]);
+    assert_eq!(names(&m.down(1).await?), ["20260101000004_create_e"], "a batch is one migration now");
+    // One batch by number.
+    assert_eq!(m.rollback(Rollback::Batch(1)).await?.len(), 3);
+    assert!(matches!(m.rollback(Rollback::Batch(1)).await, Err(Error::NothingToRollback)));
+    assert_eq!(m.status().await?.iter().filter(|s| s.ran).count(), 1);
+    assert!(schema.has_table("d").await? && !schema.has_table("a").await?);
     Ok(())
 }
 

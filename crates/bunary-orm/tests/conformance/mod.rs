@@ -215,6 +215,7 @@ macro_rules! every_suite {
             the_table_name_is_honoured,
             up_runs_pending_migrations_as_one_batch,
             down_rolls_back_whole_batches_newest_first,
+            rollback_by_migrations_or_by_batch_and_up_step,
             a_failing_migration_is_named_and_leaves_no_trace,
             rollback_with_nothing_applied_is_a_typed_error,
             reset_refresh_and_fresh,
