@@ -141,7 +141,18 @@ impl Executor<'_> {
     }
 
     /// Refuses a statement with more bindings than the database takes, before it is sent.
+    #[inline(always)]
     fn check_bindings(&self, sql: &str, count: usize) -> Result<()> {
+        // Every dialect binds at least 32 766 values: a smaller statement needs no look.
+        if count <= Dialect::Sqlite.max_bindings() {
+            return Ok(());
+        }
+        self.check_many_bindings(sql, count)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn check_many_bindings(&self, sql: &str, count: usize) -> Result<()> {
         let dialect = self.dialect();
         if count <= dialect.max_bindings() {
             return Ok(());

@@ -45,11 +45,18 @@ impl<T: FromRow> Builder<T> {
     /// columns (with no `*` nor `table.*`), or an `exclude` of one of its columns, is refused
     /// before any SQL runs rather than failing on the missing field. `.rows()`, `pluck` and
     /// `value` read chosen columns.
+    #[inline(always)]
     pub(crate) fn refuse_partial_model(&self) -> Result<()> {
-        let Some(model) = T::MODEL_NAME else { return Ok(()) };
-        if self.excludes.is_empty() && self.query.columns.is_empty() {
+        if T::MODEL_NAME.is_none() || (self.excludes.is_empty() && self.query.columns.is_empty()) {
             return Ok(());
         }
+        self.refuse_partial_selection()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn refuse_partial_selection(&self) -> Result<()> {
+        let Some(model) = T::MODEL_NAME else { return Ok(()) };
         let star = |s: &Selection| matches!(s, Selection::Column(c) if c.column.is_none());
         let selected = |column: &str| {
             self.query.columns.is_empty()

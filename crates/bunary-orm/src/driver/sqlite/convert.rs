@@ -18,7 +18,7 @@ impl ToSql for Bind<'_> {
             Value::Bool(b) => ToSqlOutput::Owned(Owned::Integer(i64::from(*b))),
             Value::Int(i) => ToSqlOutput::Owned(Owned::Integer(*i)),
             // SQLite would store NaN as NULL and report success: refused instead.
-            Value::Float(f) if f.is_nan() => return Err(rusqlite::Error::ToSqlConversionFailure(Box::new(NanRefused))),
+            Value::Float(f) if f.is_nan() => return Err(nan_refused()),
             Value::Float(f) => ToSqlOutput::Owned(Owned::Real(*f)),
             Value::Text(t) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
             Value::Blob(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
@@ -30,6 +30,12 @@ impl ToSql for Bind<'_> {
             Value::Uuid(u) => ToSqlOutput::Owned(Owned::Text(u.hyphenated().to_string())),
         })
     }
+}
+
+#[cold]
+#[inline(never)]
+fn nan_refused() -> rusqlite::Error {
+    rusqlite::Error::ToSqlConversionFailure(Box::new(NanRefused))
 }
 
 /// A NaN bound to a SQLite statement (SQLite turns it into NULL).
