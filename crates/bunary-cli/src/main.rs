@@ -1,5 +1,6 @@
 //! `bunary`: migrations from the command line. Everything it does is `bunary_orm::cli`, which
 //! an application's own binary can run too (with its Rust migrations registered).
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 

@@ -1,6 +1,7 @@
 //! `#[derive(Model)]` for bunary-orm. See `bunary_orm::Entity` for what it gives a struct and
 //! `bunary_orm::model` for the attributes. Parsing (`attrs.rs`) and expansion (`expand.rs`)
 //! are plain functions over `syn` types, unit-tested without a compiler run.
+#![forbid(unsafe_code)]
 
 mod attrs;
 mod expand;

@@ -34,6 +34,7 @@
 //! - [`migrations`]: the repository, SQL and Rust migrations, the [`Migrator`](migrations::Migrator).
 //! - [`error`]: [`Error`], [`DatabaseErrorKind`].
 #![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 #[cfg(feature = "cli")]
 pub mod cli;

@@ -18,7 +18,7 @@ async fn harness() -> Option<Harness> {
     config.mysql.as_mut().unwrap().database = database.clone();
     config.mysql.as_mut().unwrap().pool_size = Some(4);
     let db = Db::connect(&config).expect("connect");
-    Some(Harness::new(db, config, url).with_cleanup(admin, format!("DROP DATABASE IF EXISTS {database}")))
+    Some(Harness::new(db, config).with_cleanup(admin, format!("DROP DATABASE IF EXISTS {database}")))
 }
 
 every_suite!(harness);

@@ -18,7 +18,7 @@ async fn harness() -> Option<Harness> {
     config.postgres.as_mut().unwrap().schema = Some(schema.clone());
     config.postgres.as_mut().unwrap().pool_size = Some(4);
     let db = Db::connect(&config).expect("connect");
-    Some(Harness::new(db, config, url).with_cleanup(admin, format!("DROP SCHEMA IF EXISTS {schema} CASCADE")))
+    Some(Harness::new(db, config).with_cleanup(admin, format!("DROP SCHEMA IF EXISTS {schema} CASCADE")))
 }
 
 every_suite!(harness);

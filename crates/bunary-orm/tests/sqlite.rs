@@ -15,7 +15,7 @@ async fn harness() -> Option<Harness> {
     let path = dir.join("test.sqlite").to_string_lossy().into_owned();
     let config = DatabaseConfig::sqlite(&path);
     let db = Db::connect(&config).expect("open SQLite");
-    Some(Harness::new(db, config, format!("sqlite://{path}")))
+    Some(Harness::new(db, config))
 }
 
 every_suite!(harness);
@@ -25,7 +25,7 @@ mod in_memory {
 
     async fn memory_harness() -> Option<Harness> {
         let config = DatabaseConfig::sqlite(":memory:");
-        Some(Harness::new(Db::connect(&config).unwrap(), config, "sqlite::memory:"))
+        Some(Harness::new(Db::connect(&config).unwrap(), config))
     }
 
     #[tokio::test]
@@ -81,7 +81,7 @@ async fn eight_tasks_inserting_five_hundred_rows_each_lose_none() -> Result<()> 
 async fn concurrent_transactions_on_one_file_all_commit() -> Result<()> {
     let h = harness().await.unwrap();
     h.create_table("ledger", "amount INTEGER NOT NULL").await?;
-    let second = Db::connect_url(&h.url)?; // a second driver on the same file
+    let second = Db::connect(&h.config)?; // a second driver on the same file
     let mut tasks = Vec::new();
     for i in 0..20_i64 {
         let db = if i % 2 == 0 { h.db.clone() } else { second.clone() };
@@ -108,7 +108,7 @@ async fn two_drivers_on_one_file_share_the_write_gate_on_a_current_thread_runtim
     // thread, while the transaction it waits for can never run: a "database is locked" error.
     let h = harness().await.unwrap();
     h.create_table("items", "n INTEGER").await?;
-    let other = Db::connect_url(&h.url)?;
+    let other = Db::connect(&h.config)?;
     let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
     let db = h.db.clone();
     let holder = tokio::spawn(async move {

@@ -20,9 +20,11 @@ use crate::query::Builder;
 use crate::row::FromRow;
 use crate::value::Value;
 
-pub use self::casts::{hash_value, FieldHasher, HashInPlace, HashThroughValue, Json, ToValue};
+#[doc(hidden)]
+pub use self::casts::{hash_value, FieldHasher, HashInPlace, HashThroughValue};
 #[doc(hidden)]
 pub use self::casts::{IntegerKey, KeyType, OtherKey};
+pub use self::casts::{Json, ToValue};
 #[doc(hidden)]
 pub use self::state::Snapshots;
 pub use self::state::{FieldHashes, ModelState};
@@ -167,11 +169,14 @@ pub trait Entity: FromRow + Sync {
     fn plain_sql() -> &'static crate::query::PlainSql;
 
     /// Moves the values of [`Entity::COLUMNS`], in order, onto `out` (text and bytes are moved,
-    /// not copied), leaving out the column at index `skip`.
+    /// not copied), leaving out the column at index `skip`. Derive plumbing.
+    #[doc(hidden)]
     fn append_values(self, out: &mut Vec<Value>, skip: Option<usize>);
 
     /// Writes a hash of each column's value, in [`Entity::COLUMNS`] order, into `out` (for
     /// dirty tracking); `out` has one slot per column (a slice of another length is left as is).
+    /// Derive plumbing.
+    #[doc(hidden)]
     fn hash_fields_into(&self, out: &mut [u64]);
 
     /// Where the primary key is among [`Entity::COLUMNS`] when its field is an integer, whose
@@ -183,6 +188,7 @@ pub trait Entity: FromRow + Sync {
     }
 
     /// A hash of each column's value, in [`Entity::COLUMNS`] order, for dirty tracking.
+    #[doc(hidden)]
     fn field_hashes(&self) -> FieldHashes {
         let mut hashes: FieldHashes = smallvec::smallvec![0; Self::COLUMNS.len()];
         self.hash_fields_into(&mut hashes);

@@ -221,6 +221,7 @@ impl Executor<'_> {
 /// A fluent query on one table. `T` is what its reads return: [`Row`] for
 /// [`Model::table`](crate::Model::table), a model for `User::query()`. See the
 /// [module docs](self) and [`Model::table`](crate::Model::table) for a tour.
+#[must_use = "a query builder runs nothing until a terminal method (get, first, insert, update, …) is awaited"]
 pub struct Builder<T = Row> {
     pub(crate) query: Query,
     /// Columns removed from `SELECT *` results (ignored once `select` names columns).

@@ -1,8 +1,6 @@
 //! The conformance suite: tests written once against the public API and instantiated per
 //! driver by `conformance_suite!` in `tests/sqlite.rs` (and the server drivers' files).
 
-#![allow(dead_code)]
-
 pub mod cancellation;
 pub mod correctness;
 pub mod driver;
@@ -20,8 +18,6 @@ use bunary_orm::{DatabaseConfig, Db, Dialect, Result};
 /// tests sharing one server database can run in parallel.
 pub struct Harness {
     pub db: Db,
-    /// A URL or path from which a second, independent handle on the same database can be made.
-    pub url: String,
     /// The configuration of `db`: `Db::connect(&h.config)` opens a second handle on the same
     /// database (and schema).
     pub config: DatabaseConfig,
@@ -33,18 +29,20 @@ pub struct Harness {
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 impl Harness {
-    pub fn new(db: Db, config: DatabaseConfig, url: impl Into<String>) -> Self {
+    pub fn new(db: Db, config: DatabaseConfig) -> Self {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        Harness { db, url: url.into(), config, unique: format!("{}_{n}", std::process::id()), cleanup: None }
+        Harness { db, config, unique: format!("{}_{n}", std::process::id()), cleanup: None }
     }
 
     /// A name for a schema or database of this test alone.
+    #[allow(dead_code)] // the server suites' (the SQLite suite makes a file per test instead)
     pub fn unique_name() -> String {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         format!("bunary_test_{}_{n}", std::process::id())
     }
 
     /// Runs `sql` on `admin` when the test has passed (dropping its schema or database).
+    #[allow(dead_code)] // the server suites'
     pub fn with_cleanup(mut self, admin: Db, sql: String) -> Self {
         self.cleanup = Some((admin, sql));
         self
@@ -94,6 +92,7 @@ impl Harness {
 
 /// The URL of a server suite from `var`, or `None` (the suite is skipped, and the run says so
 /// once, on the terminal). With `CI=true` a missing URL fails the test instead.
+#[allow(dead_code)] // the server suites'
 pub fn server_url(var: &str, suite: &str) -> Option<String> {
     use std::io::Write;
     static SAID: std::sync::Once = std::sync::Once::new();
