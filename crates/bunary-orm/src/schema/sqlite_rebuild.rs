@@ -1,41 +1,24 @@
 //! Rebuilding a SQLite table for the changes `ALTER TABLE` cannot make there: adding a foreign
 //! key or a primary key to existing columns, and dropping a column that a key or a unique
-//! constraint uses.
+//! constraint uses. This module reads the catalogue and runs the statements that
+//! [`compile_rebuild`](crate::schema::grammar::sqlite_rebuild::compile_rebuild) writes.
 //!
-//! It follows SQLite's documented procedure, in a transaction opened with foreign keys off
+//! It runs in a transaction opened with foreign keys off
 //! ([`Db::schema_transaction`](crate::Db::schema_transaction): `PRAGMA foreign_keys = OFF`
-//! before `BEGIN`, since it is a no-op inside one, and `PRAGMA foreign_key_check` before
-//! `COMMIT`). Migration runs use such a transaction; a rebuild inside a transaction that
-//! enforces foreign keys is refused, since dropping the old table would fire `ON DELETE`
-//! actions on child rows.
-//!
-//! 1. `CREATE TABLE "bunary_new_t"` with the new definition; copy the rows;
-//! 2. with `legacy_alter_table` on, rename `t` to `bunary_old_t` (child tables keep
-//!    referencing `t` by name) and `bunary_new_t` to `t`;
-//! 3. drop `bunary_old_t`;
-//! 4. recreate the indexes; `PRAGMA foreign_key_check` fails the change (and so rolls it back)
-//!    if any row breaks a key.
-//!
-//! Kept: rows, column types, `NOT NULL`, defaults, primary and unique keys, foreign keys,
-//! indexes, `AUTOINCREMENT`. Not kept: `CHECK` constraints and triggers of the table (SQLite
-//! does not report them apart from the original SQL).
+//! before `BEGIN`, since it is a no-op inside one), and checks them (`PRAGMA
+//! foreign_key_check`) before `COMMIT`. Migration runs use such a transaction; a rebuild inside
+//! a transaction that enforces foreign keys is refused, since dropping the old table would
+//! fire `ON DELETE` actions on child rows.
 
-use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::row::Row;
 use crate::schema::blueprint::Command;
 use crate::schema::column::ForeignKey;
-use crate::schema::grammar::schema_grammar_for;
+use crate::schema::grammar::sqlite_rebuild::{
+    compile_rebuild, ColumnInfo, IndexInfo, RebuildChanges, TableInfo, LEGACY_ALTER_OFF,
+};
 use crate::transaction::Tx;
 use crate::value::Value;
-
-struct ColumnInfo {
-    name: String,
-    decl: String,
-    not_null: bool,
-    default: Option<String>,
-    pk: i64,
-}
 
 async fn rows(tx: &Tx, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
     tx.query(sql, params).await
@@ -81,15 +64,9 @@ pub(crate) async fn needs_rebuild(tx: &Tx, table: &str, commands: &[Command]) ->
     Ok(dropped.iter().any(|d| constrained.contains(d)))
 }
 
-/// Rebuilds `table` applying `drops`, `foreign` keys and a new `primary` key.
-pub(crate) async fn rebuild(
-    tx: &Tx,
-    table: &str,
-    drops: &[String],
-    foreign: &[ForeignKey],
-    primary: Option<&[String]>,
-) -> Result<()> {
-    let g = schema_grammar_for(Dialect::Sqlite);
+/// What the catalogue says of `table`: its columns (each declared type checked), keys,
+/// unique constraints and indexes.
+async fn table_info(tx: &Tx, table: &str) -> Result<TableInfo> {
     let t = Value::from(table);
     let created: Option<String> =
         rows(tx, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", std::slice::from_ref(&t))
@@ -100,18 +77,13 @@ pub(crate) async fn rebuild(
     let Some(created) = created else {
         return Err(Error::InvalidQuery { message: format!("no table `{table}` to alter") });
     };
-    let autoincrement = created.to_ascii_uppercase().contains("AUTOINCREMENT");
-    let mut columns = Vec::new();
-    for r in rows(
-        tx,
-        "SELECT name, type, \"notnull\" AS nn, dflt_value, pk FROM pragma_table_info(?) ORDER BY cid",
-        std::slice::from_ref(&t),
-    )
-    .await?
-    {
+    let mut info =
+        TableInfo { autoincrement: created.to_ascii_uppercase().contains("AUTOINCREMENT"), ..Default::default() };
+    let columns_sql = "SELECT name, type, \"notnull\" AS nn, dflt_value, pk FROM pragma_table_info(?) ORDER BY cid";
+    for r in rows(tx, columns_sql, std::slice::from_ref(&t)).await? {
         let decl: String = r.get("type")?;
         check_declared_type(table, &decl)?;
-        columns.push(ColumnInfo {
+        info.columns.push(ColumnInfo {
             name: r.get("name")?,
             decl,
             not_null: r.get::<i64>("nn")? != 0,
@@ -119,25 +91,14 @@ pub(crate) async fn rebuild(
             pk: r.get("pk")?,
         });
     }
-    for d in drops {
-        if !columns.iter().any(|c| &c.name == d) {
-            return Err(Error::InvalidQuery { message: format!("table `{table}` has no column `{d}` to drop") });
-        }
-    }
-    columns.retain(|c| !drops.contains(&c.name));
-    if columns.is_empty() {
-        return Err(Error::InvalidQuery { message: format!("dropping every column of `{table}`") });
-    }
-
-    // Existing foreign keys (one row per column pair, grouped by id), less the dropped ones.
-    let mut keys: Vec<ForeignKey> = Vec::new();
+    // Foreign keys: one row per column pair, grouped by id.
     let mut last_id = None;
-    for r in rows(tx, "SELECT id, \"table\" AS parent, \"from\" AS col, \"to\" AS target, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq", std::slice::from_ref(&t)).await? {
+    let keys_sql = "SELECT id, \"table\" AS parent, \"from\" AS col, \"to\" AS target, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq";
+    for r in rows(tx, keys_sql, std::slice::from_ref(&t)).await? {
         let id: i64 = r.get("id")?;
-        let target: Option<String> = r.get("target")?;
         if last_id != Some(id) {
             last_id = Some(id);
-            keys.push(ForeignKey {
+            info.foreign_keys.push(ForeignKey {
                 columns: Vec::new(),
                 on_table: r.get("parent")?,
                 references: Vec::new(),
@@ -145,109 +106,50 @@ pub(crate) async fn rebuild(
                 on_update: action(&r.get::<String>("on_update")?),
             });
         }
-        let key = keys.last_mut().expect("pushed above");
+        let key = info.foreign_keys.last_mut().expect("pushed above");
         key.columns.push(r.get("col")?);
-        key.references.push(target.unwrap_or_else(|| "rowid".into()));
+        key.references.push(r.get::<Option<String>>("target")?.unwrap_or_else(|| "rowid".into()));
     }
-    keys.retain(|k| !k.columns.iter().any(|c| drops.contains(c)));
-    keys.extend(foreign.iter().cloned());
-
-    let mut uniques: Vec<Vec<String>> = Vec::new();
     for r in rows(tx, "SELECT name FROM pragma_index_list(?) WHERE origin = 'u'", std::slice::from_ref(&t)).await? {
         let index: String = r.get("name")?;
-        let cols: Vec<String> = rows(tx, "SELECT name FROM pragma_index_info(?) ORDER BY seqno", &[Value::from(index)])
-            .await?
-            .iter()
-            .map(|c| c.get::<String>("name"))
-            .collect::<Result<_>>()?;
-        if !cols.iter().any(|c| drops.contains(c)) {
-            uniques.push(cols);
-        }
+        info.uniques.push(index_columns(tx, &index).await?);
     }
-    let indexes: Vec<(String, String)> = rows(
-        tx,
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-        std::slice::from_ref(&t),
-    )
-    .await?
-    .iter()
-    .map(|r| Ok((r.get::<String>("name")?, r.get::<String>("sql")?)))
-    .collect::<Result<_>>()?;
-    let mut keep_indexes = Vec::new();
-    for (name, sql) in indexes {
-        let cols: Vec<String> = rows(tx, "SELECT name FROM pragma_index_info(?)", &[Value::from(name.as_str())])
-            .await?
-            .iter()
-            .filter_map(|r| r.get::<Option<String>>("name").ok().flatten())
-            .collect();
-        if !cols.iter().any(|c| drops.contains(c)) {
-            keep_indexes.push(sql);
-        }
+    let indexes_sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL";
+    for r in rows(tx, indexes_sql, std::slice::from_ref(&t)).await? {
+        let name: String = r.get("name")?;
+        info.indexes.push(IndexInfo { columns: index_columns(tx, &name).await?, sql: r.get("sql")? });
     }
+    Ok(info)
+}
 
-    let mut pk: Vec<String> = {
-        let mut old: Vec<&ColumnInfo> = columns.iter().filter(|c| c.pk > 0).collect();
-        old.sort_by_key(|c| c.pk);
-        old.iter().map(|c| c.name.clone()).collect()
-    };
-    if let Some(primary) = primary {
-        if !pk.is_empty() {
-            return Err(Error::InvalidQuery { message: format!("table `{table}` has a primary key already") });
-        }
-        pk = primary.to_vec();
-    }
-    let single_integer_pk =
-        pk.len() == 1 && columns.iter().any(|c| c.name == pk[0] && c.decl.eq_ignore_ascii_case("INTEGER"));
+/// The named columns of an index, in order (expressions have no name and are left out).
+async fn index_columns(tx: &Tx, index: &str) -> Result<Vec<String>> {
+    let sql = "SELECT name FROM pragma_index_info(?) ORDER BY seqno";
+    let found = rows(tx, sql, &[Value::from(index)]).await?;
+    Ok(found.iter().filter_map(|r| r.get::<Option<String>>("name").ok().flatten()).collect())
+}
 
-    let mut parts = Vec::new();
-    for c in &columns {
-        let mut def = format!("{} {}", g.wrap(&c.name, "column")?, c.decl);
-        if single_integer_pk && c.name == pk[0] {
-            def.push_str(" PRIMARY KEY");
-            if autoincrement {
-                def.push_str(" AUTOINCREMENT");
-            }
+/// Rebuilds `table` applying `drops`, `foreign` keys and a new `primary` key: reads the
+/// catalogue, compiles the statements ([`compile_rebuild`]) and runs them one at a time (never
+/// a script: text read back from the catalogue can end a statement only in an error, not
+/// start another), then checks the foreign keys.
+pub(crate) async fn rebuild(
+    tx: &Tx,
+    table: &str,
+    drops: &[String],
+    foreign: &[ForeignKey],
+    primary: Option<&[String]>,
+) -> Result<()> {
+    let info = table_info(tx, table).await?;
+    let statements = compile_rebuild(table, &info, RebuildChanges { drops, foreign, primary })?;
+    for statement in &statements {
+        if let Err(e) = tx.exec(&statement.sql, &statement.bindings).await {
+            // Not transactional: never left on for the pooled connection.
+            let _ = tx.exec(LEGACY_ALTER_OFF, &[]).await;
+            return Err(e);
         }
-        if c.not_null {
-            def.push_str(" NOT NULL");
-        }
-        if let Some(d) = &c.default {
-            def.push_str(&format!(" DEFAULT {d}"));
-        }
-        parts.push(def);
     }
-    if !pk.is_empty() && !single_integer_pk {
-        parts.push(format!("PRIMARY KEY ({})", g.columnize(&pk)?));
-    }
-    for u in &uniques {
-        parts.push(format!("UNIQUE ({})", g.columnize(u)?));
-    }
-    for k in &keys {
-        parts.push(g.foreign_sql(k)?);
-    }
-    let new_name = format!("bunary_new_{table}");
-    let old_name = format!("bunary_old_{table}");
-    let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
-    let list = g.columnize(&names)?;
-    let (quoted, quoted_new, quoted_old) = (g.wrap_table(table)?, g.wrap_table(&new_name)?, g.wrap_table(&old_name)?);
-    // One statement per call (never a script): text read back from the catalogue can end a
-    // statement only in an error, not start another.
-    let one = |sql: String| async move { tx.exec(&sql, &[]).await.map(|_| ()) };
-    one(format!("CREATE TABLE {quoted_new} ({})", parts.join(", "))).await?;
-    one(format!("INSERT INTO {quoted_new} ({list}) SELECT {list} FROM {quoted}")).await?;
-    one("PRAGMA legacy_alter_table = ON".into()).await?;
-    let renamed = async {
-        one(format!("ALTER TABLE {quoted} RENAME TO {quoted_old}")).await?;
-        one(format!("ALTER TABLE {quoted_new} RENAME TO {quoted}")).await
-    }
-    .await;
-    one("PRAGMA legacy_alter_table = OFF".into()).await?;
-    renamed?;
-    one(format!("DROP TABLE {quoted_old}")).await?;
-    for sql in keep_indexes {
-        one(sql).await?;
-    }
-    let broken = rows(tx, "SELECT * FROM pragma_foreign_key_check(?)", &[t]).await?;
+    let broken = rows(tx, "SELECT * FROM pragma_foreign_key_check(?)", &[Value::from(table)]).await?;
     if !broken.is_empty() {
         return Err(Error::Query {
             sql: format!("PRAGMA foreign_key_check({table})"),

@@ -7,6 +7,7 @@
 mod mysql;
 mod postgres;
 mod sqlite;
+pub mod sqlite_rebuild;
 #[cfg(test)]
 mod tests;
 
