@@ -24,7 +24,69 @@ impl Dialect {
     }
 }
 
+/// What a dialect can do, so that code (and the conformance suite) branches on a capability,
+/// never on a dialect's name.
+///
+/// ```
+/// use bunary_orm::Dialect;
+/// assert!(Dialect::Postgres.capabilities().transactional_ddl);
+/// assert!(!Dialect::MySql.capabilities().returning);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Capabilities {
+    /// DDL runs inside a transaction and rolls back with it (not MySQL: a failed
+    /// `create_table` drops what it made instead, and each migration commits on its own).
+    pub transactional_ddl: bool,
+    /// `INSERT … RETURNING` (MySQL reads `LAST_INSERT_ID()` instead).
+    pub returning: bool,
+    /// A native case-insensitive `ILIKE` (elsewhere `LOWER(col) LIKE LOWER(?)`).
+    pub native_ilike: bool,
+    /// An upsert names the unique columns it matches on (MySQL matches any unique key).
+    pub conflict_target: bool,
+    /// An `UPDATE`/`DELETE` can skip rows (`offset`) before its limit.
+    pub offset_in_writes: bool,
+    /// A long `IN` list can be bound as one array value.
+    pub bound_arrays: bool,
+    /// `ALTER TABLE` adds constraints (foreign and primary keys) to existing columns (SQLite
+    /// rebuilds the table instead).
+    pub alter_constraints: bool,
+}
+
 impl Dialect {
+    /// What this dialect can do.
+    pub fn capabilities(self) -> Capabilities {
+        match self {
+            Dialect::Sqlite => Capabilities {
+                transactional_ddl: true,
+                returning: true,
+                native_ilike: false,
+                conflict_target: true,
+                offset_in_writes: true,
+                bound_arrays: true,
+                alter_constraints: false,
+            },
+            Dialect::Postgres => Capabilities {
+                transactional_ddl: true,
+                returning: true,
+                native_ilike: true,
+                conflict_target: true,
+                offset_in_writes: true,
+                bound_arrays: true,
+                alter_constraints: true,
+            },
+            Dialect::MySql => Capabilities {
+                transactional_ddl: false,
+                returning: false,
+                native_ilike: false,
+                conflict_target: false,
+                offset_in_writes: false,
+                bound_arrays: false,
+                alter_constraints: true,
+            },
+        }
+    }
+
     /// The most values one statement can bind: 32 766 on SQLite (its default
     /// `SQLITE_MAX_VARIABLE_NUMBER`), 65 535 on PostgreSQL and MySQL. The query builder refuses
     /// a statement with more, with [`Error::InvalidQuery`](crate::Error::InvalidQuery), before

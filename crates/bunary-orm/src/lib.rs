@@ -57,7 +57,7 @@ pub use config::{
     SqliteConfig, TlsMode,
 };
 pub use db::Db;
-pub use dialect::Dialect;
+pub use dialect::{Capabilities, Dialect};
 pub use driver::cache::{close_driver, get_connection, get_driver, reset_driver};
 pub use driver::registry::{create_driver, known_drivers, register_driver, unregister_driver, DriverFactory};
 pub use driver::{DatabaseDriver, ExecResult, TransactionConnection};

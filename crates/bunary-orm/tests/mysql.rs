@@ -91,7 +91,10 @@ mod server {
         assert!(matches!(err, Error::Connection { .. }), "{err:?}");
         assert!(text.contains("127.0.0.1:1/test") && text.to_lowercase().contains("refused"), "{text}");
         assert!(!text.contains("hunter2"), "{text}");
-        let db = Db::connect_url(&url).unwrap();
+        // One pooled connection, so that the sleeping query runs on the connection killed.
+        let mut config = OrmConfig::from_url(&url).unwrap().database;
+        config.mysql.as_mut().unwrap().pool_size = Some(1);
+        let db = Db::connect(&config).unwrap();
         let admin = Db::connect_url(&url).unwrap();
         let id: i64 = db.query_one("SELECT CONNECTION_ID() AS id", &[]).await.unwrap().get("id").unwrap();
         let sleeping = tokio::spawn({

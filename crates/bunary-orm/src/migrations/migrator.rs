@@ -2,19 +2,15 @@
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
-use std::panic::{resume_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::db::Db;
-use crate::dialect::Dialect;
 use crate::driver::cache::get_driver;
 use crate::error::{Error, Result};
 use crate::query::Connection;
 use crate::schema::Schema;
-
-use futures_util::FutureExt;
 
 use super::lock;
 use super::pretend::RecordingDriver;
@@ -191,10 +187,7 @@ impl Migrator {
 
     /// Runs `f` under the migration lock (and, on SQLite and PostgreSQL, in one transaction).
     ///
-    /// The lock is let go on every path: with the transaction on SQLite and PostgreSQL (a
-    /// dropped future closes or rolls back its connection); on MySQL, whose `GET_LOCK` belongs
-    /// to the session and outlives a transaction, it is released after `f` returns or panics,
-    /// and by a spawned task when the run's future is dropped (see [`lock::MySqlLock`]).
+    /// The lock is let go on every path (see `lock::run_locked`).
     async fn locked<T, F, Fut>(&self, db: &Db, f: F) -> Result<T>
     where
         F: FnOnce() -> Fut,
@@ -202,29 +195,16 @@ impl Migrator {
     {
         let table = self.table.clone();
         let timeout = self.lock_timeout;
-        db.schema_transaction(|tx| async move {
-            match tx.dialect() {
-                // BEGIN IMMEDIATE (and the driver's write gate) already excludes other writers.
-                Dialect::Sqlite => f().await,
-                Dialect::Postgres => {
-                    lock::postgres(&tx, &table, timeout).await?;
-                    f().await
-                }
-                Dialect::MySql => {
-                    let held = lock::MySqlLock::acquire(&tx, &table, timeout).await?;
-                    // Leave the transaction: MySQL commits DDL anyway, and every migration is
-                    // recorded (and committed) as soon as it succeeds.
-                    tx.exec_batch("COMMIT").await?;
-                    let out = AssertUnwindSafe(f()).catch_unwind().await;
-                    held.release().await;
-                    match out {
-                        Ok(out) => out,
-                        Err(panic) => resume_unwind(panic),
-                    }
-                }
-            }
-        })
-        .await
+        db.schema_transaction(|tx| async move { lock::run_locked(&tx, &table, timeout, f).await }).await
+    }
+
+    /// Where DDL cannot roll back (MySQL), each migration's work and its log row are committed
+    /// as soon as it succeeds, so that a later failure keeps it recorded.
+    async fn commit_each(&self, db: &Db) -> Result<()> {
+        if db.dialect().capabilities().transactional_ddl {
+            return Ok(());
+        }
+        db.exec_batch("COMMIT").await
     }
 
     /// Each known migration, ran or pending, with its batch; then applied migrations whose
@@ -289,9 +269,7 @@ impl Migrator {
                 let name = migration.name().to_owned();
                 migration.up(&db).await.map_err(|e| Error::Migration { name: name.clone(), source: Box::new(e) })?;
                 repo.log(&name, batch).await?;
-                if db.dialect() == Dialect::MySql {
-                    db.exec_batch("COMMIT").await?;
-                }
+                self.commit_each(&db).await?;
                 runs.push(MigrationRun { name, duration: started.elapsed() });
                 if batch_each {
                     batch += 1;
@@ -357,9 +335,7 @@ impl Migrator {
                     .await
                     .map_err(|e| Error::Migration { name: record.name.clone(), source: Box::new(e) })?;
                 repo.delete_log(&record.name).await?;
-                if db.dialect() == Dialect::MySql {
-                    db.exec_batch("COMMIT").await?;
-                }
+                self.commit_each(&db).await?;
                 runs.push(MigrationRun { name: record.name.clone(), duration: started.elapsed() });
             }
             Ok(runs)

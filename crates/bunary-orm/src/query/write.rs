@@ -1,12 +1,11 @@
 //! Terminal writes: `insert`, `insert_many`, `insert_get_id`, `update`, `increment`,
 //! `decrement`, `delete`, `upsert`, `truncate`.
 
-use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::ident::{Ident, TableRef};
 use crate::value::Value;
 
-use super::grammar::{grammar_for, SetValue, Statement};
+use super::grammar::{grammar_for, SetValue};
 use super::record::Record;
 use super::{Builder, IntoColumns};
 
@@ -222,16 +221,10 @@ impl<T> Builder<T> {
         for statement in grammar_for(exec.dialect()).compile_truncate(table) {
             exec.exec(&statement).await?;
         }
-        if exec.dialect() == Dialect::Sqlite {
-            let has_sequence = Statement {
-                sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'".into(),
-                bindings: Vec::new(),
-            };
-            if !exec.query(&has_sequence).await?.is_empty() {
-                let reset = Statement {
-                    sql: "DELETE FROM sqlite_sequence WHERE name = ?".into(),
-                    bindings: vec![Value::from(table.name.as_str())],
-                };
+        // A key sequence kept apart from the table (SQLite's `sqlite_sequence`), reset when
+        // the probe finds it.
+        if let Some((probe, reset)) = grammar_for(exec.dialect()).compile_sequence_reset(table) {
+            if !exec.query(&probe).await?.is_empty() {
                 exec.exec(&reset).await?;
             }
         }

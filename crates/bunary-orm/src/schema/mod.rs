@@ -133,7 +133,7 @@ impl SchemaBuilder {
 
     /// Runs DDL statements as one unit where the dialect allows (a transaction or savepoint).
     async fn run(&self, exec: &Executor<'_>, statements: Vec<String>, undo: Option<String>) -> Result<()> {
-        if exec.dialect() == Dialect::MySql {
+        if !exec.dialect().capabilities().transactional_ddl {
             for (i, sql) in statements.iter().enumerate() {
                 if let Err(e) = exec_batch(exec, sql).await {
                     if let (Some(undo), true) = (&undo, i > 0) {
@@ -197,7 +197,7 @@ impl SchemaBuilder {
         let mut blueprint = Blueprint::new(table);
         f(&mut blueprint);
         let exec = self.connection.executor().await?;
-        if exec.dialect() == Dialect::Sqlite {
+        if !exec.dialect().capabilities().alter_constraints {
             return alter_sqlite(&exec, blueprint).await;
         }
         let statements = schema_grammar_for(exec.dialect()).compile_alter(&blueprint)?;
@@ -277,23 +277,19 @@ impl SchemaBuilder {
         // (SQLite: before BEGIN, by the schema-change transaction; MySQL: for the session)
         // never leaks to another pooled connection.
         let work = |tx: Tx| async move {
-            let grammar = schema_grammar_for(dialect);
-            if dialect == Dialect::MySql {
-                tx.exec_batch("SET FOREIGN_KEY_CHECKS = 0").await?;
+            let plan = schema_grammar_for(dialect).compile_drop_all(&tables);
+            for sql in &plan.before {
+                tx.exec_batch(sql).await?;
             }
             let mut result = Ok(());
-            for table in &tables {
-                let mut sql = grammar.compile_drop_catalogued(table);
-                if dialect == Dialect::Postgres {
-                    sql.push_str(" CASCADE");
-                }
-                if let Err(e) = tx.exec_batch(&sql).await {
+            for sql in &plan.drops {
+                if let Err(e) = tx.exec_batch(sql).await {
                     result = Err(e);
                     break;
                 }
             }
-            if dialect == Dialect::MySql {
-                tx.exec_batch("SET FOREIGN_KEY_CHECKS = 1").await?;
+            for sql in &plan.after {
+                tx.exec_batch(sql).await?;
             }
             result
         };

@@ -125,6 +125,48 @@ impl MySqlDriver {
     }
 }
 
+/// A pooled connection lent to one statement. When the statement's future is dropped part-way
+/// (a cancellation), the connection may hold half a reply: it is closed, on a task of its own,
+/// instead of going back to the pool, where the next statement would read that half reply as
+/// its own. A connection lost mid-statement is closed too.
+struct Checkout {
+    conn: Option<mysql_async::Conn>,
+}
+
+impl Checkout {
+    fn new(conn: mysql_async::Conn) -> Self {
+        Checkout { conn: Some(conn) }
+    }
+
+    fn conn(&mut self) -> &mut mysql_async::Conn {
+        self.conn.as_mut().expect("a checkout holds its connection until finished")
+    }
+
+    /// The statement ran to its end: the connection goes back to the pool, unless it was lost.
+    fn finish<T>(mut self, result: Result<T>) -> Result<T> {
+        if !matches!(result, Err(Error::ConnectionLost { .. })) {
+            drop(self.conn.take());
+        }
+        result
+    }
+}
+
+impl Drop for Checkout {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            match tokio::runtime::Handle::try_current() {
+                Ok(runtime) => {
+                    runtime.spawn(async move {
+                        let _ = conn.disconnect().await;
+                    });
+                }
+                // No runtime to close it on: dropped, as mysql_async would.
+                Err(_) => drop(conn),
+            }
+        }
+    }
+}
+
 fn params(values: &[Value]) -> Params {
     if values.is_empty() {
         Params::Empty
@@ -184,19 +226,27 @@ impl DatabaseDriver for MySqlDriver {
     }
 
     async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        run_query(&mut self.conn().await?, sql, params).await
+        let mut checkout = Checkout::new(self.conn().await?);
+        let result = run_query(checkout.conn(), sql, params).await;
+        checkout.finish(result)
     }
 
     async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
-        run_query_into(&mut self.conn().await?, sql, params, sink).await
+        let mut checkout = Checkout::new(self.conn().await?);
+        let result = run_query_into(checkout.conn(), sql, params, sink).await;
+        checkout.finish(result)
     }
 
     async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {
-        run_exec(&mut self.conn().await?, sql, params).await
+        let mut checkout = Checkout::new(self.conn().await?);
+        let result = run_exec(checkout.conn(), sql, params).await;
+        checkout.finish(result)
     }
 
     async fn exec_batch(&self, sql: &str) -> Result<()> {
-        run_batch(&mut self.conn().await?, sql).await
+        let mut checkout = Checkout::new(self.conn().await?);
+        let result = run_batch(checkout.conn(), sql).await;
+        checkout.finish(result)
     }
 
     async fn begin(&self) -> Result<Box<dyn TransactionConnection>> {

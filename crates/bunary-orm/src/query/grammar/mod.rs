@@ -330,6 +330,12 @@ pub trait Grammar: Send + Sync {
         vec![w.finish()]
     }
 
+    /// After [`compile_truncate`](Grammar::compile_truncate), where the key sequence is kept
+    /// apart from the table: a probe (a row when the sequence table exists) and the reset.
+    fn compile_sequence_reset(&self, _table: &TableRef) -> Option<(Statement, Statement)> {
+        None
+    }
+
     /// `self` as a trait object (each dialect returns `self`).
     fn as_dyn(&self) -> &dyn Grammar;
 

@@ -2,6 +2,7 @@
 
 use crate::dialect::Dialect;
 use crate::ident::TableRef;
+use crate::value::Value;
 
 use super::{Grammar, SqlWriter, Statement};
 
@@ -27,12 +28,25 @@ impl Grammar for SqliteGrammar {
         Some("-1")
     }
 
-    /// SQLite has no `TRUNCATE`: delete every row. (The key sequence of an `AUTOINCREMENT`
-    /// table is reset by the builder, which first checks that `sqlite_sequence` exists.)
+    /// SQLite has no `TRUNCATE`: delete every row (the key sequence of an `AUTOINCREMENT`
+    /// table: [`compile_sequence_reset`](Grammar::compile_sequence_reset)).
     fn compile_truncate(&self, table: &TableRef) -> Vec<Statement> {
         let mut w = SqlWriter::new(self);
         w.push("DELETE FROM ");
         w.table(table);
         vec![w.finish()]
+    }
+
+    /// `sqlite_sequence` exists only once an `AUTOINCREMENT` table was made: probed first.
+    fn compile_sequence_reset(&self, table: &TableRef) -> Option<(Statement, Statement)> {
+        let probe = Statement {
+            sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'".into(),
+            bindings: Vec::new(),
+        };
+        let reset = Statement {
+            sql: "DELETE FROM sqlite_sequence WHERE name = ?".into(),
+            bindings: vec![Value::from(table.name.as_str())],
+        };
+        Some((probe, reset))
     }
 }

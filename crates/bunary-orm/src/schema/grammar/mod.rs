@@ -23,6 +23,17 @@ pub use self::mysql::MySqlSchemaGrammar;
 pub use self::postgres::PostgresSchemaGrammar;
 pub use self::sqlite::SqliteSchemaGrammar;
 
+/// The statements of `Schema::drop_all_tables` (see [`SchemaGrammar::compile_drop_all`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DropAll {
+    /// Run first.
+    pub before: Vec<String>,
+    /// One drop per table.
+    pub drops: Vec<String>,
+    /// Run last, whatever happened to the drops.
+    pub after: Vec<String>,
+}
+
 /// The schema grammar of `dialect`.
 pub fn schema_grammar_for(dialect: Dialect) -> &'static dyn SchemaGrammar {
     match dialect {
@@ -378,6 +389,17 @@ pub trait SchemaGrammar: Send + Sync {
     /// [`Error::InvalidIdentifier`].
     fn compile_drop(&self, table: &str, if_exists: bool) -> Result<String> {
         Ok(format!("DROP TABLE {}{}", if if_exists { "IF EXISTS " } else { "" }, self.wrap_table(table)?))
+    }
+
+    /// Dropping every table of `tables` (named by the catalogue) at once: what runs before
+    /// (switching foreign-key checks off, where a session setting does that), the drops, and
+    /// what runs after, even when a drop failed.
+    fn compile_drop_all(&self, tables: &[String]) -> DropAll {
+        DropAll {
+            before: Vec::new(),
+            drops: tables.iter().map(|t| self.compile_drop_catalogued(t)).collect(),
+            after: Vec::new(),
+        }
     }
 
     /// `DROP TABLE IF EXISTS` of a table named by the database's own catalogue: the name is

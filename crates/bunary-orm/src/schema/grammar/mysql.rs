@@ -5,7 +5,7 @@ use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::schema::column::{ColumnDefault, ColumnDefinition, ColumnType};
 
-use super::{is_integer, SchemaGrammar};
+use super::{is_integer, DropAll, SchemaGrammar};
 
 /// MySQL's schema grammar.
 #[derive(Debug, Clone, Copy, Default)]
@@ -14,6 +14,16 @@ pub struct MySqlSchemaGrammar;
 impl SchemaGrammar for MySqlSchemaGrammar {
     fn dialect(&self) -> Dialect {
         Dialect::MySql
+    }
+
+    /// Foreign-key checks off for the session while the tables go (MySQL drops a referenced
+    /// table only then), and on again after.
+    fn compile_drop_all(&self, tables: &[String]) -> DropAll {
+        DropAll {
+            before: vec!["SET FOREIGN_KEY_CHECKS = 0".into()],
+            drops: tables.iter().map(|t| self.compile_drop_catalogued(t)).collect(),
+            after: vec!["SET FOREIGN_KEY_CHECKS = 1".into()],
+        }
     }
 
     fn type_sql(&self, column: &ColumnDefinition) -> String {

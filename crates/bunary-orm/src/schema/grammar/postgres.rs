@@ -5,7 +5,7 @@ use crate::error::Result;
 use crate::schema::column::{ColumnDefinition, ColumnType};
 use crate::value::Value;
 
-use super::{base_literal, SchemaGrammar};
+use super::{base_literal, DropAll, SchemaGrammar};
 
 /// PostgreSQL's schema grammar.
 #[derive(Debug, Clone, Copy, Default)]
@@ -14,6 +14,12 @@ pub struct PostgresSchemaGrammar;
 impl SchemaGrammar for PostgresSchemaGrammar {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
+    }
+
+    /// `CASCADE`: what other tables' keys (and views) hold on a table goes with it.
+    fn compile_drop_all(&self, tables: &[String]) -> DropAll {
+        let drops = tables.iter().map(|t| format!("{} CASCADE", self.compile_drop_catalogued(t))).collect();
+        DropAll { drops, ..DropAll::default() }
     }
 
     fn type_sql(&self, column: &ColumnDefinition) -> String {
