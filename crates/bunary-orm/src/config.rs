@@ -240,9 +240,9 @@ impl OrmConfig {
         if name == "default" {
             return Ok(&self.database);
         }
-        let mut known: Vec<&str> = self.connections.keys().map(String::as_str).collect();
-        known.insert(0, "default");
-        Err(Error::InvalidConfig { message: format!("no connection named `{name}`; configured: {}", known.join(", ")) })
+        let mut known: Vec<String> = self.connections.keys().cloned().collect();
+        known.insert(0, "default".into());
+        Err(Error::UnknownConnection { name: redact_url(name), looks_like_url: name.contains("://"), known })
     }
 
     /// Parses a database URL.

@@ -102,6 +102,23 @@ pub enum Error {
         reason: String,
     },
 
+    /// A connection was asked for by a name the configuration does not have
+    /// (`Model::on("analytics")`, `get_connection`). A URL given where a name goes is said to
+    /// be one: connect to it with `Db::connect_url` and pass the handle instead.
+    #[error(
+        "no connection named `{name}`{}; configured: {}",
+        if *looks_like_url { " (that is a database URL, not a connection name: open it with Db::connect_url(url) and pass the handle, or name it with OrmConfig::with_connection)" } else { "" },
+        known.join(", ")
+    )]
+    UnknownConnection {
+        /// The name asked for (a URL's password replaced by `***`).
+        name: String,
+        /// Whether it looks like a database URL rather than a name.
+        looks_like_url: bool,
+        /// The configured names (`default` first).
+        known: Vec<String>,
+    },
+
     /// The configuration names a driver type that is neither built in nor registered.
     /// Register one with [`register_driver`](crate::register_driver).
     #[error(

@@ -206,7 +206,14 @@ async fn named_connections_are_cached_and_separate() -> Result<()> {
     assert_eq!(Model::on("analytics").table("events").count().await?, 1);
     assert!(Model::table("events").count().await.is_err(), "the main database has no such table");
     let unknown = get_connection("reporting").await.unwrap_err();
-    assert!(unknown.to_string().contains("no connection named `reporting`"), "{unknown}");
+    assert!(
+        matches!(&unknown, Error::UnknownConnection { name, looks_like_url: false, known } if name == "reporting" && known.contains(&"analytics".to_owned())),
+        "{unknown:?}"
+    );
+    // A URL where a connection name goes (an easy slip with Model::on) says so, password hidden.
+    let url = Model::on("postgres://app:s3cret@db/shop").table("events").count().await.unwrap_err();
+    assert!(matches!(&url, Error::UnknownConnection { looks_like_url: true, .. }), "{url:?}");
+    assert!(url.to_string().contains("Db::connect_url") && !url.to_string().contains("s3cret"), "{url}");
     close_driver().await?;
     assert!(matches!(analytics.query("SELECT 1", &[]).await, Err(Error::DriverClosed { .. })), "closed with the rest");
     clear_orm_config();

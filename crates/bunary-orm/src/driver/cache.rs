@@ -29,7 +29,8 @@ static NAMED: Mutex<Option<HashMap<String, NamedCached>>> = Mutex::new(None);
 ///
 /// # Errors
 /// [`Error::ConfigMissing`](crate::Error::ConfigMissing);
-/// [`Error::InvalidConfig`](crate::Error::InvalidConfig) for an unknown name; the errors of
+/// [`Error::UnknownConnection`](crate::Error::UnknownConnection) for an unknown name (a URL
+/// passed by mistake says so); the errors of
 /// [`create_driver`](crate::create_driver).
 pub async fn get_connection(name: &str) -> Result<Db> {
     let config = get_orm_config()?;
