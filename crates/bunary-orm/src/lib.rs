@@ -27,7 +27,8 @@
 //! - [`value`] and [`row`]: [`Value`] (one SQL value) and [`Row`] (a result row).
 //! - [`driver`]: the [`DatabaseDriver`] trait, the registry ([`register_driver`]), the cached
 //!   global driver ([`get_driver`]) and the built-in drivers.
-//! - [`db`] and [`transaction`]: the [`Db`] handle and [`Tx`] (transactions and savepoints).
+//! - [`connection`]: where SQL runs: the [`Db`] handle, [`Tx`] (transactions and savepoints),
+//!   [`Connection`] (where a builder or model runs) and the global and named handles.
 //! - [`model`] and [`query`]: [`Model::table`] and the query [`Builder`]; `query::grammar` holds
 //!   the SQL of each dialect; [`ident`] says which names are legal.
 //! - [`schema`]: [`Schema`](schema::Schema) (create, alter, drop tables) and its grammars.
@@ -39,7 +40,7 @@
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
-pub mod db;
+pub mod connection;
 pub mod dialect;
 pub mod driver;
 pub mod error;
@@ -49,21 +50,20 @@ pub mod model;
 pub mod query;
 pub mod row;
 pub mod schema;
-pub mod transaction;
 pub mod value;
 
 pub use config::{
     clear_orm_config, define_orm_config, get_orm_config, set_orm_config, DatabaseConfig, OrmConfig, ServerConfig,
     SqliteConfig, TlsMode,
 };
-pub use db::Db;
+pub use connection::cache::{close_driver, get_connection, get_driver, reset_driver};
+pub use connection::{Connection, Db, Tx};
 pub use dialect::{Capabilities, Dialect};
-pub use driver::cache::{close_driver, get_connection, get_driver, reset_driver};
 pub use driver::registry::{create_driver, known_drivers, register_driver, unregister_driver, DriverFactory};
 pub use driver::{DatabaseDriver, ExecResult, TransactionConnection};
 pub use error::{DatabaseErrorKind, Error, Result};
 pub use model::{Entity, Json, KeyKind, Model, ModelState};
-pub use query::{Builder, Connection, Direction, OnConflict, Operator, Paginated, Record, Statement, Trashed};
+pub use query::{Builder, Direction, OnConflict, Operator, Paginated, Record, Statement, Trashed};
 pub use row::FromRow;
 pub use row::Row;
 
@@ -82,7 +82,6 @@ pub mod prelude {
 pub mod __private {
     pub use serde;
 }
-pub use transaction::Tx;
 pub use value::{FromValue, Value};
 
 /// The README's examples, compiled as doc tests so that they stay true.

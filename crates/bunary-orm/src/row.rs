@@ -270,7 +270,7 @@ pub trait FromRow: Sized + Send + 'static {
     /// Called once a result is loaded, with where it came from: models remember it (to save
     /// there) and what each row held (to tell which columns change).
     #[doc(hidden)]
-    fn loaded(_items: &mut [Self], _connection: &crate::query::Connection) {}
+    fn loaded(_items: &mut [Self], _connection: &crate::connection::Connection) {}
 
     /// Where each of this type's fields is among a result's `columns`, worked out once per
     /// query (the derive implements it; the default keeps whole rows).

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::db::Db;
+use crate::connection::Db;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::migrations::creator::{create_migration, MigrationKind};

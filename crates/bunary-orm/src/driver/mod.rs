@@ -8,7 +8,6 @@ use crate::error::Result;
 use crate::row::{feed, Row, RowSink};
 use crate::value::Value;
 
-pub mod cache;
 #[cfg(feature = "mysql")]
 pub mod mysql;
 #[cfg(feature = "postgres")]

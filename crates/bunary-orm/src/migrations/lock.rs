@@ -9,9 +9,9 @@ use futures_util::FutureExt;
 
 use crate::dialect::Dialect;
 
+use crate::connection::Tx;
 use crate::error::{Error, Result};
 use crate::params;
-use crate::transaction::Tx;
 
 /// Runs `f` in the schema transaction `tx` under the migration lock of `table`.
 ///

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::db::Db;
-use crate::driver::cache::get_driver;
+use crate::connection::cache::get_driver;
+use crate::connection::Connection;
+use crate::connection::Db;
 use crate::error::{Error, Result};
-use crate::query::Connection;
 use crate::schema::Schema;
 
 use super::lock;

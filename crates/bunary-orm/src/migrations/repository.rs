@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 
-use crate::db::Db;
+use crate::connection::Db;
 use crate::error::{Error, Result};
 use crate::ident::Ident;
 use crate::query::{Builder, Connection, Direction};

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::db::Db;
+use crate::connection::Db;
 use crate::error::{Error, Result};
 
 /// One migration. Implement it for Rust migrations; SQL files become [`SqlMigration`]s.

@@ -59,7 +59,7 @@ impl Model {
 
     /// Queries on another connection: `Model::on("analytics").table("events")` (a named
     /// connection of the configuration), or `Model::on(&db)`.
-    pub fn on(connection: impl Into<crate::query::Connection>) -> OnConnection {
+    pub fn on(connection: impl Into<crate::connection::Connection>) -> OnConnection {
         OnConnection { connection: connection.into() }
     }
 }
@@ -67,7 +67,7 @@ impl Model {
 /// [`Model::on`]: tables on a chosen connection.
 #[derive(Debug, Clone)]
 pub struct OnConnection {
-    connection: crate::query::Connection,
+    connection: crate::connection::Connection,
 }
 
 impl OnConnection {
@@ -210,13 +210,13 @@ pub trait Entity: FromRow + Sync {
 
     /// A query on the model's table returning models, with its scopes applied.
     fn query() -> Builder<Self> {
-        Builder::for_model(crate::query::Connection::Global)
+        Builder::for_model(crate::connection::Connection::Global)
     }
 
     /// [`Entity::query`] on another connection: an explicit handle (`User::on(&db)`), a
     /// transaction (`User::on(&tx)`) or a named connection (`User::on("analytics")`). Models it
     /// loads save back there.
-    fn on(connection: impl Into<crate::query::Connection>) -> Builder<Self> {
+    fn on(connection: impl Into<crate::connection::Connection>) -> Builder<Self> {
         Builder::for_model(connection.into())
     }
 
@@ -432,7 +432,7 @@ pub fn unknown_column<M: Entity>(column: &str) -> Error {
 /// Called by the derive once a result is loaded: each model remembers what it held (in one
 /// [`Snapshots`] shared by the result) and where it came from.
 #[doc(hidden)]
-pub fn mark_loaded<M: Entity>(models: &mut [M], connection: &crate::query::Connection) {
+pub fn mark_loaded<M: Entity>(models: &mut [M], connection: &crate::connection::Connection) {
     if models.is_empty() {
         return;
     }

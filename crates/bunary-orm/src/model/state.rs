@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use smallvec::SmallVec;
 
+use crate::connection::Connection;
 use crate::model::Entity;
-use crate::query::Connection;
 use crate::value::Value;
 
 /// One 64-bit hash per column (inline up to 8 columns, no allocation).
@@ -157,7 +157,7 @@ impl ModelState {
     }
 
     /// The state of a new model that saves inside the transaction `tx`.
-    pub fn in_transaction(tx: &crate::transaction::Tx) -> Self {
+    pub fn in_transaction(tx: &crate::connection::Tx) -> Self {
         ModelState::on(Connection::Tx(tx.clone()))
     }
 

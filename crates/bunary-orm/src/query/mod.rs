@@ -26,14 +26,12 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use crate::db::Db;
+pub use crate::connection::Connection;
+use crate::connection::{Db, Executor, Tx};
 use crate::dialect::Dialect;
-use crate::driver::cache::get_driver;
-use crate::driver::ExecResult;
 use crate::error::{Error, Result};
 use crate::ident::{Ident, TableRef};
 use crate::row::{Columns, FromRow, Layout, Row, RowSink};
-use crate::transaction::Tx;
 use crate::value::Value;
 
 pub use self::clause::{Boolean, Direction, IntoOperator, Operator, Query};
@@ -45,68 +43,6 @@ pub use self::paginate::Paginated;
 pub use self::plain::PlainSql;
 pub use self::record::Record;
 pub use self::upsert::OnConflict;
-
-/// Where a builder's statements run (and where a model loaded by it saves itself).
-#[derive(Debug, Clone, Default)]
-pub enum Connection {
-    /// The global driver ([`get_driver`]), resolved when the query runs.
-    #[default]
-    Global,
-    /// An explicit handle.
-    Db(Db),
-    /// An open transaction.
-    Tx(Tx),
-    /// A named connection of the configuration ([`get_connection`](crate::get_connection)),
-    /// resolved when the query runs.
-    Named(String),
-}
-
-impl From<&Db> for Connection {
-    fn from(db: &Db) -> Self {
-        Connection::Db(db.clone())
-    }
-}
-
-impl From<Db> for Connection {
-    fn from(db: Db) -> Self {
-        Connection::Db(db)
-    }
-}
-
-impl From<&Tx> for Connection {
-    fn from(tx: &Tx) -> Self {
-        Connection::Tx(tx.clone())
-    }
-}
-
-impl From<&str> for Connection {
-    /// A named connection (`"default"` is the main database).
-    fn from(name: &str) -> Self {
-        Connection::Named(name.to_owned())
-    }
-}
-
-impl Connection {
-    /// What runs the statements when the connection holds its handle (no clone, nothing to
-    /// await); `None` for the global or a named connection.
-    pub(crate) fn executor_now(&self) -> Option<Executor<'_>> {
-        match self {
-            Connection::Db(db) => Some(Executor::Db(Cow::Borrowed(db))),
-            Connection::Tx(tx) => Some(Executor::Tx(Cow::Borrowed(tx))),
-            Connection::Global | Connection::Named(_) => None,
-        }
-    }
-
-    /// What runs the statements: the handle itself when the connection holds one (no clone).
-    pub(crate) async fn executor(&self) -> Result<Executor<'_>> {
-        Ok(match self {
-            Connection::Global => Executor::Db(Cow::Owned(get_driver().await?)),
-            Connection::Named(name) => Executor::Db(Cow::Owned(crate::driver::cache::get_connection(name).await?)),
-            Connection::Db(db) => Executor::Db(Cow::Borrowed(db)),
-            Connection::Tx(tx) => Executor::Tx(Cow::Borrowed(tx)),
-        })
-    }
-}
 
 /// How a soft-deleting model's queries treat trashed rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -124,98 +60,6 @@ pub enum Trashed {
 pub(crate) struct SoftDeletes {
     pub(crate) column: &'static str,
     pub(crate) mode: Trashed,
-}
-
-/// A resolved target: something that runs statements.
-pub(crate) enum Executor<'a> {
-    Db(Cow<'a, Db>),
-    Tx(Cow<'a, Tx>),
-}
-
-impl Executor<'_> {
-    pub(crate) fn dialect(&self) -> Dialect {
-        match self {
-            Executor::Db(db) => db.dialect(),
-            Executor::Tx(tx) => tx.dialect(),
-        }
-    }
-
-    /// Refuses a statement with more bindings than the database takes, before it is sent.
-    #[inline(always)]
-    fn check_bindings(&self, sql: &str, count: usize) -> Result<()> {
-        // Every dialect binds at least 32 766 values: a smaller statement needs no look.
-        if count <= Dialect::Sqlite.max_bindings() {
-            return Ok(());
-        }
-        self.check_many_bindings(sql, count)
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn check_many_bindings(&self, sql: &str, count: usize) -> Result<()> {
-        let dialect = self.dialect();
-        if count <= dialect.max_bindings() {
-            return Ok(());
-        }
-        Err(Error::InvalidQuery {
-            message: format!(
-                "the statement binds {count} values; {dialect} takes at most {} (split the list, or chunk the insert): {}",
-                dialect.max_bindings(),
-                grammar::shorten(sql)
-            ),
-        })
-    }
-
-    pub(crate) async fn query(&self, statement: &Statement) -> Result<Vec<Row>> {
-        self.check_bindings(&statement.sql, statement.bindings.len())?;
-        match self {
-            Executor::Db(db) => db.query(&statement.sql, &statement.bindings).await,
-            Executor::Tx(tx) => tx.query(&statement.sql, &statement.bindings).await,
-        }
-    }
-
-    pub(crate) async fn query_into(&self, statement: &Statement, sink: &mut (dyn RowSink + Send)) -> Result<()> {
-        self.query_into_sql(&statement.sql, &statement.bindings, sink).await
-    }
-
-    /// Runs a query on the calling task if it can be done at once (see
-    /// [`DatabaseDriver::query_into_now`](crate::driver::DatabaseDriver::query_into_now)); `None`,
-    /// having run nothing, when it must be awaited.
-    pub(crate) fn query_into_sql_now(
-        &self,
-        sql: &str,
-        params: &[Value],
-        sink: &mut (dyn RowSink + Send),
-    ) -> Option<Result<()>> {
-        if let Err(e) = self.check_bindings(sql, params.len()) {
-            return Some(Err(e));
-        }
-        match self {
-            Executor::Db(db) => db.query_into_now(sql, params, sink),
-            Executor::Tx(_) => None,
-        }
-    }
-
-    pub(crate) async fn query_into_sql(
-        &self,
-        sql: &str,
-        params: &[Value],
-        sink: &mut (dyn RowSink + Send),
-    ) -> Result<()> {
-        self.check_bindings(sql, params.len())?;
-        match self {
-            Executor::Db(db) => db.query_into(sql, params, sink).await,
-            Executor::Tx(tx) => tx.query_into(sql, params, sink).await,
-        }
-    }
-
-    pub(crate) async fn exec(&self, statement: &Statement) -> Result<ExecResult> {
-        self.check_bindings(&statement.sql, statement.bindings.len())?;
-        match self {
-            Executor::Db(db) => db.exec(&statement.sql, &statement.bindings).await,
-            Executor::Tx(tx) => tx.exec(&statement.sql, &statement.bindings).await,
-        }
-    }
 }
 
 /// A fluent query on one table. `T` is what its reads return: [`Row`] for

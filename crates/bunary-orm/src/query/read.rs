@@ -10,7 +10,7 @@ use super::grammar::{grammar_for, Aggregate};
 use super::{load, Builder, LoadSink};
 
 /// The first column of the one row a statement returns.
-async fn scalar<V: FromValue>(exec: &super::Executor<'_>, statement: &super::Statement) -> Result<V> {
+async fn scalar<V: FromValue>(exec: &crate::connection::Executor<'_>, statement: &super::Statement) -> Result<V> {
     let row = exec
         .query(statement)
         .await?

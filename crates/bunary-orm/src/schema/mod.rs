@@ -31,11 +31,11 @@ pub mod column;
 pub mod grammar;
 mod sqlite_rebuild;
 
-use crate::db::Db;
+use crate::connection::Db;
+use crate::connection::Tx;
+use crate::connection::{Connection, Executor};
 use crate::dialect::Dialect;
 use crate::error::Result;
-use crate::query::{Connection, Executor};
-use crate::transaction::Tx;
 use crate::value::Value;
 
 pub use self::blueprint::{Blueprint, Command, ForeignBuilder};

@@ -10,6 +10,7 @@
 //! a transaction that enforces foreign keys is refused, since dropping the old table would
 //! fire `ON DELETE` actions on child rows.
 
+use crate::connection::Tx;
 use crate::error::{Error, Result};
 use crate::row::Row;
 use crate::schema::blueprint::Command;
@@ -17,7 +18,6 @@ use crate::schema::column::ForeignKey;
 use crate::schema::grammar::sqlite_rebuild::{
     compile_rebuild, ColumnInfo, IndexInfo, RebuildChanges, TableInfo, LEGACY_ALTER_OFF,
 };
-use crate::transaction::Tx;
 use crate::value::Value;
 
 async fn rows(tx: &Tx, sql: &str, params: &[Value]) -> Result<Vec<Row>> {

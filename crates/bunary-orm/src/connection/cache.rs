@@ -6,7 +6,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 
 use crate::config::{get_orm_config, OrmConfig};
-use crate::db::Db;
+use crate::connection::Db;
 use crate::error::Result;
 
 struct Cached {

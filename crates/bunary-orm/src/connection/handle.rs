@@ -5,12 +5,12 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::config::{DatabaseConfig, OrmConfig};
+use crate::connection::transaction::{active_transaction, Tx};
 use crate::dialect::Dialect;
 use crate::driver::registry::create_driver;
 use crate::driver::{DatabaseDriver, ExecResult};
 use crate::error::{Error, Result};
 use crate::row::{Row, RowSink};
-use crate::transaction::{active_transaction, Tx};
 use crate::value::Value;
 
 /// A handle on one database: a shared driver plus transactions and typed helpers.
