@@ -22,6 +22,16 @@ pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
+/// `sql` cut to at most 200 characters, for an error message (an `IN` list of thousands of
+/// placeholders is not printed whole).
+pub(crate) fn shorten(sql: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 200;
+    match sql.char_indices().nth(MAX) {
+        None => sql.into(),
+        Some((at, _)) => format!("{}… ({} characters in all)", &sql[..at], sql.chars().count()).into(),
+    }
+}
+
 /// `Result` with [`Error`] as the default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -166,9 +176,9 @@ pub enum Error {
 
     /// The database refused or failed a statement. `kind` classifies it; `code` is the
     /// database's own code when it has one.
-    #[error("{kind}: {message} (SQL: {sql})")]
+    #[error("{kind}: {message} (SQL: {})", shorten(sql))]
     Query {
-        /// The SQL text (never the bound values).
+        /// The SQL text (never the bound values); whole here, cut to 200 characters in `Display`.
         sql: String,
         /// The database's message.
         message: String,
@@ -389,5 +399,21 @@ impl Error {
     /// `true` when the database refused a missing or still-referenced parent row.
     pub fn is_foreign_key_violation(&self) -> bool {
         self.database_kind() == Some(DatabaseErrorKind::ForeignKeyViolation)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_sql_is_cut_in_messages_and_kept_whole_in_the_error() {
+        let sql = format!("SELECT * FROM t WHERE id IN ({})", vec!["?"; 70_000].join(", "));
+        let err =
+            Error::Query { sql: sql.clone(), message: "too many".into(), kind: DatabaseErrorKind::Other, code: None };
+        let text = err.to_string();
+        assert!(text.len() < 400, "{} bytes", text.len());
+        assert!(text.contains("characters in all"), "{text}");
+        assert!(matches!(err, Error::Query { sql: kept, .. } if kept == sql));
     }
 }

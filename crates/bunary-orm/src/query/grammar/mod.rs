@@ -189,14 +189,7 @@ impl<'g> SqlWriter<'g> {
     }
 }
 
-/// `sql` cut to at most 200 characters, for an error message.
-pub(crate) fn shorten(sql: &str) -> std::borrow::Cow<'_, str> {
-    const MAX: usize = 200;
-    match sql.char_indices().nth(MAX) {
-        None => sql.into(),
-        Some((at, _)) => format!("{}… ({} characters in all)", &sql[..at], sql.chars().count()).into(),
-    }
-}
+pub(crate) use crate::error::shorten;
 
 /// An aggregate function for [`Grammar::compile_aggregate`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
