@@ -177,7 +177,7 @@ pub enum Error {
     /// The database refused or failed a statement. `kind` classifies it; `code` is the
     /// database's own code when it has one.
     #[error("{kind}: {message} (SQL: {})", shorten(sql))]
-    Query {
+    Database {
         /// The SQL text (never the bound values); whole here, cut to 200 characters in `Display`.
         sql: String,
         /// The database's message.
@@ -260,6 +260,76 @@ pub enum Error {
         message: String,
     },
 
+    /// A raw SQL fragment (`where_raw`, `select_raw`, …) holds what cannot be counted safely
+    /// on its dialect: an unclosed string, quoted name or comment, or the database's own
+    /// parameter syntax (`$1`, `?1`, `:name`, MySQL's `/*! */`). Nothing was sent.
+    #[error("raw SQL `{}` on {dialect}: {reason}", shorten(sql))]
+    RawSql {
+        /// The fragment.
+        sql: String,
+        /// The dialect it was scanned as.
+        dialect: crate::dialect::Dialect,
+        /// What was found.
+        reason: String,
+    },
+
+    /// A raw SQL fragment's placeholders and bindings differ in number. Nothing was sent.
+    #[error("raw SQL `{}` has {placeholders} `?` placeholder(s) but {bindings} binding(s)", shorten(sql))]
+    RawPlaceholders {
+        /// The fragment.
+        sql: String,
+        /// The placeholders the database would see.
+        placeholders: usize,
+        /// The values given.
+        bindings: usize,
+    },
+
+    /// A statement would bind more values than the database takes
+    /// ([`Dialect::max_bindings`](crate::dialect::Dialect::max_bindings)). Nothing was sent.
+    #[error("the statement binds {count} values; {dialect} takes at most {max} (split the list, or chunk the insert): {sql}")]
+    TooManyBindings {
+        /// The values bound.
+        count: usize,
+        /// The most the database takes.
+        max: usize,
+        /// The dialect.
+        dialect: crate::dialect::Dialect,
+        /// The statement, cut to 200 characters.
+        sql: String,
+    },
+
+    /// A limit, offset or page past the largest one every database takes (`i64::MAX`).
+    /// Nothing was sent.
+    #[error("{what} is past the largest one databases take (9223372036854775807)")]
+    OutOfRange {
+        /// What overflowed, with its value (`limit 18446744073709551615`, `page 3 of
+        /// 18446744073709551615 rows`).
+        what: String,
+    },
+
+    /// A size that must be at least 1 was 0 (`per_page`, a chunk or cursor batch). Nothing was
+    /// sent.
+    #[error("{what} must be at least 1")]
+    ZeroSize {
+        /// What was 0.
+        what: &'static str,
+    },
+
+    /// `NULL` compared with an operator other than `=` and `<>` (which become `IS NULL` and
+    /// `IS NOT NULL`): it would match nothing. Nothing was sent.
+    #[error("`{operator}` cannot compare with NULL (only `=` and `<>` can: IS NULL, IS NOT NULL)")]
+    NullComparison {
+        /// The operator.
+        operator: String,
+    },
+
+    /// The records of one insert name different columns. Nothing was sent.
+    #[error("record {record} of the insert has other columns than the first record")]
+    MismatchedRecords {
+        /// The first record (from 1) whose columns differ.
+        record: usize,
+    },
+
     /// A column asked for by name is not in the row.
     #[error("no column `{column}` in the row (columns: {})", available.join(", "))]
     ColumnNotFound {
@@ -308,11 +378,12 @@ pub enum Error {
         driver: String,
     },
 
-    /// The dialect or driver cannot do what was asked.
+    /// The dialect cannot do what was asked (see [`Capabilities`](crate::dialect::Capabilities)).
+    /// Nothing was sent.
     #[error("{feature} is not supported by {dialect}")]
     Unsupported {
-        /// The dialect or driver.
-        dialect: String,
+        /// The dialect.
+        dialect: crate::dialect::Dialect,
         /// What was asked for.
         feature: String,
     },
@@ -371,8 +442,11 @@ impl Error {
             Error::InvalidOperator { operator } => Error::InvalidOperator { operator: operator.clone() },
             Error::InvalidQuery { message } => Error::InvalidQuery { message: message.clone() },
             Error::Unsupported { dialect, feature } => {
-                Error::Unsupported { dialect: dialect.clone(), feature: feature.clone() }
+                Error::Unsupported { dialect: *dialect, feature: feature.clone() }
             }
+            Error::OutOfRange { what } => Error::OutOfRange { what: what.clone() },
+            Error::ZeroSize { what } => Error::ZeroSize { what },
+            Error::NullComparison { operator } => Error::NullComparison { operator: operator.clone() },
             other => Error::other(other.to_string()),
         }
     }
@@ -383,10 +457,10 @@ impl Error {
         matches!(self, Error::ConnectionLost { .. })
     }
 
-    /// The classified database error kind, when this is a [`Error::Query`].
+    /// The classified database error kind, when this is a [`Error::Database`].
     pub fn database_kind(&self) -> Option<DatabaseErrorKind> {
         match self {
-            Error::Query { kind, .. } => Some(*kind),
+            Error::Database { kind, .. } => Some(*kind),
             _ => None,
         }
     }
@@ -409,11 +483,15 @@ mod tests {
     #[test]
     fn long_sql_is_cut_in_messages_and_kept_whole_in_the_error() {
         let sql = format!("SELECT * FROM t WHERE id IN ({})", vec!["?"; 70_000].join(", "));
-        let err =
-            Error::Query { sql: sql.clone(), message: "too many".into(), kind: DatabaseErrorKind::Other, code: None };
+        let err = Error::Database {
+            sql: sql.clone(),
+            message: "too many".into(),
+            kind: DatabaseErrorKind::Other,
+            code: None,
+        };
         let text = err.to_string();
         assert!(text.len() < 400, "{} bytes", text.len());
         assert!(text.contains("characters in all"), "{text}");
-        assert!(matches!(err, Error::Query { sql: kept, .. } if kept == sql));
+        assert!(matches!(err, Error::Database { sql: kept, .. } if kept == sql));
     }
 }

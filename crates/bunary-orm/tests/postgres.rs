@@ -94,7 +94,7 @@ mod server {
         let direct = Db::connect(&config.read_replicas[0]).unwrap();
         let refused = direct.exec("INSERT INTO notes (body) VALUES ($1)", &params!["nope"]).await.unwrap_err();
         assert!(
-            matches!(&refused, Error::Query { code: Some(c), .. } if c == "25006"),
+            matches!(&refused, Error::Database { code: Some(c), .. } if c == "25006"),
             "writes are refused on the standby: {refused}"
         );
         admin.exec_batch(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();

@@ -90,7 +90,7 @@ impl Db {
     /// Runs a query and returns its rows.
     ///
     /// # Errors
-    /// [`Error::Query`] when the database refuses the statement.
+    /// [`Error::Database`] when the database refuses the statement.
     pub async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         match active_transaction(self.key()) {
             Some(tx) => tx.query(sql, params).await,
@@ -145,7 +145,7 @@ impl Db {
     /// Runs a statement for its effect.
     ///
     /// # Errors
-    /// [`Error::Query`] when the database refuses the statement.
+    /// [`Error::Database`] when the database refuses the statement.
     pub async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {
         match active_transaction(self.key()) {
             Some(tx) => tx.exec(sql, params).await,
@@ -159,7 +159,7 @@ impl Db {
     /// Runs a script of `;`-separated statements without parameters.
     ///
     /// # Errors
-    /// [`Error::Query`] for the first failing statement.
+    /// [`Error::Database`] for the first failing statement.
     pub async fn exec_batch(&self, sql: &str) -> Result<()> {
         match active_transaction(self.key()) {
             Some(tx) => tx.exec_batch(sql).await,
@@ -215,7 +215,7 @@ impl Db {
     ///
     /// # Errors
     /// As [`transaction`](Db::transaction); a foreign key broken at commit is
-    /// [`Error::Query`] with [`DatabaseErrorKind::ForeignKeyViolation`](crate::DatabaseErrorKind).
+    /// [`Error::Database`] with [`DatabaseErrorKind::ForeignKeyViolation`](crate::DatabaseErrorKind).
     pub async fn schema_transaction<T, E, F, Fut>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(Tx) -> Fut,

@@ -8,7 +8,6 @@ use crate::connection::{Db, Tx};
 use crate::dialect::Dialect;
 use crate::driver::ExecResult;
 use crate::error::{Error, Result};
-use crate::query::grammar;
 use crate::query::Statement;
 use crate::row::{Row, RowSink};
 use crate::value::Value;
@@ -106,13 +105,8 @@ impl Executor<'_> {
         if count <= dialect.max_bindings() {
             return Ok(());
         }
-        Err(Error::InvalidQuery {
-            message: format!(
-                "the statement binds {count} values; {dialect} takes at most {} (split the list, or chunk the insert): {}",
-                dialect.max_bindings(),
-                grammar::shorten(sql)
-            ),
-        })
+        let sql = crate::error::shorten(sql).into_owned();
+        Err(Error::TooManyBindings { count, max: dialect.max_bindings(), dialect, sql })
     }
 
     pub(crate) async fn query(&self, statement: &Statement) -> Result<Vec<Row>> {

@@ -177,7 +177,7 @@ impl Tx {
     /// Runs a query inside the transaction.
     ///
     /// # Errors
-    /// [`Error::Query`]; [`Error::TransactionClosed`] after the transaction ended.
+    /// [`Error::Database`]; [`Error::TransactionClosed`] after the transaction ended.
     pub async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         let mut guard = self.inner.conn.lock().await;
         self.inner.open(&mut guard)?.query(sql, params).await
@@ -211,7 +211,7 @@ impl Tx {
     /// Runs a statement inside the transaction.
     ///
     /// # Errors
-    /// [`Error::Query`]; [`Error::TransactionClosed`] after the transaction ended.
+    /// [`Error::Database`]; [`Error::TransactionClosed`] after the transaction ended.
     pub async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {
         let mut guard = self.inner.conn.lock().await;
         self.inner.open(&mut guard)?.exec(sql, params).await
@@ -220,7 +220,7 @@ impl Tx {
     /// Runs a parameterless script inside the transaction.
     ///
     /// # Errors
-    /// [`Error::Query`]; [`Error::TransactionClosed`] after the transaction ended.
+    /// [`Error::Database`]; [`Error::TransactionClosed`] after the transaction ended.
     pub async fn exec_batch(&self, sql: &str) -> Result<()> {
         let mut guard = self.inner.conn.lock().await;
         self.inner.open(&mut guard)?.exec_batch(sql).await

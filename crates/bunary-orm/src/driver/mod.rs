@@ -46,7 +46,7 @@ pub trait DatabaseDriver: Send + Sync + 'static {
     /// Runs a statement that returns rows.
     ///
     /// # Errors
-    /// [`Error::Query`](crate::Error::Query) when the database refuses it.
+    /// [`Error::Database`](crate::Error::Database) when the database refuses it.
     async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
 
     /// Runs a query and hands its rows to `sink` one at a time (no [`Row`] per row where the
@@ -74,13 +74,13 @@ pub trait DatabaseDriver: Send + Sync + 'static {
     /// Runs a statement for its effect.
     ///
     /// # Errors
-    /// [`Error::Query`](crate::Error::Query) when the database refuses it.
+    /// [`Error::Database`](crate::Error::Database) when the database refuses it.
     async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult>;
 
     /// Runs several `;`-separated statements without parameters (a script, a migration file).
     ///
     /// # Errors
-    /// [`Error::Query`](crate::Error::Query) for the first statement that fails; the ones
+    /// [`Error::Database`](crate::Error::Database) for the first statement that fails; the ones
     /// before it have run.
     async fn exec_batch(&self, sql: &str) -> Result<()>;
 
@@ -89,7 +89,7 @@ pub trait DatabaseDriver: Send + Sync + 'static {
     /// their writes run inside it.
     ///
     /// # Errors
-    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Query`](crate::Error::Query)
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Database`](crate::Error::Database)
     /// when `BEGIN` fails.
     async fn begin(&self) -> Result<Box<dyn TransactionConnection>>;
 

@@ -53,7 +53,7 @@ async fn postgres(tx: &Tx, table: &str, timeout: Duration) -> Result<()> {
     tx.exec_batch(&format!("SET LOCAL lock_timeout = {millis}")).await?;
     let locked = tx.exec("SELECT pg_advisory_xact_lock(hashtext($1)::bigint)", &params![lock_name(table)]).await;
     match locked {
-        Err(Error::Query { code: Some(code), .. }) if code == "55P03" => {
+        Err(Error::Database { code: Some(code), .. }) if code == "55P03" => {
             Err(Error::MigrationLockTimeout { waited: timeout })
         }
         other => other.map(|_| ()),

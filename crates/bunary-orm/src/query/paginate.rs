@@ -62,9 +62,9 @@ impl<T> Paginated<T> {
     }
 }
 
-fn check_size(n: u64, what: &str) -> Result<()> {
+fn check_size(n: u64, what: &'static str) -> Result<()> {
     if n == 0 {
-        Err(Error::InvalidQuery { message: format!("{what} must be at least 1") })
+        Err(Error::ZeroSize { what })
     } else {
         Ok(())
     }

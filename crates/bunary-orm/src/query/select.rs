@@ -184,9 +184,7 @@ impl<T> Builder<T> {
         match (page - 1).checked_mul(per_page) {
             Some(offset) => self.limit(per_page).offset(offset),
             None => {
-                self.fail(Error::InvalidQuery {
-                    message: format!("page {page} of {per_page} rows starts past the largest offset ({MAX_ROWS})"),
-                });
+                self.fail(Error::OutOfRange { what: format!("page {page} of {per_page} rows") });
                 self
             }
         }
@@ -197,5 +195,5 @@ impl<T> Builder<T> {
 pub(crate) const MAX_ROWS: u64 = i64::MAX as u64;
 
 fn too_large(what: &str, n: u64) -> Error {
-    Error::InvalidQuery { message: format!("{what} {n} is larger than the largest one databases take ({MAX_ROWS})") }
+    Error::OutOfRange { what: format!("{what} {n}") }
 }

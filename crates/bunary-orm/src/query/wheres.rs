@@ -25,9 +25,7 @@ impl<T> Builder<T> {
             (false, _) => Ok(Where::Basic { column, op, value }),
             (true, Operator::Eq) => Ok(Where::Null { column, not: false }),
             (true, Operator::NotEq) => Ok(Where::Null { column, not: true }),
-            (true, op) => Err(Error::InvalidQuery {
-                message: format!("`{op}` cannot compare with NULL (only `=` and `<>` can: IS NULL, IS NOT NULL)"),
-            }),
+            (true, op) => Err(Error::NullComparison { operator: op.to_string() }),
         }
     }
 

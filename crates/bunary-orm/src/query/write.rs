@@ -21,9 +21,7 @@ pub(super) fn rows_of(records: Vec<Record>) -> Result<(Vec<Ident>, Vec<Value>)> 
     let (columns, mut values) = first.into_columns_and_values()?;
     values.reserve(records.len() * columns.len());
     for (i, record) in records.enumerate() {
-        let mismatch = || Error::InvalidQuery {
-            message: format!("record {} of the insert has other columns than the first record", i + 2),
-        };
+        let mismatch = || Error::MismatchedRecords { record: i + 2 };
         if record.len() != columns.len() {
             return Err(mismatch());
         }

@@ -309,7 +309,7 @@ async fn alter_sqlite(exec: &Executor<'_>, blueprint: Blueprint) -> Result<()> {
             let enforced = tx.query("PRAGMA foreign_keys", &[]).await?.first().map(|r| r.get::<i64>(0)).transpose()?;
             if enforced == Some(1) {
                 return Err(crate::error::Error::Unsupported {
-                    dialect: "sqlite".into(),
+                    dialect: Dialect::Sqlite,
                     feature: format!(
                         "rebuilding `{table}` inside a transaction that enforces foreign keys (run the change on its own, or in a migration)"
                     ),

@@ -151,7 +151,7 @@ pub(crate) async fn rebuild(
     }
     let broken = rows(tx, "SELECT * FROM pragma_foreign_key_check(?)", &[Value::from(table)]).await?;
     if !broken.is_empty() {
-        return Err(Error::Query {
+        return Err(Error::Database {
             sql: format!("PRAGMA foreign_key_check({table})"),
             message: format!("{} row(s) of `{table}` break a foreign key after the change", broken.len()),
             kind: crate::error::DatabaseErrorKind::ForeignKeyViolation,

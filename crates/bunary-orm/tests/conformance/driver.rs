@@ -145,7 +145,7 @@ pub async fn errors_are_classified_and_carry_the_sql(h: &Harness) -> Result<()> 
     let dup = h.db.exec(&insert, &params!["a@example.com"]).await.unwrap_err();
     assert!(dup.is_unique_violation(), "{dup}");
     match &dup {
-        Error::Query { sql, message, .. } => {
+        Error::Database { sql, message, .. } => {
             assert_eq!(sql, &insert);
             assert!(!message.is_empty());
             assert!(!dup.to_string().contains("a@example.com"), "bound values must not leak: {dup}");
@@ -155,7 +155,7 @@ pub async fn errors_are_classified_and_carry_the_sql(h: &Harness) -> Result<()> 
     let null = h.db.exec(&insert, &[Value::Null]).await.unwrap_err();
     assert_eq!(null.database_kind(), Some(DatabaseErrorKind::NotNullViolation), "{null}");
     let syntax = h.db.query("SELEC nonsense", &[]).await.unwrap_err();
-    assert!(matches!(syntax, Error::Query { .. }), "{syntax}");
+    assert!(matches!(syntax, Error::Database { .. }), "{syntax}");
     let wrong_count = h.db.exec(&insert, &params!["x@example.com", "extra"]).await;
     assert!(wrong_count.is_err(), "a surplus parameter must be refused, not ignored");
     assert_eq!(h.count(&t).await?, 1);

@@ -208,7 +208,7 @@ pub async fn a_failing_migration_is_named_and_leaves_no_trace(h: &Harness) -> Re
     match m.up().await {
         Err(Error::Migration { name, source }) => {
             assert_eq!(name, "20260101000001_broken");
-            assert!(matches!(*source, Error::Query { .. }), "{source}");
+            assert!(matches!(*source, Error::Database { .. }), "{source}");
         }
         other => panic!("expected a migration error, got {other:?}"),
     }

@@ -145,7 +145,7 @@ fn text_or_blob(bytes: Vec<u8>) -> Value {
     }
 }
 
-/// Maps a mysql_async error to [`Error::Query`] (with the server's error number) or, when
+/// Maps a mysql_async error to [`Error::Database`] (with the server's error number) or, when
 /// the connection is gone (killed, the server shutting down, an I/O failure),
 /// [`Error::ConnectionLost`].
 pub(super) fn query_error(err: mysql_async::Error, sql: &str) -> Error {
@@ -176,14 +176,17 @@ pub(super) fn query_error(err: mysql_async::Error, sql: &str) -> Error {
                 _ => DatabaseErrorKind::Other,
             };
             let message = redact_values(e.code, e.message);
-            Error::Query { sql: sql.to_owned(), message, kind, code: Some(e.code.to_string()) }
+            Error::Database { sql: sql.to_owned(), message, kind, code: Some(e.code.to_string()) }
         }
         e @ mysql_async::Error::Url(_) => {
             Error::Connection { driver: "mysql".into(), message: e.to_string(), source: Some(Box::new(e)) }
         }
-        other => {
-            Error::Query { sql: sql.to_owned(), message: other.to_string(), kind: DatabaseErrorKind::Other, code: None }
-        }
+        other => Error::Database {
+            sql: sql.to_owned(),
+            message: other.to_string(),
+            kind: DatabaseErrorKind::Other,
+            code: None,
+        },
     }
 }
 

@@ -276,7 +276,7 @@ impl<'a> FromSql<'a> for RawColumn<'a> {
     }
 }
 
-/// Maps a tokio-postgres error to [`Error::Query`] (with the SQLSTATE) or, when the
+/// Maps a tokio-postgres error to [`Error::Database`] (with the SQLSTATE) or, when the
 /// connection is gone (closed, terminated by the server, an I/O failure),
 /// [`Error::ConnectionLost`].
 pub(super) fn query_error(err: tokio_postgres::Error, sql: &str) -> Error {
@@ -293,7 +293,7 @@ pub(super) fn query_error(err: tokio_postgres::Error, sql: &str) -> Error {
             return lost(&err, None);
         }
         let message = crate::error::error_chain(&err);
-        return Error::Query { sql: sql.to_owned(), message, kind: DatabaseErrorKind::Other, code: None };
+        return Error::Database { sql: sql.to_owned(), message, kind: DatabaseErrorKind::Other, code: None };
     };
     // Connection exceptions (class 08) and the server shutting the backend down (57P01
     // admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now) are a lost connection.
@@ -327,5 +327,5 @@ pub(super) fn query_error(err: tokio_postgres::Error, sql: &str) -> Error {
     if let Some(constraint) = db.constraint() {
         message.push_str(&format!(" (constraint {constraint})"));
     }
-    Error::Query { sql: sql.to_owned(), message, kind, code: Some(code.code().to_owned()) }
+    Error::Database { sql: sql.to_owned(), message, kind, code: Some(code.code().to_owned()) }
 }

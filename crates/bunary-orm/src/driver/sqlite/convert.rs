@@ -167,11 +167,14 @@ impl ColumnSource for Columns<'_, '_> {
     }
 }
 
-/// Maps a rusqlite error to [`Error::Query`], keeping SQLite's extended code.
+/// Maps a rusqlite error to [`Error::Database`], keeping SQLite's extended code.
 pub(super) fn query_error(err: rusqlite::Error, sql: &str) -> Error {
     if let rusqlite::Error::ToSqlConversionFailure(e) = &err {
         if e.is::<NanRefused>() {
-            return Error::Unsupported { dialect: "sqlite".into(), feature: "storing a NaN float".into() };
+            return Error::Unsupported {
+                dialect: crate::dialect::Dialect::Sqlite,
+                feature: "storing a NaN float".into(),
+            };
         }
     }
     let (kind, code, message) = match &err {
@@ -192,7 +195,7 @@ pub(super) fn query_error(err: rusqlite::Error, sql: &str) -> Error {
         }
         other => (DatabaseErrorKind::Other, None, other.to_string()),
     };
-    Error::Query { sql: sql.to_owned(), message, kind, code }
+    Error::Database { sql: sql.to_owned(), message, kind, code }
 }
 
 #[cfg(test)]

@@ -61,7 +61,7 @@ fn prepare<'c>(conn: &'c Conn, sql: &str) -> Result<CachedStatement<'c>> {
 fn bind(stmt: &mut CachedStatement<'_>, sql: &str, params: &[Value]) -> Result<()> {
     let expected = stmt.parameter_count();
     if expected != params.len() {
-        return Err(Error::Query {
+        return Err(Error::Database {
             sql: sql.to_owned(),
             message: format!("the statement has {expected} placeholders but {} values were bound", params.len()),
             kind: crate::error::DatabaseErrorKind::Other,

@@ -47,7 +47,7 @@ impl SqliteTransaction {
             let broken = run_query(conn, "PRAGMA foreign_key_check", &[])?;
             if let Some(first) = broken.first() {
                 let table: String = first.get(0).unwrap_or_default();
-                return Err(Error::Query {
+                return Err(Error::Database {
                     sql: "PRAGMA foreign_key_check".into(),
                     message: format!(
                         "{} row(s) break a foreign key (first in `{table}`): the change is rolled back",

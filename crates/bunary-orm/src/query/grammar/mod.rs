@@ -154,9 +154,9 @@ impl<'g> SqlWriter<'g> {
     /// [`raw`] for how each dialect is scanned).
     ///
     /// # Errors
-    /// [`Error::InvalidQuery`] when the number of placeholders differs from the number of
-    /// bindings, or the fragment holds what cannot be counted safely (an unclosed quote or
-    /// comment, another parameter syntax).
+    /// [`Error::RawPlaceholders`] when the number of placeholders differs from the number of
+    /// bindings, [`Error::RawSql`] when the fragment holds what cannot be counted safely (an
+    /// unclosed quote or comment, another parameter syntax).
     pub fn raw(&mut self, raw: &Raw) -> Result<()> {
         let dialect = self.grammar.dialect();
         let mut values = raw.bindings.iter();
@@ -168,17 +168,11 @@ impl<'g> SqlWriter<'g> {
                 None => missing = true,
             },
         });
-        let fragment = shorten(&raw.sql);
         match scanned {
-            Err(raw::ScanError(why)) => {
-                Err(Error::InvalidQuery { message: format!("raw SQL `{fragment}` on {dialect}: {why}") })
+            Err(raw::ScanError(reason)) => Err(Error::RawSql { sql: raw.sql.clone(), dialect, reason }),
+            Ok(count) if missing || count != raw.bindings.len() => {
+                Err(Error::RawPlaceholders { sql: raw.sql.clone(), placeholders: count, bindings: raw.bindings.len() })
             }
-            Ok(count) if missing || count != raw.bindings.len() => Err(Error::InvalidQuery {
-                message: format!(
-                    "raw SQL `{fragment}` has {count} `?` placeholder(s) but {} binding(s)",
-                    raw.bindings.len()
-                ),
-            }),
             Ok(_) => Ok(()),
         }
     }
@@ -188,8 +182,6 @@ impl<'g> SqlWriter<'g> {
         Statement { sql: self.sql, bindings: self.bindings }
     }
 }
-
-pub(crate) use crate::error::shorten;
 
 /// An aggregate function for [`Grammar::compile_aggregate`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -182,7 +182,7 @@ fn raw_fragments_renumber_placeholders_and_skip_quoted_question_marks() {
 fn raw_fragments_with_the_wrong_number_of_bindings_are_refused() {
     for q in [users().where_raw("a = ? AND b = ?", params![1]), users().where_raw("a = ?", params![1, 2])] {
         for dialect in DIALECTS {
-            assert!(matches!(q.to_sql(dialect), Err(Error::InvalidQuery { .. })), "{dialect}");
+            assert!(matches!(q.to_sql(dialect), Err(Error::RawPlaceholders { .. })), "{dialect}");
         }
     }
     assert!(users().where_raw("a = 'unclosed ?", params![1]).to_sql(Dialect::Sqlite).is_err());

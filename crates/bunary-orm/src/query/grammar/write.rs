@@ -16,7 +16,7 @@ use crate::query::clause::Query;
 use super::{table_of, Grammar, SetValue, SqlWriter, Statement};
 
 fn unsupported(grammar: &dyn Grammar, feature: &str) -> Error {
-    Error::Unsupported { dialect: grammar.dialect().to_string(), feature: feature.to_owned() }
+    Error::Unsupported { dialect: grammar.dialect(), feature: feature.to_owned() }
 }
 
 /// Refuses what no write can take, before any SQL is written.

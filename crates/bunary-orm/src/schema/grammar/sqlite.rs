@@ -75,7 +75,7 @@ impl SchemaGrammar for SqliteSchemaGrammar {
     /// instead, so this statement is never run by it.
     fn compile_add_foreign(&self, _table: &str, _key: &ForeignKey) -> Result<String> {
         Err(Error::Unsupported {
-            dialect: "sqlite".into(),
+            dialect: Dialect::Sqlite,
             feature: "ALTER TABLE … ADD CONSTRAINT (Schema::table rebuilds the table instead)".into(),
         })
     }
