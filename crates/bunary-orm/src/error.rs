@@ -79,6 +79,57 @@ impl fmt::Display for DatabaseErrorKind {
     }
 }
 
+/// Why the migrations found are not usable as they are ([`Error::InvalidMigrations`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MigrationProblem {
+    /// Two migrations have one name.
+    #[error("two migrations are named {name}")]
+    DuplicateName {
+        /// The name.
+        name: String,
+    },
+    /// A migration (or a file in the migrations folder) is not named
+    /// `<YYYYMMDDHHMMSS>_<name>` (`.up.sql` / `.down.sql` for SQL files).
+    #[error("`{name}` is not <YYYYMMDDHHMMSS>_<name> (letters, digits, _; SQL files end in .up.sql or .down.sql)")]
+    BadName {
+        /// The name or file name.
+        name: String,
+    },
+    /// A name given to `migration:make` is not snake_case letters, digits and `_`.
+    #[error("`{name}` is not a migration name: use snake_case letters, digits and _ (create_users_table)")]
+    BadNewName {
+        /// The name.
+        name: String,
+    },
+    /// A migration of that name (or its file) exists already.
+    #[error("a migration named {name} exists already: {file}")]
+    Exists {
+        /// The migration's name.
+        name: String,
+        /// The file that has it.
+        file: String,
+    },
+    /// A `.down.sql` file has no `.up.sql`.
+    #[error("{name}.down.sql has no {name}.up.sql")]
+    OrphanDown {
+        /// The migration.
+        name: String,
+    },
+    /// An applied migration's source is gone, so it cannot be rolled back.
+    #[error("{name} ran, but its migration is gone: it cannot be rolled back")]
+    MissingSource {
+        /// The migration.
+        name: String,
+    },
+    /// An SQL migration has no `.down.sql` file to roll back with.
+    #[error("{name} has no .down.sql file to roll back with")]
+    NoDown {
+        /// The migration.
+        name: String,
+    },
+}
+
 /// Every error this crate returns.
 ///
 /// Bound values never appear in an error: they may be secrets. The SQL text does, so that a
@@ -415,10 +466,10 @@ pub enum Error {
 
     /// The migrations found are not usable as they are (a badly named file, a name used
     /// twice, an applied migration whose source is gone).
-    #[error("invalid migrations: {message}")]
+    #[error("invalid migrations: {problem}")]
     InvalidMigrations {
         /// What is wrong.
-        message: String,
+        problem: MigrationProblem,
     },
 
     /// Any other error, for example one returned by user code inside a transaction.

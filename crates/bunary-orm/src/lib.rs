@@ -61,7 +61,7 @@ pub use connection::{Connection, Db, Tx};
 pub use dialect::{Capabilities, Dialect};
 pub use driver::registry::{create_driver, known_drivers, register_driver, unregister_driver, DriverFactory};
 pub use driver::{DatabaseDriver, ExecResult, TransactionConnection};
-pub use error::{DatabaseErrorKind, Error, Result};
+pub use error::{DatabaseErrorKind, Error, MigrationProblem, Result};
 pub use model::{Entity, Json, KeyKind, Model, ModelState};
 pub use query::{Builder, Direction, OnConflict, Operator, Paginated, Record, Statement, Trashed};
 pub use row::FromRow;

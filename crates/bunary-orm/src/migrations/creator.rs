@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
 
 use crate::dialect::Dialect;
-use crate::error::{Error, Result};
+use crate::error::{Error, MigrationProblem, Result};
 use crate::schema::grammar::schema_grammar_for;
 use crate::schema::SchemaBuilder;
 
@@ -78,11 +78,7 @@ fn check_name(name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::InvalidMigrations {
-            message: format!(
-                "`{name}` is not a migration name: use snake_case letters, digits and _ (create_users_table)"
-            ),
-        })
+        Err(Error::InvalidMigrations { problem: MigrationProblem::BadNewName { name: name.to_owned() } })
     }
 }
 
@@ -162,9 +158,7 @@ pub fn create_migration(
         let file = entry.map_err(Error::other)?.file_name().to_string_lossy().into_owned();
         let stem = file.trim_end_matches(".up.sql").trim_end_matches(".down.sql").trim_end_matches(".rs");
         if stem.len() > 15 && &stem[15..] == name {
-            return Err(Error::InvalidMigrations {
-                message: format!("a migration named {name} exists already: {file}"),
-            });
+            return Err(Error::InvalidMigrations { problem: MigrationProblem::Exists { name: name.to_owned(), file } });
         }
         if let Some(stamp) = stem.get(..14).and_then(|s| NaiveDateTime::parse_from_str(s, STAMP).ok()) {
             latest = latest.max(Some(stamp));
@@ -186,7 +180,9 @@ pub fn create_migration(
     };
     for (path, _) in &files {
         if path.exists() {
-            return Err(Error::InvalidMigrations { message: format!("{} exists already", path.display()) });
+            return Err(Error::InvalidMigrations {
+                problem: MigrationProblem::Exists { name: full.clone(), file: path.display().to_string() },
+            });
         }
     }
     for (path, body) in &files {
@@ -216,7 +212,7 @@ mod tests {
         );
         assert_eq!(std::fs::read_to_string(&made.files[1]).unwrap(), "DROP TABLE \"users\";\n");
         let again = create_migration(dir.path(), "create_users_table", MigrationKind::Sql, Dialect::Sqlite, now);
-        assert!(matches!(again, Err(Error::InvalidMigrations { .. })));
+        assert!(matches!(again, Err(Error::InvalidMigrations { problem: MigrationProblem::Exists { .. } })));
         assert!(create_migration(dir.path(), "Bad Name", MigrationKind::Sql, Dialect::Sqlite, now).is_err());
         let rust =
             create_migration(dir.path(), "add_phone_to_users", MigrationKind::Rust, Dialect::Postgres, now).unwrap();

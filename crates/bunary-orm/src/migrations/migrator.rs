@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::connection::cache::get_driver;
 use crate::connection::Connection;
 use crate::connection::Db;
-use crate::error::{Error, Result};
+use crate::error::{Error, MigrationProblem, Result};
 use crate::schema::Schema;
 
 use super::lock;
@@ -173,13 +173,13 @@ impl Migrator {
         for pair in all.windows(2) {
             if pair[0].name() == pair[1].name() {
                 return Err(Error::InvalidMigrations {
-                    message: format!("two migrations are named {}", pair[0].name()),
+                    problem: MigrationProblem::DuplicateName { name: pair[0].name().to_owned() },
                 });
             }
         }
         if let Some(bad) = all.iter().find(|m| !is_migration_name(m.name())) {
             return Err(Error::InvalidMigrations {
-                message: format!("`{}` is not <YYYYMMDDHHMMSS>_<name> (letters, digits, _)", bad.name()),
+                problem: MigrationProblem::BadName { name: bad.name().to_owned() },
             });
         }
         Ok(all)
@@ -327,7 +327,7 @@ impl Migrator {
             let mut runs = Vec::new();
             for record in chosen {
                 let migration = by_name.get(record.name.as_str()).ok_or_else(|| Error::InvalidMigrations {
-                    message: format!("{} ran, but its migration is gone: it cannot be rolled back", record.name),
+                    problem: MigrationProblem::MissingSource { name: record.name.clone() },
                 })?;
                 let started = Instant::now();
                 migration
@@ -430,7 +430,7 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        assert!(matches!(m.migrations(), Err(Error::InvalidMigrations { .. })));
+        assert!(matches!(m.migrations(), Err(Error::InvalidMigrations { problem: MigrationProblem::BadName { .. } })));
         let a = super::super::SqlMigration::new("20260101000000_a", "", None);
         let m = create_migrator(MigratorOptions {
             migrations_path: None,
@@ -438,6 +438,9 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        assert!(matches!(m.migrations(), Err(Error::InvalidMigrations { .. })));
+        assert!(matches!(
+            m.migrations(),
+            Err(Error::InvalidMigrations { problem: MigrationProblem::DuplicateName { .. } })
+        ));
     }
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::connection::Db;
-use crate::error::{Error, Result};
+use crate::error::{Error, MigrationProblem, Result};
 
 /// One migration. Implement it for Rust migrations; SQL files become [`SqlMigration`]s.
 ///
@@ -74,9 +74,7 @@ impl Migration for SqlMigration {
     async fn down(&self, db: &Db) -> Result<()> {
         match &self.down {
             Some(sql) => db.exec_batch(sql).await,
-            None => Err(Error::InvalidMigrations {
-                message: format!("{} has no .down.sql file to roll back with", self.name),
-            }),
+            None => Err(Error::InvalidMigrations { problem: MigrationProblem::NoDown { name: self.name.clone() } }),
         }
     }
 }
@@ -112,14 +110,10 @@ pub fn discover_sql(dir: &Path) -> Result<Vec<Arc<dyn Migration>>> {
         } else if let Some(n) = file.strip_suffix(".down.sql") {
             (n.to_owned(), false)
         } else {
-            return Err(Error::InvalidMigrations {
-                message: format!("{file}: SQL migrations are named <YYYYMMDDHHMMSS>_<name>.up.sql / .down.sql"),
-            });
+            return Err(Error::InvalidMigrations { problem: MigrationProblem::BadName { name: file.to_owned() } });
         };
         if !is_migration_name(&name) {
-            return Err(Error::InvalidMigrations {
-                message: format!("{file}: the name must start with a 14-digit timestamp and `_` (e.g. 20260101000000_create_users_table)"),
-            });
+            return Err(Error::InvalidMigrations { problem: MigrationProblem::BadName { name: file.to_owned() } });
         }
         let sql = std::fs::read_to_string(&path).map_err(Error::other)?;
         if up {
@@ -129,7 +123,7 @@ pub fn discover_sql(dir: &Path) -> Result<Vec<Arc<dyn Migration>>> {
         }
     }
     if let Some(orphan) = downs.keys().find(|n| !ups.contains_key(*n)) {
-        return Err(Error::InvalidMigrations { message: format!("{orphan}.down.sql has no {orphan}.up.sql") });
+        return Err(Error::InvalidMigrations { problem: MigrationProblem::OrphanDown { name: orphan.clone() } });
     }
     Ok(ups
         .into_iter()

@@ -8,7 +8,7 @@ use bunary_orm::migrations::{
     create_migrator, Migration, MigrationsRepository, Migrator, MigratorOptions, Rollback, SqlMigration,
 };
 use bunary_orm::schema::Schema;
-use bunary_orm::{Db, Dialect, Error, Result};
+use bunary_orm::{Db, Dialect, Error, MigrationProblem, Result};
 
 use super::Harness;
 
@@ -179,6 +179,13 @@ pub async fn rollback_by_migrations_or_by_batch_and_up_step(h: &Harness) -> Resu
     assert!(matches!(m.rollback(Rollback::Batch(1)).await, Err(Error::NothingToRollback)));
     assert_eq!(m.status().await?.iter().filter(|s| s.ran).count(), 1);
     assert!(schema.has_table("d").await? && !schema.has_table("a").await?);
+    // An applied migration whose source is gone cannot be rolled back: a typed problem.
+    let without_d = migrator(&h.db, all[..3].to_vec());
+    let gone = without_d.rollback(Rollback::Batches(1)).await;
+    assert!(
+        matches!(&gone, Err(Error::InvalidMigrations { problem: MigrationProblem::MissingSource { name } }) if name == "20260101000003_create_d"),
+        "{gone:?}"
+    );
     Ok(())
 }
 
