@@ -18,7 +18,7 @@ use parking_lot::Mutex;
 use crate::dialect::Dialect;
 use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
 use crate::error::Result;
-use crate::row::Row;
+use crate::row::{Row, RowSink};
 use crate::value::Value;
 
 /// How long a task that wrote keeps reading from the primary.
@@ -79,6 +79,20 @@ impl ReadWriteDriver {
         let i = self.next.fetch_add(1, Ordering::Relaxed) % self.replicas.len();
         &self.replicas[i]
     }
+
+    /// Where a statement that returns rows goes: a replica for a plain read (unless this
+    /// context is stuck to the primary), the primary for anything else (which then counts as
+    /// a write for stickiness).
+    fn reader(&self, sql: &str) -> &Arc<dyn DatabaseDriver> {
+        let plain = is_plain_read(sql);
+        if plain && !self.replicas.is_empty() && !self.stuck_to_primary() {
+            return self.replica();
+        }
+        if !plain {
+            self.wrote();
+        }
+        &self.primary
+    }
 }
 
 /// Whether `sql` only reads and locks nothing.
@@ -106,13 +120,22 @@ impl DatabaseDriver for ReadWriteDriver {
     }
 
     async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        if is_plain_read(sql) && !self.replicas.is_empty() && !self.stuck_to_primary() {
-            return self.replica().query(sql, params).await;
-        }
-        if !is_plain_read(sql) {
-            self.wrote();
-        }
-        self.primary.query(sql, params).await
+        self.reader(sql).query(sql, params).await
+    }
+
+    // The fast paths are forwarded, so that a typed load through a replica configuration
+    // streams its rows as it does on a plain one (no `Vec<Row>` first).
+    async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        self.reader(sql).query_into(sql, params, sink).await
+    }
+
+    fn query_into_now(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Option<Result<()>> {
+        self.reader(sql).query_into_now(sql, params, sink)
+    }
+
+    fn exec_now(&self, sql: &str, params: &[Value]) -> Option<Result<ExecResult>> {
+        self.wrote();
+        self.primary.exec_now(sql, params)
     }
 
     async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {
@@ -148,7 +171,62 @@ impl DatabaseDriver for ReadWriteDriver {
 
 #[cfg(test)]
 mod tests {
-    use super::is_plain_read;
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    /// A driver that counts which read method it was called through.
+    #[derive(Default)]
+    struct Counting {
+        query: AtomicUsize,
+        query_into: AtomicUsize,
+    }
+
+    #[async_trait]
+    impl DatabaseDriver for Counting {
+        fn name(&self) -> &str {
+            "counting"
+        }
+        fn dialect(&self) -> Dialect {
+            Dialect::Sqlite
+        }
+        async fn query(&self, _sql: &str, _params: &[Value]) -> Result<Vec<Row>> {
+            self.query.fetch_add(1, Ordering::Relaxed);
+            Ok(Vec::new())
+        }
+        async fn query_into(&self, _sql: &str, _params: &[Value], _sink: &mut (dyn RowSink + Send)) -> Result<()> {
+            self.query_into.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        }
+        async fn exec(&self, _sql: &str, _params: &[Value]) -> Result<ExecResult> {
+            Ok(ExecResult { rows_affected: 0, last_insert_id: None })
+        }
+        async fn exec_batch(&self, _sql: &str) -> Result<()> {
+            Ok(())
+        }
+        async fn begin(&self) -> Result<Box<dyn TransactionConnection>> {
+            Err(crate::error::Error::other("not in this test"))
+        }
+        async fn close(&self) -> Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn the_streaming_read_path_is_forwarded_to_the_replica_or_the_primary() {
+        let primary = Arc::new(Counting::default());
+        let replica = Arc::new(Counting::default());
+        let rw = ReadWriteDriver::new(primary.clone(), vec![replica.clone() as Arc<dyn DatabaseDriver>], false);
+        let mut sink = crate::row::CollectRows::default();
+        rw.query_into("SELECT * FROM t", &[], &mut sink).await.unwrap();
+        rw.query_into("SELECT * FROM t FOR UPDATE", &[], &mut sink).await.unwrap();
+        assert_eq!(replica.query_into.load(Ordering::Relaxed), 1, "a plain read streams from the replica");
+        assert_eq!(primary.query_into.load(Ordering::Relaxed), 1, "a locking read streams from the primary");
+        assert_eq!(
+            replica.query.load(Ordering::Relaxed) + primary.query.load(Ordering::Relaxed),
+            0,
+            "no Vec<Row> first"
+        );
+    }
 
     #[test]
     fn reads_are_plain_selects() {
