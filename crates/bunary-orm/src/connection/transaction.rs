@@ -278,7 +278,11 @@ impl Tx {
                 Ok(value)
             }
             Ok(Err(err)) => {
-                self.rollback_to(&name).await?;
+                // A failed rollback leaves the guard armed (the transaction broken); the
+                // closure's error is still the one returned.
+                if self.rollback_to(&name).await.is_err() {
+                    return Err(err);
+                }
                 Err(err)
             }
             Err(panic) => {

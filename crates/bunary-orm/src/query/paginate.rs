@@ -36,7 +36,7 @@ pub struct Paginated<T> {
 impl<T> Paginated<T> {
     pub(crate) fn new(data: Vec<T>, total: u64, per_page: u64, current_page: u64) -> Self {
         let last_page = total.div_ceil(per_page).max(1);
-        // `paginate` checked that the page's offset fits (see `page_offset`).
+        // `paginate` refused (through `for_page`) a page whose offset does not fit.
         let first = (current_page - 1).saturating_mul(per_page);
         let (from, to) =
             if data.is_empty() { (None, None) } else { (Some(first + 1), Some(first + data.len() as u64)) };

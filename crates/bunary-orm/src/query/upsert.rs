@@ -72,26 +72,23 @@ impl<T> Builder<T> {
         if unique_by.is_empty() {
             return Err(Error::InvalidQuery { message: "an upsert needs the unique column(s) to match on".into() });
         }
-        let on_conflict = on_conflict.into();
-        let update_only = match &on_conflict {
+        // The columns to update, checked before any SQL; `None`: every inserted column.
+        let update: Option<Vec<Ident>> = match on_conflict.into() {
             OnConflict::Update(columns) if columns.is_empty() => {
                 return Err(Error::InvalidQuery {
                     message: "an upsert with no columns to update: say OnConflict::DoNothing (or UpdateAll)".into(),
                 })
             }
-            OnConflict::Update(columns) => Some(idents(columns.clone())?),
-            _ => None,
+            OnConflict::Update(columns) => Some(idents(columns)?),
+            OnConflict::DoNothing => Some(Vec::new()),
+            OnConflict::UpdateAll => None,
         };
         self.check()?;
         if records.is_empty() {
             return Ok(0);
         }
         let (columns, rows) = rows_of(records)?;
-        let update: Vec<Ident> = match on_conflict {
-            OnConflict::DoNothing => Vec::new(),
-            OnConflict::Update(_) => update_only.unwrap_or_default(),
-            OnConflict::UpdateAll => columns.iter().filter(|c| !unique_by.contains(c)).cloned().collect(),
-        };
+        let update = update.unwrap_or_else(|| columns.iter().filter(|c| !unique_by.contains(c)).cloned().collect());
         let exec = self.executor().await?;
         let statement =
             grammar_for(exec.dialect()).compile_upsert(table(self)?, &columns, rows, &unique_by, &update)?;

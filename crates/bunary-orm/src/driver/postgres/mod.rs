@@ -235,6 +235,23 @@ pub(super) async fn run_exec(client: &Object, sql: &str, params: &[Value], retry
     Ok(ExecResult { rows_affected, last_insert_id: None })
 }
 
+/// After a script that may change tables (DDL through the schema builder runs as one), every
+/// pooled connection prepares its statements afresh. A single transaction-control or `SET`
+/// statement (`SAVEPOINT`, `RELEASE`, …, which nested transactions send as scripts) changes no
+/// table and keeps them. (A plan that still goes stale is prepared again on its first use.)
+pub(super) fn forget_plans_after(pool: &Pool, sql: &str) {
+    if !keeps_plans(sql) {
+        pool.manager().statement_caches.clear();
+    }
+}
+
+fn keeps_plans(sql: &str) -> bool {
+    const KEEPS_PLANS: [&str; 7] = ["SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "START", "SET"];
+    let first = sql.trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+    let one_statement = !sql.trim_end().trim_end_matches(';').contains(';');
+    one_statement && KEEPS_PLANS.iter().any(|k| first.eq_ignore_ascii_case(k))
+}
+
 /// Keeps a connection that was lost out of the pool (its client may not know yet that the
 /// server closed it, and would fail the next user's statement too).
 fn discard_if_lost<T>(client: Object, result: Result<T>) -> Result<T> {
@@ -280,9 +297,7 @@ impl DatabaseDriver for PostgresDriver {
         let client = self.client().await?;
         let result = run_batch(&client, sql).await;
         let result = discard_if_lost(client, result);
-        // A script may change tables (DDL through the schema builder runs as one): every
-        // pooled connection prepares its statements afresh.
-        self.pool.manager().statement_caches.clear();
+        forget_plans_after(&self.pool, sql);
         result
     }
 
@@ -296,5 +311,31 @@ impl DatabaseDriver for PostgresDriver {
         self.closed.store(true, Ordering::Release);
         self.pool.close();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keeps_plans;
+
+    #[test]
+    fn only_a_lone_transaction_control_statement_keeps_cached_plans() {
+        for keeps in [
+            "SAVEPOINT bunary_sp_1",
+            "RELEASE SAVEPOINT bunary_sp_1",
+            "rollback to savepoint x;",
+            "SET LOCAL lock_timeout = 5",
+        ] {
+            assert!(keeps_plans(keeps), "{keeps}");
+        }
+        for clears in [
+            "CREATE TABLE t (id INT)",
+            "ALTER TABLE t ADD c INT",
+            "SET search_path = x; DROP TABLE t",
+            " drop table t",
+            "",
+        ] {
+            assert!(!keeps_plans(clears), "{clears}");
+        }
     }
 }

@@ -72,7 +72,7 @@ impl TransactionConnection for PostgresTransaction {
 
     async fn exec_batch(&mut self, sql: &str) -> Result<()> {
         let result = run_batch(self.client()?, sql).await;
-        self.pool.manager().statement_caches.clear();
+        super::forget_plans_after(&self.pool, sql);
         result
     }
 
