@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use mysql_async::prelude::Queryable;
-use mysql_async::{Opts, OptsBuilder, Params, Pool, PoolConstraints, PoolOpts, SslOpts, TxOpts};
+use mysql_async::{Opts, OptsBuilder, Params, Pool, PoolConstraints, PoolOpts, SslOpts};
 
 use crate::config::{DatabaseConfig, ServerConfig, TlsMode};
 use crate::dialect::Dialect;
@@ -154,16 +154,21 @@ impl Checkout {
 impl Drop for Checkout {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
-            match tokio::runtime::Handle::try_current() {
-                Ok(runtime) => {
-                    runtime.spawn(async move {
-                        let _ = conn.disconnect().await;
-                    });
-                }
-                // No runtime to close it on: dropped, as mysql_async would.
-                Err(_) => drop(conn),
-            }
+            close_apart(conn);
         }
+    }
+}
+
+/// Closes a connection whose state is unknown on a task of its own, never pooling it.
+pub(super) fn close_apart(conn: mysql_async::Conn) {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => {
+            runtime.spawn(async move {
+                let _ = conn.disconnect().await;
+            });
+        }
+        // No runtime to close it on: dropped, as mysql_async would.
+        Err(_) => drop(conn),
     }
 }
 
@@ -253,9 +258,11 @@ impl DatabaseDriver for MySqlDriver {
         if self.closed.load(Ordering::Acquire) {
             return Err(Error::DriverClosed { driver: "mysql".into() });
         }
-        let tx =
-            self.pool.start_transaction(TxOpts::default()).await.map_err(|e| query_error(e, "START TRANSACTION"))?;
-        Ok(Box::new(MySqlTransaction::new(tx)))
+        // The guard holds the connection before START TRANSACTION is sent: dropped part-way,
+        // it closes the connection (the server rolls back) instead of pooling it.
+        let mut tx = MySqlTransaction::new(self.conn().await?);
+        tx.begin().await?;
+        Ok(Box::new(tx))
     }
 
     async fn close(&self) -> Result<()> {
