@@ -62,8 +62,8 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
                 ::std::vec![#(::bunary_orm::model::ToValue::to_value(&self.#fields)),*]
             }
 
-            fn plain_sql() -> &'static ::bunary_orm::query::PlainSql {
-                static PLAIN: ::bunary_orm::query::PlainSql = ::bunary_orm::query::PlainSql::new();
+            fn plain_sql() -> &'static ::bunary_orm::model::PlainSql {
+                static PLAIN: ::bunary_orm::model::PlainSql = ::bunary_orm::model::PlainSql::new();
                 &PLAIN
             }
 
@@ -116,20 +116,12 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
         }
 
         impl ::bunary_orm::FromRow for #name {
-            const MODEL_NAME: ::core::option::Option<&'static str> =
-                ::core::option::Option::Some(<#name as ::bunary_orm::Entity>::NAME);
-            const MODEL_COLUMNS: &'static [&'static str] = <#name as ::bunary_orm::Entity>::COLUMNS;
-
             fn from_row(mut row: ::bunary_orm::Row) -> ::bunary_orm::Result<Self> {
                 ::core::result::Result::Ok(#name {
                     #(#fields: row.take(#columns)?,)*
                     #(#skipped: ::core::default::Default::default(),)*
                     #state: ::core::default::Default::default(),
                 })
-            }
-
-            fn loaded(items: &mut [Self], connection: &::bunary_orm::Connection) {
-                ::bunary_orm::model::mark_loaded(items, connection);
             }
 
             fn layout_cache() -> ::core::option::Option<&'static ::bunary_orm::row::LayoutCache> {

@@ -29,8 +29,16 @@
 //!   global driver ([`get_driver`]) and the built-in drivers.
 //! - [`connection`]: where SQL runs: the [`Db`] handle, [`Tx`] (transactions and savepoints),
 //!   [`Connection`] (where a builder or model runs) and the global and named handles.
-//! - [`model`] and [`query`]: [`Model::table`] and the query [`Builder`]; `query::grammar` holds
-//!   the SQL of each dialect; [`ident`] says which names are legal.
+//! - [`query`]: the query [`Builder`] (reached by [`Model::table`], [`Db::table`], [`Tx::table`]),
+//!   which knows no model; `query::grammar` holds the SQL of each dialect; [`ident`] says which
+//!   names are legal.
+//! - [`model`]: typed models ([`Entity`], `#[derive(Model)]`) and their query, [`ModelQuery`],
+//!   which holds a query builder and adds the model's policy (scopes such as soft deletes,
+//!   hidden columns, timestamps, loaded-model tracking), one file per Eloquent concern.
+//!
+//! Layers, bottom up: base ([`value`], [`row`], [`error`], [`config`], [`ident`], [`dialect`]) →
+//! [`driver`] → [`connection`] → [`query`] → [`model`]; [`schema`] and [`migrations`] sit on
+//! [`connection`]. A module imports only from below it (`tests/layering.rs` checks it).
 //! - [`schema`]: [`Schema`](schema::Schema) (create, alter, drop tables) and its grammars.
 //! - [`migrations`]: the repository, SQL and Rust migrations, the [`Migrator`](migrations::Migrator).
 //! - [`error`]: [`Error`], [`DatabaseErrorKind`].
@@ -62,8 +70,8 @@ pub use dialect::{Capabilities, Dialect};
 pub use driver::registry::{create_driver, known_drivers, register_driver, unregister_driver, DriverFactory};
 pub use driver::{DatabaseDriver, ExecResult, TransactionConnection};
 pub use error::{DatabaseErrorKind, Error, MigrationProblem, Result};
-pub use model::{Entity, Json, KeyKind, Model, ModelState};
-pub use query::{Builder, Direction, OnConflict, Operator, Paginated, Record, Statement, Trashed};
+pub use model::{Entity, Json, KeyKind, Model, ModelQuery, ModelState, Trashed};
+pub use query::{Builder, Direction, OnConflict, Operator, Paginated, Record, Statement};
 pub use row::FromRow;
 pub use row::Row;
 
@@ -74,7 +82,7 @@ pub use bunary_orm_derive::Model;
 pub mod prelude {
     pub use crate::{
         close_driver, get_driver, params, record, set_orm_config, Builder, Db, Direction, Entity, Error, FromRow,
-        FromValue, Json, Model, ModelState, OnConflict, OrmConfig, Record, Result, Row, Value,
+        FromValue, Json, Model, ModelQuery, ModelState, OnConflict, OrmConfig, Record, Result, Row, Value,
     };
 }
 

@@ -250,27 +250,15 @@ impl Default for LayoutCache {
 /// A type a result row can become: [`Row`] itself, or a model (`#[derive(Model)]`
 /// implements it).
 pub trait FromRow: Sized + Send + 'static {
-    /// Whether this is a dynamic row, from which a model's hidden columns are removed
-    /// (a typed model keeps them in its fields, and leaves them out when serialised).
+    /// Whether this is a dynamic row, which keeps every column of a result (and from which
+    /// excluded columns are removed), rather than a type built from chosen columns.
     const IS_DYNAMIC: bool = false;
-
-    /// The model's name, for a typed model (`#[derive(Model)]` sets it): a missing row is then
-    /// [`Error::ModelNotFound`] naming it.
-    const MODEL_NAME: Option<&'static str> = None;
-
-    /// The columns a typed model loads (all of them are needed to build one).
-    const MODEL_COLUMNS: &'static [&'static str] = &[];
 
     /// Builds the value from a row.
     ///
     /// # Errors
     /// [`Error::ColumnNotFound`] or [`Error::Decode`] when the row does not fit.
     fn from_row(row: Row) -> Result<Self>;
-
-    /// Called once a result is loaded, with where it came from: models remember it (to save
-    /// there) and what each row held (to tell which columns change).
-    #[doc(hidden)]
-    fn loaded(_items: &mut [Self], _connection: &crate::connection::Connection) {}
 
     /// Where each of this type's fields is among a result's `columns`, worked out once per
     /// query (the derive implements it; the default keeps whole rows).
@@ -306,6 +294,20 @@ pub trait FromRow: Sized + Send + 'static {
     #[doc(hidden)]
     fn from_source(layout: &[usize], columns: &Columns, source: &dyn ColumnSource) -> Result<Self> {
         Self::from_values(layout, columns, &mut source.values()?)
+    }
+}
+
+/// Removes the columns for which `dropped` holds from every row of a result (its rows share
+/// one column list: the first row's decides).
+pub(crate) fn drop_columns(rows: &mut [Row], dropped: impl Fn(&str) -> bool) {
+    let Some(first) = rows.first() else { return };
+    let keep: Vec<usize> = (0..first.len()).filter(|&i| !dropped(&first.columns()[i])).collect();
+    if keep.len() == first.len() {
+        return;
+    }
+    let columns: Columns = keep.iter().map(|&i| first.columns()[i].clone()).collect();
+    for row in rows.iter_mut() {
+        row.project(&columns, &keep);
     }
 }
 

@@ -1,19 +1,25 @@
 //! Models: [`Model::table`] for rows by table name (the seed's API), and [`Entity`], the trait
 //! `#[derive(Model)]` implements for typed models.
 //!
-//! The model layer builds on the query builder: `User::query()` is a [`Builder<User>`] with the
-//! model's scopes (soft deletes, hidden columns) applied. Each Eloquent concern lives in its own
-//! file: `state.rs` (loaded/dirty tracking), `persistence.rs` (save, delete, refresh),
-//! `mass_assignment.rs` (fill, fillable/guarded), `casts.rs` (field types).
+//! The model layer builds on the query builder, which knows no model: `User::query()` is a
+//! [`ModelQuery<User>`] that holds a query [`Builder`] and adds the model's policy (scopes,
+//! hidden columns, timestamps, loaded-model tracking), as Eloquent's builder holds Laravel's
+//! query builder. Each Eloquent concern lives in its own file: `query/` (the model query),
+//! `soft_deletes.rs`, `hidden.rs`, `timestamps.rs`, `state.rs` (loaded/dirty tracking),
+//! `persistence.rs` (save, delete, refresh), `mass_assignment.rs` (fill, fillable/guarded),
+//! `casts.rs` (field types), `plain.rs` (a model's compiled selects).
 
 mod casts;
+mod hidden;
 mod mass_assignment;
 mod persistence;
+mod plain;
+mod query;
+mod soft_deletes;
 mod state;
+mod timestamps;
 
 use std::future::Future;
-
-use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Result};
 use crate::query::Builder;
@@ -26,8 +32,13 @@ pub use self::casts::{hash_value, FieldHasher, HashInPlace, HashThroughValue};
 pub use self::casts::{IntegerKey, KeyType, OtherKey};
 pub use self::casts::{Json, ToValue};
 #[doc(hidden)]
+pub use self::plain::PlainSql;
+pub use self::query::ModelQuery;
+pub use self::soft_deletes::Trashed;
+#[doc(hidden)]
 pub use self::state::Snapshots;
 pub use self::state::{FieldHashes, ModelState};
+pub use self::timestamps::{now, Timestamps};
 
 /// The dynamic model: queries on a table by name, returning [`Row`](crate::Row)s. It runs on
 /// the global driver ([`set_orm_config`](crate::set_orm_config)); use
@@ -87,21 +98,6 @@ pub enum KeyKind {
     Uuid,
     /// The application always sets it.
     Manual,
-}
-
-/// The names of a model's timestamp columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timestamps {
-    /// Set when the row is inserted (default `created_at`).
-    pub created_at: &'static str,
-    /// Set when the row is inserted or updated (default `updated_at`).
-    pub updated_at: &'static str,
-}
-
-/// The current time as models store it: UTC, to the microsecond (what every dialect keeps).
-pub fn now() -> DateTime<Utc> {
-    let t = Utc::now();
-    DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
 }
 
 /// A typed model: what `#[derive(Model)]` implements. The constants and the four required
@@ -166,7 +162,7 @@ pub trait Entity: FromRow + Sync {
 
     /// The model's compiled plain selects (the derive gives each model its own).
     #[doc(hidden)]
-    fn plain_sql() -> &'static crate::query::PlainSql;
+    fn plain_sql() -> &'static PlainSql;
 
     /// Moves the values of [`Entity::COLUMNS`], in order, onto `out` (text and bytes are moved,
     /// not copied), leaving out the column at index `skip`. Derive plumbing.
@@ -209,15 +205,15 @@ pub trait Entity: FromRow + Sync {
     fn state_mut(&mut self) -> &mut ModelState;
 
     /// A query on the model's table returning models, with its scopes applied.
-    fn query() -> Builder<Self> {
-        Builder::for_model(crate::connection::Connection::Global)
+    fn query() -> ModelQuery<Self> {
+        ModelQuery::new(crate::connection::Connection::Global)
     }
 
     /// [`Entity::query`] on another connection: an explicit handle (`User::on(&db)`), a
     /// transaction (`User::on(&tx)`) or a named connection (`User::on("analytics")`). Models it
     /// loads save back there.
-    fn on(connection: impl Into<crate::connection::Connection>) -> Builder<Self> {
-        Builder::for_model(connection.into())
+    fn on(connection: impl Into<crate::connection::Connection>) -> ModelQuery<Self> {
+        ModelQuery::new(connection.into())
     }
 
     /// The model with that key, or `None`.
@@ -357,62 +353,6 @@ pub trait Entity: FromRow + Sync {
     }
 }
 
-impl<M: Entity> Builder<M> {
-    /// Inserts new models in one statement, as Eloquent's `User::insert([...])` and Diesel's
-    /// `insert_into(users).values(&rows)`: the models are consumed and their keys are not read
-    /// back (use [`Entity::save`] or [`create`](Builder::create) for that). As in `save`,
-    /// timestamps are set and an empty UUID key gets a new UUIDv7; an empty auto-increment key
-    /// is left to the database. Returns the number of rows inserted.
-    ///
-    /// ```
-    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-    /// use bunary_orm::prelude::*;
-    /// use bunary_orm::{DatabaseConfig, Db};
-    /// #[derive(Model, Debug, Clone, Default)]
-    /// #[orm(table = "users", timestamps = false)]
-    /// struct User { id: i64, name: String, state: ModelState }
-    ///
-    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
-    /// db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL)", &[]).await?;
-    /// let users = ["Ada", "Bob"].map(|name| User { name: name.into(), ..Default::default() });
-    /// assert_eq!(User::on(&db).insert_models(users.to_vec()).await?, 2);
-    /// assert_eq!(User::on(&db).count().await?, 2);
-    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::InvalidQuery`] when some auto-increment keys are set and others are empty; the
-    /// database's error (nothing is inserted then).
-    pub async fn insert_models(&self, models: Vec<M>) -> Result<u64> {
-        persistence::insert_models(self, models).await
-    }
-
-    /// The model with that key.
-    ///
-    /// # Errors
-    /// [`Error::ModelNotFound`] naming the model and the key when there is none.
-    pub async fn find_or_fail(&self, id: impl Into<Value>) -> Result<M> {
-        let id = id.into();
-        let key = Some(id.to_string());
-        self.find(id).await?.ok_or(Error::ModelNotFound { model: M::NAME, key })
-    }
-}
-
-impl<M: Entity + Default> Builder<M> {
-    /// A new model filled from `attributes` (mass assignment) and saved on this builder's
-    /// connection: `User::on(&db).create(record! { … })`.
-    ///
-    /// # Errors
-    /// As [`Entity::fill`] and [`Entity::save`].
-    pub async fn create(&self, attributes: impl Into<crate::query::Record>) -> Result<M> {
-        let mut model = M::default();
-        model.state_mut().set_connection(self.connection().clone());
-        model.fill(attributes)?;
-        model.save().await?;
-        Ok(model)
-    }
-}
-
 /// Called by the derive to set a field from a value.
 #[doc(hidden)]
 pub fn decode_field<T: crate::value::FromValue>(column: &str, value: Value) -> Result<T> {
@@ -429,10 +369,9 @@ pub fn unknown_column<M: Entity>(column: &str) -> Error {
     Error::ColumnNotFound { column: column.to_owned(), available: M::COLUMNS.iter().map(|c| (*c).to_owned()).collect() }
 }
 
-/// Called by the derive once a result is loaded: each model remembers what it held (in one
-/// [`Snapshots`] shared by the result) and where it came from.
-#[doc(hidden)]
-pub fn mark_loaded<M: Entity>(models: &mut [M], connection: &crate::connection::Connection) {
+/// Called once a result is loaded: each model remembers what it held (in one [`Snapshots`]
+/// shared by the result) and where it came from.
+pub(crate) fn mark_loaded<M: Entity>(models: &mut [M], connection: &crate::connection::Connection) {
     if models.is_empty() {
         return;
     }

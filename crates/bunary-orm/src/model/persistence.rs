@@ -179,7 +179,7 @@ pub(crate) fn require_saved<M: Entity>(model: &M, action: &'static str) -> Resul
 /// Removes the model's row for good.
 pub(crate) async fn force_delete<M: Entity>(model: &mut M) -> Result<()> {
     require_saved(model, "delete")?;
-    own_row(model).force_delete().await?;
+    own_row(model).delete().await?;
     model.state_mut().forget();
     Ok(())
 }

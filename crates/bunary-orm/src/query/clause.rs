@@ -271,6 +271,19 @@ pub struct Query {
     pub offset: Option<u64>,
 }
 
+impl Where {
+    /// `clauses` as one condition: the condition itself when there is one, parenthesised
+    /// otherwise.
+    pub(crate) fn group(mut clauses: Vec<WhereClause>) -> Where {
+        if clauses.len() == 1 {
+            if let Some(only) = clauses.pop() {
+                return only.condition;
+            }
+        }
+        Where::Nested(clauses)
+    }
+}
+
 impl Query {
     /// Adds `condition` with `AND` to all the conditions so far, grouped first, so that an `OR`
     /// among them cannot escape it (a scope, a key lookup, a key bound).

@@ -21,7 +21,6 @@ mod upsert;
 mod wheres;
 mod write;
 
-use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -39,47 +38,24 @@ pub use self::clause::{Boolean, Direction, IntoOperator, Operator, Query};
 use self::clause::Where;
 pub use self::grammar::{grammar_for, Grammar, Statement};
 pub use self::paginate::Paginated;
-#[doc(hidden)]
-pub use self::plain::PlainSql;
 pub use self::record::Record;
 pub use self::upsert::OnConflict;
 
-/// How a soft-deleting model's queries treat trashed rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Trashed {
-    /// Leave them out (the default).
-    Exclude,
-    /// Include them ([`Builder::with_trashed`]).
-    Include,
-    /// Only them ([`Builder::only_trashed`]).
-    Only,
-}
-
-/// The soft-delete scope of a model's query.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct SoftDeletes {
-    pub(crate) column: &'static str,
-    pub(crate) mode: Trashed,
-}
-
 /// A fluent query on one table. `T` is what its reads return: [`Row`] for
-/// [`Model::table`](crate::Model::table), a model for `User::query()`. See the
-/// [module docs](self) and [`Model::table`](crate::Model::table) for a tour.
+/// [`Model::table`](crate::Model::table), or any [`FromRow`] type. A typed model's query
+/// ([`ModelQuery`](crate::model::ModelQuery), from `User::query()`) holds one of these and adds
+/// the model's policy (scopes, hidden columns, timestamps) on top. See the [module docs](self)
+/// and [`Model::table`](crate::Model::table) for a tour.
 #[must_use = "a query builder runs nothing until a terminal method (get, first, insert, update, …) is awaited"]
 pub struct Builder<T = Row> {
     pub(crate) query: Query,
     /// Columns removed from `SELECT *` results (ignored once `select` names columns).
     pub(crate) excludes: Vec<String>,
-    /// Columns never returned in rows (a model's hidden fields), selected or not.
-    pub(crate) hidden: &'static [&'static str],
     /// The key column used by `find`, `chunk` and `insert_get_id` (default `id`).
     pub(crate) key: Ident,
     pub(crate) target: Connection,
-    pub(crate) soft_deletes: Option<SoftDeletes>,
     /// The first error met while building, returned by the terminal call.
     pub(crate) error: Option<Arc<Error>>,
-    /// Where a model's plain selects are kept compiled (`None` once the key column changes).
-    pub(crate) plain_sql: Option<&'static plain::PlainSql>,
     _returns: PhantomData<fn() -> T>,
 }
 
@@ -88,12 +64,9 @@ impl<T> Clone for Builder<T> {
         Builder {
             query: self.query.clone(),
             excludes: self.excludes.clone(),
-            hidden: self.hidden,
             key: self.key.clone(),
             target: self.target.clone(),
-            soft_deletes: self.soft_deletes,
             error: self.error.clone(),
-            plain_sql: self.plain_sql,
             _returns: PhantomData,
         }
     }
@@ -105,7 +78,6 @@ impl<T> fmt::Debug for Builder<T> {
             .field("query", &self.query)
             .field("key", &self.key)
             .field("target", &self.target)
-            .field("soft_deletes", &self.soft_deletes)
             .field("error", &self.error)
             .finish()
     }
@@ -124,12 +96,9 @@ impl<T> Builder<T> {
         let mut builder = Builder {
             query: Query::default(),
             excludes: Vec::new(),
-            hidden: &[],
             key: Ident::id(),
             target: Connection::Global,
-            soft_deletes: None,
             error: None,
-            plain_sql: None,
             _returns: PhantomData,
         };
         match TableRef::parse(table) {
@@ -144,12 +113,9 @@ impl<T> Builder<T> {
         Builder {
             query: self.query,
             excludes: self.excludes,
-            hidden: self.hidden,
             key: self.key,
             target: self.target,
-            soft_deletes: self.soft_deletes,
             error: self.error,
-            plain_sql: self.plain_sql,
             _returns: PhantomData,
         }
     }
@@ -160,26 +126,14 @@ impl<T> Builder<T> {
         self
     }
 
-    /// The query of model `M` (its table, key, hidden columns and soft-delete scope) on
-    /// `target`, built in place.
-    pub(crate) fn for_model(target: Connection) -> Self
-    where
-        T: crate::model::Entity,
-    {
-        let plain_sql = T::plain_sql();
-        let (table, key, error) = match plain_sql.names(T::TABLE, T::PRIMARY_KEY) {
-            Ok((table, key)) => (Some(table), key, None),
-            Err(e) => (None, Ident::id(), Some(Arc::new(e))),
-        };
+    /// A query on an already validated table and key column (a model's, parsed once).
+    pub(crate) fn from_names(table: TableRef, key: Ident, target: Connection) -> Self {
         Builder {
-            query: Query { table, ..Query::default() },
+            query: Query { table: Some(table), ..Query::default() },
             excludes: Vec::new(),
-            hidden: T::HIDDEN,
             key,
             target,
-            soft_deletes: T::SOFT_DELETES.map(|column| SoftDeletes { column, mode: Trashed::Exclude }),
-            error,
-            plain_sql: Some(plain_sql),
+            error: None,
             _returns: PhantomData,
         }
     }
@@ -211,34 +165,31 @@ impl<T> Builder<T> {
         f(self)
     }
 
-    /// Includes soft-deleted rows (on a soft-deleting model's query; elsewhere a no-op).
-    pub fn with_trashed(mut self) -> Self {
-        if let Some(s) = &mut self.soft_deletes {
-            s.mode = Trashed::Include;
+    /// Applies a scope whose conditions hold whatever the query's own conditions say: `f` gets
+    /// the query without its conditions, and what it adds is joined to them with `AND`, each
+    /// side parenthesised, so that an `or_where` on either side cannot escape the other. This is
+    /// the hook a model's global scopes (soft deletes) use; anything else `f` sets (order,
+    /// limit, joins) is kept as set.
+    ///
+    /// ```
+    /// use bunary_orm::{Dialect, Model};
+    /// let q = Model::table("posts")
+    ///     .where_("author", "ada")
+    ///     .or_where("author", "bob")
+    ///     .scoped(|q| q.where_("published", true));
+    /// assert_eq!(
+    ///     q.to_sql(Dialect::Sqlite).unwrap().sql,
+    ///     r#"SELECT * FROM "posts" WHERE ("author" = ? OR "author" = ?) AND "published" = ?"#
+    /// );
+    /// ```
+    pub fn scoped(mut self, f: impl FnOnce(Self) -> Self) -> Self {
+        let own = std::mem::take(&mut self.query.wheres);
+        let mut scoped = f(self);
+        let added = std::mem::replace(&mut scoped.query.wheres, own);
+        if !added.is_empty() {
+            scoped.query.and_where_all(Where::group(added));
         }
-        self
-    }
-
-    /// Only soft-deleted rows (on a soft-deleting model's query; elsewhere a no-op).
-    pub fn only_trashed(mut self) -> Self {
-        if let Some(s) = &mut self.soft_deletes {
-            s.mode = Trashed::Only;
-        }
-        self
-    }
-
-    /// The query with its scopes applied (the soft-delete condition).
-    pub(crate) fn effective_query(&self) -> Cow<'_, Query> {
-        let Some(scope) = self.soft_deletes.filter(|s| s.mode != Trashed::Include) else {
-            return Cow::Borrowed(&self.query);
-        };
-        let mut query = self.query.clone();
-        let column = match crate::ident::ColumnRef::plain(scope.column) {
-            Ok(c) => c,
-            Err(_) => return Cow::Borrowed(&self.query),
-        };
-        query.and_where_all(Where::Null { column, not: scope.mode == Trashed::Only });
-        Cow::Owned(query)
+        scoped
     }
 
     /// Sets the key column that [`find`](Builder::find), chunking and
@@ -248,10 +199,7 @@ impl<T> Builder<T> {
             return self;
         }
         match Ident::new(column, "column") {
-            Ok(key) => {
-                self.key = key;
-                self.plain_sql = None;
-            }
+            Ok(key) => self.key = key,
             Err(e) => self.fail(e),
         }
         self
@@ -308,7 +256,7 @@ impl<T> Builder<T> {
     /// The first identifier, operator or raw-fragment error met while building.
     pub fn to_sql(&self, dialect: Dialect) -> Result<Statement> {
         self.check()?;
-        grammar_for(dialect).compile_select(&self.effective_query())
+        grammar_for(dialect).compile_select(&self.query)
     }
 
     /// Resolves where the query runs.
@@ -326,23 +274,10 @@ impl<T> Builder<T> {
         Ok(self.target.executor_now())
     }
 
-    /// Removes excluded columns (unless `select` named columns) and hidden ones (always)
-    /// from result rows.
-    pub(crate) fn apply_excludes(&self, rows: &mut [Row], strip_hidden: bool) {
-        let excludes: &[String] = if self.query.columns.is_empty() { &self.excludes } else { &[] };
-        let hidden: &[&str] = if strip_hidden { self.hidden } else { &[] };
-        if excludes.is_empty() && hidden.is_empty() {
-            return;
-        }
-        let Some(first) = rows.first() else { return };
-        let dropped = |c: &String| excludes.iter().any(|e| e == c) || hidden.contains(&c.as_str());
-        let keep: Vec<usize> = (0..first.len()).filter(|&i| !dropped(&first.columns()[i])).collect();
-        if keep.len() == first.len() {
-            return;
-        }
-        let columns: Columns = keep.iter().map(|&i| first.columns()[i].clone()).collect();
-        for row in rows.iter_mut() {
-            row.project(&columns, &keep);
+    /// Removes excluded columns (unless `select` named columns) from result rows.
+    pub(crate) fn apply_excludes(&self, rows: &mut [Row]) {
+        if self.query.columns.is_empty() && !self.excludes.is_empty() {
+            crate::row::drop_columns(rows, |c| self.excludes.iter().any(|e| e == c));
         }
     }
 }
@@ -363,8 +298,7 @@ impl LoadLayout {
     }
 }
 
-pub(crate) struct LoadSink<'c, T> {
-    connection: &'c Connection,
+pub(crate) struct LoadSink<T> {
     columns: Option<Columns>,
     /// Where each field of `T` is among the columns: shared with `T`'s layout cache, or `T`'s own.
     layout: LoadLayout,
@@ -373,33 +307,25 @@ pub(crate) struct LoadSink<'c, T> {
     max_rows: usize,
 }
 
-impl<'c, T: FromRow> LoadSink<'c, T> {
-    pub(crate) fn new(connection: &'c Connection) -> Self {
-        LoadSink {
-            connection,
-            columns: None,
-            layout: LoadLayout::Own(Layout::new()),
-            out: Vec::new(),
-            max_rows: usize::MAX,
-        }
+impl<T: FromRow> LoadSink<T> {
+    pub(crate) fn new() -> Self {
+        LoadSink { columns: None, layout: LoadLayout::Own(Layout::new()), out: Vec::new(), max_rows: usize::MAX }
     }
 
     /// A sink for at most `rows` rows, for a query whose SQL limits it to as many (`LIMIT`): the
     /// driver may stop reading once they are in, instead of stepping to the end.
-    pub(crate) fn at_most(connection: &'c Connection, rows: u64) -> Self {
+    pub(crate) fn at_most(rows: u64) -> Self {
         let rows = usize::try_from(rows).unwrap_or(usize::MAX);
-        LoadSink { out: Vec::with_capacity(rows.min(16)), max_rows: rows, ..LoadSink::new(connection) }
+        LoadSink { out: Vec::with_capacity(rows.min(16)), max_rows: rows, ..LoadSink::new() }
     }
 
-    /// The loaded items, each told what it held and where it came from.
+    /// The loaded items.
     pub(crate) fn finish(self) -> Vec<T> {
-        let mut out = self.out;
-        T::loaded(&mut out, self.connection);
-        out
+        self.out
     }
 }
 
-impl<T: FromRow> RowSink for LoadSink<'_, T> {
+impl<T: FromRow> RowSink for LoadSink<T> {
     fn columns(&mut self, columns: &Columns) -> Result<()> {
         self.layout = match T::layout_cache() {
             Some(cache) => LoadLayout::Cached(cache.get_or_compute::<T>(columns)?),
@@ -426,7 +352,7 @@ impl<T: FromRow> RowSink for LoadSink<'_, T> {
     }
 }
 
-impl<T: FromRow> LoadSink<'_, T> {
+impl<T: FromRow> LoadSink<T> {
     /// Builds one item with `build` (from the layout and columns) and keeps it.
     #[inline]
     fn push_with(&mut self, build: impl FnOnce(&[usize], &Columns) -> Result<T>) -> Result<()> {
@@ -440,11 +366,9 @@ impl<T: FromRow> LoadSink<'_, T> {
     }
 }
 
-/// Turns result rows into `T`, telling each where it was loaded from.
-pub(crate) fn load<T: FromRow>(rows: Vec<Row>, connection: &Connection) -> Result<Vec<T>> {
-    let mut out = rows.into_iter().map(T::from_row).collect::<Result<Vec<T>>>()?;
-    T::loaded(&mut out, connection);
-    Ok(out)
+/// Turns result rows into `T`.
+pub(crate) fn load<T: FromRow>(rows: Vec<Row>) -> Result<Vec<T>> {
+    rows.into_iter().map(T::from_row).collect()
 }
 
 /// Turns anything listing column names into owned strings: `"a"`, `["a", "b"]`, `&["a"]`,

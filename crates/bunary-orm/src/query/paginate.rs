@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use futures_util::stream::{self, Stream};
+use futures_util::stream::{self, Stream, TryStreamExt};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -88,7 +88,6 @@ impl<T: FromRow> Builder<T> {
 
     /// A copy ordered by the key only (keyset iteration needs exactly that order).
     fn keyset(&self, size: u64) -> Result<Builder<T>> {
-        self.refuse_partial_model()?;
         if !self.query.orders.is_empty() {
             return Err(Error::InvalidQuery {
                 message: "chunk and cursor walk the table by its key: remove order_by (they order by the key)".into(),
@@ -142,13 +141,13 @@ impl<T: FromRow> Builder<T> {
         let base = self.keyset(size)?;
         let mut after: Option<Value> = None;
         loop {
-            let rows = base.after_key(after.take())?.fetch(T::IS_DYNAMIC).await?;
+            let rows = base.after_key(after.take())?.rows().await?;
             let full = rows.len() as u64 == size;
             if rows.is_empty() {
                 return Ok(());
             }
             let last = self.last_key(&rows)?;
-            if !f(load(rows, &self.target)?).await? || !full {
+            if !f(load(rows)?).await? || !full {
                 return Ok(());
             }
             after = Some(last);
@@ -170,35 +169,35 @@ impl<T: FromRow> Builder<T> {
     /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
     /// ```
     pub fn cursor(&self, batch: u64) -> impl Stream<Item = Result<T>> + Send + 'static {
+        self.cursor_batches(batch).map_ok(|items| stream::iter(items.into_iter().map(Ok))).try_flatten()
+    }
+
+    /// The batches [`cursor`](Builder::cursor) reads, as they come (a model's query marks each
+    /// batch loaded before handing out its models).
+    pub(crate) fn cursor_batches(&self, batch: u64) -> impl Stream<Item = Result<Vec<T>>> + Send + 'static {
         struct State<T> {
             base: Result<Builder<T>>,
             this: Builder<T>,
             after: Option<Value>,
-            buffer: std::vec::IntoIter<T>,
             done: bool,
         }
         let base = check_size(batch, "the cursor batch").and_then(|()| self.keyset(batch));
-        let state = State { base, this: self.clone(), after: None, buffer: Vec::new().into_iter(), done: false };
+        let state = State { base, this: self.clone(), after: None, done: false };
         stream::try_unfold(state, move |mut s| async move {
-            loop {
-                if let Some(row) = s.buffer.next() {
-                    return Ok(Some((row, s)));
-                }
-                if s.done {
-                    return Ok(None);
-                }
-                let base = match &s.base {
-                    Ok(b) => b,
-                    Err(e) => return Err(e.duplicate()),
-                };
-                let rows = base.after_key(s.after.take())?.fetch(T::IS_DYNAMIC).await?;
-                s.done = (rows.len() as u64) < batch;
-                if rows.is_empty() {
-                    return Ok(None);
-                }
-                s.after = Some(s.this.last_key(&rows)?);
-                s.buffer = load(rows, &s.this.target)?.into_iter();
+            if s.done {
+                return Ok(None);
             }
+            let base = match &s.base {
+                Ok(b) => b,
+                Err(e) => return Err(e.duplicate()),
+            };
+            let rows = base.after_key(s.after.take())?.rows().await?;
+            s.done = (rows.len() as u64) < batch;
+            if rows.is_empty() {
+                return Ok(None);
+            }
+            s.after = Some(s.this.last_key(&rows)?);
+            Ok(Some((load(rows)?, s)))
         })
     }
 }

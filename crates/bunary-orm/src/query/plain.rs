@@ -1,23 +1,23 @@
-//! The SQL of *plain* queries — a table with nothing but its model's scopes, read whole
-//! (`User::query().get()`) or by key (`User::find(1)`) — compiled once and reused.
+//! The SQL of *plain* queries — a table read whole (`db.table("users").get()`) or by key
+//! (`db.table("users").find(1)`) with nothing else — compiled once per thread and reused, and
+//! the loader that runs a compiled select into typed values.
 //!
 //! These are the most frequent queries of an application and their text depends only on the
-//! dialect, the table, the key column and the soft-delete scope, so compiling them on every
-//! call would be wasted work. A model's queries keep theirs in a [`PlainSql`] of the model
-//! type (the derive makes one); other builders in a per-thread map. Anything else goes through
-//! the grammar as usual.
+//! dialect, the table and the key column, so compiling them on every call would be wasted
+//! work. (A typed model keeps its own compiled selects: see `model/plain.rs`.)
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::ident::{ColumnRef, Ident, TableRef};
+use crate::row::FromRow;
 use crate::value::Value;
 
 use super::clause::{Boolean, Operator, Query, Where, WhereClause};
-use super::{grammar_for, Builder, SoftDeletes};
+use super::{grammar_for, Builder, LoadSink};
 
 /// The most plain statements one thread remembers.
 const MAX_CACHED: usize = 512;
@@ -28,78 +28,15 @@ struct Key {
     table: TableRef,
     /// `Some(key column)` for a find by key.
     by_key: Option<Ident>,
-    soft_deletes: Option<(&'static str, super::Trashed)>,
-}
-
-/// The compiled plain selects of one model type: one slot per dialect, read (all rows or by
-/// key) and soft-delete mode. The derive gives every model a `static` one.
-#[doc(hidden)]
-pub struct PlainSql {
-    slots: [OnceLock<Arc<str>>; 18],
-    /// The model's table and key column, parsed and validated once.
-    names: OnceLock<(TableRef, Ident)>,
-}
-
-impl PlainSql {
-    /// Empty slots.
-    pub const fn new() -> Self {
-        PlainSql { slots: [const { OnceLock::new() }; 18], names: OnceLock::new() }
-    }
-
-    /// `table` and `key` parsed and validated (once: a model's names never change).
-    pub(crate) fn names(&self, table: &str, key: &str) -> Result<(TableRef, Ident)> {
-        if let Some(names) = self.names.get() {
-            return Ok(names.clone());
-        }
-        let names = (TableRef::parse(table)?, Ident::new(key, "column")?);
-        Ok(self.names.get_or_init(|| names).clone())
-    }
-}
-
-impl Default for PlainSql {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-fn slot(dialect: Dialect, by_key: bool, soft_deletes: Option<SoftDeletes>) -> usize {
-    let dialect = match dialect {
-        Dialect::Sqlite => 0,
-        Dialect::Postgres => 1,
-        Dialect::MySql => 2,
-    };
-    let mode = match soft_deletes.map(|s| s.mode) {
-        None | Some(super::Trashed::Exclude) => 0,
-        Some(super::Trashed::Include) => 1,
-        Some(super::Trashed::Only) => 2,
-    };
-    dialect * 6 + usize::from(by_key) * 3 + mode
 }
 
 thread_local! {
     static CACHE: RefCell<HashMap<Key, Arc<str>, foldhash::fast::RandomState>> = RefCell::default();
 }
 
-/// The SQL of a plain query: a model's, kept for the life of the program (no reference count
-/// to touch), or a shared one from the thread's cache.
-pub(crate) enum PlainText {
-    Static(&'static str),
-    Shared(Arc<str>),
-}
-
-impl std::ops::Deref for PlainText {
-    type Target = str;
-    fn deref(&self) -> &str {
-        match self {
-            PlainText::Static(sql) => sql,
-            PlainText::Shared(sql) => sql,
-        }
-    }
-}
-
 impl<T> Builder<T> {
-    /// Whether the builder is its table and scopes alone (nothing selected, filtered, joined,
-    /// grouped, ordered or limited).
+    /// Whether the builder is its table alone (nothing selected, filtered, joined, grouped,
+    /// ordered or limited).
     pub(crate) fn is_plain(&self) -> bool {
         let q = &self.query;
         q.columns.is_empty()
@@ -116,26 +53,13 @@ impl<T> Builder<T> {
 
     /// The SQL of this plain builder's `SELECT *` (`by_key`: `WHERE key = ? LIMIT 1`), from the
     /// thread's cache. `None` when the builder is not plain.
-    pub(crate) fn plain_select_sql(&self, dialect: Dialect, by_key: bool) -> Result<Option<PlainText>> {
+    pub(crate) fn plain_select_sql(&self, dialect: Dialect, by_key: bool) -> Result<Option<Arc<str>>> {
         let Some(table) = self.query.table.as_ref().filter(|_| self.is_plain()) else { return Ok(None) };
-        if let Some(model) = self.plain_sql {
-            let slot = &model.slots[slot(dialect, by_key, self.soft_deletes)];
-            if let Some(sql) = slot.get() {
-                return Ok(Some(PlainText::Static(sql)));
-            }
-            let sql = self.compile_plain(table, dialect, by_key)?;
-            return Ok(Some(PlainText::Static(slot.get_or_init(|| sql))));
-        }
-        let key = Key {
-            dialect,
-            table: table.clone(),
-            by_key: by_key.then(|| self.key.clone()),
-            soft_deletes: self.soft_deletes.map(|SoftDeletes { column, mode }| (column, mode)),
-        };
+        let key = Key { dialect, table: table.clone(), by_key: by_key.then(|| self.key.clone()) };
         if let Some(sql) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
-            return Ok(Some(PlainText::Shared(sql)));
+            return Ok(Some(sql));
         }
-        let sql = self.compile_plain(table, dialect, by_key)?;
+        let sql: Arc<str> = grammar_for(dialect).compile_select(&self.by_key_query(by_key))?.sql.into();
         CACHE.with(|c| {
             let mut cache = c.borrow_mut();
             if cache.len() >= MAX_CACHED {
@@ -143,18 +67,45 @@ impl<T> Builder<T> {
             }
             cache.insert(key, Arc::clone(&sql));
         });
-        Ok(Some(PlainText::Shared(sql)))
+        Ok(Some(sql))
     }
 
-    fn compile_plain(&self, table: &TableRef, dialect: Dialect, by_key: bool) -> Result<Arc<str>> {
-        let mut query = Query { table: Some(table.clone()), ..Query::default() };
+    /// The query, and when `by_key`, `AND key = ? LIMIT 1` (the key's value bound last).
+    pub(crate) fn by_key_query(&self, by_key: bool) -> Query {
+        let mut query = self.query.clone();
         if by_key {
             let condition =
                 Where::Basic { column: ColumnRef::column(self.key.clone()), op: Operator::Eq, value: Value::Null };
-            query.wheres.push(WhereClause { boolean: Boolean::And, condition });
+            if query.wheres.is_empty() {
+                query.wheres.push(WhereClause { boolean: Boolean::And, condition });
+            } else {
+                query.and_where_all(condition);
+            }
             query.limit = Some(1);
         }
-        let scoped = Builder { query, ..self.clone() };
-        Ok(grammar_for(dialect).compile_select(&scoped.effective_query())?.sql.into())
+        query
+    }
+}
+
+impl<T: FromRow> Builder<T> {
+    /// Runs a select already compiled for this builder's connection (`sql` with `params`) and
+    /// builds a `T` from each row, reading at most `max_rows` (the SQL's own limit). It runs on
+    /// the calling task when the driver can answer at once (no future polled).
+    pub(crate) async fn load_compiled(
+        &self,
+        exec: &crate::connection::Executor<'_>,
+        sql: &str,
+        params: &[Value],
+        max_rows: Option<u64>,
+    ) -> Result<Vec<T>> {
+        let mut sink = match max_rows {
+            Some(limit) => LoadSink::at_most(limit),
+            None => LoadSink::new(),
+        };
+        match exec.query_into_sql_now(sql, params, &mut sink) {
+            Some(done) => done?,
+            None => exec.query_into_sql(sql, params, &mut sink).await?,
+        }
+        Ok(sink.finish())
     }
 }

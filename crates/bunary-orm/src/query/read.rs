@@ -21,60 +21,20 @@ async fn scalar<V: FromValue>(exec: &crate::connection::Executor<'_>, statement:
 }
 
 impl<T> Builder<T> {
-    /// Runs the query and returns its rows as [`Row`]s, whatever `T` is (a model's hidden
-    /// columns left out).
+    /// Runs the query and returns its rows as [`Row`]s, whatever `T` is.
     ///
     /// # Errors
     /// As [`get`](Builder::get).
     pub async fn rows(&self) -> Result<Vec<Row>> {
-        self.fetch(true).await
-    }
-
-    /// Runs the select; `strip_hidden` removes a model's hidden columns.
-    pub(crate) async fn fetch(&self, strip_hidden: bool) -> Result<Vec<Row>> {
         let exec = self.executor().await?;
-        let statement = grammar_for(exec.dialect()).compile_select(&self.effective_query())?;
+        let statement = grammar_for(exec.dialect()).compile_select(&self.query)?;
         let mut rows = exec.query(&statement).await?;
-        self.apply_excludes(&mut rows, strip_hidden);
+        self.apply_excludes(&mut rows);
         Ok(rows)
     }
 }
 
 impl<T: FromRow> Builder<T> {
-    /// A typed model is loaded whole: on its query, a select list that leaves out one of its
-    /// columns (with no `*` nor `table.*`), or an `exclude` of one of its columns, is refused
-    /// before any SQL runs rather than failing on the missing field. `.rows()`, `pluck` and
-    /// `value` read chosen columns.
-    #[inline(always)]
-    pub(crate) fn refuse_partial_model(&self) -> Result<()> {
-        if T::MODEL_NAME.is_none() || (self.excludes.is_empty() && self.query.columns.is_empty()) {
-            return Ok(());
-        }
-        self.refuse_partial_selection()
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn refuse_partial_selection(&self) -> Result<()> {
-        let Some(model) = T::MODEL_NAME else { return Ok(()) };
-        let star = |s: &Selection| matches!(s, Selection::Column(c) if c.column.is_none());
-        let selected = |column: &str| {
-            self.query.columns.is_empty()
-                || self.query.columns.iter().any(|s| match s {
-                    Selection::Column(c) => c.column.is_none() || c.output_name() == Some(column),
-                    Selection::Raw(_) => false,
-                })
-        };
-        let missing = T::MODEL_COLUMNS.iter().find(|c| {
-            let excluded = self.excludes.iter().any(|e| e == *c) && !self.query.columns.iter().any(|s| !star(s));
-            excluded || !selected(c)
-        });
-        match missing {
-            None => Ok(()),
-            Some(column) => Err(Error::PartialModel { model, column }),
-        }
-    }
-
     /// Runs the query and returns every row (as `T`: a [`Row`], or a model).
     ///
     /// # Examples
@@ -91,31 +51,25 @@ impl<T: FromRow> Builder<T> {
     /// # Errors
     /// A building error (bad identifier, operator, raw fragment), or the database's error.
     pub async fn get(&self) -> Result<Vec<T>> {
-        self.refuse_partial_model()?;
         if self.strips_rows() {
-            let rows = self.fetch(true).await?;
-            return load(rows, &self.target);
+            return load(self.rows().await?);
         }
         let exec = match self.executor_now()? {
             Some(exec) => exec,
             None => self.executor().await?,
         };
-        let mut sink = match self.query.limit {
-            Some(limit) => LoadSink::at_most(&self.target, limit),
-            None => LoadSink::new(&self.target),
-        };
         match self.plain_select_sql(exec.dialect(), false)? {
-            // Run on the calling task when it can be: no future polled.
-            Some(sql) => match exec.query_into_sql_now(&sql, &[], &mut sink) {
-                Some(done) => done?,
-                None => exec.query_into_sql(&sql, &[], &mut sink).await?,
-            },
+            Some(sql) => self.load_compiled(&exec, &sql, &[], None).await,
             None => {
-                let statement = grammar_for(exec.dialect()).compile_select(&self.effective_query())?;
+                let statement = grammar_for(exec.dialect()).compile_select(&self.query)?;
+                let mut sink = match self.query.limit {
+                    Some(limit) => LoadSink::at_most(limit),
+                    None => LoadSink::new(),
+                };
                 exec.query_into(&statement, &mut sink).await?;
+                Ok(sink.finish())
             }
         }
-        Ok(sink.finish())
     }
 
     /// Every row (the seed's `all()`; the same as [`get`](Builder::get)).
@@ -137,13 +91,9 @@ impl<T: FromRow> Builder<T> {
     /// The first row.
     ///
     /// # Errors
-    /// When there is none: [`Error::ModelNotFound`] on a typed model's query (as
-    /// `find_or_fail`), [`Error::NotFound`] on a dynamic one; otherwise as [`get`](Builder::get).
+    /// [`Error::NotFound`] when there is none; otherwise as [`get`](Builder::get).
     pub async fn first_or_fail(&self) -> Result<T> {
-        self.first().await?.ok_or_else(|| match T::MODEL_NAME {
-            Some(model) => Error::ModelNotFound { model, key: None },
-            None => Error::NotFound { what: self.describe() },
-        })
+        self.first().await?.ok_or_else(|| Error::NotFound { what: self.describe() })
     }
 
     /// The row whose key (default `id`, see [`key`](Builder::key)) equals `id`, or `None`.
@@ -151,7 +101,6 @@ impl<T: FromRow> Builder<T> {
     /// # Errors
     /// As [`get`](Builder::get); a missing row is `Ok(None)`, never an error.
     pub async fn find(&self, id: impl Into<Value>) -> Result<Option<T>> {
-        self.refuse_partial_model()?;
         let id = id.into();
         if self.is_plain() && !self.strips_rows() {
             let exec = match self.executor_now()? {
@@ -159,13 +108,8 @@ impl<T: FromRow> Builder<T> {
                 None => self.executor().await?,
             };
             if let Some(sql) = self.plain_select_sql(exec.dialect(), true)? {
-                let mut sink = LoadSink::at_most(&self.target, 1);
-                let params = std::slice::from_ref(&id);
-                match exec.query_into_sql_now(&sql, params, &mut sink) {
-                    Some(done) => done?,
-                    None => exec.query_into_sql(&sql, params, &mut sink).await?,
-                }
-                return Ok(sink.finish().into_iter().next());
+                let found = self.load_compiled(&exec, &sql, std::slice::from_ref(&id), Some(1)).await?;
+                return Ok(found.into_iter().next());
             }
         }
         let mut q = self.clone();
@@ -186,10 +130,10 @@ impl<T: FromRow> Builder<T> {
         self.clone().where_(column, value).first().await
     }
 
-    /// Whether result rows are post-processed (excluded or hidden columns removed from
-    /// dynamic rows), so that they cannot be loaded straight from the driver.
+    /// Whether result rows are post-processed (excluded columns removed from dynamic rows), so
+    /// that they cannot be loaded straight from the driver.
     fn strips_rows(&self) -> bool {
-        T::IS_DYNAMIC && (!self.hidden.is_empty() || (!self.excludes.is_empty() && self.query.columns.is_empty()))
+        T::IS_DYNAMIC && !self.excludes.is_empty() && self.query.columns.is_empty()
     }
 }
 
@@ -201,19 +145,10 @@ impl<T> Builder<T> {
         }
     }
 
-    fn refuse_hidden(&self, column: &str) -> Result<()> {
-        let name = column.rsplit('.').next().unwrap_or(column);
-        if self.hidden.contains(&name) {
-            return Err(Error::InvalidQuery { message: format!("`{name}` is a hidden column of this model") });
-        }
-        Ok(())
-    }
-
     async fn aggregate<V: FromValue>(&self, function: Aggregate, column: Option<&str>) -> Result<V> {
         let exec = self.executor().await?;
         let column = column.map(ColumnRef::plain).transpose()?;
-        let statement =
-            grammar_for(exec.dialect()).compile_aggregate(&self.effective_query(), function, column.as_ref())?;
+        let statement = grammar_for(exec.dialect()).compile_aggregate(&self.query, function, column.as_ref())?;
         scalar(&exec, &statement).await
     }
 
@@ -264,7 +199,7 @@ impl<T> Builder<T> {
     /// As [`get`](Builder::get).
     pub async fn exists(&self) -> Result<bool> {
         let exec = self.executor().await?;
-        let inner = super::Query { orders: Vec::new(), ..self.effective_query().into_owned() };
+        let inner = super::Query { orders: Vec::new(), ..self.query.clone() };
         let statement = grammar_for(exec.dialect()).compile_exists(&inner)?;
         scalar(&exec, &statement).await
     }
@@ -293,7 +228,6 @@ impl<T> Builder<T> {
     /// # Errors
     /// As [`get`](Builder::get); [`Error::Decode`] when a value is not a `T`.
     pub async fn pluck<V: FromValue>(&self, column: &str) -> Result<Vec<V>> {
-        self.refuse_hidden(column)?;
         let mut q = self.clone();
         q.query.columns = vec![Selection::Column(ColumnRef::plain(column)?)];
         let rows = q.rows().await?;
@@ -305,7 +239,6 @@ impl<T> Builder<T> {
     /// # Errors
     /// As [`pluck`](Builder::pluck).
     pub async fn value<V: FromValue>(&self, column: &str) -> Result<Option<V>> {
-        self.refuse_hidden(column)?;
         let mut q = self.clone().limit(1);
         q.query.columns = vec![Selection::Column(ColumnRef::plain(column)?)];
         match q.rows().await?.into_iter().next() {

@@ -124,9 +124,9 @@ impl<T> Builder<T> {
         self.run_update(sets).await
     }
 
-    async fn run_update(&self, sets: Vec<(Ident, SetValue)>) -> Result<u64> {
+    pub(crate) async fn run_update(&self, sets: Vec<(Ident, SetValue)>) -> Result<u64> {
         let exec = self.executor().await?;
-        let statement = grammar_for(exec.dialect()).compile_update(&self.effective_query(), &sets)?;
+        let statement = grammar_for(exec.dialect()).compile_update(&self.query, &sets)?;
         Ok(exec.exec(&statement).await?.rows_affected)
     }
 
@@ -143,8 +143,18 @@ impl<T> Builder<T> {
     /// # Errors
     /// As [`update`](Builder::update); [`Error::InvalidQuery`] for a non-numeric amount.
     pub async fn decrement(&self, column: &str, amount: impl Into<Value>) -> Result<u64> {
+        self.decrement_with(column, amount, Record::new()).await
+    }
+
+    /// Decrements `column` and sets other columns in the same statement.
+    ///
+    /// # Errors
+    /// As [`decrement`](Builder::decrement).
+    pub async fn decrement_with(&self, column: &str, amount: impl Into<Value>, extra: Record) -> Result<u64> {
         let negated = match amount.into() {
-            Value::Int(i) => Value::Int(-i),
+            Value::Int(i) => {
+                Value::Int(i.checked_neg().ok_or_else(|| Error::OutOfRange { what: format!("decrement by {i}") })?)
+            }
             Value::Float(f) => Value::Float(-f),
             other => {
                 return Err(Error::InvalidQuery {
@@ -152,7 +162,7 @@ impl<T> Builder<T> {
                 })
             }
         };
-        self.increment_with(column, negated, Record::new()).await
+        self.increment_with(column, negated, extra).await
     }
 
     /// Increments `column` and sets other columns in the same statement.
@@ -171,42 +181,14 @@ impl<T> Builder<T> {
         self.run_update(sets).await
     }
 
-    /// Deletes the matching rows. Returns how many. On a soft-deleting model's query this
-    /// sets their `deleted_at` instead; [`force_delete`](Builder::force_delete) removes them.
+    /// Deletes the matching rows. Returns how many.
     ///
     /// # Errors
     /// [`Error::Unsupported`] with joins; the database's error.
     pub async fn delete(&self) -> Result<u64> {
-        match self.soft_deletes {
-            Some(scope) => {
-                let now = Value::Timestamp(crate::model::now());
-                let sets = vec![(Ident::new(scope.column, "column")?, SetValue::Value(now))];
-                self.run_update(sets).await
-            }
-            None => self.force_delete().await,
-        }
-    }
-
-    /// Deletes the matching rows for good, soft deletes or not. Returns how many.
-    ///
-    /// # Errors
-    /// As [`delete`](Builder::delete).
-    pub async fn force_delete(&self) -> Result<u64> {
         let exec = self.executor().await?;
-        let statement = grammar_for(exec.dialect()).compile_delete(&self.effective_query())?;
+        let statement = grammar_for(exec.dialect()).compile_delete(&self.query)?;
         Ok(exec.exec(&statement).await?.rows_affected)
-    }
-
-    /// Clears `deleted_at` on the matching trashed rows (soft-deleting models only).
-    ///
-    /// # Errors
-    /// [`Error::InvalidQuery`] on a query without soft deletes; the database's error.
-    pub async fn restore(&self) -> Result<u64> {
-        let Some(scope) = self.soft_deletes else {
-            return Err(Error::InvalidQuery { message: "restore needs a soft-deleting model's query".into() });
-        };
-        let sets = vec![(Ident::new(scope.column, "column")?, SetValue::Value(Value::Null))];
-        self.clone().only_trashed().run_update(sets).await
     }
 
     /// Deletes every row of the table and resets its key sequence.

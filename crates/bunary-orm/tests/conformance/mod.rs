@@ -197,6 +197,7 @@ macro_rules! every_suite {
             uuid_keys_are_generated_as_v7_and_kept,
             insert_models_is_one_statement_with_timestamps_and_keys,
             soft_deletes_hide_restore_and_force_delete,
+            model_queries_keep_their_scope_and_touch_updated_at,
             mass_assignment_respects_fillable,
             typed_queries_scopes_pagination_and_chunks,
             models_loaded_in_a_transaction_save_inside_it,

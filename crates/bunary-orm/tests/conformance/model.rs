@@ -62,7 +62,7 @@ pub struct User {
 
 impl User {
     /// A local scope: a plain function.
-    pub fn active(q: Builder<User>) -> Builder<User> {
+    pub fn active(q: ModelQuery<User>) -> ModelQuery<User> {
         q.where_("active", true)
     }
 }
@@ -108,6 +108,10 @@ fn alice(h: &Harness) -> User {
     }
 }
 
+fn bob(h: &Harness) -> User {
+    User { name: "Bob".into(), email: "bob@example.com".into(), state: ModelState::on(&h.db), ..Default::default() }
+}
+
 pub async fn save_inserts_then_find_loads_every_cast(h: &Harness) -> Result<()> {
     tables(h).await?;
     let mut user = alice(h);
@@ -145,7 +149,7 @@ pub async fn find_or_fail_is_a_typed_not_found(h: &Harness) -> Result<()> {
         other => panic!("expected ModelNotFound, got {other:?}"),
     }
     // A dynamic query's is NotFound.
-    let table = User::on(&h.db).query().table.clone().unwrap().name;
+    let table = User::on(&h.db).get_query().query().table.clone().unwrap().name;
     match h.db.table(table.as_str()).where_("id", 42).first_or_fail().await {
         Err(Error::NotFound { .. }) => {}
         other => panic!("expected NotFound, got {other:?}"),
@@ -338,12 +342,7 @@ pub async fn soft_deletes_hide_restore_and_force_delete(h: &Harness) -> Result<(
     tables(h).await?;
     let mut user = alice(h);
     user.save().await?;
-    let mut bob = User {
-        name: "Bob".into(),
-        email: "bob@example.com".into(),
-        state: ModelState::on(&h.db),
-        ..Default::default()
-    };
+    let mut bob = bob(h);
     bob.save().await?;
     user.delete().await?;
     assert!(user.trashed());
@@ -367,6 +366,80 @@ pub async fn soft_deletes_hide_restore_and_force_delete(h: &Harness) -> Result<(
     assert!(!user.exists());
     assert_eq!(User::on(&h.db).with_trashed().count().await?, 1);
     assert_eq!(h.db.table("m_users").count().await?, 1, "the row is gone for good");
+    Ok(())
+}
+
+/// The model query (Eloquent's builder over the query builder): its soft-delete scope holds
+/// whatever the caller's conditions say, on every read and write; its updates set `updated_at`.
+pub async fn model_queries_keep_their_scope_and_touch_updated_at(h: &Harness) -> Result<()> {
+    use futures_util::TryStreamExt;
+    tables(h).await?;
+    let mut alice = alice(h);
+    alice.save().await?;
+    let mut bob = bob(h);
+    bob.save().await?;
+    alice.delete().await?;
+
+    // An `or_where` cannot reach the trashed row, on any read.
+    let either = || User::on(&h.db).where_("name", "Alice").or_where("name", "Bob");
+    let names = |users: Vec<User>| users.into_iter().map(|u| u.name).collect::<Vec<_>>();
+    assert_eq!(names(either().get().await?), ["Bob"]);
+    assert_eq!(either().count().await?, 1);
+    assert_eq!(either().pluck::<String>("name").await?, ["Bob"]);
+    assert_eq!(names(either().paginate(10, 1).await?.data), ["Bob"]);
+    assert_eq!(names(either().cursor(1).try_collect().await?), ["Bob"]);
+    let mut chunked = Vec::new();
+    either()
+        .chunk(1, |users| {
+            chunked.extend(users.into_iter().map(|u| u.name));
+            async { Ok(true) }
+        })
+        .await?;
+    assert_eq!(chunked, ["Bob"]);
+    assert!(either().where_("name", "Alice").doesnt_exist().await?);
+    assert!(either().find(alice.id).await?.is_none(), "a find on a filtered query keeps the scope");
+    let grouped = User::on(&h.db).where_group(|q| q.where_("name", "Alice").or_where("active", false));
+    assert_eq!(names(grouped.get().await?), ["Bob"]);
+    assert_eq!(names(either().with_trashed().oldest("id").get().await?), ["Alice", "Bob"]);
+    assert_eq!(names(either().only_trashed().get().await?), ["Alice"]);
+    assert_eq!(either().to_base().count().await?, 1, "to_base keeps the scope");
+    assert_eq!(either().get_query().count().await?, 2, "get_query is the builder without it");
+
+    // Loaded models save back where they came from, and only what changed.
+    let mut loaded = either().first_or_fail().await?;
+    assert!(loaded.exists() && !loaded.is_dirty());
+    loaded.active = true;
+    loaded.save().await?;
+    assert!(User::on(&h.db).find(bob.id).await?.unwrap().active);
+
+    // Updates through the model query set updated_at; writes keep the scope too.
+    let old = NaiveDateTime::parse_from_str("2000-01-01 00:00:00", "%Y-%m-%d %H:%M:%S").unwrap();
+    let stamped = || async {
+        Ok::<_, Error>(h.db.table("m_users").where_("name", "Bob").value::<NaiveDateTime>("updated_at").await?.unwrap())
+    };
+    let reset = || async { h.db.table("m_users").update(record! { "updated_at" => old }).await };
+    reset().await?;
+    assert_eq!(either().update(record! { "active" => false }).await?, 1, "the trashed row is not updated");
+    assert!(stamped().await? > old, "update sets updated_at");
+    reset().await?;
+    assert_eq!(User::on(&h.db).where_("name", "Bob").update(record! { "updated_at" => old }).await?, 1);
+    assert_eq!(stamped().await?, old, "an updated_at the caller sets is kept");
+    assert_eq!(either().where_("name", "Alice").force_delete().await?, 0, "force_delete keeps the scope");
+    assert_eq!(User::on(&h.db).with_trashed().count().await?, 2);
+    assert_eq!(either().where_("name", "Bob").delete().await?, 1);
+    assert!(stamped().await? > old, "a soft delete through the query sets updated_at");
+    assert_eq!(User::on(&h.db).count().await?, 0);
+    reset().await?;
+    assert_eq!(either().restore().await?, 2, "restore reads trashed rows only");
+    assert!(stamped().await? > old, "restore sets updated_at");
+    assert_eq!(User::on(&h.db).with_trashed().where_("name", "Alice").force_delete().await?, 1);
+    assert_eq!(h.db.table("m_users").count().await?, 1);
+
+    // A decrement that cannot be negated is refused before any SQL.
+    let refused = h.db.table("m_users").decrement("id", i64::MIN).await;
+    assert!(matches!(refused, Err(Error::OutOfRange { .. })), "{refused:?}");
+    let refused = Token::on(&h.db).restore().await;
+    assert!(matches!(refused, Err(Error::InvalidQuery { .. })), "restore needs soft deletes: {refused:?}");
     Ok(())
 }
 

@@ -3,7 +3,6 @@
 use crate::dialect::Dialect;
 use crate::error::Error;
 use crate::ident::{Ident, TableRef};
-use crate::model::Model;
 use crate::params;
 use crate::query::{Builder, Direction};
 use crate::value::Value;
@@ -30,7 +29,7 @@ fn assert_each(make: impl Fn(Dialect) -> Statement, expected: [&str; 3], binding
 }
 
 fn users() -> Builder {
-    Model::table("users")
+    Builder::new("users")
 }
 
 #[test]
@@ -231,7 +230,7 @@ fn limit_and_offset_are_literals_and_offset_alone_works_everywhere() {
 
 #[test]
 fn joins_group_by_and_having() {
-    let q = Model::table("users as u")
+    let q = Builder::new("users as u")
         .select(["u.id", "u.name"])
         .select_raw("COUNT(p.id) AS posts", [])
         .left_join("posts as p", "p.user_id", "=", "u.id")
@@ -433,7 +432,7 @@ fn truncate_per_dialect() {
 fn hostile_identifiers_and_operators_are_typed_errors_before_any_sql() {
     for bad in ["users; DROP TABLE users", "name) OR 1=1 --", "\"quoted\"", "", "usеrs"] {
         assert!(
-            matches!(Model::table(bad).to_sql(Dialect::Sqlite), Err(Error::InvalidIdentifier { .. })),
+            matches!(Builder::new(bad).to_sql(Dialect::Sqlite), Err(Error::InvalidIdentifier { .. })),
             "table {bad:?}"
         );
         for q in [

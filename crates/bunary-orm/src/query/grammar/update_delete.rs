@@ -107,7 +107,7 @@ pub(super) fn compile_delete(grammar: &dyn Grammar, query: &Query) -> Result<Sta
 mod tests {
     use crate::dialect::Dialect;
     use crate::query::grammar::grammar_for;
-    use crate::Model;
+    use crate::query::Builder;
 
     fn delete_sql(dialect: Dialect, q: crate::Builder) -> crate::Result<String> {
         Ok(grammar_for(dialect).compile_delete(q.query())?.sql)
@@ -115,7 +115,7 @@ mod tests {
 
     #[test]
     fn limits_pick_the_rows_of_a_delete() {
-        let q = || Model::table("t").where_("k", 1).order_by_desc("id").limit(2);
+        let q = || Builder::new("t").where_("k", 1).order_by_desc("id").limit(2);
         assert_eq!(
             delete_sql(Dialect::Sqlite, q()).unwrap(),
             r#"DELETE FROM "t" WHERE rowid IN (SELECT rowid FROM "t" WHERE "k" = ? ORDER BY "id" DESC LIMIT 2)"#
@@ -130,14 +130,14 @@ mod tests {
         );
         assert!(matches!(delete_sql(Dialect::MySql, q().offset(1)), Err(crate::Error::Unsupported { .. })));
         assert_eq!(
-            delete_sql(Dialect::Sqlite, Model::table("t").where_("k", 1)).unwrap(),
+            delete_sql(Dialect::Sqlite, Builder::new("t").where_("k", 1)).unwrap(),
             r#"DELETE FROM "t" WHERE "k" = ?"#
         );
     }
 
     #[test]
     fn grouping_cannot_filter_a_write() {
-        let q = Model::table("t").group_by("k");
+        let q = Builder::new("t").group_by("k");
         for d in [Dialect::Sqlite, Dialect::Postgres, Dialect::MySql] {
             assert!(matches!(delete_sql(d, q.clone()), Err(crate::Error::Unsupported { .. })));
         }

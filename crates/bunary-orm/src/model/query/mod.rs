@@ -1,0 +1,238 @@
+//! [`ModelQuery`]: a typed model's query, Eloquent's builder over the query builder.
+//!
+//! It holds a [`Builder`] (the query builder, which knows no model) and adds the model's policy
+//! on top: its scopes (soft deletes) applied when the query runs, so that no `or_where` of the
+//! caller can escape them; its hidden columns kept out of [`rows`](ModelQuery::rows) and
+//! refused by `pluck`; `updated_at` set by updates; and every loaded model told what it held
+//! and where it came from, so that `save` writes its changes back there. Its conditions,
+//! joins, ordering and limits are the builder's own (the methods below forward to it).
+//!
+//! The file is the type and its chaining; `read.rs` holds the reads, `write.rs` the writes,
+//! and the Eloquent concerns they use have files of their own in `model/` (`soft_deletes.rs`,
+//! `hidden.rs`, `timestamps.rs`, `plain.rs`).
+
+mod read;
+mod write;
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::connection::{Connection, Db, Tx};
+use crate::dialect::Dialect;
+use crate::error::Result;
+use crate::query::{Builder, IntoColumns, IntoOperator, Statement};
+use crate::value::Value;
+
+use super::soft_deletes::Trashed;
+use super::Entity;
+
+/// A typed model's query: what `User::query()` and `User::on(&db)` return.
+///
+/// It reads and writes models of type `M`, as Eloquent's builder does over Laravel's query
+/// builder: conditions, joins, ordering and limits are those of the query [`Builder`] it holds
+/// (each method here forwards to the one of the same name), and the model's policy is applied on
+/// top. Its scopes (soft deletes) join the caller's conditions when the query runs, so that no
+/// `or_where` can escape them; its hidden columns stay out of [`rows`](ModelQuery::rows) and
+/// `pluck`; its updates set `updated_at`; and the models it loads remember what they held and
+/// where they came from, so that `save` writes only their changes, back there.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use bunary_orm::prelude::*;
+/// use bunary_orm::{DatabaseConfig, Db, Dialect};
+///
+/// #[derive(Model, Debug, Clone, Default)]
+/// #[orm(table = "posts", soft_deletes, timestamps = false)]
+/// struct Post { id: i64, author: String, deleted_at: Option<chrono::DateTime<chrono::Utc>>, state: ModelState }
+///
+/// let q = Post::query().where_("author", "ada").or_where("author", "bob");
+/// assert_eq!(
+///     q.to_sql(Dialect::Sqlite)?.sql,
+///     r#"SELECT * FROM "posts" WHERE ("author" = ? OR "author" = ?) AND "deleted_at" IS NULL"#,
+/// );
+///
+/// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+/// db.exec("CREATE TABLE posts (id INTEGER PRIMARY KEY, author TEXT, deleted_at TEXT)", &[]).await?;
+/// Post::on(&db).create(record! { "author" => "ada" }).await?;
+/// Post::on(&db).where_("author", "ada").delete().await?;          // soft: sets deleted_at
+/// assert_eq!(Post::on(&db).count().await?, 0);
+/// assert_eq!(Post::on(&db).with_trashed().count().await?, 1);
+/// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+/// ```
+#[must_use = "a model query runs nothing until a terminal method (get, first, find, update, …) is awaited"]
+pub struct ModelQuery<M> {
+    base: Builder<M>,
+    trashed: Trashed,
+}
+
+impl<M> Clone for ModelQuery<M> {
+    fn clone(&self) -> Self {
+        ModelQuery { base: self.base.clone(), trashed: self.trashed }
+    }
+}
+
+impl<M> fmt::Debug for ModelQuery<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ModelQuery").field("base", &self.base).field("trashed", &self.trashed).finish()
+    }
+}
+
+/// Chaining methods that hand the call to the query builder, documented as its own.
+macro_rules! forward {
+    ($( fn $name:ident $(<$g:ident: $bound:path>)? ($($arg:ident: $ty:ty),*); )*) => {
+        $(
+            #[doc = concat!("As [`Builder::", stringify!($name), "`](crate::query::Builder::", stringify!($name), "), on the model's query.")]
+            pub fn $name $(<$g: $bound>)? (self $(, $arg: $ty)*) -> Self {
+                self.map(|q| q.$name($($arg),*))
+            }
+        )*
+    };
+}
+
+impl<M: Entity> ModelQuery<M> {
+    /// The query of `M` on `target`: its table and key (validated once for the type), its
+    /// scopes on.
+    pub(crate) fn new(target: Connection) -> Self {
+        let base = match M::plain_sql().names(M::TABLE, M::PRIMARY_KEY) {
+            Ok((table, key)) => Builder::from_names(table, key, target),
+            // The builder keeps the error and returns it from the terminal call.
+            Err(_) => Builder::typed(M::TABLE).using(target).key(M::PRIMARY_KEY),
+        };
+        ModelQuery { base, trashed: Trashed::Exclude }
+    }
+}
+
+impl<M> ModelQuery<M> {
+    fn map(self, f: impl FnOnce(Builder<M>) -> Builder<M>) -> Self {
+        ModelQuery { base: f(self.base), trashed: self.trashed }
+    }
+
+    /// The same query, reading trashed rows as `mode` says.
+    pub(super) fn trashed_mode(self, mode: Trashed) -> Self {
+        ModelQuery { trashed: mode, ..self }
+    }
+
+    /// How the query reads trashed rows.
+    pub(super) fn trashed(&self) -> Trashed {
+        self.trashed
+    }
+
+    forward! {
+        fn where_(column: &str, value: impl Into<Value>);
+        fn where_op(column: &str, op: impl IntoOperator, value: impl Into<Value>);
+        fn or_where(column: &str, value: impl Into<Value>);
+        fn or_where_op(column: &str, op: impl IntoOperator, value: impl Into<Value>);
+        fn where_group(f: impl FnOnce(Builder<M>) -> Builder<M>);
+        fn or_where_group(f: impl FnOnce(Builder<M>) -> Builder<M>);
+        fn where_in<V: Into<Value>>(column: &str, items: impl IntoIterator<Item = V>);
+        fn where_not_in<V: Into<Value>>(column: &str, items: impl IntoIterator<Item = V>);
+        fn or_where_in<V: Into<Value>>(column: &str, items: impl IntoIterator<Item = V>);
+        fn or_where_not_in<V: Into<Value>>(column: &str, items: impl IntoIterator<Item = V>);
+        fn where_null(column: &str);
+        fn where_not_null(column: &str);
+        fn or_where_null(column: &str);
+        fn or_where_not_null(column: &str);
+        fn where_between(column: &str, low: impl Into<Value>, high: impl Into<Value>);
+        fn where_not_between(column: &str, low: impl Into<Value>, high: impl Into<Value>);
+        fn or_where_between(column: &str, low: impl Into<Value>, high: impl Into<Value>);
+        fn where_like(column: &str, pattern: impl Into<Value>);
+        fn or_where_like(column: &str, pattern: impl Into<Value>);
+        fn where_column(first: &str, op: impl IntoOperator, second: &str);
+        fn or_where_column(first: &str, op: impl IntoOperator, second: &str);
+        fn where_raw(sql: &str, bindings: impl IntoIterator<Item = Value>);
+        fn or_where_raw(sql: &str, bindings: impl IntoIterator<Item = Value>);
+        fn having(column: &str, op: impl IntoOperator, value: impl Into<Value>);
+        fn or_having(column: &str, op: impl IntoOperator, value: impl Into<Value>);
+        fn having_raw(sql: &str, bindings: impl IntoIterator<Item = Value>);
+        fn select(columns: impl IntoColumns);
+        fn select_raw(sql: &str, bindings: impl IntoIterator<Item = Value>);
+        fn exclude(columns: impl IntoColumns);
+        fn distinct();
+        fn join(table: &str, first: &str, op: impl IntoOperator, second: &str);
+        fn left_join(table: &str, first: &str, op: impl IntoOperator, second: &str);
+        fn group_by(columns: impl IntoColumns);
+        fn order_by(column: &str, direction: crate::query::Direction);
+        fn order_by_desc(column: &str);
+        fn latest(column: &str);
+        fn oldest(column: &str);
+        fn order_by_raw(sql: &str, bindings: impl IntoIterator<Item = Value>);
+        fn reorder();
+        fn limit(n: u64);
+        fn offset(n: u64);
+        fn take(n: u64);
+        fn skip(n: u64);
+        fn for_page(page: u64, per_page: u64);
+        fn using(connection: Connection);
+        fn on(db: &Db);
+        fn in_transaction(tx: &Tx);
+    }
+
+    /// Applies a local scope: a plain function from model query to model query.
+    ///
+    /// ```
+    /// use bunary_orm::prelude::*;
+    /// use bunary_orm::{model::ModelQuery, Dialect};
+    /// #[derive(Model, Debug, Clone, Default)]
+    /// #[orm(table = "users", timestamps = false)]
+    /// struct User { id: i64, active: bool, state: ModelState }
+    ///
+    /// fn active(q: ModelQuery<User>) -> ModelQuery<User> { q.where_("active", true) }
+    /// let q = User::query().scope(active);
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).unwrap().sql, r#"SELECT * FROM "users" WHERE "active" = ?"#);
+    /// ```
+    pub fn scope(self, f: impl FnOnce(Self) -> Self) -> Self {
+        f(self)
+    }
+
+    /// Applies `f` when `condition` holds (Laravel's `when`).
+    pub fn when(self, condition: bool, f: impl FnOnce(Self) -> Self) -> Self {
+        if condition {
+            f(self)
+        } else {
+            self
+        }
+    }
+
+    /// Where the query runs (and where the models it loads save back).
+    pub fn connection(&self) -> &Connection {
+        self.base.connection()
+    }
+
+    /// The query builder underneath, without the model's scopes (Laravel's `getQuery`).
+    pub fn get_query(&self) -> &Builder<M> {
+        &self.base
+    }
+}
+
+impl<M: Entity> ModelQuery<M> {
+    /// The query builder with the model's scopes applied, returning rows (Laravel's `toBase`).
+    /// Hidden columns are not removed from its rows.
+    pub fn to_base(&self) -> Builder {
+        self.scoped().into_owned().cast()
+    }
+
+    /// The `SELECT` this query runs, compiled for `dialect`, scopes included.
+    ///
+    /// # Errors
+    /// The first identifier, operator or raw-fragment error met while building.
+    pub fn to_sql(&self, dialect: Dialect) -> Result<Statement> {
+        self.scoped().to_sql(dialect)
+    }
+
+    /// The query builder with the model's scopes applied: the builder itself when no scope
+    /// adds anything.
+    pub(crate) fn scoped(&self) -> Cow<'_, Builder<M>> {
+        match super::soft_deletes::scope::<M>(self.trashed) {
+            None => Cow::Borrowed(&self.base),
+            Some(scope) => Cow::Owned(self.base.clone().scoped(scope)),
+        }
+    }
+
+    /// `builder` with the model's scopes applied.
+    pub(crate) fn apply_scopes(&self, builder: Builder<M>) -> Builder<M> {
+        match super::soft_deletes::scope::<M>(self.trashed) {
+            None => builder,
+            Some(scope) => builder.scoped(scope),
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! A model query's reads: models (`get`, `first`, `find`, pages, chunks, cursors), rows,
+//! aggregates and single columns, each with the model's scopes applied.
+
+use std::future::Future;
+
+use futures_util::future::{self, Either};
+use futures_util::stream::{self, Stream, TryStreamExt};
+
+use crate::error::{Error, Result};
+use crate::query::clause::Selection;
+use crate::query::Paginated;
+use crate::row::Row;
+use crate::value::{FromValue, Value};
+
+use super::super::{hidden, mark_loaded, Entity};
+use super::ModelQuery;
+
+impl<M: Entity> ModelQuery<M> {
+    /// Tells loaded models what they held and where they came from (so `save` writes back
+    /// there, and only what changed).
+    fn loaded(&self, models: &mut [M]) {
+        mark_loaded(models, self.connection());
+    }
+
+    /// A model is loaded whole: a select list that leaves out one of its columns (with no `*`
+    /// nor `table.*`), or an `exclude` of one, is refused before any SQL runs rather than
+    /// failing on the missing field. [`rows`](ModelQuery::rows), `pluck` and `value` read
+    /// chosen columns.
+    #[inline(always)]
+    fn refuse_partial(&self) -> Result<()> {
+        let base = self.get_query();
+        if base.excludes.is_empty() && base.query().columns.is_empty() {
+            return Ok(());
+        }
+        self.refuse_partial_selection()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn refuse_partial_selection(&self) -> Result<()> {
+        let (columns, excludes) = (&self.get_query().query().columns, &self.get_query().excludes);
+        let star = |s: &Selection| matches!(s, Selection::Column(c) if c.column.is_none());
+        let selected = |column: &str| {
+            columns.is_empty()
+                || columns.iter().any(|s| match s {
+                    Selection::Column(c) => c.column.is_none() || c.output_name() == Some(column),
+                    Selection::Raw(_) => false,
+                })
+        };
+        let missing = M::COLUMNS.iter().find(|c| {
+            let excluded = excludes.iter().any(|e| e == *c) && !columns.iter().any(|s| !star(s));
+            excluded || !selected(c)
+        });
+        match missing {
+            None => Ok(()),
+            Some(column) => Err(Error::PartialModel { model: M::NAME, column }),
+        }
+    }
+
+    /// The matching models.
+    ///
+    /// # Errors
+    /// [`Error::PartialModel`] when the select list leaves out one of the model's columns; a
+    /// building error; the database's error.
+    pub async fn get(&self) -> Result<Vec<M>> {
+        self.refuse_partial()?;
+        let base = self.get_query();
+        let mut models = if base.is_plain() {
+            let exec = match base.executor_now()? {
+                Some(exec) => exec,
+                None => base.executor().await?,
+            };
+            let sql = M::plain_sql().select(self, exec.dialect(), false)?;
+            base.load_compiled(&exec, sql, &[], None).await?
+        } else {
+            self.scoped().get().await?
+        };
+        self.loaded(&mut models);
+        Ok(models)
+    }
+
+    /// Every matching model (the same as [`get`](ModelQuery::get)).
+    ///
+    /// # Errors
+    /// As [`get`](ModelQuery::get).
+    pub async fn all(&self) -> Result<Vec<M>> {
+        self.get().await
+    }
+
+    /// The first matching model, or `None`.
+    ///
+    /// # Errors
+    /// As [`get`](ModelQuery::get).
+    pub async fn first(&self) -> Result<Option<M>> {
+        Ok(self.clone().limit(1).get().await?.pop())
+    }
+
+    /// The first matching model.
+    ///
+    /// # Errors
+    /// [`Error::ModelNotFound`] (naming the model) when there is none; as
+    /// [`get`](ModelQuery::get).
+    pub async fn first_or_fail(&self) -> Result<M> {
+        self.first().await?.ok_or(Error::ModelNotFound { model: M::NAME, key: None })
+    }
+
+    /// The model whose primary key is `id`, or `None`.
+    ///
+    /// # Errors
+    /// As [`get`](ModelQuery::get); a missing row is `Ok(None)`.
+    pub async fn find(&self, id: impl Into<Value>) -> Result<Option<M>> {
+        self.refuse_partial()?;
+        let id = id.into();
+        let base = self.get_query();
+        let mut found = if base.is_plain() {
+            let exec = match base.executor_now()? {
+                Some(exec) => exec,
+                None => base.executor().await?,
+            };
+            let sql = M::plain_sql().select(self, exec.dialect(), true)?;
+            base.load_compiled(&exec, sql, std::slice::from_ref(&id), Some(1)).await?
+        } else {
+            self.scoped().find(id).await?.into_iter().collect()
+        };
+        self.loaded(&mut found);
+        Ok(found.pop())
+    }
+
+    /// The model with that key.
+    ///
+    /// # Errors
+    /// [`Error::ModelNotFound`] naming the model and the key when there is none.
+    pub async fn find_or_fail(&self, id: impl Into<Value>) -> Result<M> {
+        let id = id.into();
+        let key = Some(id.to_string());
+        self.find(id).await?.ok_or(Error::ModelNotFound { model: M::NAME, key })
+    }
+
+    /// The first model whose `column` equals `value`, or `None`.
+    ///
+    /// # Errors
+    /// As [`get`](ModelQuery::get).
+    pub async fn find_by(&self, column: &str, value: impl Into<Value>) -> Result<Option<M>> {
+        self.clone().where_(column, value).first().await
+    }
+
+    /// Page `page` (from 1) of `per_page` models, with the total count (as
+    /// [`Builder::paginate`](crate::Builder::paginate)).
+    ///
+    /// # Errors
+    /// As [`Builder::paginate`](crate::Builder::paginate) and [`get`](ModelQuery::get).
+    pub async fn paginate(&self, per_page: u64, page: u64) -> Result<Paginated<M>> {
+        self.refuse_partial()?;
+        let mut page = self.scoped().paginate(per_page, page).await?;
+        self.loaded(&mut page.data);
+        Ok(page)
+    }
+
+    /// Visits the matching models `size` at a time, in key order (as
+    /// [`Builder::chunk`](crate::Builder::chunk)); `f` returns `Ok(false)` to stop.
+    ///
+    /// # Errors
+    /// As [`Builder::chunk`](crate::Builder::chunk) and [`get`](ModelQuery::get).
+    pub async fn chunk<F, Fut>(&self, size: u64, mut f: F) -> Result<()>
+    where
+        F: FnMut(Vec<M>) -> Fut,
+        Fut: Future<Output = Result<bool>>,
+    {
+        self.refuse_partial()?;
+        let connection = self.connection().clone();
+        self.scoped()
+            .chunk(size, |mut models| {
+                mark_loaded(&mut models, &connection);
+                f(models)
+            })
+            .await
+    }
+
+    /// A stream of the matching models, fetched `batch` at a time by key (as
+    /// [`Builder::cursor`](crate::Builder::cursor)).
+    pub fn cursor(&self, batch: u64) -> impl Stream<Item = Result<M>> + Send + 'static {
+        if let Err(e) = self.refuse_partial() {
+            return Either::Left(stream::once(future::ready(Err(e))));
+        }
+        let connection = self.connection().clone();
+        let batches = self.scoped().cursor_batches(batch).map_ok(move |mut models| {
+            mark_loaded(&mut models, &connection);
+            stream::iter(models.into_iter().map(Ok))
+        });
+        Either::Right(batches.try_flatten())
+    }
+
+    /// The matching rows as [`Row`]s, whatever columns were selected, the model's hidden
+    /// columns left out.
+    ///
+    /// # Errors
+    /// As [`get`](ModelQuery::get).
+    pub async fn rows(&self) -> Result<Vec<Row>> {
+        let mut rows = self.scoped().rows().await?;
+        hidden::strip::<M>(&mut rows);
+        Ok(rows)
+    }
+
+    /// The number of matching models.
+    ///
+    /// # Errors
+    /// As [`get`](ModelQuery::get).
+    pub async fn count(&self) -> Result<i64> {
+        self.scoped().count().await
+    }
+
+    /// `SUM(column)` over the matching models (see [`Builder::sum`](crate::Builder::sum)).
+    ///
+    /// # Errors
+    /// As [`Builder::sum`](crate::Builder::sum).
+    pub async fn sum<V: FromValue>(&self, column: &str) -> Result<V> {
+        self.scoped().sum(column).await
+    }
+
+    /// `AVG(column)`, `None` when no model matches.
+    ///
+    /// # Errors
+    /// As [`get`](ModelQuery::get).
+    pub async fn avg(&self, column: &str) -> Result<Option<f64>> {
+        self.scoped().avg(column).await
+    }
+
+    /// `MIN(column)`.
+    ///
+    /// # Errors
+    /// As [`Builder::min`](crate::Builder::min).
+    pub async fn min<V: FromValue>(&self, column: &str) -> Result<V> {
+        self.scoped().min(column).await
+    }
+
+    /// `MAX(column)`.
+    ///
+    /// # Errors
+    /// As [`Builder::max`](crate::Builder::max).
+    pub async fn max<V: FromValue>(&self, column: &str) -> Result<V> {
+        self.scoped().max(column).await
+    }
+
+    /// Whether any model matches.
+    ///
+    /// # Errors
+    /// As [`get`](ModelQuery::get).
+    pub async fn exists(&self) -> Result<bool> {
+        self.scoped().exists().await
+    }
+
+    /// Whether no model matches.
+    ///
+    /// # Errors
+    /// As [`get`](ModelQuery::get).
+    pub async fn doesnt_exist(&self) -> Result<bool> {
+        Ok(!self.exists().await?)
+    }
+
+    /// One column of every matching model.
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] for a hidden column; as [`Builder::pluck`](crate::Builder::pluck).
+    pub async fn pluck<V: FromValue>(&self, column: &str) -> Result<Vec<V>> {
+        hidden::refuse::<M>(column)?;
+        self.scoped().pluck(column).await
+    }
+
+    /// One column of the first matching model, or `None`.
+    ///
+    /// # Errors
+    /// As [`pluck`](ModelQuery::pluck).
+    pub async fn value<V: FromValue>(&self, column: &str) -> Result<Option<V>> {
+        hidden::refuse::<M>(column)?;
+        self.scoped().value(column).await
+    }
+}
