@@ -7,7 +7,7 @@ use std::sync::Arc;
 use parking_lot::RwLock;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{ConfigProblem, Error, Result};
 
 /// The whole ORM configuration, as set with [`set_orm_config`].
 ///
@@ -179,30 +179,31 @@ impl DatabaseConfig {
     /// # Errors
     /// [`Error::InvalidConfig`] naming what is missing.
     pub fn validate(&self) -> Result<()> {
-        let invalid = |message: String| Err(Error::InvalidConfig { message });
+        let invalid = |problem: ConfigProblem| Err(Error::InvalidConfig { problem });
         if self.driver.trim().is_empty() {
-            return invalid(
-                "the database type is empty; use \"sqlite\", \"postgres\", \"mysql\" or a registered driver name"
-                    .into(),
-            );
+            return invalid(ConfigProblem::EmptyDriver);
         }
         match self.driver.as_str() {
             "sqlite" => match &self.sqlite {
-                None => {
-                    invalid("type is \"sqlite\" but there is no sqlite block: use DatabaseConfig::sqlite(path)".into())
+                None => invalid(ConfigProblem::MissingBlock {
+                    driver: "sqlite".into(),
+                    hint: "DatabaseConfig::sqlite(path)",
+                }),
+                Some(s) if s.path.trim().is_empty() => invalid(ConfigProblem::EmptySqlitePath),
+                Some(s) if s.pool_size == Some(0) => {
+                    invalid(ConfigProblem::BadPoolSize { driver: "sqlite".into(), size: 0 })
                 }
-                Some(s) if s.path.trim().is_empty() => {
-                    invalid("sqlite.path is empty; use a file path or \":memory:\"".into())
-                }
-                Some(s) if s.pool_size == Some(0) => invalid("sqlite.pool_size must be at least 1".into()),
                 Some(_) => Ok(()),
             },
             "postgres" | "mysql" => {
                 let block = if self.driver == "postgres" { &self.postgres } else { &self.mysql };
                 match block {
-                    None => invalid(format!("type is \"{0}\" but there is no {0} block", self.driver)),
+                    None => invalid(ConfigProblem::MissingBlock {
+                        driver: self.driver.clone(),
+                        hint: "OrmConfig::from_url(url)",
+                    }),
                     Some(s) if s.url.is_none() && s.host.trim().is_empty() => {
-                        invalid(format!("{}: give either url or host", self.driver))
+                        invalid(ConfigProblem::NoHost { driver: self.driver.clone() })
                     }
                     Some(_) => Ok(()),
                 }
@@ -535,12 +536,20 @@ mod tests {
     #[test]
     fn validate_names_the_missing_block() {
         let mut c = DatabaseConfig::sqlite("");
-        assert!(matches!(c.validate(), Err(Error::InvalidConfig { .. })));
+        assert!(matches!(c.validate(), Err(Error::InvalidConfig { problem: ConfigProblem::EmptySqlitePath })));
         c.sqlite = None;
-        let msg = c.validate().unwrap_err().to_string();
-        assert!(msg.contains("no sqlite block"), "{msg}");
+        let err = c.validate().unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidConfig { problem: ConfigProblem::MissingBlock { driver, .. } } if driver == "sqlite")
+        );
+        assert!(err.to_string().contains("no sqlite block"), "{err}");
         let pg = DatabaseConfig { driver: "postgres".into(), ..Default::default() };
-        assert!(pg.validate().unwrap_err().to_string().contains("no postgres block"));
+        let err = pg.validate().unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidConfig { problem: ConfigProblem::MissingBlock { driver, .. } } if driver == "postgres")
+        );
+        let no_host = DatabaseConfig { driver: "mysql".into(), mysql: Some(Default::default()), ..Default::default() };
+        assert!(matches!(no_host.validate(), Err(Error::InvalidConfig { problem: ConfigProblem::NoHost { .. } })));
         assert!(DatabaseConfig::sqlite(":memory:").validate().is_ok());
     }
 

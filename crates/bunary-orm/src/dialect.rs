@@ -89,7 +89,7 @@ impl Dialect {
 
     /// The most values one statement can bind: 32 766 on SQLite (its default
     /// `SQLITE_MAX_VARIABLE_NUMBER`), 65 535 on PostgreSQL and MySQL. The query builder refuses
-    /// a statement with more, with [`Error::InvalidQuery`](crate::Error::InvalidQuery), before
+    /// a statement with more, with [`Error::TooManyBindings`](crate::Error::TooManyBindings), before
     /// sending it.
     pub fn max_bindings(self) -> usize {
         match self {

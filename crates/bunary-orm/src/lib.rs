@@ -69,7 +69,7 @@ pub use connection::{Connection, Db, Tx};
 pub use dialect::{Capabilities, Dialect};
 pub use driver::registry::{create_driver, known_drivers, register_driver, unregister_driver, DriverFactory};
 pub use driver::{DatabaseDriver, ExecResult, TransactionConnection};
-pub use error::{DatabaseErrorKind, Error, MigrationProblem, Result};
+pub use error::{ConfigProblem, DatabaseErrorKind, Error, MigrationProblem, QueryProblem, Result, SchemaProblem};
 pub use model::{Entity, Json, KeyKind, Model, ModelQuery, ModelState, Trashed};
 pub use query::{Builder, Direction, OnConflict, Operator, Paginated, Record, Statement};
 pub use row::FromRow;

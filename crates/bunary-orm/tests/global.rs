@@ -39,7 +39,10 @@ async fn define_orm_config_validates_and_sets_the_global_configuration() {
     assert_eq!(defined.database, DatabaseConfig::sqlite("./defined.sqlite"));
     assert_eq!(get_orm_config().unwrap().database, DatabaseConfig::sqlite("./defined.sqlite"));
     // An invalid one is refused and changes nothing.
-    assert!(matches!(define_orm_config(OrmConfig::sqlite(" ")), Err(Error::InvalidConfig { .. })));
+    assert!(matches!(
+        define_orm_config(OrmConfig::sqlite(" ")),
+        Err(Error::InvalidConfig { problem: bunary_orm::ConfigProblem::EmptySqlitePath })
+    ));
     assert_eq!(get_orm_config().unwrap().database, DatabaseConfig::sqlite("./defined.sqlite"));
     clear_orm_config();
 }

@@ -142,9 +142,7 @@ pub async fn fresh(m: &Migrator, p: &mut Printer<'_>) -> Result<()> {
 pub fn guard_production(force: bool) -> Result<()> {
     let env = std::env::var("BUNARY_ENV").or_else(|_| std::env::var("APP_ENV")).unwrap_or_default();
     if env.eq_ignore_ascii_case("production") && !force {
-        return Err(Error::InvalidConfig {
-            message: "the environment is production: add --force to run this command".into(),
-        });
+        return Err(Error::InvalidConfig { problem: crate::error::ConfigProblem::Production });
     }
     Ok(())
 }

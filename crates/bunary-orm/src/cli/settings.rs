@@ -46,7 +46,12 @@ impl Settings {
         let file = dir.join("bunary.toml");
         let from_file: FileSettings = if file.exists() {
             let text = std::fs::read_to_string(&file).map_err(Error::other)?;
-            toml::from_str(&text).map_err(|e| Error::InvalidConfig { message: format!("{}: {e}", file.display()) })?
+            toml::from_str(&text).map_err(|e| Error::InvalidConfig {
+                problem: crate::error::ConfigProblem::BadFile {
+                    file: file.display().to_string(),
+                    reason: e.to_string(),
+                },
+            })?
         } else {
             FileSettings::default()
         };
@@ -65,10 +70,7 @@ impl Settings {
     pub fn orm_config(&self) -> Result<OrmConfig> {
         match &self.database_url {
             Some(url) => OrmConfig::from_url(url),
-            None => Err(Error::InvalidConfig {
-                message: "no database: pass --database <url>, set DATABASE_URL, or write database_url in bunary.toml"
-                    .into(),
-            }),
+            None => Err(Error::InvalidConfig { problem: crate::error::ConfigProblem::NoDatabase }),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Hidden columns (Eloquent's `$hidden`): fields marked `#[orm(hidden)]` are loaded into the
 //! model but left out of its serialised form, of the rows its query returns, and of `pluck`.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, QueryProblem, Result};
 use crate::row::Row;
 
 use super::Entity;
@@ -17,7 +17,8 @@ pub(crate) fn strip<M: Entity>(rows: &mut [Row]) {
 pub(crate) fn refuse<M: Entity>(column: &str) -> Result<()> {
     let name = column.rsplit('.').next().unwrap_or(column);
     if M::HIDDEN.contains(&name) {
-        return Err(Error::InvalidQuery { message: format!("`{name}` is a hidden column of {}", M::NAME) });
+        let problem = QueryProblem::HiddenColumn { model: M::NAME, column: name.to_owned() };
+        return Err(Error::InvalidQuery { problem });
     }
     Ok(())
 }

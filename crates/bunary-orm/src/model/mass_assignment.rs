@@ -1,6 +1,6 @@
 //! Mass assignment: filling a model from a map, within its fillable/guarded lists.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, QueryProblem, Result};
 use crate::query::Record;
 
 use super::Entity;
@@ -18,7 +18,8 @@ pub(crate) fn is_fillable<M: Entity>(column: &str) -> bool {
 pub(crate) fn fill<M: Entity>(model: &mut M, attributes: Record) -> Result<()> {
     for (column, value) in attributes.into_fields() {
         if !M::COLUMNS.contains(&column.as_ref()) {
-            return Err(Error::InvalidQuery { message: format!("{} has no column `{column}`", M::NAME) });
+            let problem = QueryProblem::UnknownColumn { model: M::NAME, column: column.into_owned() };
+            return Err(Error::InvalidQuery { problem });
         }
         if is_fillable::<M>(&column) {
             model.set_value(&column, value)?;

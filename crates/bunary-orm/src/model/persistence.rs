@@ -1,6 +1,6 @@
 //! Saving, deleting and reloading one model.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, QueryProblem, Result};
 use crate::ident::Ident;
 use crate::query::{Builder, Record};
 use crate::row::Row;
@@ -97,14 +97,8 @@ pub(crate) async fn insert_models<M: Entity>(builder: &Builder<M>, models: Vec<M
     for (i, mut model) in models.into_iter().enumerate() {
         let empty_key = key_is_empty(&model.key());
         if M::KEY == KeyKind::AutoIncrement && empty_key != omit_key {
-            return Err(Error::InvalidQuery {
-                message: format!(
-                    "model {} of the insert {} a key while the first {}: give every model a key or none",
-                    i + 1,
-                    if empty_key { "lacks" } else { "has" },
-                    if omit_key { "lacks one" } else { "has one" },
-                ),
-            });
+            let problem = QueryProblem::MixedKeys { index: i + 1, has_key: !empty_key };
+            return Err(Error::InvalidQuery { problem });
         }
         if M::KEY == KeyKind::Uuid && empty_key {
             model.set_value(M::PRIMARY_KEY, Value::Uuid(uuid::Uuid::now_v7()))?;
@@ -187,7 +181,7 @@ pub(crate) async fn force_delete<M: Entity>(model: &mut M) -> Result<()> {
 /// Clears `deleted_at` on a soft-deleted model.
 pub(crate) async fn restore<M: Entity>(model: &mut M) -> Result<()> {
     let column =
-        M::SOFT_DELETES.ok_or_else(|| Error::InvalidQuery { message: format!("{} does not soft delete", M::NAME) })?;
+        M::SOFT_DELETES.ok_or(Error::InvalidQuery { problem: QueryProblem::NoSoftDeletes { model: M::NAME } })?;
     require_saved(model, "restore")?;
     model.set_value(column, Value::Null)?;
     own_row(model).update(Record::new().set(column, Value::Null)).await?;

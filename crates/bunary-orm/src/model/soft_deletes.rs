@@ -95,9 +95,8 @@ impl<M: Entity> ModelQuery<M> {
     /// [`Error::InvalidQuery`](crate::Error::InvalidQuery) on a model without soft deletes; the
     /// database's error.
     pub async fn restore(&self) -> Result<u64> {
-        let column = M::SOFT_DELETES.ok_or_else(|| crate::Error::InvalidQuery {
-            message: format!("restore needs a soft-deleting model: {} does not soft delete", M::NAME),
-        })?;
+        let problem = crate::error::QueryProblem::NoSoftDeletes { model: M::NAME };
+        let column = M::SOFT_DELETES.ok_or(crate::Error::InvalidQuery { problem })?;
         let mut sets = vec![(Ident::new(column, "column")?, SetValue::Value(Value::Null))];
         timestamps::touch_sets::<M>(&mut sets)?;
         self.clone().only_trashed().scoped().run_update(sets).await

@@ -23,12 +23,11 @@ mod write;
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
 
 pub use crate::connection::Connection;
 use crate::connection::{Db, Executor, Tx};
 use crate::dialect::Dialect;
-use crate::error::{Error, Result};
+use crate::error::{BuildError, Error, QueryProblem, Result};
 use crate::ident::{Ident, TableRef};
 use crate::row::{Columns, FromRow, Layout, Row, RowSink};
 use crate::value::Value;
@@ -55,7 +54,7 @@ pub struct Builder<T = Row> {
     pub(crate) key: Ident,
     pub(crate) target: Connection,
     /// The first error met while building, returned by the terminal call.
-    pub(crate) error: Option<Arc<Error>>,
+    pub(crate) error: Option<BuildError>,
     _returns: PhantomData<fn() -> T>,
 }
 
@@ -208,7 +207,7 @@ impl<T> Builder<T> {
     /// Records the first error met while building.
     pub(crate) fn fail(&mut self, error: Error) {
         if self.error.is_none() {
-            self.error = Some(Arc::new(error));
+            self.error = Some(error.into());
         }
     }
 
@@ -235,7 +234,7 @@ impl<T> Builder<T> {
 
     pub(crate) fn check(&self) -> Result<()> {
         match &self.error {
-            Some(e) => Err(e.duplicate()),
+            Some(e) => Err(e.clone().into()),
             None => Ok(()),
         }
     }
@@ -331,7 +330,7 @@ impl<T: FromRow> RowSink for LoadSink<T> {
             Some(cache) => LoadLayout::Cached(cache.get_or_compute::<T>(columns)?),
             None => LoadLayout::Own(T::layout(columns)?),
         };
-        self.columns = Some(Arc::clone(columns));
+        self.columns = Some(std::sync::Arc::clone(columns));
         Ok(())
     }
 
@@ -356,10 +355,7 @@ impl<T: FromRow> LoadSink<T> {
     /// Builds one item with `build` (from the layout and columns) and keeps it.
     #[inline]
     fn push_with(&mut self, build: impl FnOnce(&[usize], &Columns) -> Result<T>) -> Result<()> {
-        let columns = self
-            .columns
-            .as_ref()
-            .ok_or_else(|| Error::InvalidQuery { message: "a row came before its columns".into() })?;
+        let columns = self.columns.as_ref().ok_or(Error::InvalidQuery { problem: QueryProblem::RowBeforeColumns })?;
         let item = build(self.layout.as_slice(), columns)?;
         self.out.push(item);
         Ok(())

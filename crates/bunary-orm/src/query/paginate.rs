@@ -5,7 +5,7 @@ use std::future::Future;
 use futures_util::stream::{self, Stream, TryStreamExt};
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{BuildError, Error, QueryProblem, Result};
 use crate::row::{FromRow, Row};
 use crate::value::Value;
 
@@ -74,7 +74,7 @@ impl<T: FromRow> Builder<T> {
     /// Page `page` (from 1; 0 counts as 1) of `per_page` rows, with the total count.
     ///
     /// # Errors
-    /// [`Error::InvalidQuery`] when `per_page` is 0 or the page starts past the largest offset
+    /// [`Error::ZeroSize`] when `per_page` is 0, [`Error::OutOfRange`] when the page starts past the largest offset
     /// (checked before any SQL runs); as [`get`](Builder::get).
     pub async fn paginate(&self, per_page: u64, page: u64) -> Result<Paginated<T>> {
         check_size(per_page, "per_page")?;
@@ -89,14 +89,10 @@ impl<T: FromRow> Builder<T> {
     /// A copy ordered by the key only (keyset iteration needs exactly that order).
     fn keyset(&self, size: u64) -> Result<Builder<T>> {
         if !self.query.orders.is_empty() {
-            return Err(Error::InvalidQuery {
-                message: "chunk and cursor walk the table by its key: remove order_by (they order by the key)".into(),
-            });
+            return Err(Error::InvalidQuery { problem: QueryProblem::KeysetOrdered });
         }
         if self.query.limit.is_some() || self.query.offset.is_some() {
-            return Err(Error::InvalidQuery {
-                message: "chunk and cursor cannot be combined with limit/offset".into(),
-            });
+            return Err(Error::InvalidQuery { problem: QueryProblem::KeysetLimited });
         }
         let mut q = self.clone().limit(size);
         let key = crate::ident::ColumnRef::column(self.key.clone());
@@ -104,11 +100,11 @@ impl<T: FromRow> Builder<T> {
         Ok(q)
     }
 
-    fn last_key(&self, rows: &[Row]) -> Result<Value> {
-        let last = rows.last().ok_or_else(|| Error::InvalidQuery { message: "empty chunk".into() })?;
-        last.value(self.key.as_str()).cloned().ok_or_else(|| Error::InvalidQuery {
-            message: format!("chunk and cursor need the key column `{}` in the select list", self.key),
-        })
+    /// The key of `row`, where the next chunk starts after.
+    fn key_of(&self, row: &Row) -> Result<Value> {
+        row.value(self.key.as_str())
+            .cloned()
+            .ok_or_else(|| Error::InvalidQuery { problem: QueryProblem::KeyNotSelected { key: self.key.to_string() } })
     }
 
     /// Visits the matching rows `size` at a time, in key order, handing each chunk to `f`.
@@ -130,8 +126,8 @@ impl<T: FromRow> Builder<T> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidQuery`] for a size of 0, with an `order_by`, limit or offset, or when the
-    /// key is not selected; `f`'s error; as [`get`](Builder::get).
+    /// [`Error::ZeroSize`] for a size of 0; [`Error::InvalidQuery`] with an `order_by`, limit or
+    /// offset, or when the key is not selected; `f`'s error; as [`get`](Builder::get).
     pub async fn chunk<F, Fut>(&self, size: u64, mut f: F) -> Result<()>
     where
         F: FnMut(Vec<T>) -> Fut,
@@ -143,10 +139,8 @@ impl<T: FromRow> Builder<T> {
         loop {
             let rows = base.after_key(after.take())?.rows().await?;
             let full = rows.len() as u64 == size;
-            if rows.is_empty() {
-                return Ok(());
-            }
-            let last = self.last_key(&rows)?;
+            let Some(last) = rows.last() else { return Ok(()) };
+            let last = self.key_of(last)?;
             if !f(load(rows)?).await? || !full {
                 return Ok(());
             }
@@ -176,12 +170,12 @@ impl<T: FromRow> Builder<T> {
     /// batch loaded before handing out its models).
     pub(crate) fn cursor_batches(&self, batch: u64) -> impl Stream<Item = Result<Vec<T>>> + Send + 'static {
         struct State<T> {
-            base: Result<Builder<T>>,
+            base: Result<Builder<T>, BuildError>,
             this: Builder<T>,
             after: Option<Value>,
             done: bool,
         }
-        let base = check_size(batch, "the cursor batch").and_then(|()| self.keyset(batch));
+        let base = check_size(batch, "the cursor batch").and_then(|()| self.keyset(batch)).map_err(BuildError::from);
         let state = State { base, this: self.clone(), after: None, done: false };
         stream::try_unfold(state, move |mut s| async move {
             if s.done {
@@ -189,14 +183,12 @@ impl<T: FromRow> Builder<T> {
             }
             let base = match &s.base {
                 Ok(b) => b,
-                Err(e) => return Err(e.duplicate()),
+                Err(e) => return Err(e.clone().into()),
             };
             let rows = base.after_key(s.after.take())?.rows().await?;
             s.done = (rows.len() as u64) < batch;
-            if rows.is_empty() {
-                return Ok(None);
-            }
-            s.after = Some(s.this.last_key(&rows)?);
+            let Some(last) = rows.last() else { return Ok(None) };
+            s.after = Some(s.this.key_of(last)?);
             Ok(Some((load(rows)?, s)))
         })
     }

@@ -130,7 +130,9 @@ impl TryFrom<serde_json::Value> for Record {
     fn try_from(value: serde_json::Value) -> Result<Self> {
         match value {
             serde_json::Value::Object(map) => Ok(map.into()),
-            other => Err(crate::error::Error::InvalidQuery { message: format!("expected a JSON object, got {other}") }),
+            other => Err(crate::error::Error::InvalidQuery {
+                problem: crate::error::QueryProblem::NotAnObject { found: other.to_string() },
+            }),
         }
     }
 }

@@ -141,7 +141,7 @@ impl<T> Builder<T> {
     }
 
     /// At most `n` rows (written as a literal `LIMIT n`). Above `i64::MAX` (what every
-    /// database can take) it is [`Error::InvalidQuery`] when the
+    /// database can take) it is [`Error::OutOfRange`] when the
     /// query runs.
     pub fn limit(mut self, n: u64) -> Self {
         if n > MAX_ROWS {
@@ -152,7 +152,7 @@ impl<T> Builder<T> {
     }
 
     /// Skip the first `n` rows. Works without a limit on every dialect. Above `i64::MAX` it is
-    /// [`Error::InvalidQuery`] when the query runs.
+    /// [`Error::OutOfRange`] when the query runs.
     pub fn offset(mut self, n: u64) -> Self {
         if n > MAX_ROWS {
             self.fail(too_large("offset", n));
@@ -172,7 +172,7 @@ impl<T> Builder<T> {
     }
 
     /// `page` (from 1; 0 counts as 1) of `per_page` rows: sets limit and offset. An offset
-    /// past `i64::MAX` is [`Error::InvalidQuery`] when the query
+    /// past `i64::MAX` is [`Error::OutOfRange`] when the query
     /// runs (never a wrapped number).
     ///
     /// ```

@@ -1,6 +1,6 @@
 //! `upsert`: insert rows, and say what happens to those that collide.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, QueryProblem, Result};
 use crate::ident::Ident;
 
 use super::grammar::grammar_for;
@@ -70,14 +70,13 @@ impl<T> Builder<T> {
     ) -> Result<u64> {
         let unique_by = idents(unique_by)?;
         if unique_by.is_empty() {
-            return Err(Error::InvalidQuery { message: "an upsert needs the unique column(s) to match on".into() });
+            return Err(Error::InvalidQuery { problem: QueryProblem::NoColumns { what: "an upsert's unique key" } });
         }
         // The columns to update, checked before any SQL; `None`: every inserted column.
         let update: Option<Vec<Ident>> = match on_conflict.into() {
             OnConflict::Update(columns) if columns.is_empty() => {
-                return Err(Error::InvalidQuery {
-                    message: "an upsert with no columns to update: say OnConflict::DoNothing (or UpdateAll)".into(),
-                })
+                let what = "an upsert's OnConflict::Update (say OnConflict::DoNothing or UpdateAll)";
+                return Err(Error::InvalidQuery { problem: QueryProblem::NoColumns { what } });
             }
             OnConflict::Update(columns) => Some(idents(columns)?),
             OnConflict::DoNothing => Some(Vec::new()),

@@ -75,7 +75,7 @@ impl<T> Builder<T> {
         let inner = f(inner);
         let mut this = self;
         if let Some(e) = inner.error {
-            this.fail(e.duplicate());
+            this.error.get_or_insert(e);
             return this;
         }
         let condition = Ok(Where::Nested(inner.query.wheres));
@@ -213,7 +213,7 @@ impl<T> Builder<T> {
 
     /// **Raw SQL**: `AND (sql)`, with `?` for each of `bindings`. The SQL text is trusted as
     /// written, so never build it from user input; values go in `bindings`. A `?` count that
-    /// differs from the bindings is [`Error::InvalidQuery`].
+    /// differs from the bindings is [`Error::RawPlaceholders`].
     ///
     /// ```
     /// use bunary_orm::{params, Dialect, Model};

@@ -1,7 +1,7 @@
 //! Terminal writes: `insert`, `insert_many`, `insert_get_id`, `update`, `increment`,
 //! `decrement`, `delete`, `upsert`, `truncate`.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, QueryProblem, Result};
 use crate::ident::{Ident, TableRef};
 use crate::value::Value;
 
@@ -10,7 +10,7 @@ use super::record::Record;
 use super::{Builder, IntoColumns};
 
 pub(super) fn table<T>(builder: &Builder<T>) -> Result<&TableRef> {
-    builder.query.table.as_ref().ok_or_else(|| Error::InvalidQuery { message: "the query has no table".into() })
+    builder.query.table.as_ref().ok_or(Error::InvalidQuery { problem: QueryProblem::NoTable })
 }
 
 /// Splits records into one column list and their values, row after row; every record must
@@ -66,7 +66,7 @@ impl<T> Builder<T> {
     /// Inserts many rows in one statement. Every record must have the same columns.
     ///
     /// # Errors
-    /// [`Error::InvalidQuery`] when the records' columns differ; as [`insert`](Builder::insert).
+    /// [`Error::MismatchedRecords`] when the records' columns differ; as [`insert`](Builder::insert).
     pub async fn insert_many(&self, records: Vec<Record>) -> Result<u64> {
         if records.is_empty() {
             self.check()?;
@@ -157,9 +157,8 @@ impl<T> Builder<T> {
             }
             Value::Float(f) => Value::Float(-f),
             other => {
-                return Err(Error::InvalidQuery {
-                    message: format!("cannot decrement by a {} value", other.kind_name()),
-                })
+                let problem = QueryProblem::NotNumeric { action: "decrement", kind: other.kind_name() };
+                return Err(Error::InvalidQuery { problem });
             }
         };
         self.increment_with(column, negated, extra).await
@@ -172,7 +171,8 @@ impl<T> Builder<T> {
     pub async fn increment_with(&self, column: &str, amount: impl Into<Value>, extra: Record) -> Result<u64> {
         let amount = amount.into();
         if !matches!(amount, Value::Int(_) | Value::Float(_)) {
-            return Err(Error::InvalidQuery { message: format!("cannot increment by a {} value", amount.kind_name()) });
+            let problem = QueryProblem::NotNumeric { action: "increment", kind: amount.kind_name() };
+            return Err(Error::InvalidQuery { problem });
         }
         let mut sets = vec![(Ident::new(column, "column")?, SetValue::Add(amount))];
         for (c, v) in extra.into_fields() {

@@ -160,7 +160,7 @@ impl SchemaBuilder {
     ///
     /// # Errors
     /// [`Error::InvalidIdentifier`](crate::Error::InvalidIdentifier) for a bad name,
-    /// [`Error::InvalidQuery`](crate::Error::InvalidQuery) for an impossible table (no columns,
+    /// [`Error::InvalidSchema`](crate::Error::InvalidSchema) for an impossible table (no columns,
     /// two primary keys), the database's error (the table is then not created).
     pub async fn create_table(&self, table: &str, f: impl FnOnce(&mut Blueprint)) -> Result<()> {
         let mut blueprint = Blueprint::new(table);

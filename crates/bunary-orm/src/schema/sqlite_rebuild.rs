@@ -11,7 +11,7 @@
 //! fire `ON DELETE` actions on child rows.
 
 use crate::connection::Tx;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SchemaProblem};
 use crate::row::Row;
 use crate::schema::blueprint::Command;
 use crate::schema::column::ForeignKey;
@@ -75,7 +75,7 @@ async fn table_info(tx: &Tx, table: &str) -> Result<TableInfo> {
             .map(|r| r.get::<String>("sql"))
             .transpose()?;
     let Some(created) = created else {
-        return Err(Error::InvalidQuery { message: format!("no table `{table}` to alter") });
+        return Err(Error::InvalidSchema { problem: SchemaProblem::NoSuchTable { table: table.to_owned() } });
     };
     let mut info =
         TableInfo { autoincrement: created.to_ascii_uppercase().contains("AUTOINCREMENT"), ..Default::default() };

@@ -1,6 +1,6 @@
 //! The query builder against a real database: the seed's semantics and Eloquent's.
 
-use bunary_orm::{params, record, Direction, Error, OnConflict, Record, Result, Value};
+use bunary_orm::{params, record, Direction, Error, OnConflict, QueryProblem, Record, Result, Value};
 use futures_util::TryStreamExt;
 
 use super::Harness;
@@ -250,7 +250,7 @@ pub async fn chunk_stops_when_asked_and_cursor_streams_everything(h: &Harness) -
     assert_eq!(streamed, (2..10).collect::<Vec<i64>>());
     assert!(matches!(
         h.db.table(&t).oldest("n").chunk(2, |_| async { Ok(true) }).await,
-        Err(Error::InvalidQuery { .. })
+        Err(Error::InvalidQuery { problem: QueryProblem::KeysetOrdered })
     ));
     Ok(())
 }
@@ -267,7 +267,10 @@ pub async fn inserts_updates_increments_and_deletes(h: &Harness) -> Result<()> {
     assert_eq!(q().find(3).await?.unwrap().get::<Option<i64>>("age")?, None, "NULL + 5 stays NULL");
     q().where_("id", 1).decrement("age", 10).await?;
     assert_eq!(q().find(1).await?.unwrap().get::<i64>("age")?, 25);
-    assert!(matches!(q().increment("age", "ten").await, Err(Error::InvalidQuery { .. })));
+    assert!(matches!(
+        q().increment("age", "ten").await,
+        Err(Error::InvalidQuery { problem: QueryProblem::NotNumeric { action: "increment", kind: "text" } })
+    ));
     assert_eq!(q().where_("active", false).delete().await?, 1);
     assert_eq!(q().count().await?, 3);
     Ok(())
@@ -300,11 +303,11 @@ pub async fn upsert_inserts_and_updates_in_one_statement(h: &Harness) -> Result<
     assert_eq!(q().count().await?, 4);
     assert!(matches!(
         q().upsert(vec![record! { "name" => "x" }], Vec::<String>::new(), ["name"]).await,
-        Err(Error::InvalidQuery { .. })
+        Err(Error::InvalidQuery { problem: QueryProblem::NoColumns { .. } })
     ));
     assert!(matches!(
         q().upsert(eve(), "email", OnConflict::Update(Vec::new())).await,
-        Err(Error::InvalidQuery { .. })
+        Err(Error::InvalidQuery { problem: QueryProblem::NoColumns { .. } })
     ));
     Ok(())
 }

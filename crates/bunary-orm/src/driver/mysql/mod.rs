@@ -15,7 +15,7 @@ use mysql_async::{Opts, OptsBuilder, Params, Pool, PoolConstraints, PoolOpts, Ss
 use crate::config::{DatabaseConfig, ServerConfig, TlsMode};
 use crate::dialect::Dialect;
 use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
-use crate::error::{Error, Result};
+use crate::error::{ConfigProblem, Error, Result};
 use crate::row::{CollectRows, Columns, Row, RowSink};
 use crate::value::Value;
 
@@ -55,7 +55,7 @@ fn opts(server: &ServerConfig) -> Result<Opts> {
     };
     let size = server.pool_size.unwrap_or(DEFAULT_POOL_SIZE).max(1);
     let constraints = PoolConstraints::new(0, size)
-        .ok_or_else(|| Error::InvalidConfig { message: format!("mysql.pool_size {size} is not a valid pool size") })?;
+        .ok_or_else(|| Error::InvalidConfig { problem: ConfigProblem::BadPoolSize { driver: "mysql".into(), size } })?;
     let mut builder = base
         // No COM_RESET_CONNECTION when a connection goes back to the pool: it would empty the
         // prepared-statement cache (and undo the statement timeout) on every use. Transactions
@@ -104,7 +104,9 @@ impl MySqlDriver {
     /// does not parse.
     pub fn open(config: &DatabaseConfig) -> Result<Self> {
         let server = config.mysql.as_ref().ok_or_else(|| Error::InvalidConfig {
-            message: "the mysql driver needs a mysql block: use OrmConfig::from_url(\"mysql://…\")".into(),
+            problem: ConfigProblem::MissingBlock {
+                driver: "mysql".into(), hint: "OrmConfig::from_url(\"mysql://…\")"
+            },
         })?;
         Ok(MySqlDriver {
             pool: Pool::new(opts(server)?),

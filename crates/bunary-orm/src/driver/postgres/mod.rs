@@ -19,7 +19,7 @@ use tokio_postgres::NoTls;
 use crate::config::{DatabaseConfig, ServerConfig, TlsMode};
 use crate::dialect::Dialect;
 use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
-use crate::error::{Error, Result};
+use crate::error::{ConfigProblem, Error, Result};
 use crate::ident::Ident;
 use crate::row::{CollectRows, Columns, Row, RowSink};
 use crate::value::Value;
@@ -94,7 +94,10 @@ impl PostgresDriver {
     /// that does not parse.
     pub fn open(config: &DatabaseConfig) -> Result<Self> {
         let server = config.postgres.as_ref().ok_or_else(|| Error::InvalidConfig {
-            message: "the postgres driver needs a postgres block: use OrmConfig::from_url(\"postgres://…\")".into(),
+            problem: ConfigProblem::MissingBlock {
+                driver: "postgres".into(),
+                hint: "OrmConfig::from_url(\"postgres://…\")",
+            },
         })?;
         let manager_config = ManagerConfig { recycling_method: RecyclingMethod::Fast };
         let manager = match server.tls {

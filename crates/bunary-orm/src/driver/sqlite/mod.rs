@@ -20,7 +20,7 @@ use rusqlite::CachedStatement;
 use crate::config::DatabaseConfig;
 use crate::dialect::Dialect;
 use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
-use crate::error::{Error, Result};
+use crate::error::{ConfigProblem, Error, Result};
 use crate::row::{CollectRows, Row, RowSink};
 use crate::value::Value;
 
@@ -43,12 +43,10 @@ impl SqliteDriver {
     /// cannot be opened.
     pub fn open(config: &DatabaseConfig) -> Result<Self> {
         let sqlite = config.sqlite.as_ref().ok_or_else(|| Error::InvalidConfig {
-            message: "the sqlite driver needs a sqlite block: use DatabaseConfig::sqlite(path)".into(),
+            problem: ConfigProblem::MissingBlock { driver: "sqlite".into(), hint: "DatabaseConfig::sqlite(path)" },
         })?;
         if sqlite.path.trim().is_empty() {
-            return Err(Error::InvalidConfig {
-                message: "sqlite.path is empty; use a file path or \":memory:\"".into(),
-            });
+            return Err(Error::InvalidConfig { problem: ConfigProblem::EmptySqlitePath });
         }
         Ok(SqliteDriver { pool: Pool::open(sqlite)? })
     }

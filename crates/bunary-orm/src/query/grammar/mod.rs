@@ -16,7 +16,7 @@ pub mod update_delete;
 mod writer;
 
 use crate::dialect::Dialect;
-use crate::error::{Error, Result};
+use crate::error::{Error, QueryProblem, Result};
 use crate::ident::{ColumnRef, Ident, TableRef};
 use crate::query::clause::{Boolean, Join, JoinKind, Operator, OrderBy, Query, Selection, Where, WhereClause};
 use crate::value::Value;
@@ -73,7 +73,7 @@ impl Aggregate {
 }
 
 fn table_of(query: &Query) -> Result<&TableRef> {
-    query.table.as_ref().ok_or_else(|| Error::InvalidQuery { message: "the query has no table".into() })
+    query.table.as_ref().ok_or(Error::InvalidQuery { problem: QueryProblem::NoTable })
 }
 
 /// A dialect's SQL. Defaults are the shared SQL; each dialect overrides what differs.
@@ -143,7 +143,7 @@ pub trait Grammar: Send + Sync {
     /// `ON CONFLICT (…) DO UPDATE SET c = excluded.c`.
     fn compile_upsert_tail(&self, w: &mut SqlWriter<'_>, unique_by: &[Ident], update: &[Ident]) -> Result<()> {
         if unique_by.is_empty() {
-            return Err(Error::InvalidQuery { message: "an upsert needs the unique column(s) to match on".into() });
+            return Err(Error::InvalidQuery { problem: QueryProblem::NoColumns { what: "an upsert's unique key" } });
         }
         w.push(" ON CONFLICT (");
         for (i, c) in unique_by.iter().enumerate() {
@@ -417,7 +417,8 @@ pub trait Grammar: Send + Sync {
         w.table(table);
         if columns.is_empty() {
             if !values.is_empty() {
-                return Err(Error::InvalidQuery { message: format!("{} values for no columns", values.len()) });
+                let problem = QueryProblem::RaggedValues { values: values.len(), columns: 0 };
+                return Err(Error::InvalidQuery { problem });
             }
             self.write_default_values(w);
             return Ok(());
@@ -431,9 +432,8 @@ pub trait Grammar: Send + Sync {
         }
         w.push(") VALUES ");
         if values.is_empty() || !values.len().is_multiple_of(columns.len()) {
-            return Err(Error::InvalidQuery {
-                message: format!("{} values do not make whole rows of {} columns", values.len(), columns.len()),
-            });
+            let problem = QueryProblem::RaggedValues { values: values.len(), columns: columns.len() };
+            return Err(Error::InvalidQuery { problem });
         }
         w.reserve(values.len() * 4, values.len());
         // The values are bound all at once; the placeholders are written row by row (no

@@ -9,7 +9,7 @@
 //!
 //! Joins, `GROUP BY` and `HAVING` cannot filter a write and are [`Error::Unsupported`].
 
-use crate::error::{Error, Result};
+use crate::error::{Error, QueryProblem, Result};
 use crate::ident::Ident;
 use crate::query::clause::Query;
 
@@ -67,7 +67,7 @@ fn write_filter(grammar: &dyn Grammar, w: &mut SqlWriter<'_>, query: &Query) -> 
 /// `UPDATE t SET … WHERE …`, limited as the module says.
 pub(super) fn compile_update(grammar: &dyn Grammar, query: &Query, sets: &[(Ident, SetValue)]) -> Result<Statement> {
     if sets.is_empty() {
-        return Err(Error::InvalidQuery { message: "an update needs at least one column".into() });
+        return Err(Error::InvalidQuery { problem: QueryProblem::NoColumns { what: "an update" } });
     }
     refuse_unwritable(grammar, query, "UPDATE")?;
     let mut w = SqlWriter::new(grammar);

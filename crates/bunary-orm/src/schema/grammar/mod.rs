@@ -12,7 +12,7 @@ pub mod sqlite_rebuild;
 mod tests;
 
 use crate::dialect::Dialect;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SchemaProblem};
 use crate::ident::{Ident, TableRef};
 use crate::query::grammar::grammar_for;
 use crate::schema::blueprint::{Blueprint, Command};
@@ -91,7 +91,7 @@ pub trait SchemaGrammar: Send + Sync {
     /// [`Error::InvalidIdentifier`].
     fn columnize(&self, columns: &[String]) -> Result<String> {
         if columns.is_empty() {
-            return Err(Error::InvalidQuery { message: "an index or key needs at least one column".into() });
+            return Err(Error::InvalidSchema { problem: SchemaProblem::EmptyKey });
         }
         Ok(columns.iter().map(|c| self.wrap(c, "column")).collect::<Result<Vec<_>>>()?.join(", "))
     }
@@ -104,7 +104,7 @@ pub trait SchemaGrammar: Send + Sync {
     /// A value as an SQL literal, for defaults and checks.
     ///
     /// # Errors
-    /// [`Error::InvalidQuery`] for a float that is not finite.
+    /// [`Error::InvalidSchema`] for a float that is not finite.
     fn literal(&self, value: &Value) -> Result<String> {
         base_literal(value, |text| self.quote_string(text))
     }
@@ -163,8 +163,8 @@ pub trait SchemaGrammar: Send + Sync {
         match &column.kind {
             ColumnType::Enum(values) => {
                 if values.is_empty() {
-                    return Err(Error::InvalidQuery {
-                        message: format!("enumeration `{}` has no values", column.name),
+                    return Err(Error::InvalidSchema {
+                        problem: SchemaProblem::EmptyEnum { column: column.name.clone() },
                     });
                 }
                 let list: Vec<String> = values.iter().map(|v| self.quote_string(v)).collect();
@@ -177,7 +177,7 @@ pub trait SchemaGrammar: Send + Sync {
     /// A column's full definition: name, type, modifiers.
     ///
     /// # Errors
-    /// [`Error::InvalidIdentifier`], [`Error::InvalidQuery`].
+    /// [`Error::InvalidIdentifier`], [`Error::InvalidSchema`].
     fn column_sql(&self, column: &ColumnDefinition) -> Result<String> {
         Ok(format!(
             "{} {}{}{}{}{}",
@@ -193,7 +193,7 @@ pub trait SchemaGrammar: Send + Sync {
     /// `FOREIGN KEY (…) REFERENCES t (…) ON DELETE …`.
     ///
     /// # Errors
-    /// [`Error::InvalidIdentifier`]; [`Error::InvalidQuery`] without a referenced table.
+    /// [`Error::InvalidIdentifier`]; [`Error::InvalidSchema`] without a referenced table.
     fn foreign_sql(&self, key: &ForeignKey) -> Result<String> {
         Ok(format!("FOREIGN KEY ({}) {}", self.columnize(&key.columns)?, self.references_sql(key)?))
     }
@@ -204,8 +204,8 @@ pub trait SchemaGrammar: Send + Sync {
     /// As [`SchemaGrammar::foreign_sql`].
     fn references_sql(&self, key: &ForeignKey) -> Result<String> {
         if key.on_table.is_empty() || key.references.is_empty() {
-            return Err(Error::InvalidQuery {
-                message: format!("the foreign key on {:?} needs .references(table, column)", key.columns),
+            return Err(Error::InvalidSchema {
+                problem: SchemaProblem::ForeignWithoutReferences { columns: key.columns.clone() },
             });
         }
         let mut sql = format!("REFERENCES {} ({})", self.wrap_table(&key.on_table)?, self.columnize(&key.references)?);
@@ -270,12 +270,12 @@ pub trait SchemaGrammar: Send + Sync {
     /// `CREATE TABLE …` and its indexes.
     ///
     /// # Errors
-    /// [`Error::InvalidIdentifier`], [`Error::InvalidQuery`] (no columns, two primary keys,
+    /// [`Error::InvalidIdentifier`], [`Error::InvalidSchema`] (no columns, two primary keys,
     /// a foreign key without a referenced table).
     fn compile_create(&self, blueprint: &Blueprint) -> Result<Vec<String>> {
         let table = blueprint.table();
         if blueprint.columns().is_empty() {
-            return Err(Error::InvalidQuery { message: format!("table `{table}` needs at least one column") });
+            return Err(Error::InvalidSchema { problem: SchemaProblem::NoColumns { table: table.to_owned() } });
         }
         let mut parts: Vec<String> = blueprint.columns().iter().map(|c| self.column_sql(c)).collect::<Result<_>>()?;
         let mut indexes = self.column_indexes(table, blueprint.columns())?;
@@ -289,7 +289,9 @@ pub trait SchemaGrammar: Send + Sync {
             match command {
                 Command::Primary(columns) => {
                     if inline_primary > 0 {
-                        return Err(Error::InvalidQuery { message: format!("table `{table}` has two primary keys") });
+                        return Err(Error::InvalidSchema {
+                            problem: SchemaProblem::TwoPrimaryKeys { table: table.to_owned() },
+                        });
                     }
                     parts.push(format!("PRIMARY KEY ({})", self.columnize(columns)?));
                 }
@@ -297,18 +299,14 @@ pub trait SchemaGrammar: Send + Sync {
                 Command::Index { name, columns } => indexes.push(self.compile_index(table, name, columns, false)?),
                 Command::Unique { name, columns } => indexes.push(self.compile_index(table, name, columns, true)?),
                 other => {
-                    return Err(Error::InvalidQuery {
-                        message: format!("{other:?} belongs in Schema::table, not create_table"),
+                    return Err(Error::InvalidSchema {
+                        problem: SchemaProblem::AlterInCreate { command: format!("{other:?}") },
                     })
                 }
             }
         }
         if inline_primary > 1 {
-            return Err(Error::InvalidQuery {
-                message: format!(
-                    "table `{table}` marks several columns primary: use t.primary([..]) for a composite key"
-                ),
-            });
+            return Err(Error::InvalidSchema { problem: SchemaProblem::TwoPrimaryKeys { table: table.to_owned() } });
         }
         let mut statements = vec![format!("CREATE TABLE {} ({})", self.wrap_table(table)?, parts.join(", "))];
         statements.append(&mut indexes);
@@ -352,7 +350,7 @@ pub trait SchemaGrammar: Send + Sync {
     /// The statements of `Schema::table`: new columns, then commands in order.
     ///
     /// # Errors
-    /// [`Error::InvalidIdentifier`], [`Error::InvalidQuery`], [`Error::Unsupported`].
+    /// [`Error::InvalidIdentifier`], [`Error::InvalidSchema`], [`Error::Unsupported`].
     fn compile_alter(&self, blueprint: &Blueprint) -> Result<Vec<String>> {
         let table = blueprint.table();
         let wrapped = self.wrap_table(table)?;
@@ -436,7 +434,9 @@ pub(crate) fn base_literal(value: &Value, quote: impl Fn(&str) -> String) -> Res
         Value::Bool(b) => if *b { "1" } else { "0" }.to_owned(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) if f.is_finite() => format!("{f:?}"),
-        Value::Float(f) => return Err(Error::InvalidQuery { message: format!("{f} cannot be a default") }),
+        Value::Float(f) => {
+            return Err(Error::InvalidSchema { problem: SchemaProblem::BadDefault { value: f.to_string() } })
+        }
         Value::Text(t) => quote(t),
         Value::Blob(b) => format!("X'{}'", b.iter().map(|x| format!("{x:02X}")).collect::<String>()),
         Value::Json(j) => quote(&j.to_string()),

@@ -13,7 +13,7 @@
 //! indexes, `AUTOINCREMENT`. Not kept: `CHECK` constraints and triggers of the table (SQLite
 //! does not report them apart from the original SQL).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SchemaProblem};
 use crate::query::Statement;
 use crate::schema::column::ForeignKey;
 
@@ -76,7 +76,7 @@ fn sql(text: String) -> Statement {
 /// The statements that rebuild `table`, described by `info`, with `changes` applied.
 ///
 /// # Errors
-/// [`Error::InvalidQuery`] for a dropped column the table lacks, dropping every column, or a
+/// [`Error::InvalidSchema`] for a dropped column the table lacks, dropping every column, or a
 /// primary key on a table that has one; [`Error::InvalidIdentifier`] for names that are not
 /// identifiers.
 pub fn compile_rebuild(table: &str, info: &TableInfo, changes: RebuildChanges<'_>) -> Result<Vec<Statement>> {
@@ -84,12 +84,14 @@ pub fn compile_rebuild(table: &str, info: &TableInfo, changes: RebuildChanges<'_
     let drops = changes.drops;
     for d in drops {
         if !info.columns.iter().any(|c| &c.name == d) {
-            return Err(Error::InvalidQuery { message: format!("table `{table}` has no column `{d}` to drop") });
+            return Err(Error::InvalidSchema {
+                problem: SchemaProblem::NoSuchColumn { table: table.to_owned(), column: d.clone() },
+            });
         }
     }
     let columns: Vec<&ColumnInfo> = info.columns.iter().filter(|c| !drops.contains(&c.name)).collect();
     if columns.is_empty() {
-        return Err(Error::InvalidQuery { message: format!("dropping every column of `{table}`") });
+        return Err(Error::InvalidSchema { problem: SchemaProblem::DropsEveryColumn { table: table.to_owned() } });
     }
     let uses_dropped = |cols: &[String]| cols.iter().any(|c| drops.contains(c));
     let keys = info.foreign_keys.iter().filter(|k| !uses_dropped(&k.columns)).chain(changes.foreign);
@@ -103,7 +105,7 @@ pub fn compile_rebuild(table: &str, info: &TableInfo, changes: RebuildChanges<'_
     };
     if let Some(primary) = changes.primary {
         if !pk.is_empty() {
-            return Err(Error::InvalidQuery { message: format!("table `{table}` has a primary key already") });
+            return Err(Error::InvalidSchema { problem: SchemaProblem::PrimaryKeyExists { table: table.to_owned() } });
         }
         pk = primary.to_vec();
     }

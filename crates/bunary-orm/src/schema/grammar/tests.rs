@@ -1,7 +1,7 @@
 //! Exact DDL for every column type and modifier, in all three dialects.
 
 use crate::dialect::Dialect;
-use crate::error::Error;
+use crate::error::{Error, SchemaProblem};
 use crate::schema::blueprint::Blueprint;
 use crate::schema::column::{ColumnType, ForeignAction};
 
@@ -310,14 +310,30 @@ fn bad_names_and_impossible_tables_are_typed_errors() {
         let mut bp = Blueprint::new("t");
         bp.integer("a\"b");
         assert!(matches!(g.compile_create(&bp), Err(Error::InvalidIdentifier { .. })));
-        assert!(matches!(g.compile_create(&Blueprint::new("t")), Err(Error::InvalidQuery { .. })), "no columns");
+        assert!(
+            matches!(
+                g.compile_create(&Blueprint::new("t")),
+                Err(Error::InvalidSchema { problem: SchemaProblem::NoColumns { .. } })
+            ),
+            "no columns"
+        );
         let mut bp = Blueprint::new("t");
         bp.increments("a");
         bp.increments("b");
-        assert!(matches!(g.compile_create(&bp), Err(Error::InvalidQuery { .. })), "two primary keys");
+        assert!(
+            matches!(
+                g.compile_create(&bp),
+                Err(Error::InvalidSchema { problem: SchemaProblem::TwoPrimaryKeys { .. } })
+            ),
+            "two primary keys"
+        );
         let mut bp = Blueprint::new("t");
         bp.integer("a").references("", "id");
-        assert!(matches!(g.compile_create(&bp), Err(Error::InvalidQuery { .. })));
+        let missing = g.compile_create(&bp);
+        assert!(matches!(
+            missing,
+            Err(Error::InvalidSchema { problem: SchemaProblem::ForeignWithoutReferences { .. } })
+        ));
         assert!(g.compile_drop("t t", false).is_err());
     }
 }

@@ -1,6 +1,12 @@
 //! The one error type of the crate, and the classification of database errors.
 
+mod build;
+mod problems;
+
 use std::fmt;
+
+pub(crate) use self::build::BuildError;
+pub use self::problems::{ConfigProblem, MigrationProblem, QueryProblem, SchemaProblem};
 
 /// A boxed error from a driver or from user code, kept as the `source` of an [`Error`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -79,57 +85,6 @@ impl fmt::Display for DatabaseErrorKind {
     }
 }
 
-/// Why the migrations found are not usable as they are ([`Error::InvalidMigrations`]).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum MigrationProblem {
-    /// Two migrations have one name.
-    #[error("two migrations are named {name}")]
-    DuplicateName {
-        /// The name.
-        name: String,
-    },
-    /// A migration (or a file in the migrations folder) is not named
-    /// `<YYYYMMDDHHMMSS>_<name>` (`.up.sql` / `.down.sql` for SQL files).
-    #[error("`{name}` is not <YYYYMMDDHHMMSS>_<name> (letters, digits, _; SQL files end in .up.sql or .down.sql)")]
-    BadName {
-        /// The name or file name.
-        name: String,
-    },
-    /// A name given to `migration:make` is not snake_case letters, digits and `_`.
-    #[error("`{name}` is not a migration name: use snake_case letters, digits and _ (create_users_table)")]
-    BadNewName {
-        /// The name.
-        name: String,
-    },
-    /// A migration of that name (or its file) exists already.
-    #[error("a migration named {name} exists already: {file}")]
-    Exists {
-        /// The migration's name.
-        name: String,
-        /// The file that has it.
-        file: String,
-    },
-    /// A `.down.sql` file has no `.up.sql`.
-    #[error("{name}.down.sql has no {name}.up.sql")]
-    OrphanDown {
-        /// The migration.
-        name: String,
-    },
-    /// An applied migration's source is gone, so it cannot be rolled back.
-    #[error("{name} ran, but its migration is gone: it cannot be rolled back")]
-    MissingSource {
-        /// The migration.
-        name: String,
-    },
-    /// An SQL migration has no `.down.sql` file to roll back with.
-    #[error("{name} has no .down.sql file to roll back with")]
-    NoDown {
-        /// The migration.
-        name: String,
-    },
-}
-
 /// Every error this crate returns.
 ///
 /// Bound values never appear in an error: they may be secrets. The SQL text does, so that a
@@ -148,10 +103,10 @@ pub enum Error {
 
     /// A configuration is incomplete or contradicts itself (for example `type = "sqlite"`
     /// without a `sqlite` block, or an empty path).
-    #[error("invalid ORM configuration: {message}")]
+    #[error("invalid ORM configuration: {problem}")]
     InvalidConfig {
-        /// What is wrong with it.
-        message: String,
+        /// What is wrong.
+        problem: ConfigProblem,
     },
 
     /// A database URL could not be understood.
@@ -302,13 +257,20 @@ pub enum Error {
         operator: String,
     },
 
-    /// A query was put together in a way that cannot be compiled (raw SQL whose `?` count does
-    /// not match its bindings, rows of an `insert_many` with different columns, a page size of
-    /// zero, ...). Nothing was sent to the database.
-    #[error("invalid query: {message}")]
+    /// A query was put together in a way that cannot be compiled (no table, an empty column
+    /// list, `chunk` on an ordered query, …). Nothing was sent to the database.
+    #[error("invalid query: {problem}")]
     InvalidQuery {
         /// What is wrong.
-        message: String,
+        problem: QueryProblem,
+    },
+
+    /// A schema change that cannot run as described (a table without columns, two primary
+    /// keys, a column to drop that does not exist). Nothing was changed.
+    #[error("invalid schema change: {problem}")]
+    InvalidSchema {
+        /// What is wrong.
+        problem: SchemaProblem,
     },
 
     /// A raw SQL fragment (`where_raw`, `select_raw`, …) holds what cannot be counted safely
@@ -481,25 +443,6 @@ impl Error {
     /// Wraps any error as [`Error::Other`].
     pub fn other(err: impl Into<BoxError>) -> Self {
         Error::Other(err.into())
-    }
-
-    /// A copy of an error that the query builder recorded while it was being built (those
-    /// are all plain data); other errors become [`Error::Other`] with the same message.
-    pub(crate) fn duplicate(&self) -> Error {
-        match self {
-            Error::InvalidIdentifier { kind, value, reason } => {
-                Error::InvalidIdentifier { kind, value: value.clone(), reason: reason.clone() }
-            }
-            Error::InvalidOperator { operator } => Error::InvalidOperator { operator: operator.clone() },
-            Error::InvalidQuery { message } => Error::InvalidQuery { message: message.clone() },
-            Error::Unsupported { dialect, feature } => {
-                Error::Unsupported { dialect: *dialect, feature: feature.clone() }
-            }
-            Error::OutOfRange { what } => Error::OutOfRange { what: what.clone() },
-            Error::ZeroSize { what } => Error::ZeroSize { what },
-            Error::NullComparison { operator } => Error::NullComparison { operator: operator.clone() },
-            other => Error::other(other.to_string()),
-        }
     }
 
     /// `true` when an open connection was lost ([`Error::ConnectionLost`]): the statement may

@@ -1,0 +1,263 @@
+//! What exactly is wrong, for the errors that have several causes: [`ConfigProblem`]
+//! ([`Error::InvalidConfig`](super::Error::InvalidConfig)), [`QueryProblem`]
+//! ([`Error::InvalidQuery`](super::Error::InvalidQuery)), [`SchemaProblem`]
+//! ([`Error::InvalidSchema`](super::Error::InvalidSchema)) and [`MigrationProblem`]
+//! ([`Error::InvalidMigrations`](super::Error::InvalidMigrations)). A program branches on the
+//! variant; the message is for people.
+
+/// What is wrong with a configuration ([`Error::InvalidConfig`](super::Error::InvalidConfig)).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigProblem {
+    /// The database type is empty.
+    #[error("the database type is empty; use \"sqlite\", \"postgres\", \"mysql\" or a registered driver name")]
+    EmptyDriver,
+    /// The block the database type needs is missing.
+    #[error("type is \"{driver}\" but there is no {driver} block: use {hint}")]
+    MissingBlock {
+        /// The database type.
+        driver: String,
+        /// How to make one.
+        hint: &'static str,
+    },
+    /// The SQLite path is empty.
+    #[error("sqlite.path is empty; use a file path or \":memory:\"")]
+    EmptySqlitePath,
+    /// A pool size the pool cannot take.
+    #[error("{driver}.pool_size {size} is not a valid pool size (at least 1)")]
+    BadPoolSize {
+        /// The database type.
+        driver: String,
+        /// The size given.
+        size: usize,
+    },
+    /// A server block with neither a URL nor a host.
+    #[error("{driver}: give either url or host")]
+    NoHost {
+        /// The database type.
+        driver: String,
+    },
+    /// A settings file that does not parse.
+    #[error("{file}: {reason}")]
+    BadFile {
+        /// The file.
+        file: String,
+        /// Why it does not parse.
+        reason: String,
+    },
+    /// No source names a database (command line, `DATABASE_URL`, `bunary.toml`).
+    #[error("no database: pass --database <url>, set DATABASE_URL, or write database_url in bunary.toml")]
+    NoDatabase,
+    /// A destructive command in production without `--force`.
+    #[error("the environment is production: add --force to run this command")]
+    Production,
+}
+
+/// Why a query cannot run as built. Nothing was sent to the database.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueryProblem {
+    /// The query names no table.
+    #[error("the query has no table")]
+    NoTable,
+    /// A list that needs at least one column is empty (`what`: `an update`, `an upsert's
+    /// unique key`, `an upsert's OnConflict::Update (say OnConflict::DoNothing)`).
+    #[error("{what} needs at least one column")]
+    NoColumns {
+        /// Which list.
+        what: &'static str,
+    },
+    /// An insert's values do not fill whole rows.
+    #[error("{values} values do not make whole rows of {columns} columns")]
+    RaggedValues {
+        /// How many values.
+        values: usize,
+        /// How many columns a row has.
+        columns: usize,
+    },
+    /// `increment`/`decrement` by something that is not a number.
+    #[error("cannot {action} by a {kind} value")]
+    NotNumeric {
+        /// `increment` or `decrement`.
+        action: &'static str,
+        /// What was given (`text`, `null`, …).
+        kind: &'static str,
+    },
+    /// `chunk`/`cursor` on an ordered query: they walk the table in key order.
+    #[error("chunk and cursor walk the table by its key: remove order_by (they order by the key)")]
+    KeysetOrdered,
+    /// `chunk`/`cursor` on a query with a limit or offset.
+    #[error("chunk and cursor cannot be combined with limit/offset")]
+    KeysetLimited,
+    /// `chunk`/`cursor` on a select list without the key column.
+    #[error("chunk and cursor need the key column `{key}` in the select list")]
+    KeyNotSelected {
+        /// The key column.
+        key: String,
+    },
+    /// `pluck`/`value` of a model's hidden column.
+    #[error("`{column}` is a hidden column of {model}")]
+    HiddenColumn {
+        /// The model.
+        model: &'static str,
+        /// The column.
+        column: String,
+    },
+    /// `restore` (or another soft-delete call) on a model that does not soft delete.
+    #[error("{model} does not soft delete")]
+    NoSoftDeletes {
+        /// The model.
+        model: &'static str,
+    },
+    /// Mass assignment of a column the model does not have.
+    #[error("{model} has no column `{column}`")]
+    UnknownColumn {
+        /// The model.
+        model: &'static str,
+        /// The column.
+        column: String,
+    },
+    /// An `insert_models` where some auto-increment keys are set and others are empty.
+    #[error(
+        "model {index} of the insert {} a key while the first {}: give every model a key or none",
+        if *has_key { "has" } else { "lacks" },
+        if *has_key { "lacks one" } else { "has one" }
+    )]
+    MixedKeys {
+        /// The model's position in the list (from 1).
+        index: usize,
+        /// Whether that model has a key.
+        has_key: bool,
+    },
+    /// A record made from JSON that is not an object.
+    #[error("expected a JSON object, got {found}")]
+    NotAnObject {
+        /// The JSON given.
+        found: String,
+    },
+    /// A driver handed a row to a result before its columns (a driver bug).
+    #[error("the driver sent a row before its columns")]
+    RowBeforeColumns,
+}
+
+/// Why a schema change cannot run as described. Nothing was changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SchemaProblem {
+    /// A table created without columns.
+    #[error("table `{table}` needs at least one column")]
+    NoColumns {
+        /// The table.
+        table: String,
+    },
+    /// An index, key or `primary(...)` without columns.
+    #[error("an index or key needs at least one column")]
+    EmptyKey,
+    /// Two primary keys (an inline one and `primary(...)`, or two inline ones).
+    #[error("table `{table}` has two primary keys: use t.primary([..]) for a composite key")]
+    TwoPrimaryKeys {
+        /// The table.
+        table: String,
+    },
+    /// A primary key added to a table that has one.
+    #[error("table `{table}` has a primary key already")]
+    PrimaryKeyExists {
+        /// The table.
+        table: String,
+    },
+    /// The table to alter does not exist.
+    #[error("no table `{table}` to alter")]
+    NoSuchTable {
+        /// The table.
+        table: String,
+    },
+    /// A column to drop does not exist.
+    #[error("table `{table}` has no column `{column}` to drop")]
+    NoSuchColumn {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+    },
+    /// Every column of a table dropped.
+    #[error("dropping every column of `{table}`")]
+    DropsEveryColumn {
+        /// The table.
+        table: String,
+    },
+    /// An enumeration column without values.
+    #[error("enumeration `{column}` has no values")]
+    EmptyEnum {
+        /// The column.
+        column: String,
+    },
+    /// A foreign key without `.references(table, column)`.
+    #[error("the foreign key on {columns:?} needs .references(table, column)")]
+    ForeignWithoutReferences {
+        /// Its columns.
+        columns: Vec<String>,
+    },
+    /// A change that belongs in `Schema::table` given to `create_table`.
+    #[error("{command} belongs in Schema::table, not create_table")]
+    AlterInCreate {
+        /// The change.
+        command: String,
+    },
+    /// A default that SQL cannot write (a float that is not finite).
+    #[error("{value} cannot be a default")]
+    BadDefault {
+        /// The value.
+        value: String,
+    },
+}
+
+/// Why the migrations found are not usable as they are ([`Error::InvalidMigrations`](super::Error::InvalidMigrations)).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MigrationProblem {
+    /// Two migrations have one name.
+    #[error("two migrations are named {name}")]
+    DuplicateName {
+        /// The name.
+        name: String,
+    },
+    /// A migration (or a file in the migrations folder) is not named
+    /// `<YYYYMMDDHHMMSS>_<name>` (`.up.sql` / `.down.sql` for SQL files).
+    #[error("`{name}` is not <YYYYMMDDHHMMSS>_<name> (letters, digits, _; SQL files end in .up.sql or .down.sql)")]
+    BadName {
+        /// The name or file name.
+        name: String,
+    },
+    /// A name given to `migration:make` is not snake_case letters, digits and `_`.
+    #[error("`{name}` is not a migration name: use snake_case letters, digits and _ (create_users_table)")]
+    BadNewName {
+        /// The name.
+        name: String,
+    },
+    /// A migration of that name (or its file) exists already.
+    #[error("a migration named {name} exists already: {file}")]
+    Exists {
+        /// The migration's name.
+        name: String,
+        /// The file that has it.
+        file: String,
+    },
+    /// A `.down.sql` file has no `.up.sql`.
+    #[error("{name}.down.sql has no {name}.up.sql")]
+    OrphanDown {
+        /// The migration.
+        name: String,
+    },
+    /// An applied migration's source is gone, so it cannot be rolled back.
+    #[error("{name} ran, but its migration is gone: it cannot be rolled back")]
+    MissingSource {
+        /// The migration.
+        name: String,
+    },
+    /// An SQL migration has no `.down.sql` file to roll back with.
+    #[error("{name} has no .down.sql file to roll back with")]
+    NoDown {
+        /// The migration.
+        name: String,
+    },
+}
