@@ -71,7 +71,7 @@ pub use driver::registry::{create_driver, known_drivers, register_driver, unregi
 pub use driver::{DatabaseDriver, ExecResult, TransactionConnection};
 pub use error::{ConfigProblem, DatabaseErrorKind, Error, MigrationProblem, QueryProblem, Result, SchemaProblem};
 pub use model::{Entity, Json, KeyKind, Model, ModelQuery, ModelState, Trashed};
-pub use query::{Builder, Direction, OnConflict, Operator, Paginated, Record, Statement};
+pub use query::{Builder, Direction, OnConflict, Operator, Page, Paginated, PerPage, Record, Statement};
 pub use row::FromRow;
 pub use row::Row;
 
@@ -82,7 +82,8 @@ pub use bunary_orm_derive::Model;
 pub mod prelude {
     pub use crate::{
         close_driver, get_driver, params, record, set_orm_config, Builder, Db, Direction, Entity, Error, FromRow,
-        FromValue, Json, Model, ModelQuery, ModelState, OnConflict, OrmConfig, Record, Result, Row, Value,
+        FromValue, Json, Model, ModelQuery, ModelState, OnConflict, OrmConfig, Page, PerPage, Record, Result, Row,
+        Value,
     };
 }
 

@@ -425,10 +425,8 @@ mod schema_on_sqlite {
         let h = harness().await.unwrap();
         family(&h).await?;
         let result: Result<()> =
-            h.db.transaction(|tx| async move {
-                Schema::in_transaction(&tx).table("posts", |t| t.drop_column("user_id")).await
-            })
-            .await;
+            h.db.transaction(|tx| async move { Schema::on(&tx).table("posts", |t| t.drop_column("user_id")).await })
+                .await;
         assert!(matches!(result, Err(Error::Unsupported { .. })), "{result:?}");
         assert_eq!(h.db.table("posts").count().await?, 2);
         assert!(Schema::on(&h.db).has_column("posts", "user_id").await?);

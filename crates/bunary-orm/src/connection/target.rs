@@ -45,6 +45,25 @@ impl From<&Tx> for Connection {
     }
 }
 
+impl From<Tx> for Connection {
+    fn from(tx: Tx) -> Self {
+        Connection::Tx(tx)
+    }
+}
+
+impl From<String> for Connection {
+    /// A named connection.
+    fn from(name: String) -> Self {
+        Connection::Named(name)
+    }
+}
+
+impl From<&Connection> for Connection {
+    fn from(connection: &Connection) -> Self {
+        connection.clone()
+    }
+}
+
 impl From<&str> for Connection {
     /// A named connection (`"default"` is the main database).
     fn from(name: &str) -> Self {

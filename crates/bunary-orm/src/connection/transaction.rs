@@ -171,7 +171,7 @@ impl Tx {
 
     /// A query builder on `table` that runs inside this transaction.
     pub fn table(&self, table: &str) -> crate::query::Builder {
-        crate::query::Builder::new(table).in_transaction(self)
+        crate::query::Builder::new(table).on(self)
     }
 
     /// Runs a query inside the transaction.

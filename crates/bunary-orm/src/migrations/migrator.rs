@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::connection::cache::get_driver;
-use crate::connection::Connection;
 use crate::connection::Db;
 use crate::error::{Error, MigrationProblem, Result};
 use crate::schema::Schema;
@@ -156,7 +155,7 @@ impl Migrator {
     }
 
     fn repository(&self, db: &Db) -> Result<MigrationsRepository> {
-        MigrationsRepository::using(Connection::Db(db.clone()), &self.table)
+        MigrationsRepository::on(db, &self.table)
     }
 
     /// Every known migration (SQL files and Rust ones), sorted by name.

@@ -2,7 +2,6 @@
 
 use chrono::NaiveDateTime;
 
-use crate::connection::Db;
 use crate::error::{Error, Result};
 use crate::ident::Ident;
 use crate::query::{Builder, Connection, Direction};
@@ -49,24 +48,16 @@ impl MigrationsRepository {
     /// # Errors
     /// [`Error::InvalidIdentifier`] for a bad table name.
     pub fn new(table: &str) -> Result<Self> {
-        Self::using(Connection::Global, table)
+        Self::on(Connection::Global, table)
     }
 
-    /// The repository on `db`.
+    /// The repository on `connection` (a handle, a transaction or a named connection).
     ///
     /// # Errors
     /// [`Error::InvalidIdentifier`] for a bad table name.
-    pub fn on(db: &Db, table: &str) -> Result<Self> {
-        Self::using(Connection::Db(db.clone()), table)
-    }
-
-    /// The repository on a connection.
-    ///
-    /// # Errors
-    /// [`Error::InvalidIdentifier`] for a bad table name.
-    pub fn using(connection: Connection, table: &str) -> Result<Self> {
+    pub fn on(connection: impl Into<Connection>, table: &str) -> Result<Self> {
         Ident::new(table, "table")?;
-        Ok(MigrationsRepository { table: table.to_owned(), connection })
+        Ok(MigrationsRepository { table: table.to_owned(), connection: connection.into() })
     }
 
     /// The table's name.
@@ -75,7 +66,7 @@ impl MigrationsRepository {
     }
 
     fn query(&self) -> Builder {
-        Builder::new(&self.table).using(self.connection.clone())
+        Builder::new(&self.table).on(self.connection.clone())
     }
 
     /// Creates the table when it is missing.
@@ -83,7 +74,7 @@ impl MigrationsRepository {
     /// # Errors
     /// The database's error.
     pub async fn ensure_table(&self) -> Result<()> {
-        let schema = Schema::using(self.connection.clone());
+        let schema = Schema::on(self.connection.clone());
         if schema.has_table(&self.table).await? {
             return Ok(());
         }
@@ -102,7 +93,7 @@ impl MigrationsRepository {
     /// # Errors
     /// The database's error.
     pub async fn exists(&self) -> Result<bool> {
-        Schema::using(self.connection.clone()).has_table(&self.table).await
+        Schema::on(self.connection.clone()).has_table(&self.table).await
     }
 
     /// Records that `name` ran in `batch`.

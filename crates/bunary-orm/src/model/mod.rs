@@ -84,7 +84,7 @@ pub struct OnConnection {
 impl OnConnection {
     /// A query on `table` on this connection.
     pub fn table(&self, table: &str) -> Builder {
-        Builder::new(table).using(self.connection.clone())
+        Builder::new(table).on(self.connection.clone())
     }
 }
 
@@ -332,14 +332,56 @@ pub trait Entity: FromRow + Sync {
     }
 
     /// Whether any column changed since the model was loaded or saved (always `true` for a
-    /// new model).
+    /// new model). Laravel's `isDirty`.
     fn is_dirty(&self) -> bool {
         !persistence::changes(self).is_empty()
     }
 
-    /// The changed columns and their new values.
-    fn get_changes(&self) -> crate::query::Record {
+    /// Whether no column changed since the model was loaded or saved. Laravel's `isClean`.
+    fn is_clean(&self) -> bool {
+        !self.is_dirty()
+    }
+
+    /// The columns changed since the model was loaded or saved, with their new values: what
+    /// the next [`save`](Entity::save) writes. Laravel's `getDirty`.
+    fn get_dirty(&self) -> crate::query::Record {
         persistence::changes(self)
+    }
+
+    /// The columns the last [`save`](Entity::save) updated, with their values (`updated_at`
+    /// among them); empty after an insert, as in Laravel's `getChanges`.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use bunary_orm::prelude::*;
+    /// use bunary_orm::{DatabaseConfig, Db};
+    /// #[derive(Model, Debug, Clone, Default)]
+    /// #[orm(table = "users", timestamps = false)]
+    /// struct User { id: i64, name: String, email: String, state: ModelState }
+    ///
+    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+    /// db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT)", &[]).await?;
+    /// let mut user = User { name: "Ada".into(), state: ModelState::on(&db), ..Default::default() };
+    /// user.save().await?;
+    /// user.name = "Ada L.".into();
+    /// assert_eq!(user.get_dirty().columns().collect::<Vec<_>>(), ["name"]);
+    /// assert!(user.get_changes().is_empty(), "nothing saved yet");
+    /// user.save().await?;
+    /// assert!(user.is_clean() && user.was_changed());
+    /// assert_eq!(user.get_changes().columns().collect::<Vec<_>>(), ["name"]);
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    fn get_changes(&self) -> crate::query::Record {
+        let changed = self.state().changed();
+        if changed.is_empty() {
+            return crate::query::Record::new();
+        }
+        Self::COLUMNS.iter().copied().zip(self.to_values()).filter(|(c, _)| changed.contains(c)).collect()
+    }
+
+    /// Whether the last [`save`](Entity::save) updated any column. Laravel's `wasChanged`.
+    fn was_changed(&self) -> bool {
+        !self.state().changed().is_empty()
     }
 
     /// Sets the fillable columns of `attributes` (a [`Record`](crate::Record) or a JSON

@@ -11,7 +11,7 @@ use super::{now, Entity, KeyKind};
 /// A query on the model's own row (by the key it was loaded with), without scopes.
 fn own_row<M: Entity>(model: &M) -> Builder<Row> {
     let key = original_key(model).unwrap_or_else(|| model.key());
-    Builder::new(M::TABLE).using(model.state().connection().clone()).key(M::PRIMARY_KEY).where_(M::PRIMARY_KEY, key)
+    Builder::new(M::TABLE).on(model.state().connection().clone()).key(M::PRIMARY_KEY).where_(M::PRIMARY_KEY, key)
 }
 
 fn original_key<M: Entity>(model: &M) -> Option<Value> {
@@ -37,8 +37,13 @@ pub(crate) fn changes<M: Entity>(model: &M) -> Record {
 }
 
 fn mark_saved<M: Entity>(model: &mut M) {
+    mark_updated(model, Vec::new());
+}
+
+/// Marks the model saved by an update of `changed` (what [`Entity::get_changes`] reports).
+fn mark_updated<M: Entity>(model: &mut M, changed: Vec<&'static str>) {
     let (hashes, key) = (model.field_hashes(), model.key());
-    model.state_mut().set_original(&hashes, key);
+    model.state_mut().set_saved(&hashes, key, changed);
 }
 
 fn key_is_empty(key: &Value) -> bool {
@@ -71,7 +76,7 @@ async fn insert<M: Entity>(model: &mut M) -> Result<()> {
         model.set_value(ts.updated_at, now)?;
     }
     let mut record: Record = M::COLUMNS.iter().copied().zip(model.to_values()).collect();
-    let builder = Builder::new(M::TABLE).using(model.state().connection().clone()).key(M::PRIMARY_KEY);
+    let builder = Builder::new(M::TABLE).on(model.state().connection().clone()).key(M::PRIMARY_KEY);
     if M::KEY == KeyKind::AutoIncrement && empty_key {
         record.remove(M::PRIMARY_KEY);
         let id = builder.insert_get_id(record).await?;
@@ -131,11 +136,12 @@ async fn update<M: Entity>(model: &mut M) -> Result<()> {
         let stored = model.to_values().swap_remove(column_index::<M>(ts.updated_at)?);
         dirty.insert(ts.updated_at, stored);
     }
+    let changed: Vec<&'static str> = M::COLUMNS.iter().copied().filter(|c| dirty.contains(c)).collect();
     let matched = own_row(model).update(dirty).await?;
     if matched == 0 {
         return Err(Error::ModelNotFound { model: M::NAME, key: Some(model.key().to_string()) });
     }
-    mark_saved(model);
+    mark_updated(model, changed);
     Ok(())
 }
 
@@ -199,7 +205,7 @@ pub(crate) async fn refresh<M: Entity>(model: &mut M) -> Result<()> {
     let key = original_key(model).unwrap_or_else(|| model.key());
     let fresh = M::query()
         .with_trashed()
-        .using(model.state().connection().clone())
+        .on(model.state().connection().clone())
         .find(key.clone())
         .await?
         .ok_or(Error::ModelNotFound { model: M::NAME, key: Some(key.to_string()) })?;

@@ -42,6 +42,8 @@ pub struct Snapshots {
     key_column: Option<usize>,
     /// Inline for one row (a find): a loaded model then costs one allocation, the `Arc`.
     keys: SmallVec<[Value; 1]>,
+    /// The columns the save that made these snapshots updated (empty for a load or an insert).
+    changed: Vec<&'static str>,
 }
 
 /// What a model held when it was loaded or last saved: a hash of each column and its key.
@@ -84,14 +86,22 @@ impl Snapshots {
             }
         }
         let keys = if key_column.is_none() { models.iter().map(Entity::key).collect() } else { SmallVec::new() };
-        Snapshots { connection, width, rows: models.len(), hashes, key_column, keys }
+        Snapshots { connection, width, rows: models.len(), hashes, key_column, keys, changed: Vec::new() }
     }
 
     /// No rows yet, for models loaded from `connection` with `width` columns, the key's hash at
     /// `key_column` when the key is an integer (see [`Entity::key_in_hashes`]).
     pub(crate) fn new(connection: Connection, width: usize, key_column: Option<usize>) -> Self {
         let key_column = key_column.filter(|&c| c < width);
-        Snapshots { connection, width, rows: 0, hashes: FieldHashes::new(), key_column, keys: SmallVec::new() }
+        Snapshots {
+            connection,
+            width,
+            rows: 0,
+            hashes: FieldHashes::new(),
+            key_column,
+            keys: SmallVec::new(),
+            changed: Vec::new(),
+        }
     }
 
     /// The number of rows remembered.
@@ -156,11 +166,6 @@ impl ModelState {
         }
     }
 
-    /// The state of a new model that saves inside the transaction `tx`.
-    pub fn in_transaction(tx: &crate::connection::Tx) -> Self {
-        ModelState::on(Connection::Tx(tx.clone()))
-    }
-
     /// Whether the model was loaded from, or saved to, the database.
     pub fn exists(&self) -> bool {
         self.shared.as_ref().is_some_and(|s| (self.row as usize) < s.rows)
@@ -171,8 +176,9 @@ impl ModelState {
         self.shared.as_ref().map_or(&GLOBAL, |s| &s.connection)
     }
 
-    /// Makes the model save to `connection` (an explicit [`Db`](crate::Db) or a transaction).
-    pub fn set_connection(&mut self, connection: Connection) {
+    /// Makes the model save to `connection` (a handle, a transaction or a named connection).
+    pub fn set_connection(&mut self, connection: impl Into<Connection>) {
+        let connection = connection.into();
         let original = self.original().map(|o| (FieldHashes::from_slice(o.hashes), o.key.into_owned()));
         *self = ModelState::on(connection);
         if let Some((hashes, key)) = original {
@@ -187,9 +193,20 @@ impl ModelState {
 
     /// Remembers `hashes` and `key` as what the model holds in the database (after a save).
     pub(crate) fn set_original(&mut self, hashes: &[u64], key: Value) {
+        self.set_saved(hashes, key, Vec::new());
+    }
+
+    /// As [`set_original`](ModelState::set_original), after a save that updated `changed`.
+    pub(crate) fn set_saved(&mut self, hashes: &[u64], key: Value, changed: Vec<&'static str>) {
         let mut own = Snapshots::new(self.connection().clone(), hashes.len(), None);
         own.push(hashes, || key);
+        own.changed = changed;
         *self = ModelState { shared: Some(Arc::new(own)), row: 0 };
+    }
+
+    /// The columns the last save updated.
+    pub(crate) fn changed(&self) -> &[&'static str] {
+        self.shared.as_ref().map_or(&[], |s| s.changed.as_slice())
     }
 
     /// Forgets the row (after a delete); the connection stays.

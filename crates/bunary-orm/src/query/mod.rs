@@ -25,7 +25,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 pub use crate::connection::Connection;
-use crate::connection::{Db, Executor, Tx};
+use crate::connection::Executor;
 use crate::dialect::Dialect;
 use crate::error::{BuildError, Error, QueryProblem, Result};
 use crate::ident::{Ident, TableRef};
@@ -36,7 +36,7 @@ pub use self::clause::{Boolean, Direction, IntoOperator, Operator, Query};
 
 use self::clause::Where;
 pub use self::grammar::{grammar_for, Grammar, Statement};
-pub use self::paginate::Paginated;
+pub use self::paginate::{Page, Paginated, PerPage};
 pub use self::record::Record;
 pub use self::upsert::OnConflict;
 
@@ -119,12 +119,6 @@ impl<T> Builder<T> {
         }
     }
 
-    /// Runs the query on `connection`.
-    pub fn using(mut self, connection: Connection) -> Self {
-        self.target = connection;
-        self
-    }
-
     /// A query on an already validated table and key column (a model's, parsed once).
     pub(crate) fn from_names(table: TableRef, key: Ident, target: Connection) -> Self {
         Builder {
@@ -137,14 +131,28 @@ impl<T> Builder<T> {
         }
     }
 
-    /// Runs the query on `db` instead of the global driver.
-    pub fn on(self, db: &Db) -> Self {
-        self.using(Connection::Db(db.clone()))
-    }
-
-    /// Runs the query inside the transaction `tx`.
-    pub fn in_transaction(self, tx: &Tx) -> Self {
-        self.using(Connection::Tx(tx.clone()))
+    /// Runs the query on `connection` instead of the global database: a handle
+    /// (`.on(&db)`), a transaction (`.on(&tx)`) or a named connection of the configuration
+    /// (`.on("analytics")`; a name that is not configured, a URL passed by mistake say, is
+    /// [`Error::UnknownConnection`] when the query runs). The one way to say where anything
+    /// runs: models, schema and migrations take the same argument.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use bunary_orm::{record, Builder, DatabaseConfig, Db};
+    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+    /// db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY)", &[]).await?;
+    /// db.transaction(|tx| async move {
+    ///     Builder::new("t").on(&tx).insert(record! { "id" => 1 }).await?;
+    ///     assert_eq!(Builder::new("t").on(&tx).count().await?, 1);
+    ///     Ok::<_, bunary_orm::Error>(())
+    /// }).await?;
+    /// assert_eq!(Builder::new("t").on(&db).count().await?, 1);
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    pub fn on(mut self, connection: impl Into<Connection>) -> Self {
+        self.target = connection.into();
+        self
     }
 
     /// Where the query runs.

@@ -12,6 +12,14 @@ use crate::value::Value;
 use super::clause::{Direction, OrderBy};
 use super::{load, Builder};
 
+/// A page number, from 1 (0 counts as 1): [`Builder::paginate`], [`Builder::for_page`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Page(pub u64);
+
+/// How many rows a page holds: [`Builder::paginate`], [`Builder::for_page`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PerPage(pub u64);
+
 /// One page of results with the totals a pager needs. Serialises as
 /// `{"data": [...], "total": 42, "per_page": 10, "current_page": 2, "last_page": 5, "from": 11, "to": 20}`
 /// (Laravel's paginator fields).
@@ -76,10 +84,10 @@ impl<T: FromRow> Builder<T> {
     /// # Errors
     /// [`Error::ZeroSize`] when `per_page` is 0, [`Error::OutOfRange`] when the page starts past the largest offset
     /// (checked before any SQL runs); as [`get`](Builder::get).
-    pub async fn paginate(&self, per_page: u64, page: u64) -> Result<Paginated<T>> {
+    pub async fn paginate(&self, PerPage(per_page): PerPage, Page(page): Page) -> Result<Paginated<T>> {
         check_size(per_page, "per_page")?;
         let page = page.max(1);
-        let paged = self.clone().for_page(page, per_page);
+        let paged = self.clone().for_page(Page(page), PerPage(per_page));
         paged.check()?;
         let total = self.count().await?;
         let data = paged.get().await?;

@@ -5,6 +5,7 @@ use crate::ident::{ColumnRef, TableRef};
 use crate::value::Value;
 
 use super::clause::{Direction, IntoOperator, Join, JoinKind, OrderBy, Raw, Selection};
+use super::paginate::{Page, PerPage};
 use super::{Builder, IntoColumns};
 
 impl<T> Builder<T> {
@@ -172,14 +173,17 @@ impl<T> Builder<T> {
     }
 
     /// `page` (from 1; 0 counts as 1) of `per_page` rows: sets limit and offset. An offset
-    /// past `i64::MAX` is [`Error::OutOfRange`] when the query
-    /// runs (never a wrapped number).
+    /// past `i64::MAX` is [`Error::OutOfRange`] when the query runs (never a wrapped number).
+    /// The two numbers are told apart by type ([`Page`], [`PerPage`]): Laravel's `forPage` and
+    /// `paginate` take them in opposite orders, and a swap here does not compile.
     ///
     /// ```
-    /// use bunary_orm::{Dialect, Model};
-    /// assert!(Model::table("users").for_page(3, u64::MAX).to_sql(Dialect::Sqlite).is_err());
+    /// use bunary_orm::{Dialect, Model, Page, PerPage};
+    /// let q = Model::table("users").for_page(Page(3), PerPage(15));
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).unwrap().sql, r#"SELECT * FROM "users" LIMIT 15 OFFSET 30"#);
+    /// assert!(Model::table("users").for_page(Page(3), PerPage(u64::MAX)).to_sql(Dialect::Sqlite).is_err());
     /// ```
-    pub fn for_page(mut self, page: u64, per_page: u64) -> Self {
+    pub fn for_page(mut self, Page(page): Page, PerPage(per_page): PerPage) -> Self {
         let page = page.max(1);
         match (page - 1).checked_mul(per_page) {
             Some(offset) => self.limit(per_page).offset(offset),

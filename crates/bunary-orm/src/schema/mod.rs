@@ -31,7 +31,6 @@ pub mod column;
 pub mod grammar;
 mod sqlite_rebuild;
 
-use crate::connection::Db;
 use crate::connection::Tx;
 use crate::connection::{Connection, Executor};
 use crate::dialect::Dialect;
@@ -53,19 +52,10 @@ pub struct SchemaBuilder {
 }
 
 impl Schema {
-    /// The schema builder on `db`.
-    pub fn on(db: &Db) -> SchemaBuilder {
-        SchemaBuilder { connection: Connection::Db(db.clone()) }
-    }
-
-    /// The schema builder inside the transaction `tx`.
-    pub fn in_transaction(tx: &Tx) -> SchemaBuilder {
-        SchemaBuilder { connection: Connection::Tx(tx.clone()) }
-    }
-
-    /// The schema builder on a connection.
-    pub fn using(connection: Connection) -> SchemaBuilder {
-        SchemaBuilder { connection }
+    /// The schema builder on `connection`: a handle (`Schema::on(&db)`), a transaction
+    /// (`Schema::on(&tx)`) or a named connection (`Schema::on("analytics")`).
+    pub fn on(connection: impl Into<Connection>) -> SchemaBuilder {
+        SchemaBuilder { connection: connection.into() }
     }
 
     /// Creates a table on the global database. See [`SchemaBuilder::create_table`].

@@ -2,7 +2,7 @@
 //! database (limits on writes, names, nulls, raw fragments, long lists, overflow, NaN).
 
 use bunary_orm::schema::Schema;
-use bunary_orm::{params, record, Dialect, Error, Result, Value};
+use bunary_orm::{params, record, Dialect, Error, Page, PerPage, Result, Value};
 
 use super::Harness;
 
@@ -181,15 +181,15 @@ pub async fn page_and_limit_overflow_are_typed_errors(h: &Harness) -> Result<()>
     let t = numbered(h, 3).await?;
     let q = || h.db.table(&t);
     for r in [
-        q().for_page(3, u64::MAX).get().await.map(|_| ()),
-        q().paginate(u64::MAX, 2).await.map(|_| ()),
+        q().for_page(Page(3), PerPage(u64::MAX)).get().await.map(|_| ()),
+        q().paginate(PerPage(u64::MAX), Page(2)).await.map(|_| ()),
         q().limit(u64::MAX).get().await.map(|_| ()),
         q().offset(i64::MAX as u64 + 1).get().await.map(|_| ()),
     ] {
         assert!(matches!(r, Err(Error::OutOfRange { .. })), "{r:?}");
     }
     assert_eq!(q().limit(i64::MAX as u64).count().await?, 3);
-    assert_eq!(q().for_page(1, i64::MAX as u64).get().await?.len(), 3);
+    assert_eq!(q().for_page(Page(1), PerPage(i64::MAX as u64)).get().await?.len(), 3);
     Ok(())
 }
 

@@ -169,15 +169,21 @@ pub async fn save_updates_only_dirty_columns(h: &Harness) -> Result<()> {
     h.db.table("m_users").where_("id", user.id).update(record! { "email" => "changed@example.com" }).await?;
     user.name = "Alice B.".into();
     assert!(user.is_dirty());
-    let changes = user.get_changes();
-    assert_eq!(changes.columns().collect::<Vec<_>>(), ["name"]);
+    let dirty = user.get_dirty();
+    assert_eq!(dirty.columns().collect::<Vec<_>>(), ["name"]);
+    assert!(user.get_changes().is_empty() && !user.was_changed(), "an insert records no changes");
     user.save().await?;
+    assert!(user.is_clean() && user.was_changed());
+    let changes = user.get_changes();
+    assert_eq!(changes.columns().collect::<Vec<_>>(), ["name", "updated_at"], "what the update wrote");
+    assert_eq!(changes.get("name"), Some(&Value::from("Alice B.")));
     let fresh = User::on(&h.db).find(user.id).await?.unwrap();
     assert_eq!(fresh.name, "Alice B.");
     assert_eq!(fresh.email, "changed@example.com", "an untouched column is not written back");
     user.refresh().await?;
     assert_eq!(user.email, "changed@example.com");
     assert!(!user.is_dirty());
+    assert!(!user.was_changed(), "a load records no changes");
     Ok(())
 }
 
@@ -386,7 +392,7 @@ pub async fn model_queries_keep_their_scope_and_touch_updated_at(h: &Harness) ->
     assert_eq!(names(either().get().await?), ["Bob"]);
     assert_eq!(either().count().await?, 1);
     assert_eq!(either().pluck::<String>("name").await?, ["Bob"]);
-    assert_eq!(names(either().paginate(10, 1).await?.data), ["Bob"]);
+    assert_eq!(names(either().paginate(PerPage(10), Page(1)).await?.data), ["Bob"]);
     assert_eq!(names(either().cursor(1).try_collect().await?), ["Bob"]);
     let mut chunked = Vec::new();
     either()
@@ -483,7 +489,7 @@ pub async fn typed_queries_scopes_pagination_and_chunks(h: &Harness) -> Result<(
     }
     let active: Vec<User> = User::on(&h.db).scope(User::active).order_by("name", Direction::Desc).get().await?;
     assert_eq!(active.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["Eve", "Cid", "Ann"]);
-    let page = User::on(&h.db).oldest("id").paginate(2, 2).await?;
+    let page = User::on(&h.db).oldest("id").paginate(PerPage(2), Page(2)).await?;
     assert_eq!((page.total, page.last_page), (5, 3));
     assert_eq!(page.data.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["Cid", "Dee"]);
     let json = serde_json::to_value(&page).unwrap();
@@ -507,11 +513,11 @@ pub async fn models_loaded_in_a_transaction_save_inside_it(h: &Harness) -> Resul
     user.save().await?;
     let result: Result<()> =
         h.db.transaction(|tx| async move {
-            let mut u = User::query().in_transaction(&tx).find(1).await?.unwrap();
+            let mut u = User::query().on(&tx).find(1).await?.unwrap();
             assert!(matches!(u.state().connection(), Connection::Tx(_)));
             u.name = "Inside".into();
             u.save().await?;
-            let mut t = Token { label: "tx".into(), state: ModelState::in_transaction(&tx), ..Default::default() };
+            let mut t = Token { label: "tx".into(), state: ModelState::on(&tx), ..Default::default() };
             t.save().await?;
             Err(Error::other("roll back"))
         })

@@ -1,6 +1,6 @@
 //! The query builder against a real database: the seed's semantics and Eloquent's.
 
-use bunary_orm::{params, record, Direction, Error, OnConflict, QueryProblem, Record, Result, Value};
+use bunary_orm::{params, record, Direction, Error, OnConflict, Page, PerPage, QueryProblem, Record, Result, Value};
 use futures_util::TryStreamExt;
 
 use super::Harness;
@@ -193,7 +193,7 @@ pub async fn joins_and_grouping(h: &Harness) -> Result<()> {
 
 pub async fn paginate_reports_totals(h: &Harness) -> Result<()> {
     let (users, _) = fixture(h).await?;
-    let page = h.db.table(&users).oldest("id").paginate(2, 2).await?;
+    let page = h.db.table(&users).oldest("id").paginate(PerPage(2), Page(2)).await?;
     assert_eq!(names(&page.data), ["Carol"]);
     assert_eq!((page.total, page.per_page, page.current_page, page.last_page), (3, 2, 2, 2));
     assert_eq!((page.from, page.to), (Some(3), Some(3)));
@@ -201,9 +201,12 @@ pub async fn paginate_reports_totals(h: &Harness) -> Result<()> {
     let json = serde_json::to_value(&page).unwrap();
     assert_eq!(json["total"], 3);
     assert_eq!(json["data"][0]["name"], "Carol");
-    let beyond = h.db.table(&users).paginate(2, 9).await?;
+    let beyond = h.db.table(&users).paginate(PerPage(2), Page(9)).await?;
     assert!(beyond.data.is_empty() && beyond.from.is_none());
-    assert!(matches!(h.db.table(&users).paginate(0, 1).await, Err(Error::ZeroSize { what: "per_page" })));
+    assert!(matches!(
+        h.db.table(&users).paginate(PerPage(0), Page(1)).await,
+        Err(Error::ZeroSize { what: "per_page" })
+    ));
     Ok(())
 }
 

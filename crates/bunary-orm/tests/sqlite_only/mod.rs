@@ -20,7 +20,7 @@ async fn a_hostile_declared_type_is_refused_by_the_rebuild_and_changes_nothing()
     let before = db.query_one("SELECT sql FROM sqlite_master WHERE name = 'notes'", &[]).await?.get::<String>("sql")?;
     let altered = db
         .schema_transaction(|tx| async move {
-            Schema::in_transaction(&tx)
+            Schema::on(&tx)
                 .table("notes", |t| {
                     t.foreign("user_id").references("users", "id");
                 })

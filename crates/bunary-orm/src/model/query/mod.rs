@@ -17,7 +17,7 @@ mod write;
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::connection::{Connection, Db, Tx};
+use crate::connection::Connection;
 use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::query::{Builder, IntoColumns, IntoOperator, Statement};
@@ -96,7 +96,7 @@ impl<M: Entity> ModelQuery<M> {
         let base = match M::plain_sql().names(M::TABLE, M::PRIMARY_KEY) {
             Ok((table, key)) => Builder::from_names(table, key, target),
             // The builder keeps the error and returns it from the terminal call.
-            Err(_) => Builder::typed(M::TABLE).using(target).key(M::PRIMARY_KEY),
+            Err(_) => Builder::typed(M::TABLE).on(target).key(M::PRIMARY_KEY),
         };
         ModelQuery { base, trashed: Trashed::Exclude }
     }
@@ -161,10 +161,8 @@ impl<M> ModelQuery<M> {
         fn offset(n: u64);
         fn take(n: u64);
         fn skip(n: u64);
-        fn for_page(page: u64, per_page: u64);
-        fn using(connection: Connection);
-        fn on(db: &Db);
-        fn in_transaction(tx: &Tx);
+        fn for_page(page: crate::query::Page, per_page: crate::query::PerPage);
+        fn on(connection: impl Into<Connection>);
     }
 
     /// Applies a local scope: a plain function from model query to model query.

@@ -8,7 +8,7 @@ use futures_util::stream::{self, Stream, TryStreamExt};
 
 use crate::error::{Error, Result};
 use crate::query::clause::Selection;
-use crate::query::Paginated;
+use crate::query::{Page, Paginated, PerPage};
 use crate::row::Row;
 use crate::value::{FromValue, Value};
 
@@ -149,7 +149,7 @@ impl<M: Entity> ModelQuery<M> {
     ///
     /// # Errors
     /// As [`Builder::paginate`](crate::Builder::paginate) and [`get`](ModelQuery::get).
-    pub async fn paginate(&self, per_page: u64, page: u64) -> Result<Paginated<M>> {
+    pub async fn paginate(&self, per_page: PerPage, page: Page) -> Result<Paginated<M>> {
         self.refuse_partial()?;
         let mut page = self.scoped().paginate(per_page, page).await?;
         self.loaded(&mut page.data);

@@ -225,7 +225,7 @@ fn limit_and_offset_are_literals_and_offset_alone_works_everywhere() {
         ],
         &[],
     );
-    assert_eq!(users().for_page(3, 15).query().offset, Some(30));
+    assert_eq!(users().for_page(crate::query::Page(3), crate::query::PerPage(15)).query().offset, Some(30));
 }
 
 #[test]
