@@ -1,6 +1,7 @@
 //! Loops of one workload, to profile with perf or callgrind, one contestant at a time:
 //! `cargo build --release --bin profile_find && valgrind --tool=callgrind target/release/profile_find typed 20000`.
 //! Contestants: `raw` (rusqlite), `typed` (`User::find`), `rows` (`db.table("users").find`),
+//! `typed_rw` / `select_typed_rw` (the typed find and load through a read-replica configuration),
 //! `select_raw` / `select_typed` / `select_rows` / `select_diesel` (load 1 000 users), `insert_raw` / `insert_rows` / `insert_typed`
 //! (100 users in one statement). A third argument seeds that many users instead of 1 000
 //! (`select_typed 20000 1`: the fixed cost of a query).
@@ -23,6 +24,13 @@ fn main() {
     let mut diesel_conn = {
         use diesel::Connection as _;
         diesel::SqliteConnection::establish(&path.to_string_lossy()).unwrap()
+    };
+    // The same file as primary and as its own read replica: a typed read through the read/write
+    // router (`typed_rw`, `select_typed_rw`), which must cost what it costs on a plain handle.
+    let rw = {
+        let mut config = DatabaseConfig::sqlite(path.to_string_lossy());
+        config.read_replicas = vec![DatabaseConfig::sqlite(path.to_string_lossy())];
+        Db::connect(&config).unwrap()
     };
     let names: Vec<String> = (0..100).map(|i| format!("User {i}")).collect();
     let mut found = 0usize;
@@ -59,6 +67,8 @@ fn main() {
                         .len()
                 }
                 "select_rows" => db.table("users").get().await.unwrap().len(),
+                "typed_rw" => usize::from(User::on(&rw).find(id).await.unwrap().is_some()),
+                "select_typed_rw" => User::on(&rw).get().await.unwrap().len(),
                 "insert_raw" => {
                     let mut sql = String::from("INSERT INTO users (name, hair_color) VALUES ");
                     sql.push_str(&vec!["(?, ?)"; names.len()].join(", "));

@@ -116,12 +116,8 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
         }
 
         impl ::bunary_orm::FromRow for #name {
-            fn from_row(mut row: ::bunary_orm::Row) -> ::bunary_orm::Result<Self> {
-                ::core::result::Result::Ok(#name {
-                    #(#fields: row.take(#columns)?,)*
-                    #(#skipped: ::core::default::Default::default(),)*
-                    #state: ::core::default::Default::default(),
-                })
+            fn from_row(row: ::bunary_orm::Row) -> ::bunary_orm::Result<Self> {
+                ::bunary_orm::row::from_row_via_source::<Self>(row)
             }
 
             fn layout_cache() -> ::core::option::Option<&'static ::bunary_orm::row::LayoutCache> {
@@ -131,18 +127,6 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
 
             fn layout(columns: &[::std::string::String]) -> ::bunary_orm::Result<::bunary_orm::row::Layout> {
                 ::core::result::Result::Ok(::bunary_orm::row::Layout::from_slice(&[#(::bunary_orm::model::column_position::<Self>(columns, #columns)?),*]))
-            }
-
-            fn from_values(
-                layout: &[usize],
-                _columns: &::bunary_orm::row::Columns,
-                values: &mut [::bunary_orm::Value],
-            ) -> ::bunary_orm::Result<Self> {
-                ::core::result::Result::Ok(#name {
-                    #(#fields: ::bunary_orm::model::take_field(values, layout[#indexes], #columns)?,)*
-                    #(#skipped: ::core::default::Default::default(),)*
-                    #state: ::core::default::Default::default(),
-                })
             }
 
             #[inline]

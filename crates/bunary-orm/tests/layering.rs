@@ -7,10 +7,13 @@
 use std::path::{Path, PathBuf};
 
 fn sources(under: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(under);
-    if root.is_file() {
-        return vec![root];
+    // A module is `name.rs` or `name/`.
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let file = src.join(format!("{under}.rs"));
+    if file.is_file() {
+        return vec![file];
     }
+    let root = src.join(under);
     let mut out = Vec::new();
     let mut dirs = vec![root];
     while let Some(dir) = dirs.pop() {
@@ -58,7 +61,7 @@ fn the_query_builder_knows_no_model() {
 fn base_modules_import_nothing_above_them() {
     let above =
         ["crate::driver", "crate::connection", "crate::query", "crate::model", "crate::schema", "crate::migrations"];
-    let base = ["value", "row.rs", "error", "config.rs", "ident.rs", "dialect.rs"];
+    let base = ["value", "row", "error", "config", "ident", "dialect"];
     let found = uses(&base, &above);
     assert!(found.is_empty(), "a base module imports from above it:\n{}", found.join("\n"));
 }

@@ -112,9 +112,36 @@ impl Db {
         }
     }
 
-    /// [`Db::query_into`] on the calling task, when no transaction of this task is open on the
-    /// database and the driver can run it at once; `None`, having run nothing, otherwise.
-    pub(crate) fn query_into_now(
+    /// The driver a select compiled by the query builder (which locks nothing) runs on: a
+    /// read replica's, with a replica configuration, picked without scanning the SQL.
+    fn reader(&self) -> &dyn DatabaseDriver {
+        self.driver.read_route().unwrap_or(&*self.driver)
+    }
+
+    /// [`Db::query`] for a select compiled by the query builder (see [`Db::reader`]).
+    pub(crate) async fn select(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        match active_transaction(self.key()) {
+            Some(tx) => tx.query(sql, params).await,
+            None => self.reader().query(sql, params).await,
+        }
+    }
+
+    /// [`Db::query_into`] for a select compiled by the query builder.
+    pub(crate) async fn select_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        match active_transaction(self.key()) {
+            Some(tx) => tx.query_into(sql, params, sink).await,
+            None => {
+                let reader = self.reader();
+                match reader.query_into_now(sql, params, sink) {
+                    Some(done) => done,
+                    None => reader.query_into(sql, params, sink).await,
+                }
+            }
+        }
+    }
+
+    /// [`Db::query_into_now`] for a select compiled by the query builder.
+    pub(crate) fn select_into_now(
         &self,
         sql: &str,
         params: &[Value],
@@ -123,7 +150,7 @@ impl Db {
         if active_transaction(self.key()).is_some() {
             return None;
         }
-        self.driver.query_into_now(sql, params, sink)
+        self.reader().query_into_now(sql, params, sink)
     }
 
     /// Runs a query and returns its first row, or `None`.

@@ -136,14 +136,25 @@ impl Executor<'_> {
         }
     }
 
-    pub(crate) async fn query_into(&self, statement: &Statement, sink: &mut (dyn RowSink + Send)) -> Result<()> {
-        self.query_into_sql(&statement.sql, &statement.bindings, sink).await
+    /// Runs a select compiled by the query builder (it locks nothing: a replica configuration
+    /// routes it without reading it) and returns its rows.
+    pub(crate) async fn select(&self, statement: &Statement) -> Result<Vec<Row>> {
+        self.check_bindings(&statement.sql, statement.bindings.len())?;
+        match self {
+            Executor::Db(db) => db.select(&statement.sql, &statement.bindings).await,
+            Executor::Tx(tx) => tx.query(&statement.sql, &statement.bindings).await,
+        }
     }
 
-    /// Runs a query on the calling task if it can be done at once (see
-    /// [`DatabaseDriver::query_into_now`](crate::driver::DatabaseDriver::query_into_now)); `None`,
-    /// having run nothing, when it must be awaited.
-    pub(crate) fn query_into_sql_now(
+    /// As [`select`](Executor::select), handing the rows to `sink`.
+    pub(crate) async fn select_into(&self, statement: &Statement, sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        self.select_into_sql(&statement.sql, &statement.bindings, sink).await
+    }
+
+    /// Runs a select compiled by the query builder on the calling task if it can be done at
+    /// once (see [`DatabaseDriver::query_into_now`](crate::driver::DatabaseDriver::query_into_now));
+    /// `None`, having run nothing, when it must be awaited.
+    pub(crate) fn select_into_sql_now(
         &self,
         sql: &str,
         params: &[Value],
@@ -153,12 +164,13 @@ impl Executor<'_> {
             return Some(Err(e));
         }
         match self {
-            Executor::Db(db) => db.query_into_now(sql, params, sink),
+            Executor::Db(db) => db.select_into_now(sql, params, sink),
             Executor::Tx(_) => None,
         }
     }
 
-    pub(crate) async fn query_into_sql(
+    /// As [`select_into`](Executor::select_into), for SQL and parameters apart.
+    pub(crate) async fn select_into_sql(
         &self,
         sql: &str,
         params: &[Value],
@@ -166,7 +178,7 @@ impl Executor<'_> {
     ) -> Result<()> {
         self.check_bindings(sql, params.len())?;
         match self {
-            Executor::Db(db) => db.query_into(sql, params, sink).await,
+            Executor::Db(db) => db.select_into(sql, params, sink).await,
             Executor::Tx(tx) => tx.query_into(sql, params, sink).await,
         }
     }

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 
 use crate::dialect::Dialect;
 use crate::error::Result;
-use crate::row::{feed, Row, RowSink};
+use crate::row::{CollectRows, Row, RowSink};
 use crate::value::Value;
 
 #[cfg(feature = "mysql")]
@@ -43,32 +43,43 @@ pub trait DatabaseDriver: Send + Sync + 'static {
     /// The SQL dialect the driver speaks.
     fn dialect(&self) -> Dialect;
 
-    /// Runs a statement that returns rows.
+    /// Runs a statement that returns rows and hands them to `sink` one at a time, each read in
+    /// the driver's own buffer (see [`RowSink`]): the one way rows leave a driver. Typed loads
+    /// build their values straight from it; [`query`](Self::query) collects [`Row`]s with it.
     ///
     /// # Errors
-    /// [`Error::Database`](crate::Error::Database) when the database refuses it.
-    async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
-
-    /// Runs a query and hands its rows to `sink` one at a time (no [`Row`] per row where the
-    /// driver supports it; the default collects [`query`](Self::query)'s rows).
-    ///
-    /// # Errors
-    /// As [`query`](Self::query), and the sink's errors.
-    async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
-        feed(self.query(sql, params).await?, sink)
-    }
+    /// [`Error::Database`](crate::Error::Database) when the database refuses it, and the
+    /// sink's errors.
+    async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()>;
 
     /// Runs the query at once, without waiting, when the driver can (an embedded database
     /// with a connection and, for a write, its write lock free); `None` when it cannot, and
     /// the caller then awaits [`query_into`](DatabaseDriver::query_into). Saves the boxed
-    /// future of an async call. The default always answers `None`.
-    fn query_into_now(&self, _sql: &str, _params: &[Value], _sink: &mut (dyn RowSink + Send)) -> Option<Result<()>> {
+    /// future of an async call. Required, so that a driver wrapping another (routing,
+    /// instrumenting) must forward it or say `None`: it cannot lose the fast path by
+    /// forgetting it. A network driver answers `None`.
+    fn query_into_now(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Option<Result<()>>;
+
+    /// Where a statement known to read without locking runs (a select the query builder
+    /// compiled): a driver that routes reads to replicas returns the driver it picks, so that
+    /// such a statement's text need not be scanned to classify it. The default, `None`, runs it
+    /// on this driver, as any other statement.
+    fn read_route(&self) -> Option<&dyn DatabaseDriver> {
         None
     }
 
     /// As [`query_into_now`](DatabaseDriver::query_into_now), for [`exec`](DatabaseDriver::exec).
-    fn exec_now(&self, _sql: &str, _params: &[Value]) -> Option<Result<ExecResult>> {
-        None
+    fn exec_now(&self, sql: &str, params: &[Value]) -> Option<Result<ExecResult>>;
+
+    /// Runs a statement that returns rows and collects them: [`query_into`](Self::query_into)
+    /// with a sink that keeps [`Row`]s.
+    ///
+    /// # Errors
+    /// As [`query_into`](Self::query_into).
+    async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        let mut rows = CollectRows::default();
+        self.query_into(sql, params, &mut rows).await?;
+        Ok(rows.rows)
     }
 
     /// Runs a statement for its effect.
@@ -119,11 +130,13 @@ pub trait DatabaseDriver: Send + Sync + 'static {
 /// transaction back (or discard the connection), never leave it open on a pooled connection.
 #[async_trait]
 pub trait TransactionConnection: Send {
-    /// Runs a statement that returns rows, inside the transaction.
-    async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
-    /// [`DatabaseDriver::query_into`] inside the transaction.
-    async fn query_into(&mut self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
-        feed(self.query(sql, params).await?, sink)
+    /// [`DatabaseDriver::query_into`] inside the transaction: the one way rows leave it.
+    async fn query_into(&mut self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()>;
+    /// Runs a statement that returns rows inside the transaction, and collects them.
+    async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        let mut rows = CollectRows::default();
+        self.query_into(sql, params, &mut rows).await?;
+        Ok(rows.rows)
     }
     /// Runs a statement for its effect, inside the transaction.
     async fn exec(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult>;

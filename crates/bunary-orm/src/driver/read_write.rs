@@ -18,7 +18,7 @@ use parking_lot::Mutex;
 use crate::dialect::Dialect;
 use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
 use crate::error::Result;
-use crate::row::{Row, RowSink};
+use crate::row::RowSink;
 use crate::value::Value;
 
 /// How long a task that wrote keeps reading from the primary.
@@ -95,18 +95,39 @@ impl ReadWriteDriver {
     }
 }
 
-/// Whether `sql` only reads and locks nothing.
+/// Whether `sql` only reads and locks nothing: it starts with `SELECT` and holds none of
+/// ` FOR UPDATE`, ` FOR SHARE`, ` LOCK IN SHARE MODE`, ` INTO ` (in any case). One pass over the
+/// bytes and no allocation: it runs before every read of a replica configuration.
 pub(crate) fn is_plain_read(sql: &str) -> bool {
-    let head = sql.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
-    let word: String = head.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-    if !word.eq_ignore_ascii_case("select") {
+    let head = sql.trim_start_matches(|c: char| c.is_whitespace() || c == '(').as_bytes();
+    let starts_with_select = head.len() >= 6
+        && head[..6].eq_ignore_ascii_case(b"select")
+        && !head.get(6).is_some_and(u8::is_ascii_alphabetic);
+    if !starts_with_select {
         return false;
     }
-    let upper = sql.to_ascii_uppercase();
-    !(upper.contains(" FOR UPDATE")
-        || upper.contains(" FOR SHARE")
-        || upper.contains(" LOCK IN SHARE MODE")
-        || upper.contains(" INTO "))
+    let bytes = sql.as_bytes();
+    let follows = |at: usize, word: &[u8]| bytes.get(at..at + word.len()).is_some_and(|w| w.eq_ignore_ascii_case(word));
+    // A tight scan for a space; the four bytes after it (ASCII letters folded to lower case)
+    // say whether a keyword may start there, and only then is the rest compared.
+    let mut at = 0;
+    while at + 5 <= bytes.len() {
+        if bytes[at] == b' ' {
+            let next = at + 1;
+            let word = [bytes[next] | 0x20, bytes[next + 1] | 0x20, bytes[next + 2] | 0x20, bytes[next + 3] | 0x20];
+            let locks = match &word {
+                b"for " => follows(next, b"for update") || follows(next, b"for share"),
+                b"lock" => follows(next, b"lock in share mode"),
+                b"into" => follows(next, b"into "),
+                _ => false,
+            };
+            if locks {
+                return false;
+            }
+        }
+        at += 1;
+    }
+    true
 }
 
 #[async_trait]
@@ -119,10 +140,6 @@ impl DatabaseDriver for ReadWriteDriver {
         self.primary.dialect()
     }
 
-    async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        self.reader(sql).query(sql, params).await
-    }
-
     // The fast paths are forwarded, so that a typed load through a replica configuration
     // streams its rows as it does on a plain one (no `Vec<Row>` first).
     async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
@@ -131,6 +148,13 @@ impl DatabaseDriver for ReadWriteDriver {
 
     fn query_into_now(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Option<Result<()>> {
         self.reader(sql).query_into_now(sql, params, sink)
+    }
+
+    fn read_route(&self) -> Option<&dyn DatabaseDriver> {
+        if !self.replicas.is_empty() && !self.stuck_to_primary() {
+            return Some(&**self.replica());
+        }
+        Some(&*self.primary)
     }
 
     fn exec_now(&self, sql: &str, params: &[Value]) -> Option<Result<ExecResult>> {
@@ -174,11 +198,11 @@ mod tests {
     use super::*;
     use std::sync::atomic::AtomicUsize;
 
-    /// A driver that counts which read method it was called through.
+    /// A driver that counts the calls of its read paths.
     #[derive(Default)]
     struct Counting {
-        query: AtomicUsize,
         query_into: AtomicUsize,
+        query_into_now: AtomicUsize,
     }
 
     #[async_trait]
@@ -189,13 +213,21 @@ mod tests {
         fn dialect(&self) -> Dialect {
             Dialect::Sqlite
         }
-        async fn query(&self, _sql: &str, _params: &[Value]) -> Result<Vec<Row>> {
-            self.query.fetch_add(1, Ordering::Relaxed);
-            Ok(Vec::new())
-        }
         async fn query_into(&self, _sql: &str, _params: &[Value], _sink: &mut (dyn RowSink + Send)) -> Result<()> {
             self.query_into.fetch_add(1, Ordering::Relaxed);
             Ok(())
+        }
+        fn query_into_now(
+            &self,
+            _sql: &str,
+            _params: &[Value],
+            _sink: &mut (dyn RowSink + Send),
+        ) -> Option<Result<()>> {
+            self.query_into_now.fetch_add(1, Ordering::Relaxed);
+            Some(Ok(()))
+        }
+        fn exec_now(&self, _sql: &str, _params: &[Value]) -> Option<Result<ExecResult>> {
+            None
         }
         async fn exec(&self, _sql: &str, _params: &[Value]) -> Result<ExecResult> {
             Ok(ExecResult { rows_affected: 0, last_insert_id: None })
@@ -212,7 +244,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_streaming_read_path_is_forwarded_to_the_replica_or_the_primary() {
+    async fn every_read_path_is_forwarded_to_the_replica_or_the_primary() {
         let primary = Arc::new(Counting::default());
         let replica = Arc::new(Counting::default());
         let rw = ReadWriteDriver::new(primary.clone(), vec![replica.clone() as Arc<dyn DatabaseDriver>], false);
@@ -221,11 +253,28 @@ mod tests {
         rw.query_into("SELECT * FROM t FOR UPDATE", &[], &mut sink).await.unwrap();
         assert_eq!(replica.query_into.load(Ordering::Relaxed), 1, "a plain read streams from the replica");
         assert_eq!(primary.query_into.load(Ordering::Relaxed), 1, "a locking read streams from the primary");
-        assert_eq!(
-            replica.query.load(Ordering::Relaxed) + primary.query.load(Ordering::Relaxed),
-            0,
-            "no Vec<Row> first"
-        );
+        // `query` is `query_into` with a collecting sink: it cannot take another way.
+        rw.query("SELECT * FROM t", &[]).await.unwrap();
+        assert_eq!(replica.query_into.load(Ordering::Relaxed), 2);
+        assert!(rw.query_into_now("SELECT * FROM t", &[], &mut sink).is_some(), "the answer-at-once path too");
+        assert_eq!(replica.query_into_now.load(Ordering::Relaxed), 1);
+        assert_eq!(primary.query_into_now.load(Ordering::Relaxed), 0);
+    }
+
+    fn is(route: Option<&dyn DatabaseDriver>, driver: &Arc<Counting>) -> bool {
+        route.is_some_and(|r| std::ptr::addr_eq(r as *const dyn DatabaseDriver, Arc::as_ptr(driver)))
+    }
+
+    #[tokio::test]
+    async fn a_known_read_is_routed_without_its_sql_and_sticks_after_a_write() {
+        let primary = Arc::new(Counting::default());
+        let replica = Arc::new(Counting::default());
+        let rw = ReadWriteDriver::new(primary.clone(), vec![replica.clone() as Arc<dyn DatabaseDriver>], true);
+        assert!(is(rw.read_route(), &replica), "a read goes to the replica");
+        rw.exec("UPDATE t SET a = 1", &[]).await.unwrap();
+        assert!(is(rw.read_route(), &primary), "after a write, this task reads the primary");
+        let plain = ReadWriteDriver::new(primary.clone(), Vec::new(), false);
+        assert!(is(plain.read_route(), &primary), "no replica: the primary");
     }
 
     #[test]
@@ -238,5 +287,10 @@ mod tests {
         assert!(!is_plain_read("WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x"));
         assert!(!is_plain_read("UPDATE users SET a = 1"));
         assert!(!is_plain_read("SELECT * INTO backup FROM users"));
+        assert!(!is_plain_read("select * from t lock in share mode"));
+        assert!(!is_plain_read("SELECT * FROM t For Update"));
+        assert!(!is_plain_read("selection()"), "a word that starts with select is not SELECT");
+        assert!(is_plain_read("SELECT * FROM forum WHERE info = ? AND lock_id = ?"), "only the keywords count");
+        assert!(is_plain_read("SELECT * FROM t WHERE a IN (1)"), "IN is not INTO");
     }
 }

@@ -8,7 +8,7 @@ use parking_lot::Mutex;
 use crate::dialect::Dialect;
 use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
 use crate::error::Result;
-use crate::row::Row;
+use crate::row::RowSink;
 use crate::value::Value;
 
 /// Records every statement; queries return no rows, writes affect none.
@@ -43,9 +43,18 @@ impl DatabaseDriver for RecordingDriver {
         self.dialect
     }
 
-    async fn query(&self, sql: &str, _params: &[Value]) -> Result<Vec<Row>> {
+    async fn query_into(&self, sql: &str, _params: &[Value], _sink: &mut (dyn RowSink + Send)) -> Result<()> {
         self.record(sql);
-        Ok(Vec::new())
+        Ok(())
+    }
+
+    /// Recording needs no waiting, but a pretend run is not a hot path: the async one serves.
+    fn query_into_now(&self, _sql: &str, _params: &[Value], _sink: &mut (dyn RowSink + Send)) -> Option<Result<()>> {
+        None
+    }
+
+    fn exec_now(&self, _sql: &str, _params: &[Value]) -> Option<Result<ExecResult>> {
+        None
     }
 
     async fn exec(&self, sql: &str, _params: &[Value]) -> Result<ExecResult> {
@@ -69,8 +78,8 @@ impl DatabaseDriver for RecordingDriver {
 
 #[async_trait]
 impl TransactionConnection for RecordingDriver {
-    async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        DatabaseDriver::query(self, sql, params).await
+    async fn query_into(&mut self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        DatabaseDriver::query_into(self, sql, params, sink).await
     }
 
     async fn exec(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult> {

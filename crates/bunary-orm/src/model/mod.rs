@@ -470,13 +470,3 @@ fn cell_field_slow<T: crate::value::FromValue>(
     };
     decoded.map_err(|e| Error::Decode { column: column.to_owned(), expected: e.expected, found: e.found })
 }
-
-/// Called by the derive: moves the value at `index` out of a row's values and converts it.
-#[doc(hidden)]
-pub fn take_field<T: crate::value::FromValue>(values: &mut [Value], index: usize, column: &str) -> Result<T> {
-    let value = values
-        .get_mut(index)
-        .map(std::mem::take)
-        .ok_or_else(|| Error::ColumnIndexOutOfBounds { index, len: values.len() })?;
-    decode_field(column, value)
-}

@@ -186,8 +186,8 @@ pub(crate) async fn force_delete<M: Entity>(model: &mut M) -> Result<()> {
 
 /// Clears `deleted_at` on a soft-deleted model.
 pub(crate) async fn restore<M: Entity>(model: &mut M) -> Result<()> {
-    let column =
-        M::SOFT_DELETES.ok_or(Error::InvalidQuery { problem: QueryProblem::NoSoftDeletes { model: M::NAME } })?;
+    let column = M::SOFT_DELETES
+        .ok_or_else(|| Error::InvalidQuery { problem: QueryProblem::NoSoftDeletes { model: M::NAME } })?;
     require_saved(model, "restore")?;
     model.set_value(column, Value::Null)?;
     own_row(model).update(Record::new().set(column, Value::Null)).await?;
@@ -208,7 +208,7 @@ pub(crate) async fn refresh<M: Entity>(model: &mut M) -> Result<()> {
         .on(model.state().connection().clone())
         .find(key.clone())
         .await?
-        .ok_or(Error::ModelNotFound { model: M::NAME, key: Some(key.to_string()) })?;
+        .ok_or_else(|| Error::ModelNotFound { model: M::NAME, key: Some(key.to_string()) })?;
     *model = fresh;
     Ok(())
 }

@@ -342,20 +342,12 @@ impl<T: FromRow> RowSink for LoadSink<T> {
         Ok(())
     }
 
-    fn row(&mut self, values: &mut [Value]) -> Result<()> {
-        self.push_with(|layout, columns| T::from_values(layout, columns, values))
+    fn row(&mut self, row: &dyn crate::row::ColumnSource) -> Result<()> {
+        self.push_with(|layout, columns| T::from_source(layout, columns, row))
     }
 
     fn is_full(&self) -> bool {
         self.out.len() >= self.max_rows
-    }
-
-    fn reads_columns(&self) -> bool {
-        !T::IS_DYNAMIC
-    }
-
-    fn row_from(&mut self, source: &dyn crate::row::ColumnSource) -> Result<()> {
-        self.push_with(|layout, columns| T::from_source(layout, columns, source))
     }
 }
 
@@ -363,7 +355,8 @@ impl<T: FromRow> LoadSink<T> {
     /// Builds one item with `build` (from the layout and columns) and keeps it.
     #[inline]
     fn push_with(&mut self, build: impl FnOnce(&[usize], &Columns) -> Result<T>) -> Result<()> {
-        let columns = self.columns.as_ref().ok_or(Error::InvalidQuery { problem: QueryProblem::RowBeforeColumns })?;
+        let columns =
+            self.columns.as_ref().ok_or_else(|| Error::InvalidQuery { problem: QueryProblem::RowBeforeColumns })?;
         let item = build(self.layout.as_slice(), columns)?;
         self.out.push(item);
         Ok(())

@@ -102,9 +102,9 @@ impl<T: FromRow> Builder<T> {
             Some(limit) => LoadSink::at_most(limit),
             None => LoadSink::new(),
         };
-        match exec.query_into_sql_now(sql, params, &mut sink) {
+        match exec.select_into_sql_now(sql, params, &mut sink) {
             Some(done) => done?,
-            None => exec.query_into_sql(sql, params, &mut sink).await?,
+            None => exec.select_into_sql(sql, params, &mut sink).await?,
         }
         Ok(sink.finish())
     }

@@ -12,7 +12,7 @@ use super::{load, Builder, LoadSink};
 /// The first column of the one row a statement returns.
 async fn scalar<V: FromValue>(exec: &crate::connection::Executor<'_>, statement: &super::Statement) -> Result<V> {
     let row = exec
-        .query(statement)
+        .select(statement)
         .await?
         .into_iter()
         .next()
@@ -28,7 +28,7 @@ impl<T> Builder<T> {
     pub async fn rows(&self) -> Result<Vec<Row>> {
         let exec = self.executor().await?;
         let statement = grammar_for(exec.dialect()).compile_select(&self.query)?;
-        let mut rows = exec.query(&statement).await?;
+        let mut rows = exec.select(&statement).await?;
         self.apply_excludes(&mut rows);
         Ok(rows)
     }
@@ -66,7 +66,7 @@ impl<T: FromRow> Builder<T> {
                     Some(limit) => LoadSink::at_most(limit),
                     None => LoadSink::new(),
                 };
-                exec.query_into(&statement, &mut sink).await?;
+                exec.select_into(&statement, &mut sink).await?;
                 Ok(sink.finish())
             }
         }

@@ -16,7 +16,7 @@ use crate::config::{DatabaseConfig, ServerConfig, TlsMode};
 use crate::dialect::Dialect;
 use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
 use crate::error::{ConfigProblem, Error, Result};
-use crate::row::{CollectRows, Columns, Row, RowSink};
+use crate::row::{Columns, RowSink, ValuesSource};
 use crate::value::Value;
 
 use self::convert::{bind, query_error, read, Hint};
@@ -182,12 +182,6 @@ fn params(values: &[Value]) -> Params {
     }
 }
 
-pub(super) async fn run_query<Q: Queryable>(conn: &mut Q, sql: &str, values: &[Value]) -> Result<Vec<Row>> {
-    let mut collect = CollectRows::default();
-    run_query_into(conn, sql, values, &mut collect).await?;
-    Ok(collect.rows)
-}
-
 /// Runs a query, handing each row to `sink` in one reused buffer (no `Row` per row).
 pub(super) async fn run_query_into<Q: Queryable>(
     conn: &mut Q,
@@ -205,8 +199,14 @@ pub(super) async fn run_query_into<Q: Queryable>(
         for ((slot, value), hint) in buffer.iter_mut().zip(row.unwrap()).zip(&hints) {
             *slot = read(value, *hint);
         }
-        sink.row(&mut buffer)?;
+        sink.row(&ValuesSource::new(&mut buffer))?;
+        if sink.is_full() {
+            // The rest of the result is still read off the connection (it must be, before
+            // the connection's next statement), but nothing more is decoded.
+            break;
+        }
     }
+    result.drop_result().await.map_err(|e| query_error(e, sql))?;
     Ok(())
 }
 
@@ -232,10 +232,14 @@ impl DatabaseDriver for MySqlDriver {
         Dialect::MySql
     }
 
-    async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        let mut checkout = Checkout::new(self.conn().await?);
-        let result = run_query(checkout.conn(), sql, params).await;
-        checkout.finish(result)
+    /// A network round trip cannot answer at once.
+    fn query_into_now(&self, _sql: &str, _params: &[Value], _sink: &mut (dyn RowSink + Send)) -> Option<Result<()>> {
+        None
+    }
+
+    /// A network round trip cannot answer at once.
+    fn exec_now(&self, _sql: &str, _params: &[Value]) -> Option<Result<ExecResult>> {
+        None
     }
 
     async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {

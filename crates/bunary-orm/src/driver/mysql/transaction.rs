@@ -11,10 +11,10 @@ use mysql_async::Conn;
 
 use crate::driver::{ExecResult, TransactionConnection};
 use crate::error::{Error, Result};
-use crate::row::{Row, RowSink};
+use crate::row::RowSink;
 use crate::value::Value;
 
-use super::{close_apart, run_batch, run_exec, run_query, run_query_into};
+use super::{close_apart, run_batch, run_exec, run_query_into};
 
 pub(super) struct MySqlTransaction {
     /// `None` once committed or rolled back.
@@ -27,7 +27,7 @@ impl MySqlTransaction {
     }
 
     fn conn(&mut self) -> Result<&mut Conn> {
-        self.conn.as_mut().ok_or(Error::TransactionClosed)
+        self.conn.as_mut().ok_or_else(|| Error::TransactionClosed)
     }
 
     pub(super) async fn begin(&mut self) -> Result<()> {
@@ -38,7 +38,7 @@ impl MySqlTransaction {
     /// has answered, and is closed if it failed.
     async fn end(&mut self, sql: &str) -> Result<()> {
         let result = run_batch(self.conn()?, sql).await;
-        let conn = self.conn.take().ok_or(Error::TransactionClosed)?;
+        let conn = self.conn.take().ok_or_else(|| Error::TransactionClosed)?;
         if result.is_err() {
             close_apart(conn);
         }
@@ -56,10 +56,6 @@ impl Drop for MySqlTransaction {
 
 #[async_trait]
 impl TransactionConnection for MySqlTransaction {
-    async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        run_query(self.conn()?, sql, params).await
-    }
-
     async fn query_into(&mut self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
         run_query_into(self.conn()?, sql, params, sink).await
     }

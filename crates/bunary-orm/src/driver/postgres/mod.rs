@@ -21,10 +21,10 @@ use crate::dialect::Dialect;
 use crate::driver::{DatabaseDriver, ExecResult, TransactionConnection};
 use crate::error::{ConfigProblem, Error, Result};
 use crate::ident::Ident;
-use crate::row::{CollectRows, Columns, Row, RowSink};
+use crate::row::{Columns, RowSink};
 use crate::value::Value;
 
-use self::convert::{decode, query_error, Bind, Kind, PgColumns, RawColumn};
+use self::convert::{query_error, Bind, Kind, PgColumns};
 use self::transaction::PostgresTransaction;
 
 const DEFAULT_POOL_SIZE: usize = 10;
@@ -137,12 +137,6 @@ fn refs<'a>(binds: &'a [Bind<'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
     binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect()
 }
 
-pub(super) async fn run_query(client: &Object, sql: &str, params: &[Value], retry: Retry) -> Result<Vec<Row>> {
-    let mut collect = CollectRows::default();
-    run_query_into(client, sql, params, &mut collect, retry).await?;
-    Ok(collect.rows)
-}
-
 /// Whether a statement whose cached plan went stale may be prepared again and re-sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Retry {
@@ -206,23 +200,11 @@ pub(super) async fn run_query_into(
     let kinds: Vec<(Kind, &tokio_postgres::types::Type)> =
         stmt.columns().iter().map(|c| (Kind::of(c.type_()), c.type_())).collect();
     sink.columns(&columns)?;
-    if sink.reads_columns() {
-        for row in &rows {
-            sink.row_from(&PgColumns { row, kinds: &kinds, names: &columns, sql })?;
-        }
-        return Ok(());
-    }
-    let mut values = vec![Value::Null; columns.len()];
     for row in &rows {
-        for (i, (slot, (kind, ty))) in values.iter_mut().zip(&kinds).enumerate() {
-            let raw = row.try_get::<_, RawColumn<'_>>(i).map_err(|e| query_error(e, sql))?;
-            *slot = decode(*kind, ty, raw.0).map_err(|e| Error::Decode {
-                column: columns[i].clone(),
-                expected: "a PostgreSQL value",
-                found: e.to_string(),
-            })?;
+        sink.row(&PgColumns { row, kinds: &kinds, names: &columns, sql })?;
+        if sink.is_full() {
+            break;
         }
-        sink.row(&mut values)?;
     }
     Ok(())
 }
@@ -278,10 +260,14 @@ impl DatabaseDriver for PostgresDriver {
         Dialect::Postgres
     }
 
-    async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        let client = self.client().await?;
-        let result = run_query(&client, sql, params, Retry::Once).await;
-        discard_if_lost(client, result)
+    /// A network round trip cannot answer at once.
+    fn query_into_now(&self, _sql: &str, _params: &[Value], _sink: &mut (dyn RowSink + Send)) -> Option<Result<()>> {
+        None
+    }
+
+    /// A network round trip cannot answer at once.
+    fn exec_now(&self, _sql: &str, _params: &[Value]) -> Option<Result<ExecResult>> {
+        None
     }
 
     async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {

@@ -5,10 +5,10 @@ use deadpool_postgres::{Object, Pool};
 
 use crate::driver::{ExecResult, TransactionConnection};
 use crate::error::{Error, Result};
-use crate::row::{Row, RowSink};
+use crate::row::RowSink;
 use crate::value::Value;
 
-use super::{run_batch, run_exec, run_query, run_query_into, Retry};
+use super::{run_batch, run_exec, run_query_into, Retry};
 
 pub(super) struct PostgresTransaction {
     client: Option<Object>,
@@ -22,7 +22,7 @@ impl PostgresTransaction {
     }
 
     fn client(&self) -> Result<&Object> {
-        self.client.as_ref().ok_or(Error::TransactionClosed)
+        self.client.as_ref().ok_or_else(|| Error::TransactionClosed)
     }
 
     /// Sends `BEGIN`. The guard exists before it is sent: a future dropped while it is in
@@ -36,7 +36,7 @@ impl PostgresTransaction {
     /// rolls back whatever was not committed) rather than pooling one whose state is unknown.
     async fn end(&mut self, sql: &str) -> Result<()> {
         let result = run_batch(self.client()?, sql).await;
-        let client = self.client.take().ok_or(Error::TransactionClosed)?;
+        let client = self.client.take().ok_or_else(|| Error::TransactionClosed)?;
         if result.is_err() {
             // The connection's state is unknown: keep it out of the pool.
             drop(Object::take(client));
@@ -58,10 +58,6 @@ impl Drop for PostgresTransaction {
 
 #[async_trait]
 impl TransactionConnection for PostgresTransaction {
-    async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        run_query(self.client()?, sql, params, Retry::Never).await
-    }
-
     async fn query_into(&mut self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
         run_query_into(self.client()?, sql, params, sink, Retry::Never).await
     }

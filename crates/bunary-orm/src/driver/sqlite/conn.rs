@@ -1,6 +1,6 @@
 //! One SQLite connection with what it remembers between statements: its prepared statements
-//! (rusqlite's cache), the shape of each statement's result (column names and how to read
-//! them) and a buffer for one row's values.
+//! (rusqlite's cache) and the shape of each statement's result (column names and how to read
+//! them).
 //!
 //! The shape of a statement is read once, after its first step (SQLite re-prepares a statement
 //! inside `step` after a schema change, so metadata read before it can be stale), and reused
@@ -23,7 +23,6 @@ use std::sync::Arc;
 use rusqlite::{CachedStatement, Connection, Statement, StatementStatus};
 
 use crate::row::Columns;
-use crate::value::Value;
 
 use super::convert::Hint;
 
@@ -59,7 +58,6 @@ pub(super) struct Conn {
     /// Every SQL text prepared since rusqlite's cache was last emptied, with its result's
     /// shape once read.
     statements: RefCell<HashMap<Box<str>, Option<Arc<Shape>>, foldhash::fast::RandomState>>,
-    values: RefCell<Vec<Value>>,
     /// The shape [`prepare`](Conn::prepare) found for the statement it returned, with the
     /// address and length of the SQL it was asked for, so that the [`shape`](Conn::shape) call
     /// that follows with the same text needs no second lookup nor a comparison of the text.
@@ -87,7 +85,7 @@ impl Deref for Conn {
 impl Conn {
     pub(super) fn new(db: Connection) -> Conn {
         db.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        Conn { db, statements: RefCell::default(), values: RefCell::default(), last: RefCell::default() }
+        Conn { db, statements: RefCell::default(), last: RefCell::default() }
     }
 
     /// A prepared statement for `sql`, from rusqlite's cache (see the module docs).
@@ -133,19 +131,5 @@ impl Conn {
             *slot = Some(Arc::clone(&shape));
         }
         shape
-    }
-
-    /// A row buffer of `len` values, reused from the last query on this connection; give it
-    /// back with [`return_values`](Conn::return_values).
-    pub(super) fn take_values(&self, len: usize) -> Vec<Value> {
-        let mut values = std::mem::take(&mut *self.values.borrow_mut());
-        values.clear();
-        values.resize(len, Value::Null);
-        values
-    }
-
-    pub(super) fn return_values(&self, mut values: Vec<Value>) {
-        values.clear();
-        *self.values.borrow_mut() = values;
     }
 }

@@ -25,7 +25,7 @@ use crate::row::{CollectRows, Row, RowSink};
 use crate::value::Value;
 
 use self::conn::Conn;
-use self::convert::{query_error, read, Bind};
+use self::convert::{query_error, Bind};
 use self::pool::Pool;
 use self::transaction::SqliteTransaction;
 
@@ -103,17 +103,11 @@ fn query_statement(
     };
     let shape = conn.shape(sql, first.as_ref());
     sink.columns(&shape.columns)?;
-    if sink.reads_columns() {
-        return read_columns(rows, sql, &shape.hints, sink);
-    }
-    let mut values = conn.take_values(shape.hints.len());
-    let result = read_rows(rows, sql, &shape.hints, &mut values, sink);
-    conn.return_values(values);
-    result
+    read_columns(rows, sql, &shape.hints, sink)
 }
 
-/// Hands the rows of a query already stepped to its first row to a sink that reads them
-/// column by column.
+/// Hands the rows of a query already stepped to its first row to `sink`, each read in
+/// SQLite's own buffer.
 fn read_columns(
     mut rows: rusqlite::Rows<'_>,
     sql: &str,
@@ -121,30 +115,9 @@ fn read_columns(
     sink: &mut (dyn RowSink + Send),
 ) -> Result<()> {
     while let Some(row) = rows.get() {
-        sink.row_from(&convert::Columns { row, hints, sql })?;
+        sink.row(&convert::Columns { row, hints, sql })?;
         if sink.is_full() {
             // Dropping `rows` resets the statement: no step past the last row wanted.
-            break;
-        }
-        rows.advance().map_err(|e| query_error(e, sql))?;
-    }
-    Ok(())
-}
-
-/// Reads the rows of a query already stepped to its first row into `values`, one row at a time.
-fn read_rows(
-    mut rows: rusqlite::Rows<'_>,
-    sql: &str,
-    hints: &[convert::Hint],
-    values: &mut [Value],
-    sink: &mut (dyn RowSink + Send),
-) -> Result<()> {
-    while let Some(row) = rows.get() {
-        for (i, hint) in hints.iter().enumerate() {
-            values[i] = read(row.get_ref(i).map_err(|e| query_error(e, sql))?, *hint);
-        }
-        sink.row(values)?;
-        if sink.is_full() {
             break;
         }
         rows.advance().map_err(|e| query_error(e, sql))?;
@@ -255,10 +228,6 @@ impl DatabaseDriver for SqliteDriver {
 
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
-    }
-
-    async fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        self.run(sql, |conn, stmt| collect_rows(conn, stmt, sql, params)).await
     }
 
     async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {

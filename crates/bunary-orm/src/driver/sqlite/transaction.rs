@@ -5,7 +5,7 @@ use tokio::sync::OwnedMutexGuard;
 
 use crate::driver::{ExecResult, TransactionConnection};
 use crate::error::{DatabaseErrorKind, Error, Result};
-use crate::row::{Row, RowSink};
+use crate::row::RowSink;
 use crate::value::Value;
 
 use super::pool::PooledConn;
@@ -38,11 +38,11 @@ impl SqliteTransaction {
     }
 
     fn conn(&self) -> Result<&PooledConn> {
-        self.conn.as_ref().ok_or(Error::TransactionClosed)
+        self.conn.as_ref().ok_or_else(|| Error::TransactionClosed)
     }
 
     fn end(&mut self, sql: &str) -> Result<()> {
-        let conn = self.conn.as_ref().ok_or(Error::TransactionClosed)?;
+        let conn = self.conn.as_ref().ok_or_else(|| Error::TransactionClosed)?;
         if self.schema_change && sql == "COMMIT" {
             let broken = run_query(conn, "PRAGMA foreign_key_check", &[])?;
             if let Some(first) = broken.first() {
@@ -84,10 +84,6 @@ impl Drop for SqliteTransaction {
 
 #[async_trait]
 impl TransactionConnection for SqliteTransaction {
-    async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        run_query(self.conn()?, sql, params)
-    }
-
     async fn query_into(&mut self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
         run_query_into(self.conn()?, sql, params, sink)
     }

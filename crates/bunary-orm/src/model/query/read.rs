@@ -101,7 +101,7 @@ impl<M: Entity> ModelQuery<M> {
     /// [`Error::ModelNotFound`] (naming the model) when there is none; as
     /// [`get`](ModelQuery::get).
     pub async fn first_or_fail(&self) -> Result<M> {
-        self.first().await?.ok_or(Error::ModelNotFound { model: M::NAME, key: None })
+        self.first().await?.ok_or_else(|| Error::ModelNotFound { model: M::NAME, key: None })
     }
 
     /// The model whose primary key is `id`, or `None`.

@@ -4,7 +4,12 @@ use std::sync::Arc;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+mod source;
+
 use crate::error::{Error, Result};
+
+pub(crate) use self::source::CollectRows;
+pub use self::source::{ColumnSource, PlainCells, RowSink, ValuesSource};
 use crate::value::{FromValue, Value};
 
 /// The column names of a result, shared by all of its rows.
@@ -276,25 +281,30 @@ pub trait FromRow: Sized + Send + 'static {
         None
     }
 
-    /// Builds the value from one row's `values` (in column order; move them out) and the
-    /// [`layout`](FromRow::layout). The default makes a [`Row`] and calls `from_row`.
-    ///
-    /// # Errors
-    /// As [`from_row`](FromRow::from_row).
-    #[doc(hidden)]
-    fn from_values(_layout: &[usize], columns: &Columns, values: &mut [Value]) -> Result<Self> {
-        Self::from_row(Row::new(Arc::clone(columns), values.iter_mut().map(std::mem::take).collect()))
-    }
-
-    /// Builds the value from one row read column by column (see [`ColumnSource`]). The default
-    /// reads every column as a [`Value`] and calls [`from_values`](FromRow::from_values).
+    /// Builds the value from one row read column by column (see [`ColumnSource`]) and the
+    /// [`layout`](FromRow::layout): the one constructor every read path uses. The default
+    /// reads every column as a [`Value`] and calls [`from_row`](FromRow::from_row); the
+    /// derive decodes each field straight from the driver's buffer.
     ///
     /// # Errors
     /// As [`from_row`](FromRow::from_row), and the driver's error reading a column.
     #[doc(hidden)]
-    fn from_source(layout: &[usize], columns: &Columns, source: &dyn ColumnSource) -> Result<Self> {
-        Self::from_values(layout, columns, &mut source.values()?)
+    fn from_source(_layout: &[usize], columns: &Columns, source: &dyn ColumnSource) -> Result<Self> {
+        Self::from_row(Row::new(Arc::clone(columns), source.values()?))
     }
+}
+
+/// [`FromRow::from_row`] through [`FromRow::from_source`], for a type whose one constructor is
+/// `from_source` (the derive's).
+///
+/// # Errors
+/// As [`FromRow::from_source`]; [`Error::ColumnNotFound`] for a field the row lacks.
+#[doc(hidden)]
+pub fn from_row_via_source<T: FromRow>(row: Row) -> Result<T> {
+    let layout = T::layout(row.columns())?;
+    let columns = Arc::clone(row.columns_arc());
+    let mut values = row.into_values();
+    T::from_source(&layout, &columns, &ValuesSource::new(&mut values))
 }
 
 /// Removes the columns for which `dropped` holds from every row of a result (its rows share
@@ -317,127 +327,11 @@ impl FromRow for Row {
     fn from_row(row: Row) -> Result<Self> {
         Ok(row)
     }
-}
 
-/// Receives the rows of a query one at a time ([`DatabaseDriver::query_into`](crate::DatabaseDriver::query_into)),
-/// so that typed results are built without a [`Row`] per row.
-pub trait RowSink: Send {
-    /// The result's columns, once, before any row.
-    ///
-    /// # Errors
-    /// When the sink cannot use these columns.
-    fn columns(&mut self, columns: &Columns) -> Result<()>;
-
-    /// One row's values in column order; the buffer is reused for the next row, so move
-    /// values out of it.
-    ///
-    /// # Errors
-    /// When the row cannot be used; the query stops.
-    fn row(&mut self, values: &mut [Value]) -> Result<()>;
-
-    /// Whether the sink wants no more rows (a find, once it has its row): a driver may then stop
-    /// reading instead of stepping to the end of the result. The default is `false`.
-    fn is_full(&self) -> bool {
-        false
+    #[inline]
+    fn from_source(_layout: &[usize], columns: &Columns, source: &dyn ColumnSource) -> Result<Self> {
+        Ok(Row::new(Arc::clone(columns), source.values()?))
     }
-
-    /// Whether the sink would rather read each row through [`row_from`](RowSink::row_from)
-    /// (drivers that can offer it ask once per query).
-    fn reads_columns(&self) -> bool {
-        false
-    }
-
-    /// One row, read column by column. The default reads every column as a [`Value`] and
-    /// calls [`row`](RowSink::row).
-    ///
-    /// # Errors
-    /// As [`row`](RowSink::row), and the driver's error reading a column.
-    fn row_from(&mut self, source: &dyn ColumnSource) -> Result<()> {
-        self.row(&mut source.values()?)
-    }
-}
-
-/// One row of a result, read column by column in the driver's own buffer: typed results are
-/// decoded from it without a [`Value`] per column ([`RowSink::reads_columns`]).
-pub trait ColumnSource {
-    /// The number of columns.
-    fn len(&self) -> usize;
-
-    /// Whether the row has no columns.
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The column as stored, when it is a *plain* value: one whose [`Value`] would be just
-    /// this (no richer type recovered from its declared type). `None` otherwise.
-    ///
-    /// # Errors
-    /// The driver's error reading the column.
-    fn plain(&self, index: usize) -> Result<Option<crate::value::ValueRef<'_>>>;
-
-    /// The column as a [`Value`], exactly as the rows API would show it.
-    ///
-    /// # Errors
-    /// The driver's error reading the column.
-    fn value(&self, index: usize) -> Result<Value>;
-
-    /// Every column as a [`Value`], in order.
-    ///
-    /// # Errors
-    /// The driver's error reading a column.
-    fn values(&self) -> Result<Vec<Value>> {
-        (0..self.len()).map(|i| self.value(i)).collect()
-    }
-
-    /// Every column's [`plain`](ColumnSource::plain) reading, in order, onto `out`: a typed
-    /// result reads a row in this one call and decodes its fields from `out`.
-    ///
-    /// # Errors
-    /// The driver's error reading a column.
-    fn plain_cells<'s>(&'s self, out: &mut PlainCells<'s>) -> Result<()> {
-        for index in 0..self.len() {
-            out.push(self.plain(index)?);
-        }
-        Ok(())
-    }
-}
-
-/// One row's columns as [`ColumnSource::plain_cells`] reads them (`None` for a column that is
-/// not plain), inline up to 16 columns.
-pub type PlainCells<'s> = smallvec::SmallVec<[Option<crate::value::ValueRef<'s>>; 16]>;
-
-/// A sink that keeps whole [`Row`]s (what `query` returns).
-#[derive(Default)]
-pub(crate) struct CollectRows {
-    columns: Option<Columns>,
-    pub(crate) rows: Vec<Row>,
-}
-
-impl RowSink for CollectRows {
-    fn columns(&mut self, columns: &Columns) -> Result<()> {
-        self.columns = Some(Arc::clone(columns));
-        Ok(())
-    }
-
-    fn row(&mut self, values: &mut [Value]) -> Result<()> {
-        let columns = self.columns.as_ref().map(Arc::clone).unwrap_or_else(|| Arc::from(Vec::new()));
-        self.rows.push(Row::new(columns, values.iter_mut().map(std::mem::take).collect()));
-        Ok(())
-    }
-}
-
-/// Feeds already-built rows to a sink (the default path of drivers without their own).
-pub(crate) fn feed(rows: Vec<Row>, sink: &mut (dyn RowSink + Send)) -> Result<()> {
-    let mut rows = rows.into_iter();
-    let Some(first) = rows.next() else { return Ok(()) };
-    sink.columns(first.columns_arc())?;
-    let mut values = first.into_values();
-    sink.row(&mut values)?;
-    for row in rows {
-        let mut values = row.into_values();
-        sink.row(&mut values)?;
-    }
-    Ok(())
 }
 
 impl Serialize for Row {
