@@ -54,6 +54,43 @@ pub struct Capabilities {
 }
 
 impl Dialect {
+    /// The character that quotes identifiers: `"` (SQL standard) or `` ` `` (MySQL).
+    pub fn identifier_quote(self) -> char {
+        match self {
+            Dialect::MySql => '`',
+            Dialect::Sqlite | Dialect::Postgres => '"',
+        }
+    }
+
+    /// Writes `name` quoted as an identifier of this dialect, any quote character inside it
+    /// doubled (validated identifiers never hold one; quoting stays safe on its own, for names
+    /// read back from a catalogue). The one place identifiers are quoted: query and schema
+    /// grammars both write through it.
+    ///
+    /// ```
+    /// use bunary_orm::Dialect;
+    /// let mut out = String::new();
+    /// Dialect::MySql.quote_identifier(&mut out, "odd`name");
+    /// assert_eq!(out, "`odd``name`");
+    /// ```
+    pub fn quote_identifier(self, out: &mut String, name: &str) {
+        let quote = self.identifier_quote();
+        out.push(quote);
+        if name.contains(quote) {
+            for c in name.chars() {
+                if c == quote {
+                    out.push(quote);
+                }
+                out.push(c);
+            }
+        } else {
+            out.push_str(name);
+        }
+        out.push(quote);
+    }
+}
+
+impl Dialect {
     /// What this dialect can do.
     pub fn capabilities(self) -> Capabilities {
         match self {

@@ -58,6 +58,7 @@ pub mod model;
 pub mod query;
 pub mod row;
 pub mod schema;
+pub mod statement;
 pub mod value;
 
 pub use config::{

@@ -101,7 +101,8 @@ fn sql_templates(dialect: Dialect, intent: &TableIntent) -> Result<(String, Stri
                 t.timestamps();
             })?;
             let down = schema_grammar_for(dialect).compile_drop(table, false)?;
-            (up.join(";\n") + ";\n", down + ";\n")
+            let up: Vec<String> = up.into_iter().map(|s| s.sql).collect();
+            (up.join(";\n") + ";\n", down.sql + ";\n")
         }
         TableIntent::Alter(table) => {
             let wrapped = schema_grammar_for(dialect).wrap_table(table)?;

@@ -35,6 +35,7 @@ use crate::connection::Tx;
 use crate::connection::{Connection, Executor};
 use crate::dialect::Dialect;
 use crate::error::Result;
+use crate::statement::Statement;
 use crate::value::Value;
 
 pub use self::blueprint::{Blueprint, Command, ForeignBuilder};
@@ -122,12 +123,12 @@ impl SchemaBuilder {
     }
 
     /// Runs DDL statements as one unit where the dialect allows (a transaction or savepoint).
-    async fn run(&self, exec: &Executor<'_>, statements: Vec<String>, undo: Option<String>) -> Result<()> {
+    async fn run(&self, exec: &Executor<'_>, statements: Vec<Statement>, undo: Option<Statement>) -> Result<()> {
         if !exec.dialect().capabilities().transactional_ddl {
-            for (i, sql) in statements.iter().enumerate() {
-                if let Err(e) = exec_batch(exec, sql).await {
+            for (i, statement) in statements.iter().enumerate() {
+                if let Err(e) = ddl(exec, statement).await {
                     if let (Some(undo), true) = (&undo, i > 0) {
-                        let _ = exec_batch(exec, undo).await;
+                        let _ = ddl(exec, undo).await;
                     }
                     return Err(e);
                 }
@@ -135,8 +136,8 @@ impl SchemaBuilder {
             return Ok(());
         }
         let work = |tx: Tx| async move {
-            for sql in &statements {
-                tx.exec_batch(sql).await?;
+            for statement in &statements {
+                ddl_in(&tx, statement).await?;
             }
             Ok::<_, crate::error::Error>(())
         };
@@ -166,7 +167,7 @@ impl SchemaBuilder {
     ///
     /// # Errors
     /// As [`create_table`](Self::create_table), before any SQL runs.
-    pub fn create_table_sql(dialect: Dialect, table: &str, f: impl FnOnce(&mut Blueprint)) -> Result<Vec<String>> {
+    pub fn create_table_sql(dialect: Dialect, table: &str, f: impl FnOnce(&mut Blueprint)) -> Result<Vec<Statement>> {
         let mut blueprint = Blueprint::new(table);
         f(&mut blueprint);
         schema_grammar_for(dialect).compile_create(&blueprint)
@@ -201,7 +202,7 @@ impl SchemaBuilder {
     pub async fn drop_table(&self, table: &str) -> Result<()> {
         let exec = self.connection.executor().await?;
         let sql = schema_grammar_for(exec.dialect()).compile_drop(table, false)?;
-        exec_batch(&exec, &sql).await
+        ddl(&exec, &sql).await
     }
 
     /// Drops `table` if it exists.
@@ -211,7 +212,7 @@ impl SchemaBuilder {
     pub async fn drop_table_if_exists(&self, table: &str) -> Result<()> {
         let exec = self.connection.executor().await?;
         let sql = schema_grammar_for(exec.dialect()).compile_drop(table, true)?;
-        exec_batch(&exec, &sql).await
+        ddl(&exec, &sql).await
     }
 
     /// Renames a table.
@@ -221,7 +222,7 @@ impl SchemaBuilder {
     pub async fn rename_table(&self, from: &str, to: &str) -> Result<()> {
         let exec = self.connection.executor().await?;
         let sql = schema_grammar_for(exec.dialect()).compile_rename(from, to)?;
-        exec_batch(&exec, &sql).await
+        ddl(&exec, &sql).await
     }
 
     /// Whether `table` exists (in the current database or schema).
@@ -231,8 +232,8 @@ impl SchemaBuilder {
     pub async fn has_table(&self, table: &str) -> Result<bool> {
         crate::ident::TableRef::parse(table)?;
         let exec = self.connection.executor().await?;
-        let sql = schema_grammar_for(exec.dialect()).compile_has_table();
-        Ok(!query(&exec, sql, vec![Value::from(table)]).await?.is_empty())
+        let statement = schema_grammar_for(exec.dialect()).compile_has_table(table);
+        Ok(!exec.query(&statement).await?.is_empty())
     }
 
     /// Whether `table` has `column`.
@@ -241,8 +242,8 @@ impl SchemaBuilder {
     /// The database's error.
     pub async fn has_column(&self, table: &str, column: &str) -> Result<bool> {
         let exec = self.connection.executor().await?;
-        let sql = schema_grammar_for(exec.dialect()).compile_has_column();
-        Ok(!query(&exec, sql, vec![Value::from(table), Value::from(column)]).await?.is_empty())
+        let statement = schema_grammar_for(exec.dialect()).compile_has_column(table, column);
+        Ok(!exec.query(&statement).await?.is_empty())
     }
 
     /// The tables of the current database or schema, sorted.
@@ -251,8 +252,8 @@ impl SchemaBuilder {
     /// The database's error.
     pub async fn tables(&self) -> Result<Vec<String>> {
         let exec = self.connection.executor().await?;
-        let sql = schema_grammar_for(exec.dialect()).compile_list_tables();
-        query(&exec, sql, Vec::new()).await?.iter().map(|r| r.get::<String>("name")).collect()
+        let statement = schema_grammar_for(exec.dialect()).compile_list_tables();
+        exec.query(&statement).await?.iter().map(|r| r.get::<String>("name")).collect()
     }
 
     /// Drops every table of the current database or schema (what `migrate:fresh` does first).
@@ -268,18 +269,18 @@ impl SchemaBuilder {
         // never leaks to another pooled connection.
         let work = |tx: Tx| async move {
             let plan = schema_grammar_for(dialect).compile_drop_all(&tables);
-            for sql in &plan.before {
-                tx.exec_batch(sql).await?;
+            for statement in &plan.before {
+                ddl_in(&tx, statement).await?;
             }
             let mut result = Ok(());
-            for sql in &plan.drops {
-                if let Err(e) = tx.exec_batch(sql).await {
+            for statement in &plan.drops {
+                if let Err(e) = ddl_in(&tx, statement).await {
                     result = Err(e);
                     break;
                 }
             }
-            for sql in &plan.after {
-                tx.exec_batch(sql).await?;
+            for statement in &plan.after {
+                ddl_in(&tx, statement).await?;
             }
             result
         };
@@ -306,8 +307,8 @@ async fn alter_sqlite(exec: &Executor<'_>, blueprint: Blueprint) -> Result<()> {
                 });
             }
             let (simple, drops, foreign, primary) = blueprint.split_for_rebuild();
-            for sql in grammar.compile_alter(&simple)? {
-                tx.exec_batch(&sql).await?;
+            for statement in grammar.compile_alter(&simple)? {
+                ddl_in(&tx, &statement).await?;
             }
             return sqlite_rebuild::rebuild(&tx, &table, &drops, &foreign, primary.as_deref()).await;
         }
@@ -332,8 +333,8 @@ async fn alter_sqlite(exec: &Executor<'_>, blueprint: Blueprint) -> Result<()> {
                 blueprint.drop_index_before_column(&row.get::<String>("name")?, &column);
             }
         }
-        for sql in grammar.compile_alter(&blueprint)? {
-            tx.exec_batch(&sql).await?;
+        for statement in grammar.compile_alter(&blueprint)? {
+            ddl_in(&tx, &statement).await?;
         }
         Ok::<_, crate::error::Error>(())
     };
@@ -343,13 +344,21 @@ async fn alter_sqlite(exec: &Executor<'_>, blueprint: Blueprint) -> Result<()> {
     }
 }
 
-async fn exec_batch(exec: &Executor<'_>, sql: &str) -> Result<()> {
+/// Runs one schema statement: as a script when it binds nothing (so that a PostgreSQL
+/// connection forgets the plans a schema change may make stale), with its bindings otherwise.
+async fn ddl(exec: &Executor<'_>, statement: &Statement) -> Result<()> {
     match exec {
-        Executor::Db(db) => db.exec_batch(sql).await,
-        Executor::Tx(tx) => tx.exec_batch(sql).await,
+        Executor::Db(db) if statement.bindings.is_empty() => db.exec_batch(&statement.sql).await,
+        Executor::Tx(tx) => ddl_in(tx, statement).await,
+        Executor::Db(_) => exec.exec(statement).await.map(|_| ()),
     }
 }
 
-async fn query(exec: &Executor<'_>, sql: &str, bindings: Vec<Value>) -> Result<Vec<crate::row::Row>> {
-    exec.query(&crate::query::Statement { sql: sql.to_owned(), bindings }).await
+/// [`ddl`] inside the transaction `tx`.
+async fn ddl_in(tx: &Tx, statement: &Statement) -> Result<()> {
+    if statement.bindings.is_empty() {
+        tx.exec_batch(&statement.sql).await
+    } else {
+        tx.exec(&statement.sql, &statement.bindings).await.map(|_| ())
+    }
 }

@@ -24,17 +24,10 @@ use crate::value::Value;
 pub use self::mysql::MySqlGrammar;
 pub use self::postgres::PostgresGrammar;
 pub use self::sqlite::SqliteGrammar;
+pub(crate) use self::writer::push_uint;
 pub use self::writer::SqlWriter;
-pub(crate) use self::writer::{push_uint, quote_into};
 
-/// Compiled SQL and its bindings, in placeholder order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Statement {
-    /// The SQL text.
-    pub sql: String,
-    /// The values bound to its placeholders, in order.
-    pub bindings: Vec<Value>,
-}
+pub use crate::statement::Statement;
 
 /// The grammar of `dialect`.
 pub fn grammar_for(dialect: Dialect) -> &'static dyn Grammar {
@@ -81,10 +74,10 @@ pub trait Grammar: Send + Sync {
     /// The dialect.
     fn dialect(&self) -> Dialect;
 
-    /// Writes `name` quoted, doubling any quote character inside (validated identifiers
-    /// have none, but the grammar does not rely on that).
+    /// Writes `name` quoted ([`Dialect::quote_identifier`], the one place identifiers are
+    /// quoted).
     fn wrap(&self, out: &mut String, name: &str) {
-        quote_into(out, name, '"');
+        self.dialect().quote_identifier(out, name);
     }
 
     /// Writes the placeholder of the `n`-th binding (1-based).

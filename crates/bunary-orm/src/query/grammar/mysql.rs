@@ -20,10 +20,6 @@ impl Grammar for MySqlGrammar {
         self
     }
 
-    fn wrap(&self, out: &mut String, name: &str) {
-        super::quote_into(out, name, '`');
-    }
-
     /// MySQL has no OFFSET without LIMIT; its manual suggests the largest BIGINT UNSIGNED.
     fn unlimited(&self) -> Option<&'static str> {
         Some("18446744073709551615")

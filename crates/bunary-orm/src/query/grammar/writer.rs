@@ -31,23 +31,6 @@ pub(crate) fn push_uint(out: &mut String, mut n: u64) {
     out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
-/// Writes `name` between `quote`s, doubling any `quote` inside it (validated identifiers
-/// never hold one; this keeps quoting safe on its own).
-pub(crate) fn quote_into(out: &mut String, name: &str, quote: char) {
-    out.push(quote);
-    if name.contains(quote) {
-        for c in name.chars() {
-            if c == quote {
-                out.push(quote);
-            }
-            out.push(c);
-        }
-    } else {
-        out.push_str(name);
-    }
-    out.push(quote);
-}
-
 impl<'g> SqlWriter<'g> {
     /// An empty writer for `grammar`.
     pub fn new(grammar: &'g dyn Grammar) -> Self {

@@ -14,9 +14,9 @@ mod tests;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result, SchemaProblem};
 use crate::ident::{Ident, TableRef};
-use crate::query::grammar::grammar_for;
 use crate::schema::blueprint::{Blueprint, Command};
 use crate::schema::column::{ColumnDefault, ColumnDefinition, ColumnType, ForeignKey};
+use crate::statement::Statement;
 use crate::value::{formats, Value};
 
 pub use self::mysql::MySqlSchemaGrammar;
@@ -24,14 +24,14 @@ pub use self::postgres::PostgresSchemaGrammar;
 pub use self::sqlite::SqliteSchemaGrammar;
 
 /// The statements of `Schema::drop_all_tables` (see [`SchemaGrammar::compile_drop_all`]).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DropAll {
     /// Run first.
-    pub before: Vec<String>,
+    pub before: Vec<Statement>,
     /// One drop per table.
-    pub drops: Vec<String>,
+    pub drops: Vec<Statement>,
     /// Run last, whatever happened to the drops.
-    pub after: Vec<String>,
+    pub after: Vec<Statement>,
 }
 
 /// The schema grammar of `dialect`.
@@ -58,7 +58,7 @@ pub trait SchemaGrammar: Send + Sync {
     fn wrap(&self, name: &str, kind: &'static str) -> Result<String> {
         let ident = Ident::new(name, kind)?;
         let mut out = String::new();
-        grammar_for(self.dialect()).wrap(&mut out, ident.as_str());
+        self.dialect().quote_identifier(&mut out, ident.as_str());
         Ok(out)
     }
 
@@ -75,13 +75,13 @@ pub trait SchemaGrammar: Send + Sync {
                 reason: "a table to create or alter has no alias".into(),
             });
         }
-        let grammar = grammar_for(self.dialect());
+        let dialect = self.dialect();
         let mut out = String::new();
         if let Some(schema) = &table.schema {
-            grammar.wrap(&mut out, schema.as_str());
+            dialect.quote_identifier(&mut out, schema.as_str());
             out.push('.');
         }
-        grammar.wrap(&mut out, table.name.as_str());
+        dialect.quote_identifier(&mut out, table.name.as_str());
         Ok(out)
     }
 
@@ -229,21 +229,21 @@ pub trait SchemaGrammar: Send + Sync {
     ///
     /// # Errors
     /// [`Error::InvalidIdentifier`].
-    fn compile_index(&self, table: &str, name: &str, columns: &[String], unique: bool) -> Result<String> {
-        Ok(format!(
+    fn compile_index(&self, table: &str, name: &str, columns: &[String], unique: bool) -> Result<Statement> {
+        Ok(Statement::new(format!(
             "CREATE {}INDEX {} ON {} ({})",
             if unique { "UNIQUE " } else { "" },
             self.wrap(name, "index")?,
             self.wrap_table(table)?,
             self.columnize(columns)?
-        ))
+        )))
     }
 
     /// The index statements of column modifiers (`.unique()`, `.index()`).
     ///
     /// # Errors
     /// [`Error::InvalidIdentifier`].
-    fn column_indexes(&self, table: &str, columns: &[ColumnDefinition]) -> Result<Vec<String>> {
+    fn column_indexes(&self, table: &str, columns: &[ColumnDefinition]) -> Result<Vec<Statement>> {
         let mut out = Vec::new();
         let prefix = table.replace('.', "_");
         for c in columns {
@@ -272,7 +272,7 @@ pub trait SchemaGrammar: Send + Sync {
     /// # Errors
     /// [`Error::InvalidIdentifier`], [`Error::InvalidSchema`] (no columns, two primary keys,
     /// a foreign key without a referenced table).
-    fn compile_create(&self, blueprint: &Blueprint) -> Result<Vec<String>> {
+    fn compile_create(&self, blueprint: &Blueprint) -> Result<Vec<Statement>> {
         let table = blueprint.table();
         if blueprint.columns().is_empty() {
             return Err(Error::InvalidSchema { problem: SchemaProblem::NoColumns { table: table.to_owned() } });
@@ -308,7 +308,8 @@ pub trait SchemaGrammar: Send + Sync {
         if inline_primary > 1 {
             return Err(Error::InvalidSchema { problem: SchemaProblem::TwoPrimaryKeys { table: table.to_owned() } });
         }
-        let mut statements = vec![format!("CREATE TABLE {} ({})", self.wrap_table(table)?, parts.join(", "))];
+        let mut statements =
+            vec![Statement::new(format!("CREATE TABLE {} ({})", self.wrap_table(table)?, parts.join(", ")))];
         statements.append(&mut indexes);
         Ok(statements)
     }
@@ -318,8 +319,12 @@ pub trait SchemaGrammar: Send + Sync {
     ///
     /// # Errors
     /// As [`SchemaGrammar::column_sql`].
-    fn compile_add_column(&self, table: &str, column: &ColumnDefinition) -> Result<Vec<String>> {
-        let mut out = vec![format!("ALTER TABLE {} ADD COLUMN {}", self.wrap_table(table)?, self.column_sql(column)?)];
+    fn compile_add_column(&self, table: &str, column: &ColumnDefinition) -> Result<Vec<Statement>> {
+        let mut out = vec![Statement::new(format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            self.wrap_table(table)?,
+            self.column_sql(column)?
+        ))];
         if let Some(key) = &column.foreign {
             out.push(self.compile_add_foreign(table, key)?);
         }
@@ -330,28 +335,28 @@ pub trait SchemaGrammar: Send + Sync {
     ///
     /// # Errors
     /// As [`SchemaGrammar::foreign_sql`]; [`Error::Unsupported`] on SQLite.
-    fn compile_add_foreign(&self, table: &str, key: &ForeignKey) -> Result<String> {
-        Ok(format!(
+    fn compile_add_foreign(&self, table: &str, key: &ForeignKey) -> Result<Statement> {
+        Ok(Statement::new(format!(
             "ALTER TABLE {} ADD CONSTRAINT {} {}",
             self.wrap_table(table)?,
             self.wrap(&self.foreign_name(table, &key.columns), "constraint")?,
             self.foreign_sql(key)?
-        ))
+        )))
     }
 
     /// `DROP INDEX …`.
     ///
     /// # Errors
     /// [`Error::InvalidIdentifier`].
-    fn compile_drop_index(&self, _table: &str, name: &str) -> Result<String> {
-        Ok(format!("DROP INDEX {}", self.wrap(name, "index")?))
+    fn compile_drop_index(&self, _table: &str, name: &str) -> Result<Statement> {
+        Ok(Statement::new(format!("DROP INDEX {}", self.wrap(name, "index")?)))
     }
 
     /// The statements of `Schema::table`: new columns, then commands in order.
     ///
     /// # Errors
     /// [`Error::InvalidIdentifier`], [`Error::InvalidSchema`], [`Error::Unsupported`].
-    fn compile_alter(&self, blueprint: &Blueprint) -> Result<Vec<String>> {
+    fn compile_alter(&self, blueprint: &Blueprint) -> Result<Vec<Statement>> {
         let table = blueprint.table();
         let wrapped = self.wrap_table(table)?;
         let mut out = Vec::new();
@@ -364,17 +369,17 @@ pub trait SchemaGrammar: Send + Sync {
                 Command::Index { name, columns } => self.compile_index(table, name, columns, false)?,
                 Command::Unique { name, columns } => self.compile_index(table, name, columns, true)?,
                 Command::Primary(columns) => {
-                    format!("ALTER TABLE {wrapped} ADD PRIMARY KEY ({})", self.columnize(columns)?)
+                    Statement::new(format!("ALTER TABLE {wrapped} ADD PRIMARY KEY ({})", self.columnize(columns)?))
                 }
                 Command::Foreign(key) => self.compile_add_foreign(table, key)?,
-                Command::DropColumn(c) => format!("ALTER TABLE {wrapped} DROP COLUMN {}", self.wrap(c, "column")?),
-                Command::RenameColumn { from, to } => {
-                    format!(
-                        "ALTER TABLE {wrapped} RENAME COLUMN {} TO {}",
-                        self.wrap(from, "column")?,
-                        self.wrap(to, "column")?
-                    )
+                Command::DropColumn(c) => {
+                    Statement::new(format!("ALTER TABLE {wrapped} DROP COLUMN {}", self.wrap(c, "column")?))
                 }
+                Command::RenameColumn { from, to } => Statement::new(format!(
+                    "ALTER TABLE {wrapped} RENAME COLUMN {} TO {}",
+                    self.wrap(from, "column")?,
+                    self.wrap(to, "column")?
+                )),
                 Command::DropIndex(name) => self.compile_drop_index(table, name)?,
             });
         }
@@ -385,8 +390,12 @@ pub trait SchemaGrammar: Send + Sync {
     ///
     /// # Errors
     /// [`Error::InvalidIdentifier`].
-    fn compile_drop(&self, table: &str, if_exists: bool) -> Result<String> {
-        Ok(format!("DROP TABLE {}{}", if if_exists { "IF EXISTS " } else { "" }, self.wrap_table(table)?))
+    fn compile_drop(&self, table: &str, if_exists: bool) -> Result<Statement> {
+        Ok(Statement::new(format!(
+            "DROP TABLE {}{}",
+            if if_exists { "IF EXISTS " } else { "" },
+            self.wrap_table(table)?
+        )))
     }
 
     /// Dropping every table of `tables` (named by the catalogue) at once: what runs before
@@ -403,28 +412,29 @@ pub trait SchemaGrammar: Send + Sync {
     /// `DROP TABLE IF EXISTS` of a table named by the database's own catalogue: the name is
     /// quoted exactly as it is stored (quotes inside doubled), never parsed nor trimmed, so a
     /// table called `name ` is dropped, not `name`.
-    fn compile_drop_catalogued(&self, table: &str) -> String {
+    fn compile_drop_catalogued(&self, table: &str) -> Statement {
         let mut out = String::from("DROP TABLE IF EXISTS ");
-        grammar_for(self.dialect()).wrap(&mut out, table);
-        out
+        self.dialect().quote_identifier(&mut out, table);
+        Statement::new(out)
     }
 
     /// `ALTER TABLE … RENAME TO …`.
     ///
     /// # Errors
     /// [`Error::InvalidIdentifier`].
-    fn compile_rename(&self, from: &str, to: &str) -> Result<String> {
-        Ok(format!("ALTER TABLE {} RENAME TO {}", self.wrap_table(from)?, self.wrap_table(to)?))
+    fn compile_rename(&self, from: &str, to: &str) -> Result<Statement> {
+        Ok(Statement::new(format!("ALTER TABLE {} RENAME TO {}", self.wrap_table(from)?, self.wrap_table(to)?)))
     }
 
-    /// A query returning a row when `table` exists (one binding: the name).
-    fn compile_has_table(&self) -> &'static str;
+    /// A catalogue query returning a row when `table` exists (the name bound, never written
+    /// into the SQL).
+    fn compile_has_table(&self, table: &str) -> Statement;
 
-    /// A query returning a row when `table` has `column` (two bindings: table, column).
-    fn compile_has_column(&self) -> &'static str;
+    /// A catalogue query returning a row when `table` has `column` (both bound).
+    fn compile_has_column(&self, table: &str, column: &str) -> Statement;
 
-    /// A query listing the tables of the current database/schema, one `name` column.
-    fn compile_list_tables(&self) -> &'static str;
+    /// A catalogue query listing the tables of the current database/schema, one `name` column.
+    fn compile_list_tables(&self) -> Statement;
 }
 
 /// The literal rules the dialects share; `quote` writes a string literal.

@@ -4,6 +4,8 @@
 use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::schema::column::{ColumnDefault, ColumnDefinition, ColumnType};
+use crate::statement::Statement;
+use crate::value::Value;
 
 use super::{is_integer, DropAll, SchemaGrammar};
 
@@ -20,9 +22,9 @@ impl SchemaGrammar for MySqlSchemaGrammar {
     /// table only then), and on again after.
     fn compile_drop_all(&self, tables: &[String]) -> DropAll {
         DropAll {
-            before: vec!["SET FOREIGN_KEY_CHECKS = 0".into()],
+            before: vec![Statement::new("SET FOREIGN_KEY_CHECKS = 0")],
             drops: tables.iter().map(|t| self.compile_drop_catalogued(t)).collect(),
-            after: vec!["SET FOREIGN_KEY_CHECKS = 1".into()],
+            after: vec![Statement::new("SET FOREIGN_KEY_CHECKS = 1")],
         }
     }
 
@@ -90,19 +92,22 @@ impl SchemaGrammar for MySqlSchemaGrammar {
         })
     }
 
-    fn compile_drop_index(&self, table: &str, name: &str) -> Result<String> {
-        Ok(format!("DROP INDEX {} ON {}", self.wrap(name, "index")?, self.wrap_table(table)?))
+    fn compile_drop_index(&self, table: &str, name: &str) -> Result<Statement> {
+        Ok(Statement::new(format!("DROP INDEX {} ON {}", self.wrap(name, "index")?, self.wrap_table(table)?)))
     }
 
-    fn compile_has_table(&self) -> &'static str {
-        "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?"
+    fn compile_has_table(&self, table: &str) -> Statement {
+        Statement::with_bindings(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
+            vec![Value::from(table)],
+        )
     }
 
-    fn compile_has_column(&self) -> &'static str {
-        "SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?"
+    fn compile_has_column(&self, table: &str, column: &str) -> Statement {
+        Statement::with_bindings("SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?", vec![Value::from(table), Value::from(column)])
     }
 
-    fn compile_list_tables(&self) -> &'static str {
-        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name"
+    fn compile_list_tables(&self) -> Statement {
+        Statement::new("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name")
     }
 }

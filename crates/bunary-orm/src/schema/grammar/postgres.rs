@@ -3,6 +3,7 @@
 use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::schema::column::{ColumnDefinition, ColumnType};
+use crate::statement::Statement;
 use crate::value::Value;
 
 use super::{base_literal, DropAll, SchemaGrammar};
@@ -18,7 +19,8 @@ impl SchemaGrammar for PostgresSchemaGrammar {
 
     /// `CASCADE`: what other tables' keys (and views) hold on a table goes with it.
     fn compile_drop_all(&self, tables: &[String]) -> DropAll {
-        let drops = tables.iter().map(|t| format!("{} CASCADE", self.compile_drop_catalogued(t))).collect();
+        let drops =
+            tables.iter().map(|t| Statement::new(format!("{} CASCADE", self.compile_drop_catalogued(t).sql))).collect();
         DropAll { drops, ..DropAll::default() }
     }
 
@@ -53,15 +55,18 @@ impl SchemaGrammar for PostgresSchemaGrammar {
         })
     }
 
-    fn compile_has_table(&self) -> &'static str {
-        "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1"
+    fn compile_has_table(&self, table: &str) -> Statement {
+        Statement::with_bindings(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1",
+            vec![Value::from(table)],
+        )
     }
 
-    fn compile_has_column(&self) -> &'static str {
-        "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2"
+    fn compile_has_column(&self, table: &str, column: &str) -> Statement {
+        Statement::with_bindings("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2", vec![Value::from(table), Value::from(column)])
     }
 
-    fn compile_list_tables(&self) -> &'static str {
-        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+    fn compile_list_tables(&self) -> Statement {
+        Statement::new("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")
     }
 }

@@ -4,6 +4,8 @@
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::schema::column::{ColumnDefault, ColumnDefinition, ColumnType, ForeignKey};
+use crate::statement::Statement;
+use crate::value::Value;
 
 use super::SchemaGrammar;
 
@@ -62,33 +64,39 @@ impl SchemaGrammar for SqliteSchemaGrammar {
     }
 
     /// SQLite adds a foreign key with the column (`ADD COLUMN … REFERENCES …`).
-    fn compile_add_column(&self, table: &str, column: &ColumnDefinition) -> Result<Vec<String>> {
+    fn compile_add_column(&self, table: &str, column: &ColumnDefinition) -> Result<Vec<Statement>> {
         let mut sql = format!("ALTER TABLE {} ADD COLUMN {}", self.wrap_table(table)?, self.column_sql(column)?);
         if let Some(key) = &column.foreign {
             sql.push(' ');
             sql.push_str(&self.references_sql(key)?);
         }
-        Ok(vec![sql])
+        Ok(vec![Statement::new(sql)])
     }
 
     /// SQLite cannot add a constraint with `ALTER TABLE`: `Schema::table` rebuilds the table
     /// instead, so this statement is never run by it.
-    fn compile_add_foreign(&self, _table: &str, _key: &ForeignKey) -> Result<String> {
+    fn compile_add_foreign(&self, _table: &str, _key: &ForeignKey) -> Result<Statement> {
         Err(Error::Unsupported {
             dialect: Dialect::Sqlite,
             feature: "ALTER TABLE … ADD CONSTRAINT (Schema::table rebuilds the table instead)".into(),
         })
     }
 
-    fn compile_has_table(&self) -> &'static str {
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    fn compile_has_table(&self, table: &str) -> Statement {
+        Statement::with_bindings(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+            vec![Value::from(table)],
+        )
     }
 
-    fn compile_has_column(&self) -> &'static str {
-        "SELECT 1 FROM pragma_table_info(?) WHERE name = ?"
+    fn compile_has_column(&self, table: &str, column: &str) -> Statement {
+        Statement::with_bindings(
+            "SELECT 1 FROM pragma_table_info(?) WHERE name = ?",
+            vec![Value::from(table), Value::from(column)],
+        )
     }
 
-    fn compile_list_tables(&self) -> &'static str {
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    fn compile_list_tables(&self) -> Statement {
+        Statement::new("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     }
 }

@@ -12,13 +12,13 @@ const DIALECTS: [Dialect; 3] = [Dialect::Sqlite, Dialect::Postgres, Dialect::MyS
 fn create(dialect: Dialect, f: impl FnOnce(&mut Blueprint)) -> Vec<String> {
     let mut bp = Blueprint::new("t");
     f(&mut bp);
-    schema_grammar_for(dialect).compile_create(&bp).unwrap()
+    schema_grammar_for(dialect).compile_create(&bp).unwrap().into_iter().map(|s| s.sql).collect()
 }
 
 fn alter(dialect: Dialect, f: impl FnOnce(&mut Blueprint)) -> Vec<String> {
     let mut bp = Blueprint::new("t");
     f(&mut bp);
-    schema_grammar_for(dialect).compile_alter(&bp).unwrap()
+    schema_grammar_for(dialect).compile_alter(&bp).unwrap().into_iter().map(|s| s.sql).collect()
 }
 
 /// The column definition SQL of one column, for each dialect.
@@ -335,5 +335,31 @@ fn bad_names_and_impossible_tables_are_typed_errors() {
             Err(Error::InvalidSchema { problem: SchemaProblem::ForeignWithoutReferences { .. } })
         ));
         assert!(g.compile_drop("t t", false).is_err());
+    }
+}
+
+#[test]
+fn catalogue_queries_bind_the_names_they_look_for() {
+    let hostile = "users'; DROP TABLE users; --";
+    for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::MySql] {
+        let g = schema_grammar_for(dialect);
+        let has = g.compile_has_table(hostile);
+        assert!(!has.sql.contains(hostile), "{dialect:?}: {}", has.sql);
+        assert_eq!(has.bindings, [crate::Value::from(hostile)]);
+        let column = g.compile_has_column("t", hostile);
+        assert_eq!(column.bindings, [crate::Value::from("t"), crate::Value::from(hostile)]);
+        assert!(g.compile_list_tables().bindings.is_empty());
+    }
+}
+
+#[test]
+fn identifiers_are_quoted_in_one_place_for_both_grammars() {
+    for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::MySql] {
+        let mut expected = String::from("DROP TABLE IF EXISTS ");
+        dialect.quote_identifier(&mut expected, "odd\"name`");
+        assert_eq!(schema_grammar_for(dialect).compile_drop_catalogued("odd\"name`"), expected);
+        let mut query_side = String::new();
+        crate::query::grammar_for(dialect).wrap(&mut query_side, "odd\"name`");
+        assert!(expected.ends_with(&query_side), "{dialect:?}: the query grammar quotes the same way");
     }
 }
