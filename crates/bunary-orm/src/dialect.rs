@@ -51,6 +51,14 @@ pub struct Capabilities {
     /// `ALTER TABLE` adds constraints (foreign and primary keys) to existing columns (SQLite
     /// rebuilds the table instead).
     pub alter_constraints: bool,
+    /// An insert reports the key it generated ([`ExecResult::last_insert_id`](crate::ExecResult::last_insert_id));
+    /// PostgreSQL reports keys through `RETURNING` only.
+    pub last_insert_id: bool,
+    /// Migrators wait for one another on a lock of their own, at most
+    /// [`lock_timeout`](crate::migrations::MigratorOptions::lock_timeout), and a wait that runs
+    /// out is [`Error::MigrationLockTimeout`](crate::Error::MigrationLockTimeout). Without it
+    /// (SQLite), the schema transaction queues them.
+    pub migration_lock: bool,
 }
 
 impl Dialect {
@@ -102,6 +110,8 @@ impl Dialect {
                 offset_in_writes: true,
                 bound_arrays: true,
                 alter_constraints: false,
+                last_insert_id: true,
+                migration_lock: false,
             },
             Dialect::Postgres => Capabilities {
                 transactional_ddl: true,
@@ -111,6 +121,8 @@ impl Dialect {
                 offset_in_writes: true,
                 bound_arrays: true,
                 alter_constraints: true,
+                last_insert_id: false,
+                migration_lock: true,
             },
             Dialect::MySql => Capabilities {
                 transactional_ddl: false,
@@ -120,6 +132,8 @@ impl Dialect {
                 offset_in_writes: false,
                 bound_arrays: false,
                 alter_constraints: true,
+                last_insert_id: true,
+                migration_lock: true,
             },
         }
     }

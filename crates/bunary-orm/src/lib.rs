@@ -24,7 +24,8 @@
 //!
 //! ## Where to find things
 //! - [`config`]: [`OrmConfig`], [`DatabaseConfig`], URL parsing, the global configuration.
-//! - [`value`] and [`row`]: [`Value`] (one SQL value) and [`Row`] (a result row).
+//! - [`value`], [`row`] and [`statement`]: [`Value`] (one SQL value), [`Row`] (a result row, and
+//!   [`RowSink`](row::RowSink), the one way rows leave a driver), [`Statement`] (SQL and bindings).
 //! - [`driver`]: the [`DatabaseDriver`] trait, the registry ([`register_driver`]), the cached
 //!   global driver ([`get_driver`]) and the built-in drivers.
 //! - [`connection`]: where SQL runs: the [`Db`] handle, [`Tx`] (transactions and savepoints),
@@ -36,7 +37,8 @@
 //!   which holds a query builder and adds the model's policy (scopes such as soft deletes,
 //!   hidden columns, timestamps, loaded-model tracking), one file per Eloquent concern.
 //!
-//! Layers, bottom up: base ([`value`], [`row`], [`error`], [`config`], [`ident`], [`dialect`]) →
+//! Layers, bottom up: base ([`value`], [`row`], [`statement`], [`error`], [`config`], [`ident`],
+//! [`dialect`]) →
 //! [`driver`] → [`connection`] → [`query`] → [`model`]; [`schema`] and [`migrations`] sit on
 //! [`connection`]. A module imports only from below it (`tests/layering.rs` checks it).
 //! - [`schema`]: [`Schema`](schema::Schema) (create, alter, drop tables) and its grammars.

@@ -61,7 +61,7 @@ fn the_query_builder_knows_no_model() {
 fn base_modules_import_nothing_above_them() {
     let above =
         ["crate::driver", "crate::connection", "crate::query", "crate::model", "crate::schema", "crate::migrations"];
-    let base = ["value", "row", "error", "config", "ident", "dialect"];
+    let base = ["value", "row", "statement", "error", "config", "ident", "dialect"];
     let found = uses(&base, &above);
     assert!(found.is_empty(), "a base module imports from above it:\n{}", found.join("\n"));
 }

@@ -203,7 +203,7 @@ impl Migrator {
         if db.dialect().capabilities().transactional_ddl {
             return Ok(());
         }
-        db.exec_batch("COMMIT").await
+        db.exec_batch(&crate::schema::grammar::schema_grammar_for(db.dialect()).compile_commit().sql).await
     }
 
     /// Each known migration, ran or pending, with its batch; then applied migrations whose

@@ -4,6 +4,7 @@
 //! `mysql.rs` give the column types (`type_sql`) and override what differs. Every identifier
 //! is validated then quoted; defaults are literals escaped here, never pasted.
 
+pub mod migration_lock;
 mod mysql;
 mod postgres;
 mod sqlite;
@@ -19,6 +20,7 @@ use crate::schema::column::{ColumnDefault, ColumnDefinition, ColumnType, Foreign
 use crate::statement::Statement;
 use crate::value::{formats, Value};
 
+pub use self::migration_lock::MigrationLock;
 pub use self::mysql::MySqlSchemaGrammar;
 pub use self::postgres::PostgresSchemaGrammar;
 pub use self::sqlite::SqliteSchemaGrammar;
@@ -424,6 +426,18 @@ pub trait SchemaGrammar: Send + Sync {
     /// [`Error::InvalidIdentifier`].
     fn compile_rename(&self, from: &str, to: &str) -> Result<Statement> {
         Ok(Statement::new(format!("ALTER TABLE {} RENAME TO {}", self.wrap_table(from)?, self.wrap_table(to)?)))
+    }
+
+    /// How migrators of the migrations table `table` are kept apart, waiting at most `timeout`
+    /// for one another (see [`MigrationLock`]). The default: the schema transaction does it.
+    fn compile_migration_lock(&self, _table: &str, _timeout: std::time::Duration) -> MigrationLock {
+        MigrationLock::Transaction
+    }
+
+    /// Ends the current transaction and keeps its work, where DDL cannot roll back anyway and
+    /// each migration is committed as soon as it succeeds.
+    fn compile_commit(&self) -> Statement {
+        Statement::new("COMMIT")
     }
 
     /// A catalogue query returning a row when `table` exists (the name bound, never written

@@ -96,6 +96,10 @@ impl SchemaGrammar for MySqlSchemaGrammar {
         Ok(Statement::new(format!("DROP INDEX {} ON {}", self.wrap(name, "index")?, self.wrap_table(table)?)))
     }
 
+    fn compile_migration_lock(&self, table: &str, timeout: std::time::Duration) -> super::MigrationLock {
+        super::migration_lock::mysql(table, timeout)
+    }
+
     fn compile_has_table(&self, table: &str) -> Statement {
         Statement::with_bindings(
             "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",

@@ -55,6 +55,10 @@ impl SchemaGrammar for PostgresSchemaGrammar {
         })
     }
 
+    fn compile_migration_lock(&self, table: &str, timeout: std::time::Duration) -> super::MigrationLock {
+        super::migration_lock::postgres(table, timeout)
+    }
+
     fn compile_has_table(&self, table: &str) -> Statement {
         Statement::with_bindings(
             "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1",
