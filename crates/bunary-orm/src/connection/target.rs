@@ -183,6 +183,39 @@ impl Executor<'_> {
         }
     }
 
+    /// Runs `work` as one unit: a transaction on a handle, a savepoint inside a transaction.
+    pub(crate) async fn transaction<T, F, Fut>(&self, work: F) -> Result<T>
+    where
+        F: FnOnce(Tx) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        match self {
+            Executor::Db(db) => db.transaction(work).await,
+            Executor::Tx(tx) => tx.transaction(work).await,
+        }
+    }
+
+    /// As [`transaction`](Executor::transaction), for schema changes (see
+    /// [`Db::schema_transaction`]).
+    pub(crate) async fn schema_transaction<T, F, Fut>(&self, work: F) -> Result<T>
+    where
+        F: FnOnce(Tx) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        match self {
+            Executor::Db(db) => db.schema_transaction(work).await,
+            Executor::Tx(tx) => tx.transaction(work).await,
+        }
+    }
+
+    /// Runs a parameterless script.
+    pub(crate) async fn exec_batch(&self, sql: &str) -> Result<()> {
+        match self {
+            Executor::Db(db) => db.exec_batch(sql).await,
+            Executor::Tx(tx) => tx.exec_batch(sql).await,
+        }
+    }
+
     pub(crate) async fn exec(&self, statement: &Statement) -> Result<ExecResult> {
         self.check_bindings(&statement.sql, statement.bindings.len())?;
         match self {

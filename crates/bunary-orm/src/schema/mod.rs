@@ -36,7 +36,6 @@ use crate::connection::{Connection, Executor};
 use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::statement::Statement;
-use crate::value::Value;
 
 pub use self::blueprint::{Blueprint, Command, ForeignBuilder};
 pub use self::column::{ColumnDefault, ColumnDefinition, ColumnType, ForeignAction, ForeignKey};
@@ -141,10 +140,7 @@ impl SchemaBuilder {
             }
             Ok::<_, crate::error::Error>(())
         };
-        match exec {
-            Executor::Db(db) => db.transaction(work).await,
-            Executor::Tx(tx) => tx.transaction(work).await,
-        }
+        exec.transaction(work).await
     }
 
     /// Creates `table` with the columns and indexes declared by `f`.
@@ -284,10 +280,7 @@ impl SchemaBuilder {
             }
             result
         };
-        match exec {
-            Executor::Db(db) => db.schema_transaction(work).await,
-            Executor::Tx(tx) => tx.transaction(work).await,
-        }
+        exec.schema_transaction(work).await
     }
 }
 
@@ -297,7 +290,8 @@ async fn alter_sqlite(exec: &Executor<'_>, blueprint: Blueprint) -> Result<()> {
     let work = |tx: Tx| async move {
         let grammar = schema_grammar_for(Dialect::Sqlite);
         if sqlite_rebuild::needs_rebuild(&tx, &table, blueprint.commands()).await? {
-            let enforced = tx.query("PRAGMA foreign_keys", &[]).await?.first().map(|r| r.get::<i64>(0)).transpose()?;
+            let pragma = grammar::sqlite_catalogue::foreign_keys_enforced();
+            let enforced = tx.query(&pragma.sql, &[]).await?.first().map(|r| r.get::<i64>(0)).transpose()?;
             if enforced == Some(1) {
                 return Err(crate::error::Error::Unsupported {
                     dialect: Dialect::Sqlite,
@@ -322,13 +316,8 @@ async fn alter_sqlite(exec: &Executor<'_>, blueprint: Blueprint) -> Result<()> {
             })
             .collect();
         for column in dropped {
-            let rows = tx
-                .query(
-                    "SELECT il.name AS name FROM pragma_index_list(?) AS il JOIN pragma_index_info(il.name) AS ii \
-                     WHERE ii.name = ? AND il.origin = 'c'",
-                    &[Value::from(table.as_str()), Value::from(column.as_str())],
-                )
-                .await?;
+            let indexes = grammar::sqlite_catalogue::indexes_on_column(&table, &column);
+            let rows = tx.query(&indexes.sql, &indexes.bindings).await?;
             for row in rows {
                 blueprint.drop_index_before_column(&row.get::<String>("name")?, &column);
             }
@@ -338,19 +327,16 @@ async fn alter_sqlite(exec: &Executor<'_>, blueprint: Blueprint) -> Result<()> {
         }
         Ok::<_, crate::error::Error>(())
     };
-    match exec {
-        Executor::Db(db) => db.schema_transaction(work).await,
-        Executor::Tx(tx) => tx.transaction(work).await,
-    }
+    exec.schema_transaction(work).await
 }
 
 /// Runs one schema statement: as a script when it binds nothing (so that a PostgreSQL
 /// connection forgets the plans a schema change may make stale), with its bindings otherwise.
 async fn ddl(exec: &Executor<'_>, statement: &Statement) -> Result<()> {
-    match exec {
-        Executor::Db(db) if statement.bindings.is_empty() => db.exec_batch(&statement.sql).await,
-        Executor::Tx(tx) => ddl_in(tx, statement).await,
-        Executor::Db(_) => exec.exec(statement).await.map(|_| ()),
+    if statement.bindings.is_empty() {
+        exec.exec_batch(&statement.sql).await
+    } else {
+        exec.exec(statement).await.map(|_| ())
     }
 }
 

@@ -15,31 +15,26 @@ use crate::error::{Error, Result, SchemaProblem};
 use crate::row::Row;
 use crate::schema::blueprint::Command;
 use crate::schema::column::ForeignKey;
+use crate::schema::grammar::sqlite_catalogue as catalogue;
 use crate::schema::grammar::sqlite_rebuild::{
     compile_rebuild, ColumnInfo, IndexInfo, RebuildChanges, TableInfo, LEGACY_ALTER_OFF,
 };
-use crate::value::Value;
+use crate::statement::Statement;
 
-async fn rows(tx: &Tx, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-    tx.query(sql, params).await
+async fn rows(tx: &Tx, statement: Statement) -> Result<Vec<Row>> {
+    tx.query(&statement.sql, &statement.bindings).await
 }
 
 /// The columns used by the table's primary key, unique constraints and foreign keys.
 pub(crate) async fn constrained_columns(tx: &Tx, table: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
-    for r in rows(tx, "SELECT name FROM pragma_table_info(?) WHERE pk > 0", &[Value::from(table)]).await? {
+    for r in rows(tx, catalogue::primary_key_columns(table)).await? {
         out.push(r.get::<String>("name")?);
     }
-    for r in rows(tx, "SELECT \"from\" AS name FROM pragma_foreign_key_list(?)", &[Value::from(table)]).await? {
+    for r in rows(tx, catalogue::foreign_key_columns(table)).await? {
         out.push(r.get::<String>("name")?);
     }
-    let uniques = rows(
-        tx,
-        "SELECT ii.name AS name FROM pragma_index_list(?) AS il JOIN pragma_index_info(il.name) AS ii WHERE il.origin = 'u'",
-        &[Value::from(table)],
-    )
-    .await?;
-    for r in uniques {
+    for r in rows(tx, catalogue::unique_columns(table)).await? {
         out.push(r.get::<String>("name")?);
     }
     Ok(out)
@@ -67,20 +62,14 @@ pub(crate) async fn needs_rebuild(tx: &Tx, table: &str, commands: &[Command]) ->
 /// What the catalogue says of `table`: its columns (each declared type checked), keys,
 /// unique constraints and indexes.
 async fn table_info(tx: &Tx, table: &str) -> Result<TableInfo> {
-    let t = Value::from(table);
     let created: Option<String> =
-        rows(tx, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", std::slice::from_ref(&t))
-            .await?
-            .first()
-            .map(|r| r.get::<String>("sql"))
-            .transpose()?;
+        rows(tx, catalogue::table_sql(table)).await?.first().map(|r| r.get::<String>("sql")).transpose()?;
     let Some(created) = created else {
         return Err(Error::InvalidSchema { problem: SchemaProblem::NoSuchTable { table: table.to_owned() } });
     };
     let mut info =
         TableInfo { autoincrement: created.to_ascii_uppercase().contains("AUTOINCREMENT"), ..Default::default() };
-    let columns_sql = "SELECT name, type, \"notnull\" AS nn, dflt_value, pk FROM pragma_table_info(?) ORDER BY cid";
-    for r in rows(tx, columns_sql, std::slice::from_ref(&t)).await? {
+    for r in rows(tx, catalogue::columns(table)).await? {
         let decl: String = r.get("type")?;
         check_declared_type(table, &decl)?;
         info.columns.push(ColumnInfo {
@@ -93,8 +82,7 @@ async fn table_info(tx: &Tx, table: &str) -> Result<TableInfo> {
     }
     // Foreign keys: one row per column pair, grouped by id.
     let mut last_id = None;
-    let keys_sql = "SELECT id, \"table\" AS parent, \"from\" AS col, \"to\" AS target, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq";
-    for r in rows(tx, keys_sql, std::slice::from_ref(&t)).await? {
+    for r in rows(tx, catalogue::foreign_keys(table)).await? {
         let id: i64 = r.get("id")?;
         if last_id != Some(id) {
             last_id = Some(id);
@@ -110,12 +98,11 @@ async fn table_info(tx: &Tx, table: &str) -> Result<TableInfo> {
         key.columns.push(r.get("col")?);
         key.references.push(r.get::<Option<String>>("target")?.unwrap_or_else(|| "rowid".into()));
     }
-    for r in rows(tx, "SELECT name FROM pragma_index_list(?) WHERE origin = 'u'", std::slice::from_ref(&t)).await? {
+    for r in rows(tx, catalogue::unique_indexes(table)).await? {
         let index: String = r.get("name")?;
         info.uniques.push(index_columns(tx, &index).await?);
     }
-    let indexes_sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL";
-    for r in rows(tx, indexes_sql, std::slice::from_ref(&t)).await? {
+    for r in rows(tx, catalogue::indexes(table)).await? {
         let name: String = r.get("name")?;
         info.indexes.push(IndexInfo { columns: index_columns(tx, &name).await?, sql: r.get("sql")? });
     }
@@ -124,8 +111,7 @@ async fn table_info(tx: &Tx, table: &str) -> Result<TableInfo> {
 
 /// The named columns of an index, in order (expressions have no name and are left out).
 async fn index_columns(tx: &Tx, index: &str) -> Result<Vec<String>> {
-    let sql = "SELECT name FROM pragma_index_info(?) ORDER BY seqno";
-    let found = rows(tx, sql, &[Value::from(index)]).await?;
+    let found = rows(tx, catalogue::index_columns(index)).await?;
     Ok(found.iter().filter_map(|r| r.get::<Option<String>>("name").ok().flatten()).collect())
 }
 
@@ -149,10 +135,11 @@ pub(crate) async fn rebuild(
             return Err(e);
         }
     }
-    let broken = rows(tx, "SELECT * FROM pragma_foreign_key_check(?)", &[Value::from(table)]).await?;
+    let check = catalogue::foreign_key_check(table);
+    let broken = tx.query(&check.sql, &check.bindings).await?;
     if !broken.is_empty() {
         return Err(Error::Database {
-            sql: format!("PRAGMA foreign_key_check({table})"),
+            sql: check.sql,
             message: format!("{} row(s) of `{table}` break a foreign key after the change", broken.len()),
             kind: crate::error::DatabaseErrorKind::ForeignKeyViolation,
             code: None,

@@ -8,6 +8,7 @@ pub mod migration_lock;
 mod mysql;
 mod postgres;
 mod sqlite;
+pub(crate) mod sqlite_catalogue;
 pub mod sqlite_rebuild;
 #[cfg(test)]
 mod tests;
