@@ -1,7 +1,7 @@
 //! SQLite-only tests of issue 12: what is read back from SQLite's catalogue, and column types.
 
 use bunary_orm::schema::Schema;
-use bunary_orm::{DatabaseConfig, Db, Error, Result};
+use bunary_orm::{record, DatabaseConfig, Db, Error, Result};
 
 async fn file_db() -> Result<Db> {
     let dir = tempfile::tempdir().expect("a temporary folder").keep();
@@ -36,5 +36,37 @@ async fn a_hostile_declared_type_is_refused_by_the_rebuild_and_changes_nothing()
     assert_eq!(db.query_one("SELECT title FROM posts", &[]).await?.get::<String>("title")?, "kept");
     let after = db.query_one("SELECT sql FROM sqlite_master WHERE name = 'notes'", &[]).await?.get::<String>("sql")?;
     assert_eq!(before, after, "the table was not changed");
+    Ok(())
+}
+
+/// SQLite would store a NaN as NULL: it is refused with a typed error before it is sent.
+#[tokio::test]
+async fn a_nan_is_refused_not_stored_as_null() -> Result<()> {
+    let db = file_db().await?;
+    db.exec("CREATE TABLE floats (x DOUBLE PRECISION)", &[]).await?;
+    let inserted = db.table("floats").insert(record! { "x" => f64::NAN }).await;
+    assert!(matches!(inserted, Err(Error::Unsupported { .. })), "{inserted:?}");
+    assert_eq!(db.table("floats").count().await?, 0);
+    Ok(())
+}
+
+/// SQLite keeps what the schema builder declares as the types it stores: a UUID as text, a
+/// date and a time defaulted to now as a date and a time, not date-times.
+#[tokio::test]
+async fn uuids_dates_and_times_are_stored_as_declared() -> Result<()> {
+    let db = file_db().await?;
+    Schema::on(&db)
+        .create_table("stamped", |t| {
+            t.id();
+            t.uuid("token").nullable();
+            t.integer("n");
+            t.date("day").use_current();
+            t.time("at").use_current();
+        })
+        .await?;
+    db.table("stamped").insert(record! { "token" => "00000000000000000000000000000000", "n" => 1 }).await?;
+    let raw = db.query_one("SELECT length(day) AS d, length(at) AS t, typeof(token) AS kind FROM stamped", &[]).await?;
+    assert_eq!(raw.get::<String>("kind")?, "text");
+    assert_eq!((raw.get::<i64>("d")?, raw.get::<i64>("t")?), (10, 8), "a date and a time, not date-times");
     Ok(())
 }
