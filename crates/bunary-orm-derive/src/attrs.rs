@@ -19,6 +19,26 @@ pub struct Column {
     pub hidden: bool,
 }
 
+/// The kind of a relation field (mirrors `bunary_orm::model::relations::RelationKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationKind {
+    HasMany,
+    HasOne,
+    BelongsTo,
+}
+
+/// A relation field: `posts: HasMany<Post>`.
+pub struct Relation {
+    pub field: Ident,
+    pub name: String,
+    pub kind: RelationKind,
+    /// The related model type.
+    pub related: Type,
+    pub foreign_key: Option<String>,
+    /// `local_key` (has-many, has-one) or `owner_key` (belongs-to).
+    pub local_key: Option<String>,
+}
+
 /// Everything the expansion needs.
 pub struct ModelDef {
     pub name: Ident,
@@ -33,6 +53,43 @@ pub struct ModelDef {
     pub soft_deletes: Option<String>,
     pub fillable: Option<Vec<String>>,
     pub guarded: Vec<String>,
+    pub relations: Vec<Relation>,
+    /// The struct's name in snake case (`BlogPost` → `blog_post`), for relation key conventions.
+    pub snake_name: String,
+}
+
+/// `BlogPost` → `blog_post`.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The relation kind a field's type names, and the related model: `HasMany<Post>`.
+fn relation_of(ty: &Type) -> Option<(RelationKind, Type)> {
+    let seg = last_segment(ty)?;
+    let kind = match seg.ident.to_string().as_str() {
+        "HasMany" => RelationKind::HasMany,
+        "HasOne" => RelationKind::HasOne,
+        "BelongsTo" => RelationKind::BelongsTo,
+        _ => return None,
+    };
+    match &seg.arguments {
+        PathArguments::AngleBracketed(args) => match args.args.first() {
+            Some(GenericArgument::Type(inner)) => Some((kind, inner.clone())),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 fn error(span: Span, message: impl std::fmt::Display) -> syn::Error {
@@ -189,11 +246,34 @@ impl ModelDef {
 
         let mut columns = Vec::new();
         let mut skipped = Vec::new();
+        let mut relations = Vec::new();
         let mut state = None;
         for field in fields {
             let ident = field.ident.clone().expect("named fields");
             if last_segment(&field.ty).is_some_and(|s| s.ident == "ModelState") {
                 state = Some(ident);
+                continue;
+            }
+            if let Some((kind, related)) = relation_of(&field.ty) {
+                let (mut foreign_key, mut local_key) = (None, None);
+                for attr in field.attrs.iter().filter(|a| a.path().is_ident("orm")) {
+                    attr.parse_nested_meta(|meta| {
+                        let lit: LitStr = meta.value()?.parse()?;
+                        check_ident(&lit.value(), lit.span(), "column")?;
+                        if meta.path.is_ident("foreign_key") {
+                            foreign_key = Some(lit.value());
+                        } else if meta.path.is_ident("local_key") || meta.path.is_ident("owner_key") {
+                            local_key = Some(lit.value());
+                        } else {
+                            return Err(meta.error(
+                                "a relation field takes `foreign_key = \"…\"` and `local_key = \"…\"` (`owner_key` on a BelongsTo)",
+                            ));
+                        }
+                        Ok(())
+                    })?;
+                }
+                let name = ident.to_string().trim_start_matches("r#").to_owned();
+                relations.push(Relation { field: ident, name, kind, related, foreign_key, local_key });
                 continue;
             }
             let mut column = ident.to_string().trim_start_matches("r#").to_owned();
@@ -277,7 +357,10 @@ impl ModelDef {
             g.extend(soft_deletes.clone());
             g
         });
+        let snake_name = snake_case(&name.to_string());
         Ok(ModelDef {
+            relations,
+            snake_name,
             name,
             table,
             primary_key,
@@ -332,6 +415,39 @@ mod tests {
         assert!(def.columns.iter().find(|c| c.column == "secret").unwrap().hidden);
         assert!(def.columns.iter().any(|c| c.column == "body_text"));
         assert_eq!(def.skipped.len(), 1);
+    }
+
+    #[test]
+    fn relation_fields_are_read_and_are_not_columns() {
+        let def = parse(parse_quote! {
+            #[orm(table = "blog_posts")]
+            struct BlogPost {
+                id: i64,
+                user_id: i64,
+                comments: HasMany<Comment>,
+                #[orm(foreign_key = "user_id", owner_key = "uuid")]
+                author: BelongsTo<User>,
+                cover: bunary_orm::HasOne<Image>,
+                state: ModelState,
+            }
+        })
+        .unwrap();
+        assert_eq!(def.snake_name, "blog_post");
+        assert_eq!(def.columns.len(), 2, "relations are not columns");
+        let kinds: Vec<_> = def.relations.iter().map(|r| (r.name.as_str(), r.kind)).collect();
+        assert_eq!(
+            kinds,
+            [("comments", RelationKind::HasMany), ("author", RelationKind::BelongsTo), ("cover", RelationKind::HasOne)]
+        );
+        assert_eq!(def.relations[1].foreign_key.as_deref(), Some("user_id"));
+        assert_eq!(def.relations[1].local_key.as_deref(), Some("uuid"));
+        let bad = parse(parse_quote! {
+            #[orm(table = "t")]
+            struct T { id: i64, #[orm(foreign_key = "a b")] x: HasMany<U>, state: ModelState }
+        });
+        assert!(bad.err().unwrap().to_string().contains("not a valid column name"));
+        assert_eq!(snake_case("User"), "user");
+        assert_eq!(snake_case("HTTPLog"), "h_t_t_p_log");
     }
 
     #[test]

@@ -34,14 +34,19 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
     let guarded = &def.guarded;
     let state = &def.state;
     let fields: Vec<_> = def.columns.iter().map(|c| &c.field).collect();
-    let skipped = &def.skipped;
+    // Fields that are not columns: `Default::default()` when a model is built from a row.
+    let skipped: Vec<_> = def.skipped.iter().chain(def.relations.iter().map(|r| &r.field)).collect();
+    let relation_items = crate::relations::entity_items(def);
+    let relation_methods = crate::relations::query_methods(def);
+    let serialize_relations = crate::relations::serialize_fields(def);
     let key_index = def.columns.iter().position(|c| &c.column == pk).expect("checked by parse");
     let key_field = &def.columns[key_index].field;
     let key_ty = &def.columns[key_index].ty;
     let visible: Vec<_> = def.columns.iter().filter(|c| !c.hidden).collect();
     let visible_fields: Vec<_> = visible.iter().map(|c| &c.field).collect();
     let visible_names: Vec<&str> = visible.iter().map(|c| c.column.as_str()).collect();
-    let visible_count = visible.len();
+    let serialized_count = visible.len() + def.relations.len();
+
     let indexes: Vec<usize> = (0..def.columns.len()).collect();
     let slots: Vec<_> = indexes.iter().map(|i| quote::format_ident!("slot_{}", i)).collect();
 
@@ -102,6 +107,15 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
                 ::core::result::Result::Ok(())
             }
 
+            fn get_value(&self, column: &str) -> ::bunary_orm::Result<::bunary_orm::Value> {
+                match column {
+                    #(#columns => ::core::result::Result::Ok(::bunary_orm::model::ToValue::to_value(&self.#fields)),)*
+                    other => ::core::result::Result::Err(::bunary_orm::model::unknown_column::<Self>(other)),
+                }
+            }
+
+            #relation_items
+
             fn state(&self) -> &::bunary_orm::ModelState {
                 &self.#state
             }
@@ -148,10 +162,13 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
         impl ::bunary_orm::__private::serde::Serialize for #name {
             fn serialize<S: ::bunary_orm::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 use ::bunary_orm::__private::serde::ser::SerializeStruct;
-                let mut s = serializer.serialize_struct(#name_str, #visible_count)?;
+                let mut s = serializer.serialize_struct(#name_str, #serialized_count)?;
                 #(s.serialize_field(#visible_names, &self.#visible_fields)?;)*
+                #serialize_relations
                 s.end()
             }
         }
+
+        #relation_methods
     })
 }

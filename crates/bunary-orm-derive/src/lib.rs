@@ -5,6 +5,7 @@
 
 mod attrs;
 mod expand;
+mod relations;
 
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};

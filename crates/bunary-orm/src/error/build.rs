@@ -44,6 +44,17 @@ pub(crate) enum BuildError {
         dialect: Dialect,
         feature: String,
     },
+    UnknownRelation {
+        model: &'static str,
+        relation: String,
+        known: &'static [&'static str],
+    },
+    InvalidRelation {
+        model: &'static str,
+        relation: &'static str,
+        column: String,
+        owner: &'static str,
+    },
     /// An error of another kind (none is met while building today), kept as its message.
     Other(String),
 }
@@ -62,6 +73,10 @@ impl From<Error> for BuildError {
             Error::ZeroSize { what } => BuildError::ZeroSize { what },
             Error::NullComparison { operator } => BuildError::NullComparison { operator },
             Error::Unsupported { dialect, feature } => BuildError::Unsupported { dialect, feature },
+            Error::UnknownRelation { model, relation, known } => BuildError::UnknownRelation { model, relation, known },
+            Error::InvalidRelation { model, relation, column, owner } => {
+                BuildError::InvalidRelation { model, relation, column, owner }
+            }
             other => BuildError::Other(other.to_string()),
         }
     }
@@ -81,6 +96,10 @@ impl From<BuildError> for Error {
             BuildError::ZeroSize { what } => Error::ZeroSize { what },
             BuildError::NullComparison { operator } => Error::NullComparison { operator },
             BuildError::Unsupported { dialect, feature } => Error::Unsupported { dialect, feature },
+            BuildError::UnknownRelation { model, relation, known } => Error::UnknownRelation { model, relation, known },
+            BuildError::InvalidRelation { model, relation, column, owner } => {
+                Error::InvalidRelation { model, relation, column, owner }
+            }
             BuildError::Other(message) => Error::other(message),
         }
     }
@@ -102,6 +121,8 @@ mod tests {
             Error::ZeroSize { what: "per_page" },
             Error::NullComparison { operator: ">".into() },
             Error::Unsupported { dialect: Dialect::Sqlite, feature: "x".into() },
+            Error::UnknownRelation { model: "User", relation: "autor".into(), known: &["author"] },
+            Error::InvalidRelation { model: "Post", relation: "author", column: "x_id".into(), owner: "Post" },
         ];
         for error in errors {
             let text = error.to_string();

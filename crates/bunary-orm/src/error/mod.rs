@@ -237,6 +237,32 @@ pub enum Error {
         column: &'static str,
     },
 
+    /// `with("…")` (or another eager load) names a relation the model does not have. Nothing was
+    /// sent to the database.
+    #[error("{model} has no relation `{relation}`; its relations: {}", if known.is_empty() { "none".to_owned() } else { known.join(", ") })]
+    UnknownRelation {
+        /// The model's type name.
+        model: &'static str,
+        /// The name asked for.
+        relation: String,
+        /// The relations the model has.
+        known: &'static [&'static str],
+    },
+
+    /// A relation whose key column is not a column of its model (a typo in `foreign_key`,
+    /// or a convention that does not fit): an error at its first use, never an empty result.
+    #[error("relation `{relation}` of {model} uses `{column}`, which is not a column of {owner}")]
+    InvalidRelation {
+        /// The model that declares the relation.
+        model: &'static str,
+        /// The relation.
+        relation: &'static str,
+        /// The key column that is missing.
+        column: String,
+        /// The model that should have it.
+        owner: &'static str,
+    },
+
     /// A table, column, alias or other name is not a legal identifier. Nothing was sent to the
     /// database. Legal identifiers are ASCII letters, digits and `_`, not starting with a digit,
     /// at most 64 characters (see [`ident`](crate::ident)).

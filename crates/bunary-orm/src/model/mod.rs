@@ -15,6 +15,7 @@ mod mass_assignment;
 mod persistence;
 mod plain;
 mod query;
+pub mod relations;
 mod soft_deletes;
 mod state;
 mod timestamps;
@@ -34,6 +35,7 @@ pub use self::casts::{Json, ToValue};
 #[doc(hidden)]
 pub use self::plain::PlainSql;
 pub use self::query::ModelQuery;
+pub use self::relations::{BelongsTo, HasMany, HasOne};
 pub use self::soft_deletes::Trashed;
 #[doc(hidden)]
 pub use self::state::Snapshots;
@@ -197,6 +199,41 @@ pub trait Entity: FromRow + Sync {
     /// [`Error::ColumnNotFound`] for a column the model does not have, [`Error::Decode`] for a
     /// value of the wrong type.
     fn set_value(&mut self, column: &str, value: Value) -> Result<()>;
+
+    /// The names of the model's relations (its `HasMany`, `HasOne` and `BelongsTo` fields).
+    const RELATIONS: &'static [&'static str] = &[];
+
+    /// The value of one column of the model.
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`] for a column the model does not have.
+    fn get_value(&self, column: &str) -> Result<Value> {
+        let at = Self::COLUMNS.iter().position(|c| *c == column).ok_or_else(|| unknown_column::<Self>(column))?;
+        Ok(self.to_values().swap_remove(at))
+    }
+
+    /// Checks a relation path (`"posts.comments"`) against the model's relations. Derive
+    /// plumbing.
+    ///
+    /// # Errors
+    /// [`Error::UnknownRelation`].
+    #[doc(hidden)]
+    fn check_relation(path: &str) -> Result<()> {
+        let first = path.split('.').next().unwrap_or(path);
+        Err(relations::unknown_relation::<Self>(first))
+    }
+
+    /// Loads the relation `relation` (with its `nested` paths) onto `models`. Derive plumbing.
+    #[doc(hidden)]
+    fn eager_load<'a>(
+        models: &'a mut [Self],
+        relation: &'a str,
+        nested: Vec<String>,
+        connection: &'a crate::connection::Connection,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>> {
+        let _ = (models, nested, connection);
+        Box::pin(async move { Err(relations::unknown_relation::<Self>(relation)) })
+    }
 
     /// The model's persistence state.
     fn state(&self) -> &ModelState;

@@ -7,6 +7,7 @@ pub mod driver;
 pub mod migrations;
 pub mod model;
 pub mod query;
+pub mod relations;
 pub mod schema;
 pub mod transactions;
 
@@ -201,6 +202,13 @@ macro_rules! every_suite {
             mass_assignment_respects_fillable,
             typed_queries_scopes_pagination_and_chunks,
             models_loaded_in_a_transaction_save_inside_it,
+        }
+        relations {
+            eager_loading_runs_a_fixed_number_of_queries,
+            relations_are_queries_that_write_keys_and_keep_scopes,
+            loaded_relations_serialise_and_missing_ones_are_none,
+            relation_errors_are_typed_and_come_before_sql,
+            uuid_keys_and_keys_named_by_hand,
         }
         schema {
             create_table_with_every_type_and_read_it_back,

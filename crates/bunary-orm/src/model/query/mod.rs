@@ -63,17 +63,33 @@ use super::Entity;
 pub struct ModelQuery<M> {
     base: Builder<M>,
     trashed: Trashed,
+    /// Eager loads and relation attributes; `None` for most queries (kept out of line, so a
+    /// plain query stays small).
+    extras: Option<Box<Extras>>,
+}
+
+/// What a model query carries beyond its builder, rarely.
+#[derive(Debug, Clone, Default)]
+struct Extras {
+    /// Relation paths to load with the models (`with`).
+    eager: Vec<String>,
+    /// Columns that models created or saved through this query get (a relation's foreign key).
+    attributes: Vec<(String, Value)>,
 }
 
 impl<M> Clone for ModelQuery<M> {
     fn clone(&self) -> Self {
-        ModelQuery { base: self.base.clone(), trashed: self.trashed }
+        ModelQuery { base: self.base.clone(), trashed: self.trashed, extras: self.extras.clone() }
     }
 }
 
 impl<M> fmt::Debug for ModelQuery<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ModelQuery").field("base", &self.base).field("trashed", &self.trashed).finish()
+        f.debug_struct("ModelQuery")
+            .field("base", &self.base)
+            .field("trashed", &self.trashed)
+            .field("extras", &self.extras)
+            .finish()
     }
 }
 
@@ -98,13 +114,67 @@ impl<M: Entity> ModelQuery<M> {
             // The builder keeps the error and returns it from the terminal call.
             Err(_) => Builder::typed(M::TABLE).on(target).key(M::PRIMARY_KEY),
         };
-        ModelQuery { base, trashed: Trashed::Exclude }
+        ModelQuery { base, trashed: Trashed::Exclude, extras: None }
     }
 }
 
 impl<M> ModelQuery<M> {
     fn map(self, f: impl FnOnce(Builder<M>) -> Builder<M>) -> Self {
-        ModelQuery { base: f(self.base), trashed: self.trashed }
+        ModelQuery { base: f(self.base), ..self }
+    }
+
+    fn extras(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_with(Box::default)
+    }
+
+    /// Loads these relations with the models the query returns (Eloquent's `with`): one query
+    /// per relation per level, whatever the number of models. Nested relations are
+    /// dot-separated (`"posts.comments"`). An unknown name is
+    /// [`Error::UnknownRelation`](crate::Error::UnknownRelation) before any SQL runs.
+    pub fn with(mut self, relations: impl IntoColumns) -> Self {
+        let relations = relations.into_columns();
+        let eager = &mut self.extras().eager;
+        for relation in relations {
+            if !eager.contains(&relation) {
+                eager.push(relation);
+            }
+        }
+        self
+    }
+
+    /// Loads none of these relations after all (Eloquent's `without`), nor their nested ones.
+    pub fn without(mut self, relations: impl IntoColumns) -> Self {
+        let relations = relations.into_columns();
+        if let Some(extras) = &mut self.extras {
+            extras.eager.retain(|path| {
+                !relations
+                    .iter()
+                    .any(|r| path == r || path.strip_prefix(r.as_str()).is_some_and(|rest| rest.starts_with('.')))
+            });
+        }
+        self
+    }
+
+    /// The relation paths to load with the models.
+    pub(crate) fn eager(&self) -> &[String] {
+        self.extras.as_ref().map_or(&[], |e| e.eager.as_slice())
+    }
+
+    /// Models created or saved through this query get `column = value` (a relation's foreign key).
+    pub(crate) fn with_attribute(mut self, column: String, value: Value) -> Self {
+        self.extras().attributes.push((column, value));
+        self
+    }
+
+    /// The columns models created or saved through this query get.
+    pub(crate) fn attributes(&self) -> &[(String, Value)] {
+        self.extras.as_ref().map_or(&[], |e| e.attributes.as_slice())
+    }
+
+    /// The query, failing with `error` when it runs.
+    pub(crate) fn failed(mut self, error: crate::Error) -> Self {
+        self.base.fail(error);
+        self
     }
 
     /// The same query, reading trashed rows as `mode` says.

@@ -12,6 +12,7 @@ use crate::query::{Page, Paginated, PerPage};
 use crate::row::Row;
 use crate::value::{FromValue, Value};
 
+use super::super::relations::split_paths;
 use super::super::{hidden, mark_loaded, Entity};
 use super::ModelQuery;
 
@@ -57,6 +58,19 @@ impl<M: Entity> ModelQuery<M> {
         }
     }
 
+    /// Refuses an unknown relation among the eager loads, before any SQL runs.
+    fn check_eager(&self) -> Result<()> {
+        self.eager().iter().try_for_each(|path| M::check_relation(path))
+    }
+
+    /// Loads the eager relations onto `models`: one query per relation per level.
+    async fn load_eager(&self, models: &mut [M]) -> Result<()> {
+        for (relation, nested) in split_paths(self.eager()) {
+            M::eager_load(models, &relation, nested, self.connection()).await?;
+        }
+        Ok(())
+    }
+
     /// The matching models.
     ///
     /// # Errors
@@ -64,6 +78,7 @@ impl<M: Entity> ModelQuery<M> {
     /// building error; the database's error.
     pub async fn get(&self) -> Result<Vec<M>> {
         self.refuse_partial()?;
+        self.check_eager()?;
         let base = self.get_query();
         let mut models = if base.is_plain() {
             let exec = match base.executor_now()? {
@@ -76,6 +91,9 @@ impl<M: Entity> ModelQuery<M> {
             self.scoped().get().await?
         };
         self.loaded(&mut models);
+        if !self.eager().is_empty() {
+            self.load_eager(&mut models).await?;
+        }
         Ok(models)
     }
 
@@ -110,6 +128,7 @@ impl<M: Entity> ModelQuery<M> {
     /// As [`get`](ModelQuery::get); a missing row is `Ok(None)`.
     pub async fn find(&self, id: impl Into<Value>) -> Result<Option<M>> {
         self.refuse_partial()?;
+        self.check_eager()?;
         let id = id.into();
         let base = self.get_query();
         let mut found = if base.is_plain() {
@@ -123,6 +142,9 @@ impl<M: Entity> ModelQuery<M> {
             self.scoped().find(id).await?.into_iter().collect()
         };
         self.loaded(&mut found);
+        if !self.eager().is_empty() {
+            self.load_eager(&mut found).await?;
+        }
         Ok(found.pop())
     }
 
@@ -151,8 +173,12 @@ impl<M: Entity> ModelQuery<M> {
     /// As [`Builder::paginate`](crate::Builder::paginate) and [`get`](ModelQuery::get).
     pub async fn paginate(&self, per_page: PerPage, page: Page) -> Result<Paginated<M>> {
         self.refuse_partial()?;
+        self.check_eager()?;
         let mut page = self.scoped().paginate(per_page, page).await?;
         self.loaded(&mut page.data);
+        if !self.eager().is_empty() {
+            self.load_eager(&mut page.data).await?;
+        }
         Ok(page)
     }
 

@@ -138,9 +138,54 @@ impl<M: Entity + Default> ModelQuery<M> {
     /// As [`Entity::fill`] and [`Entity::save`].
     pub async fn create(&self, attributes: impl Into<Record>) -> Result<M> {
         let mut model = M::default();
-        model.state_mut().set_connection(self.connection().clone());
         model.fill(attributes)?;
-        model.save().await?;
+        self.save(&mut model).await?;
         Ok(model)
+    }
+
+    /// New models, one per record, each filled and saved as [`create`](ModelQuery::create)
+    /// does (in order; the first error stops).
+    ///
+    /// # Errors
+    /// As [`create`](ModelQuery::create).
+    pub async fn create_many(&self, records: impl IntoIterator<Item = impl Into<Record>>) -> Result<Vec<M>> {
+        let mut out = Vec::new();
+        for record in records {
+            out.push(self.create(record).await?);
+        }
+        Ok(out)
+    }
+}
+
+impl<M: Entity> ModelQuery<M> {
+    /// Saves `model` on this query's connection; through a relation (`user.posts().save(&mut
+    /// post)`) it first gets the relation's foreign key, as in Eloquent.
+    ///
+    /// # Errors
+    /// As [`Entity::save`]; [`Error::ColumnNotFound`](crate::Error::ColumnNotFound) for an
+    /// attribute the model does not have.
+    pub async fn save(&self, model: &mut M) -> Result<()> {
+        self.get_query().check()?;
+        if !model.exists() {
+            model.state_mut().set_connection(self.connection());
+        }
+        for (column, value) in self.attributes() {
+            model.set_value(column, value.clone())?;
+        }
+        model.save().await
+    }
+
+    /// [`save`](ModelQuery::save) for each model, in order.
+    ///
+    /// # Errors
+    /// As [`save`](ModelQuery::save); the first error stops.
+    pub async fn save_many<'m>(&self, models: impl IntoIterator<Item = &'m mut M>) -> Result<()>
+    where
+        M: 'm,
+    {
+        for model in models {
+            self.save(model).await?;
+        }
+        Ok(())
     }
 }

@@ -1,0 +1,142 @@
+//! The relation parts of the expansion: the `Entity` items that name, check and eager-load a
+//! model's relations, the query methods (`user.posts()`), and their serialised fields.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::attrs::{ModelDef, RelationKind};
+
+/// `Option<&str>` as tokens.
+fn opt(value: &Option<String>) -> TokenStream {
+    match value {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// The `RelationDef` of each relation, in order.
+fn defs(def: &ModelDef) -> Vec<TokenStream> {
+    let snake = &def.snake_name;
+    def.relations
+        .iter()
+        .map(|r| {
+            let name = &r.name;
+            let kind = match r.kind {
+                RelationKind::HasMany => quote!(HasMany),
+                RelationKind::HasOne => quote!(HasOne),
+                RelationKind::BelongsTo => quote!(BelongsTo),
+            };
+            let (fk, lk) = (opt(&r.foreign_key), opt(&r.local_key));
+            quote!(::bunary_orm::model::relations::RelationDef {
+                name: #name,
+                kind: ::bunary_orm::model::relations::RelationKind::#kind,
+                owner_snake: #snake,
+                foreign_key: #fk,
+                local_key: #lk,
+            })
+        })
+        .collect()
+}
+
+/// Items of the `Entity` impl: `RELATIONS`, `check_relation`, `eager_load`.
+pub fn entity_items(def: &ModelDef) -> TokenStream {
+    if def.relations.is_empty() {
+        return TokenStream::new();
+    }
+    let names: Vec<&str> = def.relations.iter().map(|r| r.name.as_str()).collect();
+    let related: Vec<_> = def.relations.iter().map(|r| &r.related).collect();
+    let fields: Vec<_> = def.relations.iter().map(|r| &r.field).collect();
+    let loaders: Vec<_> = def
+        .relations
+        .iter()
+        .map(|r| match r.kind {
+            RelationKind::HasMany => quote!(load_has_many),
+            RelationKind::HasOne => quote!(load_has_one),
+            RelationKind::BelongsTo => quote!(load_belongs_to),
+        })
+        .collect();
+    let defs = defs(def);
+    quote! {
+        const RELATIONS: &'static [&'static str] = &[#(#names),*];
+
+        fn check_relation(path: &str) -> ::bunary_orm::Result<()> {
+            let (first, rest) = match path.split_once('.') {
+                ::core::option::Option::Some((first, rest)) => (first, ::core::option::Option::Some(rest)),
+                ::core::option::Option::None => (path, ::core::option::Option::None),
+            };
+            match first {
+                #(#names => match rest {
+                    ::core::option::Option::Some(rest) => <#related as ::bunary_orm::Entity>::check_relation(rest),
+                    ::core::option::Option::None => ::core::result::Result::Ok(()),
+                },)*
+                other => ::core::result::Result::Err(::bunary_orm::model::relations::unknown_relation::<Self>(other)),
+            }
+        }
+
+        fn eager_load<'a>(
+            models: &'a mut [Self],
+            relation: &'a str,
+            nested: ::std::vec::Vec<::std::string::String>,
+            connection: &'a ::bunary_orm::Connection,
+        ) -> ::core::pin::Pin<::std::boxed::Box<dyn ::core::future::Future<Output = ::bunary_orm::Result<()>> + ::core::marker::Send + 'a>> {
+            match relation {
+                #(#names => ::std::boxed::Box::pin(::bunary_orm::model::relations::#loaders::<Self, #related>(
+                    models,
+                    #defs,
+                    |model: &mut Self| &mut model.#fields,
+                    nested,
+                    connection,
+                )),)*
+                other => {
+                    let error = ::bunary_orm::model::relations::unknown_relation::<Self>(other);
+                    ::std::boxed::Box::pin(async move { ::core::result::Result::Err(error) })
+                }
+            }
+        }
+    }
+}
+
+/// The query method of each relation: `user.posts()`.
+pub fn query_methods(def: &ModelDef) -> TokenStream {
+    if def.relations.is_empty() {
+        return TokenStream::new();
+    }
+    let name = &def.name;
+    let defs = defs(def);
+    let methods = def.relations.iter().zip(defs).map(|(r, d)| {
+        let field = &r.field;
+        let related = &r.related;
+        let doc = format!(
+            "The `{}` relation as a query on the related models (with their scopes); models created or saved through it get the foreign key.",
+            r.name
+        );
+        let builder = match r.kind {
+            RelationKind::HasMany | RelationKind::HasOne => quote!(has_many_query),
+            RelationKind::BelongsTo => quote!(belongs_to_query),
+        };
+        quote! {
+            #[doc = #doc]
+            pub fn #field(&self) -> ::bunary_orm::ModelQuery<#related> {
+                ::bunary_orm::model::relations::#builder::<Self, #related>(self, #d)
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #(#methods)*
+        }
+    }
+}
+
+/// Statements that serialise each loaded relation under its name (one not loaded is left out).
+pub fn serialize_fields(def: &ModelDef) -> TokenStream {
+    let names: Vec<&str> = def.relations.iter().map(|r| r.name.as_str()).collect();
+    let fields: Vec<_> = def.relations.iter().map(|r| &r.field).collect();
+    quote! {
+        #(if self.#fields.is_loaded() {
+            s.serialize_field(#names, &self.#fields)?;
+        } else {
+            s.skip_field(#names)?;
+        })*
+    }
+}

@@ -1,0 +1,247 @@
+//! Eager loading (Eloquent's `with`): one query per relation per level, whatever the number of
+//! parents (`WHERE key IN (…)`, the list bound as one array where the dialect has one, in
+//! batches elsewhere), matched to the parents in memory.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+use crate::connection::Connection;
+use crate::error::{Error, Result};
+use crate::value::Value;
+
+use super::super::casts::hash_value;
+use super::super::Entity;
+use super::{BelongsTo, HasMany, HasOne, RelationDef};
+
+/// The most keys one `IN` list carries where the dialect cannot bind a list as one value.
+const KEYS_PER_QUERY: usize = 10_000;
+
+/// A key value that can be hashed (keys are integers, text or UUIDs).
+#[derive(Debug, Clone, PartialEq)]
+struct Key(Value);
+
+impl Eq for Key {}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(hash_value(&self.0));
+    }
+}
+
+/// `with` paths grouped by their first relation, in first-seen order:
+/// `["posts", "posts.comments", "author"]` → `[("posts", ["comments"]), ("author", [])]`.
+#[doc(hidden)]
+pub fn split_paths(paths: &[String]) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for path in paths {
+        let (first, rest) = match path.split_once('.') {
+            Some((first, rest)) => (first, Some(rest)),
+            None => (path.as_str(), None),
+        };
+        let at = match out.iter().position(|(name, _)| name == first) {
+            Some(at) => at,
+            None => {
+                out.push((first.to_owned(), Vec::new()));
+                out.len() - 1
+            }
+        };
+        if let Some(rest) = rest {
+            out[at].1.push(rest.to_owned());
+        }
+    }
+    out
+}
+
+/// Checks a relation path (`"posts.comments"`) against `M`'s relations, level by level.
+///
+/// # Errors
+/// [`Error::UnknownRelation`] naming the model and the relations it has.
+#[doc(hidden)]
+pub fn check_path<M: Entity>(path: &str) -> Result<()> {
+    M::check_relation(path)
+}
+
+/// The unknown-relation error of `M`.
+#[doc(hidden)]
+pub fn unknown_relation<M: Entity>(relation: &str) -> Error {
+    Error::UnknownRelation { model: M::NAME, relation: relation.to_owned(), known: M::RELATIONS }
+}
+
+fn column_of<M: Entity>(model: &'static str, relation: &'static str, column: String) -> Result<String> {
+    if M::COLUMNS.contains(&column.as_str()) {
+        Ok(column)
+    } else {
+        Err(Error::InvalidRelation { model, relation, column, owner: M::NAME })
+    }
+}
+
+/// The key columns of a has-many or has-one relation of `P` to `C`: the foreign key on `C`
+/// and the local key on `P`, each checked to be a column.
+pub(super) fn has_keys<P: Entity, C: Entity>(def: &RelationDef) -> Result<(String, String)> {
+    let foreign = match def.foreign_key {
+        Some(fk) => fk.to_owned(),
+        None => format!("{}_{}", def.owner_snake, P::PRIMARY_KEY),
+    };
+    let local = def.local_key.unwrap_or(P::PRIMARY_KEY).to_owned();
+    Ok((column_of::<C>(P::NAME, def.name, foreign)?, column_of::<P>(P::NAME, def.name, local)?))
+}
+
+/// The key columns of a belongs-to relation of `P` to `C`: the foreign key on `P` and the
+/// owner key on `C`.
+pub(super) fn belongs_keys<P: Entity, C: Entity>(def: &RelationDef) -> Result<(String, String)> {
+    let foreign = match def.foreign_key {
+        Some(fk) => fk.to_owned(),
+        None => format!("{}_{}", def.name, C::PRIMARY_KEY),
+    };
+    let owner = def.local_key.unwrap_or(C::PRIMARY_KEY).to_owned();
+    Ok((column_of::<P>(P::NAME, def.name, foreign)?, column_of::<C>(P::NAME, def.name, owner)?))
+}
+
+/// The distinct non-null values of `column` among `models`, in first-seen order.
+fn distinct_keys<M: Entity>(models: &[M], column: &str) -> Result<Vec<Value>> {
+    let mut seen = HashSet::new();
+    let mut keys = Vec::new();
+    for model in models {
+        let value = model.get_value(column)?;
+        if !value.is_null() && seen.insert(Key(value.clone())) {
+            keys.push(value);
+        }
+    }
+    Ok(keys)
+}
+
+/// The models of `C` whose `column` is one of `keys`, with their own `nested` relations
+/// loaded, on `connection`: no query for no key.
+async fn fetch<C: Entity>(
+    connection: &Connection,
+    column: &str,
+    keys: Vec<Value>,
+    nested: &[String],
+) -> Result<Vec<C>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let arrays = connection.executor().await?.dialect().capabilities().bound_arrays;
+    let query = || C::query().on(connection).with(nested.to_vec());
+    if arrays || keys.len() <= KEYS_PER_QUERY {
+        return query().where_in(column, keys).get().await;
+    }
+    let mut out = Vec::new();
+    for batch in keys.chunks(KEYS_PER_QUERY) {
+        out.extend(query().where_in(column, batch.to_vec()).get().await?);
+    }
+    Ok(out)
+}
+
+/// Hands each parent its share of `groups` (by its key in `column`), moving a group to the last
+/// parent that wants it and cloning it for the others.
+fn distribute<P: Entity, G: Clone + Default>(
+    parents: &mut [P],
+    column: &str,
+    mut groups: HashMap<Key, G>,
+    mut give: impl FnMut(&mut P, G),
+) -> Result<()> {
+    let keys = parents.iter().map(|p| p.get_value(column).map(Key)).collect::<Result<Vec<_>>>()?;
+    let mut wanted: HashMap<&Key, usize> = HashMap::new();
+    for key in &keys {
+        *wanted.entry(key).or_default() += 1;
+    }
+    for (parent, key) in parents.iter_mut().zip(&keys) {
+        let left = wanted.get_mut(key).map_or(0, |n| {
+            *n -= 1;
+            *n
+        });
+        let share = if left == 0 { groups.remove(key) } else { groups.get(key).cloned() };
+        give(parent, share.unwrap_or_default());
+    }
+    Ok(())
+}
+
+/// Loads a has-many relation of `parents`.
+///
+/// # Errors
+/// [`Error::InvalidRelation`] for a key that is not a column; the query's errors.
+#[doc(hidden)]
+pub async fn load_has_many<P: Entity, C: Entity + Clone>(
+    parents: &mut [P],
+    def: RelationDef,
+    slot: fn(&mut P) -> &mut HasMany<C>,
+    nested: Vec<String>,
+    connection: &Connection,
+) -> Result<()> {
+    let (foreign, local) = has_keys::<P, C>(&def)?;
+    let keys = distinct_keys(parents, &local)?;
+    let children: Vec<C> = fetch(connection, &foreign, keys, &nested).await?;
+    let mut groups: HashMap<Key, Vec<C>> = HashMap::new();
+    for child in children {
+        groups.entry(Key(child.get_value(&foreign)?)).or_default().push(child);
+    }
+    distribute(parents, &local, groups, |parent, models| slot(parent).set(models))
+}
+
+/// Loads a has-one relation of `parents` (the first related row of each).
+///
+/// # Errors
+/// As [`load_has_many`].
+#[doc(hidden)]
+pub async fn load_has_one<P: Entity, C: Entity + Clone>(
+    parents: &mut [P],
+    def: RelationDef,
+    slot: fn(&mut P) -> &mut HasOne<C>,
+    nested: Vec<String>,
+    connection: &Connection,
+) -> Result<()> {
+    let (foreign, local) = has_keys::<P, C>(&def)?;
+    let keys = distinct_keys(parents, &local)?;
+    let children: Vec<C> = fetch(connection, &foreign, keys, &nested).await?;
+    let mut groups: HashMap<Key, Option<C>> = HashMap::new();
+    for child in children {
+        groups.entry(Key(child.get_value(&foreign)?)).or_insert(Some(child));
+    }
+    distribute(parents, &local, groups, |parent, model| slot(parent).set(model))
+}
+
+/// Loads a belongs-to relation of `children` (the parent model of each).
+///
+/// # Errors
+/// As [`load_has_many`].
+#[doc(hidden)]
+pub async fn load_belongs_to<P: Entity, C: Entity + Clone>(
+    children: &mut [P],
+    def: RelationDef,
+    slot: fn(&mut P) -> &mut BelongsTo<C>,
+    nested: Vec<String>,
+    connection: &Connection,
+) -> Result<()> {
+    let (foreign, owner) = belongs_keys::<P, C>(&def)?;
+    let keys = distinct_keys(children, &foreign)?;
+    let owners: Vec<C> = fetch(connection, &owner, keys, &nested).await?;
+    let mut groups: HashMap<Key, Option<C>> = HashMap::new();
+    for model in owners {
+        groups.insert(Key(model.get_value(&owner)?), Some(model));
+    }
+    distribute(children, &foreign, groups, |child, model| slot(child).set(model))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_group_by_their_first_relation() {
+        let paths: Vec<String> =
+            ["posts", "posts.comments", "author", "posts.comments.author"].map(String::from).into();
+        let split = split_paths(&paths);
+        assert_eq!(split.len(), 2);
+        assert_eq!(split[0], ("posts".to_owned(), vec!["comments".to_owned(), "comments.author".to_owned()]));
+        assert_eq!(split[1], ("author".to_owned(), vec![]));
+    }
+
+    #[test]
+    fn keys_of_one_value_hash_alike() {
+        let mut map = HashMap::new();
+        map.insert(Key(Value::Int(7)), 1);
+        assert_eq!(map.get(&Key(Value::Int(7))), Some(&1));
+        assert_eq!(map.get(&Key(Value::Text("7".into()))), None);
+    }
+}

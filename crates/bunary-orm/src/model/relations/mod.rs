@@ -1,0 +1,78 @@
+//! Relations between typed models (Eloquent's `hasMany`, `hasOne`, `belongsTo`): declared as
+//! fields whose type names the kind, loaded eagerly without N+1 queries, and queried as
+//! model queries.
+//!
+//! ```
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! use bunary_orm::prelude::*;
+//! use bunary_orm::{DatabaseConfig, Db};
+//!
+//! #[derive(Model, Debug, Clone, Default)]
+//! #[orm(table = "users", timestamps = false)]
+//! struct User { id: i64, name: String, posts: HasMany<Post>, state: ModelState }
+//!
+//! #[derive(Model, Debug, Clone, Default)]
+//! #[orm(table = "posts", timestamps = false)]
+//! struct Post { id: i64, user_id: i64, title: String, user: BelongsTo<User>, state: ModelState }
+//!
+//! let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+//! db.exec_batch("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+//!                CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER, title TEXT);").await?;
+//! let ada = User::on(&db).create(record! { "name" => "Ada" }).await?;
+//! ada.posts().create(record! { "title" => "Notes" }).await?;       // sets posts.user_id
+//! ada.posts().create(record! { "title" => "Engines" }).await?;
+//!
+//! // One query for the users, one for all their posts: never one per user.
+//! let users = User::on(&db).with(["posts"]).get().await?;
+//! let titles: Vec<&str> = users[0].posts.loaded().unwrap().iter().map(|p| p.title.as_str()).collect();
+//! assert_eq!(titles, ["Notes", "Engines"]);
+//!
+//! // A relation is a query.
+//! assert_eq!(ada.posts().where_("title", "Notes").count().await?, 1);
+//! let post = Post::on(&db).with(["user"]).first_or_fail().await?;
+//! assert_eq!(post.user.get().map(|u| u.name.as_str()), Some("Ada"));
+//! # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+//! ```
+//!
+//! Conventions are Laravel's, each overridable with `#[orm(foreign_key = "…", local_key = "…")]`
+//! on the field: a `HasMany`/`HasOne` field of `User` finds its rows by `user_id` on the related
+//! table, matched to `User`'s primary key; a `BelongsTo` field named `author` reads its own
+//! `author_id` and matches it to the related model's primary key.
+
+mod eager;
+mod query;
+mod slots;
+
+#[doc(hidden)]
+pub use self::eager::{check_path, load_belongs_to, load_has_many, load_has_one, split_paths, unknown_relation};
+#[doc(hidden)]
+pub use self::query::{belongs_to_query, has_many_query};
+pub use self::slots::{BelongsTo, HasMany, HasOne};
+
+/// The kind of a relation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationKind {
+    /// The related rows hold this model's key (`users` → `posts.user_id`), many of them.
+    HasMany,
+    /// As [`HasMany`](RelationKind::HasMany), one row.
+    HasOne,
+    /// This model holds the related row's key (`posts.user_id` → `users`).
+    BelongsTo,
+}
+
+/// A relation as the derive declares it: its name and kind, and the key columns it was given
+/// (`None`: Laravel's convention).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct RelationDef {
+    /// The field's name.
+    pub name: &'static str,
+    /// Its kind.
+    pub kind: RelationKind,
+    /// The declaring model's name in snake case (`blog_post`), for the has-many convention.
+    pub owner_snake: &'static str,
+    /// `foreign_key = "…"`.
+    pub foreign_key: Option<&'static str>,
+    /// `local_key = "…"` (has-many, has-one) or `owner_key = "…"` (belongs-to).
+    pub local_key: Option<&'static str>,
+}

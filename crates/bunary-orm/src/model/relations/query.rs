@@ -1,0 +1,35 @@
+//! A relation as a query: `user.posts()` is a model query on `posts` constrained to the user's
+//! rows, with the related model's scopes, and its creates and saves set the foreign key.
+
+use crate::value::Value;
+
+use super::super::query::ModelQuery;
+use super::super::Entity;
+use super::eager::{belongs_keys, has_keys};
+use super::RelationDef;
+
+/// The query of a has-many or has-one relation of `parent` (`user.posts()`): the related rows
+/// whose foreign key is the parent's key (none for a parent without one), on the parent's
+/// connection; models it creates or saves get the foreign key.
+#[doc(hidden)]
+pub fn has_many_query<P: Entity, C: Entity>(parent: &P, def: RelationDef) -> ModelQuery<C> {
+    let query = C::query().on(parent.state().connection());
+    let keys = has_keys::<P, C>(&def).and_then(|(foreign, local)| Ok((foreign, parent.get_value(&local)?)));
+    match keys {
+        Ok((foreign, key)) => query.where_(&foreign, key.clone()).where_not_null(&foreign).with_attribute(foreign, key),
+        Err(e) => query.failed(e),
+    }
+}
+
+/// The query of a belongs-to relation of `child` (`post.author()`): the related row whose key
+/// is the child's foreign key (none when it is null).
+#[doc(hidden)]
+pub fn belongs_to_query<P: Entity, C: Entity>(child: &P, def: RelationDef) -> ModelQuery<C> {
+    let query = C::query().on(child.state().connection());
+    let keys = belongs_keys::<P, C>(&def).and_then(|(foreign, owner)| Ok((owner, child.get_value(&foreign)?)));
+    match keys {
+        Ok((owner, Value::Null)) => query.where_null(&owner).where_not_null(&owner),
+        Ok((owner, key)) => query.where_(&owner, key),
+        Err(e) => query.failed(e),
+    }
+}

@@ -1,0 +1,120 @@
+//! The fields that hold loaded relations. A relation that was not loaded holds nothing and is
+//! never loaded behind the caller's back: reading it gives `None`.
+
+use serde::{Serialize, Serializer};
+
+/// A has-many relation field (`posts: HasMany<Post>`): the related models once loaded
+/// (`with(["posts"])`), nothing before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HasMany<T> {
+    loaded: Option<Vec<T>>,
+}
+
+impl<T> Default for HasMany<T> {
+    fn default() -> Self {
+        HasMany { loaded: None }
+    }
+}
+
+impl<T> HasMany<T> {
+    /// The related models, `None` when the relation was not loaded (no query is run).
+    pub fn loaded(&self) -> Option<&[T]> {
+        self.loaded.as_deref()
+    }
+
+    /// The related models, mutably, `None` when the relation was not loaded.
+    pub fn loaded_mut(&mut self) -> Option<&mut Vec<T>> {
+        self.loaded.as_mut()
+    }
+
+    /// Whether the relation was loaded.
+    pub fn is_loaded(&self) -> bool {
+        self.loaded.is_some()
+    }
+
+    /// Takes the related models out, leaving the relation not loaded.
+    pub fn take(&mut self) -> Option<Vec<T>> {
+        self.loaded.take()
+    }
+
+    /// Sets the relation as loaded with `models`.
+    pub fn set(&mut self, models: Vec<T>) {
+        self.loaded = Some(models);
+    }
+}
+
+impl<T: Serialize> Serialize for HasMany<T> {
+    /// The list when loaded (the derive leaves a relation that was not loaded out of a model's
+    /// serialised form), `null` otherwise.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.loaded.serialize(serializer)
+    }
+}
+
+macro_rules! one_slot {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $name<T> {
+            /// `None`: not loaded; `Some(None)`: loaded, no related row.
+            loaded: Option<Option<Box<T>>>,
+        }
+
+        impl<T> Default for $name<T> {
+            fn default() -> Self {
+                $name { loaded: None }
+            }
+        }
+
+        impl<T> $name<T> {
+            /// The related model when the relation was loaded and found one; `None` otherwise
+            /// (see [`loaded`](Self::loaded) to tell the two apart). No query is run.
+            pub fn get(&self) -> Option<&T> {
+                self.loaded.as_ref().and_then(|m| m.as_deref())
+            }
+
+            /// `None` when the relation was not loaded; `Some(None)` when it was and no row
+            /// is related.
+            pub fn loaded(&self) -> Option<Option<&T>> {
+                self.loaded.as_ref().map(|m| m.as_deref())
+            }
+
+            /// The related model, mutably, when loaded and present.
+            pub fn get_mut(&mut self) -> Option<&mut T> {
+                self.loaded.as_mut().and_then(|m| m.as_deref_mut())
+            }
+
+            /// Whether the relation was loaded.
+            pub fn is_loaded(&self) -> bool {
+                self.loaded.is_some()
+            }
+
+            /// Sets the relation as loaded, with the related model or none.
+            pub fn set(&mut self, model: Option<T>) {
+                self.loaded = Some(model.map(Box::new));
+            }
+
+            /// Takes the related model out, leaving the relation not loaded.
+            pub fn take(&mut self) -> Option<T> {
+                self.loaded.take().flatten().map(|m| *m)
+            }
+        }
+
+        impl<T: Serialize> Serialize for $name<T> {
+            /// The related model, or `null` when there is none.
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                self.get().serialize(serializer)
+            }
+        }
+    };
+}
+
+one_slot! {
+    /// A has-one relation field (`profile: HasOne<Profile>`): the related model once loaded.
+    HasOne
+}
+
+one_slot! {
+    /// A belongs-to relation field (`author: BelongsTo<User>`): the parent model once loaded.
+    BelongsTo
+}

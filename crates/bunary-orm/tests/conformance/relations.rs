@@ -1,0 +1,344 @@
+//! Relations (has-many, has-one, belongs-to): eager loading in a fixed number of queries,
+//! relation queries and writes, serialisation, and typed errors. Each test has a database (or
+//! schema) of its own, so the tables have fixed names.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use bunary_orm::prelude::*;
+use bunary_orm::row::RowSink;
+use bunary_orm::schema::Schema;
+use bunary_orm::{DatabaseDriver, Dialect, ExecResult, TransactionConnection};
+use chrono::{DateTime, Utc};
+
+use super::Harness;
+
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "r_users", timestamps = false)]
+pub struct RUser {
+    pub id: i64,
+    pub name: String,
+    #[orm(hidden)]
+    pub secret: String,
+    pub posts: HasMany<RPost>,
+    pub profile: HasOne<RProfile>,
+    pub state: ModelState,
+}
+
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "r_posts", timestamps = false, soft_deletes)]
+pub struct RPost {
+    pub id: i64,
+    pub r_user_id: i64,
+    pub title: String,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub comments: HasMany<RComment>,
+    #[orm(foreign_key = "r_user_id")]
+    pub author: BelongsTo<RUser>,
+    pub state: ModelState,
+}
+
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "r_comments", timestamps = false)]
+pub struct RComment {
+    pub id: i64,
+    pub r_post_id: i64,
+    pub author_id: Option<i64>,
+    pub body: String,
+    pub author: BelongsTo<RUser>,
+    pub state: ModelState,
+}
+
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "r_profiles", timestamps = false)]
+pub struct RProfile {
+    pub id: i64,
+    pub r_user_id: i64,
+    pub bio: String,
+    pub state: ModelState,
+}
+
+/// UUID keys and keys named by hand.
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "r_teams", timestamps = false)]
+pub struct RTeam {
+    pub id: uuid::Uuid,
+    pub name: String,
+    #[orm(foreign_key = "team_uuid")]
+    pub members: HasMany<RMember>,
+    pub state: ModelState,
+}
+
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "r_members", timestamps = false)]
+pub struct RMember {
+    pub id: i64,
+    pub team_uuid: Option<uuid::Uuid>,
+    pub name: String,
+    #[orm(foreign_key = "team_uuid")]
+    pub team: BelongsTo<RTeam>,
+    /// A relation whose foreign key is not a column: an error at first use.
+    #[orm(foreign_key = "no_such_column")]
+    pub broken: BelongsTo<RTeam>,
+    pub state: ModelState,
+}
+
+async fn tables(h: &Harness) -> Result<()> {
+    let schema = Schema::on(&h.db);
+    schema
+        .create_table("r_users", |t| {
+            t.id();
+            t.string("name", 100);
+            t.string("secret", 100);
+        })
+        .await?;
+    schema
+        .create_table("r_posts", |t| {
+            t.id();
+            t.big_integer("r_user_id").index();
+            t.string("title", 100);
+            t.soft_deletes();
+        })
+        .await?;
+    schema
+        .create_table("r_comments", |t| {
+            t.id();
+            t.big_integer("r_post_id").index();
+            t.big_integer("author_id").nullable();
+            t.string("body", 100);
+        })
+        .await?;
+    schema
+        .create_table("r_profiles", |t| {
+            t.id();
+            t.big_integer("r_user_id");
+            t.string("bio", 100);
+        })
+        .await?;
+    schema
+        .create_table("r_teams", |t| {
+            t.uuid("id").primary();
+            t.string("name", 100);
+        })
+        .await?;
+    schema
+        .create_table("r_members", |t| {
+            t.id();
+            t.uuid("team_uuid").nullable();
+            t.string("name", 100);
+        })
+        .await?;
+    Ok(())
+}
+
+/// A driver that counts the queries that return rows, around the suite's own.
+struct Counting {
+    inner: Arc<dyn DatabaseDriver>,
+    queries: AtomicUsize,
+}
+
+#[async_trait]
+impl DatabaseDriver for Counting {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+    fn dialect(&self) -> Dialect {
+        self.inner.dialect()
+    }
+    async fn query_into(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        self.queries.fetch_add(1, Ordering::Relaxed);
+        self.inner.query_into(sql, params, sink).await
+    }
+    fn query_into_now(&self, sql: &str, params: &[Value], sink: &mut (dyn RowSink + Send)) -> Option<Result<()>> {
+        let done = self.inner.query_into_now(sql, params, sink);
+        if done.is_some() {
+            self.queries.fetch_add(1, Ordering::Relaxed);
+        }
+        done
+    }
+    fn exec_now(&self, sql: &str, params: &[Value]) -> Option<Result<ExecResult>> {
+        self.inner.exec_now(sql, params)
+    }
+    async fn exec(&self, sql: &str, params: &[Value]) -> Result<ExecResult> {
+        self.inner.exec(sql, params).await
+    }
+    async fn exec_batch(&self, sql: &str) -> Result<()> {
+        self.inner.exec_batch(sql).await
+    }
+    async fn begin(&self) -> Result<Box<dyn TransactionConnection>> {
+        self.inner.begin().await
+    }
+    async fn close(&self) -> Result<()> {
+        Ok(())
+    }
+}
+
+fn counting(h: &Harness) -> (Db, Arc<Counting>) {
+    let counter = Arc::new(Counting { inner: Arc::clone(h.db.driver()), queries: AtomicUsize::new(0) });
+    (Db::from_driver(counter.clone()), counter)
+}
+
+/// `users` users, each with 10 posts of 10 comments (written by the first user) and a profile.
+async fn seed(h: &Harness, users: usize) -> Result<()> {
+    let first_user = RUser::on(&h.db).max::<Option<i64>>("id").await?.unwrap_or(0) + 1;
+    let first_post = RPost::on(&h.db).with_trashed().max::<Option<i64>>("id").await?.unwrap_or(0) + 1;
+    let names: Vec<Record> = (0..users).map(|i| record! { "name" => format!("user {i}"), "secret" => "s" }).collect();
+    RUser::on(&h.db).insert_many(names).await?;
+    let mut posts = Vec::new();
+    let mut profiles = Vec::new();
+    for u in 0..users as i64 {
+        profiles.push(record! { "r_user_id" => first_user + u, "bio" => format!("bio {u}") });
+        for p in 0..10 {
+            posts.push(record! { "r_user_id" => first_user + u, "title" => format!("post {u}.{p}") });
+        }
+    }
+    RProfile::on(&h.db).insert_many(profiles).await?;
+    for chunk in posts.chunks(500) {
+        RPost::on(&h.db).insert_many(chunk.to_vec()).await?;
+    }
+    let mut comments = Vec::new();
+    for post in 0..(users * 10) as i64 {
+        for c in 0..10 {
+            comments.push(
+                record! { "r_post_id" => first_post + post, "author_id" => first_user, "body" => format!("comment {c}") },
+            );
+        }
+    }
+    for chunk in comments.chunks(500) {
+        RComment::on(&h.db).insert_many(chunk.to_vec()).await?;
+    }
+    Ok(())
+}
+
+pub async fn eager_loading_runs_a_fixed_number_of_queries(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let (db, counter) = counting(h);
+    let mut seeded = 0;
+    for n in [1usize, 10, 100] {
+        seed(h, n - seeded).await?;
+        seeded = n;
+        counter.queries.store(0, Ordering::Relaxed);
+        let users = RUser::on(&db)
+            .with(["posts", "posts.comments", "posts.comments.author", "profile", "posts.author"])
+            .get()
+            .await?;
+        // users, posts, comments, comment authors, post authors, profiles.
+        assert_eq!(counter.queries.load(Ordering::Relaxed), 6, "{n} users: one query per relation per level");
+        assert_eq!(users.len(), n);
+        for user in &users {
+            let posts = user.posts.loaded().expect("posts loaded");
+            assert_eq!(posts.len(), 10);
+            assert_eq!(user.profile.get().map(|p| p.r_user_id), Some(user.id));
+            for post in posts {
+                assert_eq!(post.r_user_id, user.id);
+                assert_eq!(post.author.get().map(|a| a.id), Some(user.id));
+                let comments = post.comments.loaded().expect("comments loaded");
+                assert_eq!(comments.len(), 10);
+                assert!(comments.iter().all(|c| c.r_post_id == post.id && c.author.get().is_some()));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn relations_are_queries_that_write_keys_and_keep_scopes(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let ada = RUser::on(&h.db).create(record! { "name" => "Ada", "secret" => "x" }).await?;
+    let bob = RUser::on(&h.db).create(record! { "name" => "Bob", "secret" => "y" }).await?;
+    // Writes through a relation set the foreign key.
+    let first = ada.posts().create(record! { "title" => "first" }).await?;
+    assert_eq!(first.r_user_id, ada.id);
+    let mut second = RPost { title: "second".into(), ..Default::default() };
+    ada.posts().save(&mut second).await?;
+    assert_eq!(second.r_user_id, ada.id);
+    assert!(second.exists());
+    let many = bob.posts().create_many([record! { "title" => "b1" }, record! { "title" => "b2" }]).await?;
+    assert!(many.iter().all(|p| p.r_user_id == bob.id));
+    // A relation is a query: constraints, order, counts, and the related model's scopes.
+    assert_eq!(ada.posts().count().await?, 2);
+    assert_eq!(ada.posts().where_("title", "second").count().await?, 1);
+    let latest = ada.posts().latest("id").first_or_fail().await?;
+    assert_eq!(latest.title, "second");
+    let mut gone = latest.clone();
+    gone.delete().await?;
+    assert_eq!(ada.posts().count().await?, 1, "a soft-deleted post is left out");
+    assert_eq!(ada.posts().with_trashed().count().await?, 2);
+    let users = RUser::on(&h.db).with(["posts"]).oldest("id").get().await?;
+    assert_eq!(users[0].posts.loaded().map(<[RPost]>::len), Some(1), "eager loads keep the scope too");
+    // belongs-to as a query.
+    let author = first.author().first_or_fail().await?;
+    assert_eq!(author.name, "Ada");
+    // A model that was never saved has no related rows.
+    let nobody = RUser { state: ModelState::on(&h.db), ..Default::default() };
+    assert_eq!(nobody.posts().count().await?, 0);
+    Ok(())
+}
+
+pub async fn loaded_relations_serialise_and_missing_ones_are_none(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let ada = RUser::on(&h.db).create(record! { "name" => "Ada", "secret" => "hidden" }).await?;
+    let post = ada.posts().create(record! { "title" => "hello" }).await?;
+    RComment::on(&h.db)
+        .create(record! { "r_post_id" => post.id, "body" => "orphan", "author_id" => Option::<i64>::None })
+        .await?;
+    let loaded = RPost::on(&h.db).with(["author", "comments.author"]).find_or_fail(post.id).await?;
+    let json = serde_json::to_value(&loaded).unwrap();
+    assert_eq!(json["author"]["name"], "Ada");
+    assert!(json["author"].get("secret").is_none(), "hidden columns of related models stay hidden");
+    assert_eq!(json["comments"][0]["body"], "orphan");
+    assert!(json["comments"][0]["author"].is_null(), "a missing parent is null");
+    assert!(matches!(loaded.comments.loaded().unwrap()[0].author.loaded(), Some(None)), "loaded, and there is none");
+    let plain = RPost::on(&h.db).find_or_fail(post.id).await?;
+    assert!(plain.author.loaded().is_none() && plain.author.get().is_none(), "not loaded: no hidden query");
+    let json = serde_json::to_value(&plain).unwrap();
+    assert!(json.get("author").is_none() && json.get("comments").is_none(), "relations not loaded are left out");
+    let profile_less = RUser::on(&h.db).with(["profile"]).find_or_fail(ada.id).await?;
+    assert!(matches!(profile_less.profile.loaded(), Some(None)));
+    Ok(())
+}
+
+pub async fn relation_errors_are_typed_and_come_before_sql(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let (db, counter) = counting(h);
+    let typo = RPost::on(&db).with(["autor"]).get().await;
+    match typo {
+        Err(Error::UnknownRelation { model: "RPost", relation, known }) => {
+            assert_eq!(relation, "autor");
+            assert_eq!(known, ["comments", "author"]);
+        }
+        other => panic!("expected UnknownRelation, got {other:?}"),
+    }
+    let nested = RUser::on(&db).with(["posts.commnets"]).get().await;
+    assert!(matches!(nested, Err(Error::UnknownRelation { model: "RPost", .. })), "{nested:?}");
+    assert_eq!(counter.queries.load(Ordering::Relaxed), 0, "refused before any SQL");
+    // No parents: no query for their relations.
+    let none = RUser::on(&db).where_("name", "nobody").with(["posts", "profile"]).get().await?;
+    assert!(none.is_empty());
+    assert_eq!(counter.queries.load(Ordering::Relaxed), 1, "only the parents' query");
+    // A relation whose key is not a column fails at first use, never returns nothing.
+    RMember::on(&h.db).create(record! { "name" => "m" }).await?;
+    let broken = RMember::on(&h.db).with(["broken"]).get().await;
+    assert!(
+        matches!(&broken, Err(Error::InvalidRelation { relation: "broken", column, .. }) if column == "no_such_column"),
+        "{broken:?}"
+    );
+    let member = RMember::on(&h.db).first_or_fail().await?;
+    assert!(matches!(member.broken().get().await, Err(Error::InvalidRelation { .. })));
+    Ok(())
+}
+
+pub async fn uuid_keys_and_keys_named_by_hand(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let team = RTeam::on(&h.db).create(record! { "name" => "core" }).await?;
+    assert!(!team.id.is_nil());
+    team.members().create_many([record! { "name" => "a" }, record! { "name" => "b" }]).await?;
+    RMember::on(&h.db).create(record! { "name" => "free agent" }).await?;
+    let teams = RTeam::on(&h.db).with(["members"]).get().await?;
+    assert_eq!(teams[0].members.loaded().map(<[RMember]>::len), Some(2));
+    let members = RMember::on(&h.db).with(["team"]).oldest("id").get().await?;
+    assert_eq!(members[0].team.get().map(|t| t.id), Some(team.id));
+    assert!(matches!(members[2].team.loaded(), Some(None)), "a null foreign key has no parent");
+    assert_eq!(members[2].team().count().await?, 0, "and its relation query finds none");
+    Ok(())
+}
