@@ -59,6 +59,13 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
     quote! {
         const RELATIONS: &'static [&'static str] = &[#(#names),*];
 
+        fn is_relation_loaded(&self, relation: &str) -> bool {
+            match relation {
+                #(#names => self.#fields.is_loaded(),)*
+                _ => false,
+            }
+        }
+
         fn check_relation(path: &str) -> ::bunary_orm::Result<()> {
             let (first, rest) = match path.split_once('.') {
                 ::core::option::Option::Some((first, rest)) => (first, ::core::option::Option::Some(rest)),
@@ -114,10 +121,38 @@ pub fn query_methods(def: &ModelDef) -> TokenStream {
             RelationKind::HasMany | RelationKind::HasOne => quote!(has_many_query),
             RelationKind::BelongsTo => quote!(belongs_to_query),
         };
-        quote! {
+        let query = quote! {
             #[doc = #doc]
             pub fn #field(&self) -> ::bunary_orm::ModelQuery<#related> {
                 ::bunary_orm::model::relations::#builder::<Self, #related>(self, #d)
+            }
+        };
+        if r.kind != RelationKind::BelongsTo {
+            return query;
+        }
+        let associate = quote::format_ident!("associate_{}", r.name);
+        let dissociate = quote::format_ident!("dissociate_{}", r.name);
+        let associate_doc = format!(
+            "Sets the foreign key of `{}` to `parent`'s key, and the relation to `parent` (Eloquent's `associate`); `save` writes it.",
+            r.name
+        );
+        let dissociate_doc =
+            format!("Clears the foreign key of `{}` and the relation (Eloquent's `dissociate`); `save` writes it.", r.name);
+        quote! {
+            #query
+
+            #[doc = #associate_doc]
+            pub fn #associate(&mut self, parent: &#related) -> ::bunary_orm::Result<()> {
+                ::bunary_orm::model::relations::associate::<Self, #related>(self, #d, parent)?;
+                self.#field.set(::core::option::Option::Some(::core::clone::Clone::clone(parent)));
+                ::core::result::Result::Ok(())
+            }
+
+            #[doc = #dissociate_doc]
+            pub fn #dissociate(&mut self) -> ::bunary_orm::Result<()> {
+                ::bunary_orm::model::relations::dissociate::<Self, #related>(self, #d)?;
+                self.#field.set(::core::option::Option::None);
+                ::core::result::Result::Ok(())
             }
         }
     });

@@ -73,7 +73,9 @@ pub use dialect::{Capabilities, Dialect};
 pub use driver::registry::{create_driver, known_drivers, register_driver, unregister_driver, DriverFactory};
 pub use driver::{DatabaseDriver, ExecResult, TransactionConnection};
 pub use error::{ConfigProblem, DatabaseErrorKind, Error, MigrationProblem, QueryProblem, Result, SchemaProblem};
-pub use model::{BelongsTo, Entity, HasMany, HasOne, Json, KeyKind, Model, ModelQuery, ModelState, Trashed};
+pub use model::{
+    BelongsTo, Entity, HasMany, HasOne, Json, KeyKind, LoadRelations, Model, ModelQuery, ModelState, Trashed,
+};
 pub use query::{Builder, Direction, OnConflict, Operator, Page, Paginated, PerPage, Record, Statement};
 pub use row::FromRow;
 pub use row::Row;
@@ -85,8 +87,8 @@ pub use bunary_orm_derive::Model;
 pub mod prelude {
     pub use crate::{
         close_driver, get_driver, params, record, set_orm_config, BelongsTo, Builder, Db, Direction, Entity, Error,
-        FromRow, FromValue, HasMany, HasOne, Json, Model, ModelQuery, ModelState, OnConflict, OrmConfig, Page, PerPage,
-        Record, Result, Row, Value,
+        FromRow, FromValue, HasMany, HasOne, Json, LoadRelations, Model, ModelQuery, ModelState, OnConflict, OrmConfig,
+        Page, PerPage, Record, Result, Row, Value,
     };
 }
 

@@ -35,7 +35,7 @@ pub use self::casts::{Json, ToValue};
 #[doc(hidden)]
 pub use self::plain::PlainSql;
 pub use self::query::ModelQuery;
-pub use self::relations::{BelongsTo, HasMany, HasOne};
+pub use self::relations::{BelongsTo, HasMany, HasOne, LoadRelations};
 pub use self::soft_deletes::Trashed;
 #[doc(hidden)]
 pub use self::state::Snapshots;
@@ -221,6 +221,34 @@ pub trait Entity: FromRow + Sync {
     fn check_relation(path: &str) -> Result<()> {
         let first = path.split('.').next().unwrap_or(path);
         Err(relations::unknown_relation::<Self>(first))
+    }
+
+    /// Whether the relation `relation` is loaded on this model. Derive plumbing.
+    #[doc(hidden)]
+    fn is_relation_loaded(&self, relation: &str) -> bool {
+        let _ = relation;
+        false
+    }
+
+    /// Loads these relations onto this model (Eloquent's `load`), one query per relation per
+    /// level; see [`LoadRelations`] for a list of models.
+    ///
+    /// # Errors
+    /// [`Error::UnknownRelation`] before any SQL; the queries' errors.
+    fn load(&mut self, relations: impl crate::query::IntoColumns) -> impl Future<Output = Result<()>> + Send + '_ {
+        relations::load_onto(std::slice::from_mut(self), relations.into_columns(), false)
+    }
+
+    /// As [`load`](Entity::load), leaving out relations already loaded (Eloquent's
+    /// `loadMissing`).
+    ///
+    /// # Errors
+    /// As [`load`](Entity::load).
+    fn load_missing(
+        &mut self,
+        relations: impl crate::query::IntoColumns,
+    ) -> impl Future<Output = Result<()>> + Send + '_ {
+        relations::load_onto(std::slice::from_mut(self), relations.into_columns(), true)
     }
 
     /// Loads the relation `relation` (with its `nested` paths) onto `models`. Derive plumbing.

@@ -209,6 +209,7 @@ macro_rules! every_suite {
             loaded_relations_serialise_and_missing_ones_are_none,
             relation_errors_are_typed_and_come_before_sql,
             uuid_keys_and_keys_named_by_hand,
+            load_onto_models_in_hand_and_associate,
         }
         schema {
             create_table_with_every_type_and_read_it_back,

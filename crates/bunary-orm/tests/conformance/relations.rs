@@ -342,3 +342,35 @@ pub async fn uuid_keys_and_keys_named_by_hand(h: &Harness) -> Result<()> {
     assert_eq!(members[2].team().count().await?, 0, "and its relation query finds none");
     Ok(())
 }
+
+pub async fn load_onto_models_in_hand_and_associate(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    seed(h, 3).await?;
+    let (db, counter) = counting(h);
+    let mut users = RUser::on(&db).oldest("id").get().await?;
+    counter.queries.store(0, Ordering::Relaxed);
+    users.load(["posts.comments", "profile"]).await?;
+    assert_eq!(counter.queries.load(Ordering::Relaxed), 3, "posts, comments, profiles");
+    assert!(users.iter().all(|u| u.posts.loaded().is_some_and(|p| p.len() == 10)));
+    users.load_missing(["posts", "profile"]).await?;
+    assert_eq!(counter.queries.load(Ordering::Relaxed), 3, "nothing missing, nothing run");
+    let mut one = RUser::on(&db).find_or_fail(users[0].id).await?;
+    one.load_missing(["profile"]).await?;
+    assert!(one.profile.get().is_some());
+    assert!(matches!(one.load(["nope"]).await, Err(Error::UnknownRelation { .. })));
+
+    // associate / dissociate set the foreign key (and the relation); save writes it.
+    let mut post = RPost::on(&db).where_("r_user_id", users[0].id).first_or_fail().await?;
+    post.associate_author(&users[1])?;
+    assert_eq!(post.r_user_id, users[1].id);
+    assert_eq!(post.author.get().map(|a| a.id), Some(users[1].id));
+    post.save().await?;
+    assert_eq!(RPost::on(&db).find_or_fail(post.id).await?.r_user_id, users[1].id);
+    let mut comment = RComment::on(&db).first_or_fail().await?;
+    comment.dissociate_author()?;
+    assert_eq!(comment.author_id, None);
+    comment.save().await?;
+    assert!(comment.author().first().await?.is_none());
+    assert!(matches!(post.dissociate_author(), Err(Error::Decode { .. })), "a foreign key that cannot be empty");
+    Ok(())
+}

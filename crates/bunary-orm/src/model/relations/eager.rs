@@ -157,6 +157,27 @@ fn distribute<P: Entity, G: Clone + Default>(
     Ok(())
 }
 
+/// Loads one level of a relation: the models of `C` whose `related_column` is one of the
+/// parents' `parent_column` values (one query, none for no key), each `add`ed to the group of
+/// its key, and each group handed to the parents that have that key.
+async fn load<P: Entity, C: Entity, G: Clone + Default>(
+    parents: &mut [P],
+    parent_column: &str,
+    related_column: &str,
+    nested: Vec<String>,
+    connection: &Connection,
+    add: fn(&mut G, C),
+    give: impl FnMut(&mut P, G),
+) -> Result<()> {
+    let keys = distinct_keys(parents, parent_column)?;
+    let related: Vec<C> = fetch(connection, related_column, keys, &nested).await?;
+    let mut groups: HashMap<Key, G> = HashMap::new();
+    for model in related {
+        add(groups.entry(Key(model.get_value(related_column)?)).or_default(), model);
+    }
+    distribute(parents, parent_column, groups, give)
+}
+
 /// Loads a has-many relation of `parents`.
 ///
 /// # Errors
@@ -170,13 +191,8 @@ pub async fn load_has_many<P: Entity, C: Entity + Clone>(
     connection: &Connection,
 ) -> Result<()> {
     let (foreign, local) = has_keys::<P, C>(&def)?;
-    let keys = distinct_keys(parents, &local)?;
-    let children: Vec<C> = fetch(connection, &foreign, keys, &nested).await?;
-    let mut groups: HashMap<Key, Vec<C>> = HashMap::new();
-    for child in children {
-        groups.entry(Key(child.get_value(&foreign)?)).or_default().push(child);
-    }
-    distribute(parents, &local, groups, |parent, models| slot(parent).set(models))
+    let add = |group: &mut Vec<C>, model| group.push(model);
+    load(parents, &local, &foreign, nested, connection, add, |parent, models| slot(parent).set(models)).await
 }
 
 /// Loads a has-one relation of `parents` (the first related row of each).
@@ -192,13 +208,10 @@ pub async fn load_has_one<P: Entity, C: Entity + Clone>(
     connection: &Connection,
 ) -> Result<()> {
     let (foreign, local) = has_keys::<P, C>(&def)?;
-    let keys = distinct_keys(parents, &local)?;
-    let children: Vec<C> = fetch(connection, &foreign, keys, &nested).await?;
-    let mut groups: HashMap<Key, Option<C>> = HashMap::new();
-    for child in children {
-        groups.entry(Key(child.get_value(&foreign)?)).or_insert(Some(child));
-    }
-    distribute(parents, &local, groups, |parent, model| slot(parent).set(model))
+    let add = |first: &mut Option<C>, model| {
+        first.get_or_insert(model);
+    };
+    load(parents, &local, &foreign, nested, connection, add, |parent, model| slot(parent).set(model)).await
 }
 
 /// Loads a belongs-to relation of `children` (the parent model of each).
@@ -214,13 +227,8 @@ pub async fn load_belongs_to<P: Entity, C: Entity + Clone>(
     connection: &Connection,
 ) -> Result<()> {
     let (foreign, owner) = belongs_keys::<P, C>(&def)?;
-    let keys = distinct_keys(children, &foreign)?;
-    let owners: Vec<C> = fetch(connection, &owner, keys, &nested).await?;
-    let mut groups: HashMap<Key, Option<C>> = HashMap::new();
-    for model in owners {
-        groups.insert(Key(model.get_value(&owner)?), Some(model));
-    }
-    distribute(children, &foreign, groups, |child, model| slot(child).set(model))
+    let add = |parent: &mut Option<C>, model| *parent = Some(model);
+    load(children, &foreign, &owner, nested, connection, add, |child, model| slot(child).set(model)).await
 }
 
 #[cfg(test)]

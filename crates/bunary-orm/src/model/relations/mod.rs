@@ -40,13 +40,16 @@
 //! `author_id` and matches it to the related model's primary key.
 
 mod eager;
+mod load;
 mod query;
 mod slots;
 
 #[doc(hidden)]
 pub use self::eager::{check_path, load_belongs_to, load_has_many, load_has_one, split_paths, unknown_relation};
+pub(crate) use self::load::load_onto;
+pub use self::load::LoadRelations;
 #[doc(hidden)]
-pub use self::query::{belongs_to_query, has_many_query};
+pub use self::query::{associate, belongs_to_query, dissociate, has_many_query};
 pub use self::slots::{BelongsTo, HasMany, HasOne};
 
 /// The kind of a relation.

@@ -33,3 +33,26 @@ pub fn belongs_to_query<P: Entity, C: Entity>(child: &P, def: RelationDef) -> Mo
         Err(e) => query.failed(e),
     }
 }
+
+/// Sets `child`'s foreign key of a belongs-to relation to `parent`'s key (Eloquent's
+/// `associate`; the derive's `associate_<relation>` also sets the loaded relation).
+///
+/// # Errors
+/// [`Error::InvalidRelation`](crate::Error::InvalidRelation); [`Error::Decode`](crate::Error::Decode)
+/// when the key does not fit the foreign key's field.
+#[doc(hidden)]
+pub fn associate<P: Entity, C: Entity>(child: &mut P, def: RelationDef, parent: &C) -> crate::Result<()> {
+    let (foreign, owner) = belongs_keys::<P, C>(&def)?;
+    child.set_value(&foreign, parent.get_value(&owner)?)
+}
+
+/// Clears `child`'s foreign key of a belongs-to relation (Eloquent's `dissociate`).
+///
+/// # Errors
+/// [`Error::InvalidRelation`](crate::Error::InvalidRelation); [`Error::Decode`](crate::Error::Decode)
+/// when the foreign key's field cannot be empty (not an `Option`).
+#[doc(hidden)]
+pub fn dissociate<P: Entity, C: Entity>(child: &mut P, def: RelationDef) -> crate::Result<()> {
+    let (foreign, _) = belongs_keys::<P, C>(&def)?;
+    child.set_value(&foreign, Value::Null)
+}
