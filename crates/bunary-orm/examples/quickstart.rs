@@ -1,9 +1,35 @@
 //! The quickstart: configure the embedded SQLite default, create a table, write in a
-//! transaction, read it back. Run it with `cargo run --example quickstart`.
+//! transaction, read it back; then typed models with a relation, loaded without N+1 queries.
+//! Run it with `cargo run --example quickstart`.
 //!
 //! Set `DATABASE_URL` (for example `sqlite://./demo.sqlite`) to use a file instead of memory.
 
-use bunary_orm::{get_driver, params, set_orm_config, Error, OrmConfig};
+use bunary_orm::prelude::*;
+use bunary_orm::{params, OrmConfig};
+
+/// A typed model of the `users` table, with its posts.
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "users", timestamps = false)]
+struct User {
+    id: i64,
+    name: String,
+    email: String,
+    active: bool,
+    created_at: Option<chrono::NaiveDateTime>,
+    posts: HasMany<Post>,
+    state: ModelState,
+}
+
+/// A post belongs to its user (`posts.user_id`, Laravel's convention).
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "posts", timestamps = false)]
+struct Post {
+    id: i64,
+    user_id: i64,
+    title: String,
+    user: BelongsTo<User>,
+    state: ModelState,
+}
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
@@ -66,5 +92,21 @@ async fn main() -> Result<(), Error> {
     }
     let total = db.query_one("SELECT COUNT(*) AS n FROM users", &[]).await?;
     println!("{} users in all; as JSON: {}", total.get::<i64>("n")?, serde_json::to_string(&active[0]).unwrap());
+
+    // Typed models and a relation: posts written through it get their user_id.
+    db.exec("CREATE TABLE IF NOT EXISTS posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, title TEXT)", &[])
+        .await?;
+    let alice = User::query().where_("email", "alice@example.com").first_or_fail().await?;
+    if alice.posts().count().await? == 0 {
+        alice.posts().create_many([record! { "title" => "Hello" }, record! { "title" => "Relations" }]).await?;
+    }
+    // Two queries, whatever the number of users: the users, then all their posts.
+    let users = User::query().where_("active", true).with(["posts"]).oldest("id").get().await?;
+    for user in &users {
+        let titles: Vec<&str> = user.posts.loaded().unwrap_or_default().iter().map(|p| p.title.as_str()).collect();
+        println!("  {} wrote {:?}", user.name, titles);
+    }
+    let post = Post::query().with(["user"]).first_or_fail().await?;
+    println!("a post with its author, as JSON: {}", serde_json::to_string(&post).unwrap());
     bunary_orm::close_driver().await
 }
