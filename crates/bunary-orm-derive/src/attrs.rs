@@ -25,6 +25,7 @@ pub enum RelationKind {
     HasMany,
     HasOne,
     BelongsTo,
+    BelongsToMany,
 }
 
 /// A relation field: `posts: HasMany<Post>`.
@@ -35,8 +36,16 @@ pub struct Relation {
     /// The related model type.
     pub related: Type,
     pub foreign_key: Option<String>,
-    /// `local_key` (has-many, has-one) or `owner_key` (belongs-to).
+    /// `local_key` (has-many, has-one, many-to-many) or `owner_key` (belongs-to).
     pub local_key: Option<String>,
+    /// The related type's name in snake case (`Tag` → `tag`).
+    pub related_snake: String,
+    /// Many-to-many: `table = "…"` (the pivot).
+    pub pivot_table: Option<String>,
+    /// Many-to-many: `related_pivot_key = "…"`.
+    pub related_pivot_key: Option<String>,
+    /// Many-to-many: `related_key = "…"`.
+    pub related_key: Option<String>,
 }
 
 /// Everything the expansion needs.
@@ -81,6 +90,7 @@ fn relation_of(ty: &Type) -> Option<(RelationKind, Type)> {
         "HasMany" => RelationKind::HasMany,
         "HasOne" => RelationKind::HasOne,
         "BelongsTo" => RelationKind::BelongsTo,
+        "BelongsToMany" => RelationKind::BelongsToMany,
         _ => return None,
     };
     match &seg.arguments {
@@ -256,24 +266,49 @@ impl ModelDef {
             }
             if let Some((kind, related)) = relation_of(&field.ty) {
                 let (mut foreign_key, mut local_key) = (None, None);
+                let (mut pivot_table, mut related_pivot_key, mut related_key) = (None, None, None);
                 for attr in field.attrs.iter().filter(|a| a.path().is_ident("orm")) {
                     attr.parse_nested_meta(|meta| {
                         let lit: LitStr = meta.value()?.parse()?;
-                        check_ident(&lit.value(), lit.span(), "column")?;
-                        if meta.path.is_ident("foreign_key") {
+                        let many = kind == RelationKind::BelongsToMany;
+                        let what = if meta.path.is_ident("table") { "table" } else { "column" };
+                        check_ident(&lit.value(), lit.span(), what)?;
+                        if meta.path.is_ident("foreign_key") || (many && meta.path.is_ident("foreign_pivot_key")) {
                             foreign_key = Some(lit.value());
-                        } else if meta.path.is_ident("local_key") || meta.path.is_ident("owner_key") {
+                        } else if meta.path.is_ident("local_key")
+                            || meta.path.is_ident("owner_key")
+                            || (many && meta.path.is_ident("parent_key"))
+                        {
                             local_key = Some(lit.value());
+                        } else if many && meta.path.is_ident("table") {
+                            pivot_table = Some(lit.value());
+                        } else if many && meta.path.is_ident("related_pivot_key") {
+                            related_pivot_key = Some(lit.value());
+                        } else if many && meta.path.is_ident("related_key") {
+                            related_key = Some(lit.value());
                         } else {
                             return Err(meta.error(
-                                "a relation field takes `foreign_key = \"…\"` and `local_key = \"…\"` (`owner_key` on a BelongsTo)",
+                                "a relation field takes `foreign_key = \"…\"` and `local_key = \"…\"` (`owner_key` on a BelongsTo; `table`, `foreign_pivot_key`, `related_pivot_key`, `parent_key`, `related_key` on a BelongsToMany)",
                             ));
                         }
                         Ok(())
                     })?;
                 }
                 let name = ident.to_string().trim_start_matches("r#").to_owned();
-                relations.push(Relation { field: ident, name, kind, related, foreign_key, local_key });
+                let related_snake =
+                    last_segment(&related).map(|s| snake_case(&s.ident.to_string())).unwrap_or_default();
+                relations.push(Relation {
+                    field: ident,
+                    name,
+                    kind,
+                    related,
+                    foreign_key,
+                    local_key,
+                    related_snake,
+                    pivot_table,
+                    related_pivot_key,
+                    related_key,
+                });
                 continue;
             }
             let mut column = ident.to_string().trim_start_matches("r#").to_owned();

@@ -25,14 +25,21 @@ fn defs(def: &ModelDef) -> Vec<TokenStream> {
                 RelationKind::HasMany => quote!(HasMany),
                 RelationKind::HasOne => quote!(HasOne),
                 RelationKind::BelongsTo => quote!(BelongsTo),
+                RelationKind::BelongsToMany => quote!(BelongsToMany),
             };
             let (fk, lk) = (opt(&r.foreign_key), opt(&r.local_key));
+            let (pivot, rpk, rk) = (opt(&r.pivot_table), opt(&r.related_pivot_key), opt(&r.related_key));
+            let related_snake = &r.related_snake;
             quote!(::bunary_orm::model::relations::RelationDef {
                 name: #name,
                 kind: ::bunary_orm::model::relations::RelationKind::#kind,
                 owner_snake: #snake,
                 foreign_key: #fk,
                 local_key: #lk,
+                related_snake: #related_snake,
+                pivot_table: #pivot,
+                related_pivot_key: #rpk,
+                related_key: #rk,
             })
         })
         .collect()
@@ -53,6 +60,7 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
             RelationKind::HasMany => quote!(load_has_many),
             RelationKind::HasOne => quote!(load_has_one),
             RelationKind::BelongsTo => quote!(load_belongs_to),
+            RelationKind::BelongsToMany => quote!(load_belongs_to_many),
         })
         .collect();
     let defs = defs(def);
@@ -120,6 +128,7 @@ pub fn query_methods(def: &ModelDef) -> TokenStream {
         let builder = match r.kind {
             RelationKind::HasMany | RelationKind::HasOne => quote!(has_many_query),
             RelationKind::BelongsTo => quote!(belongs_to_query),
+            RelationKind::BelongsToMany => quote!(belongs_to_many_query),
         };
         let query = quote! {
             #[doc = #doc]

@@ -135,6 +135,12 @@ pub enum QueryProblem {
         /// The JSON given.
         found: String,
     },
+    /// `attach`, `detach`, `sync` or `toggle` on a query that is not a many-to-many relation's.
+    #[error("attach, detach, sync and toggle need a many-to-many relation's query (a BelongsToMany field of the parent), not {model}'s own")]
+    NotManyToMany {
+        /// The model queried.
+        model: &'static str,
+    },
     /// A driver handed a row to a result before its columns (a driver bug).
     #[error("the driver sent a row before its columns")]
     RowBeforeColumns,

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use bunary_orm::prelude::*;
 use bunary_orm::row::RowSink;
 use bunary_orm::schema::Schema;
-use bunary_orm::{DatabaseDriver, Dialect, ExecResult, TransactionConnection};
+use bunary_orm::{DatabaseDriver, Dialect, ExecResult, QueryProblem, TransactionConnection};
 use chrono::{DateTime, Utc};
 
 use super::Harness;
@@ -36,6 +36,20 @@ pub struct RPost {
     pub comments: HasMany<RComment>,
     #[orm(foreign_key = "r_user_id")]
     pub author: BelongsTo<RUser>,
+    pub tags: BelongsToMany<RTag>,
+    pub state: ModelState,
+}
+
+/// Many-to-many through the pivot `r_post_r_tag` (Laravel's name: the two snake names in
+/// alphabetical order), soft-deleting.
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "r_tags", timestamps = false, soft_deletes)]
+pub struct RTag {
+    pub id: i64,
+    pub name: String,
+    pub deleted_at: Option<DateTime<Utc>>,
+    #[orm(table = "r_post_r_tag")]
+    pub posts: BelongsToMany<RPost>,
     pub state: ModelState,
 }
 
@@ -114,6 +128,20 @@ async fn tables(h: &Harness) -> Result<()> {
             t.id();
             t.big_integer("r_user_id");
             t.string("bio", 100);
+        })
+        .await?;
+    schema
+        .create_table("r_tags", |t| {
+            t.id();
+            t.string("name", 100);
+            t.soft_deletes();
+        })
+        .await?;
+    schema
+        .create_table("r_post_r_tag", |t| {
+            t.big_integer("r_post_id");
+            t.big_integer("r_tag_id");
+            t.unique(["r_post_id", "r_tag_id"]);
         })
         .await?;
     schema
@@ -208,6 +236,16 @@ async fn seed(h: &Harness, users: usize) -> Result<()> {
     for chunk in comments.chunks(500) {
         RComment::on(&h.db).insert_many(chunk.to_vec()).await?;
     }
+    // Three tags; every post has the first two.
+    if RTag::on(&h.db).count().await? == 0 {
+        RTag::on(&h.db).insert_many(["a", "b", "c"].map(|n| record! { "name" => n }).to_vec()).await?;
+    }
+    let pivot: Vec<Record> = (0..(users * 10) as i64)
+        .flat_map(|post| [1i64, 2].map(|tag| record! { "r_post_id" => first_post + post, "r_tag_id" => tag }))
+        .collect();
+    for chunk in pivot.chunks(500) {
+        h.db.table("r_post_r_tag").insert_many(chunk.to_vec()).await?;
+    }
     Ok(())
 }
 
@@ -220,11 +258,11 @@ pub async fn eager_loading_runs_a_fixed_number_of_queries(h: &Harness) -> Result
         seeded = n;
         counter.queries.store(0, Ordering::Relaxed);
         let users = RUser::on(&db)
-            .with(["posts", "posts.comments", "posts.comments.author", "profile", "posts.author"])
+            .with(["posts", "posts.comments", "posts.comments.author", "profile", "posts.author", "posts.tags"])
             .get()
             .await?;
-        // users, posts, comments, comment authors, post authors, profiles.
-        assert_eq!(counter.queries.load(Ordering::Relaxed), 6, "{n} users: one query per relation per level");
+        // users, posts, comments, comment authors, post authors, post tags (through the pivot), profiles.
+        assert_eq!(counter.queries.load(Ordering::Relaxed), 7, "{n} users: one query per relation per level");
         assert_eq!(users.len(), n);
         for user in &users {
             let posts = user.posts.loaded().expect("posts loaded");
@@ -233,6 +271,9 @@ pub async fn eager_loading_runs_a_fixed_number_of_queries(h: &Harness) -> Result
             for post in posts {
                 assert_eq!(post.r_user_id, user.id);
                 assert_eq!(post.author.get().map(|a| a.id), Some(user.id));
+                let mut tags: Vec<i64> = post.tags.loaded().expect("tags loaded").iter().map(|t| t.id).collect();
+                tags.sort_unstable();
+                assert_eq!(tags, [1, 2]);
                 let comments = post.comments.loaded().expect("comments loaded");
                 assert_eq!(comments.len(), 10);
                 assert!(comments.iter().all(|c| c.r_post_id == post.id && c.author.get().is_some()));
@@ -305,7 +346,7 @@ pub async fn relation_errors_are_typed_and_come_before_sql(h: &Harness) -> Resul
     match typo {
         Err(Error::UnknownRelation { model: "RPost", relation, known }) => {
             assert_eq!(relation, "autor");
-            assert_eq!(known, ["comments", "author"]);
+            assert_eq!(known, ["comments", "author", "tags"]);
         }
         other => panic!("expected UnknownRelation, got {other:?}"),
     }
@@ -372,5 +413,49 @@ pub async fn load_onto_models_in_hand_and_associate(h: &Harness) -> Result<()> {
     comment.save().await?;
     assert!(comment.author().first().await?.is_none());
     assert!(matches!(post.dissociate_author(), Err(Error::Decode { .. })), "a foreign key that cannot be empty");
+    Ok(())
+}
+
+pub async fn many_to_many_attach_detach_sync_toggle_and_eager_load(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let ada = RUser::on(&h.db).create(record! { "name" => "Ada", "secret" => "x" }).await?;
+    let post = ada.posts().create(record! { "title" => "tagged" }).await?;
+    let other = ada.posts().create(record! { "title" => "other" }).await?;
+    let tags =
+        RTag::on(&h.db).create_many(["rust", "sql", "orm", "gone"].map(|name| record! { "name" => name })).await?;
+    let id = |i: usize| tags[i].id;
+    assert_eq!(post.tags().attach([id(0), id(1)]).await?, 2);
+    assert_eq!(post.tags().count().await?, 2);
+    let names: Vec<String> = post.tags().oldest("r_tags.id").pluck("name").await?;
+    assert_eq!(names, ["rust", "sql"]);
+    // sync: exactly these; sync_without_detaching adds; toggle flips.
+    let changes = post.tags().sync([id(1), id(2)]).await?;
+    assert_eq!(changes.attached, [Value::from(id(2))]);
+    assert_eq!(changes.detached, [Value::from(id(0))]);
+    let changes = post.tags().sync_without_detaching([id(0), id(1)]).await?;
+    assert_eq!((changes.attached, changes.detached), (vec![Value::from(id(0))], vec![]));
+    let changes = post.tags().toggle([id(0), id(3)]).await?;
+    assert_eq!((changes.attached, changes.detached), (vec![Value::from(id(3))], vec![Value::from(id(0))]));
+    assert_eq!(post.tags().detach([id(2)]).await?, 1);
+    other.tags().attach([id(1)]).await?;
+    // The related model's scope holds through the pivot: a trashed tag is left out.
+    let mut gone = tags[3].clone();
+    gone.delete().await?;
+    assert_eq!(post.tags().count().await?, 1, "sql only: the trashed tag is left out");
+    // Eager loads: both directions, one query per level.
+    let (db, counter) = counting(h);
+    let posts = RPost::on(&db).with(["tags.posts"]).oldest("id").get().await?;
+    assert_eq!(counter.queries.load(Ordering::Relaxed), 3, "posts, their tags, the tags' posts");
+    let tag_names = |p: &RPost| p.tags.loaded().unwrap().iter().map(|t| t.name.clone()).collect::<Vec<_>>();
+    assert_eq!(tag_names(&posts[0]), ["sql"]);
+    assert_eq!(tag_names(&posts[1]), ["sql"]);
+    let sql = &posts[0].tags.loaded().unwrap()[0];
+    assert_eq!(sql.posts.loaded().map(<[RPost]>::len), Some(2), "nested through the pivot the other way");
+    assert!(sql.exists() && !sql.is_dirty(), "related models are loaded models");
+    // Writing the pivot needs a many-to-many relation's query.
+    let refused = RTag::on(&h.db).attach([1]).await;
+    assert!(matches!(refused, Err(Error::InvalidQuery { problem: QueryProblem::NotManyToMany { .. } })), "{refused:?}");
+    assert_eq!(post.tags().detach_all().await?, 2, "the trashed tag's pivot row goes too");
+    assert_eq!(post.tags().with_trashed().count().await?, 0);
     Ok(())
 }

@@ -75,6 +75,8 @@ struct Extras {
     eager: Vec<String>,
     /// Columns that models created or saved through this query get (a relation's foreign key).
     attributes: Vec<(String, Value)>,
+    /// A many-to-many relation's pivot and the parent's key, for `attach`, `sync`, ….
+    pivot: Option<(crate::model::relations::Pivot, Value)>,
 }
 
 impl<M> Clone for ModelQuery<M> {
@@ -169,6 +171,17 @@ impl<M> ModelQuery<M> {
     /// The columns models created or saved through this query get.
     pub(crate) fn attributes(&self) -> &[(String, Value)] {
         self.extras.as_ref().map_or(&[], |e| e.attributes.as_slice())
+    }
+
+    /// Makes this the query of a many-to-many relation of the parent whose key is `key`.
+    pub(crate) fn with_pivot(mut self, pivot: crate::model::relations::Pivot, key: Value) -> Self {
+        self.extras().pivot = Some((pivot, key));
+        self
+    }
+
+    /// The pivot of a many-to-many relation query, and the parent's key.
+    pub(crate) fn pivot(&self) -> Option<(&crate::model::relations::Pivot, &Value)> {
+        self.extras.as_ref()?.pivot.as_ref().map(|(p, k)| (p, k))
     }
 
     /// The query, failing with `error` when it runs.

@@ -14,11 +14,11 @@ use super::super::Entity;
 use super::{BelongsTo, HasMany, HasOne, RelationDef};
 
 /// The most keys one `IN` list carries where the dialect cannot bind a list as one value.
-const KEYS_PER_QUERY: usize = 10_000;
+pub(super) const KEYS_PER_QUERY: usize = 10_000;
 
 /// A key value that can be hashed (keys are integers, text or UUIDs).
 #[derive(Debug, Clone, PartialEq)]
-struct Key(Value);
+pub(super) struct Key(pub(super) Value);
 
 impl Eq for Key {}
 
@@ -67,7 +67,7 @@ pub fn unknown_relation<M: Entity>(relation: &str) -> Error {
     Error::UnknownRelation { model: M::NAME, relation: relation.to_owned(), known: M::RELATIONS }
 }
 
-fn column_of<M: Entity>(model: &'static str, relation: &'static str, column: String) -> Result<String> {
+pub(super) fn column_of<M: Entity>(model: &'static str, relation: &'static str, column: String) -> Result<String> {
     if M::COLUMNS.contains(&column.as_str()) {
         Ok(column)
     } else {
@@ -98,7 +98,7 @@ pub(super) fn belongs_keys<P: Entity, C: Entity>(def: &RelationDef) -> Result<(S
 }
 
 /// The distinct non-null values of `column` among `models`, in first-seen order.
-fn distinct_keys<M: Entity>(models: &[M], column: &str) -> Result<Vec<Value>> {
+pub(super) fn distinct_keys<M: Entity>(models: &[M], column: &str) -> Result<Vec<Value>> {
     let mut seen = HashSet::new();
     let mut keys = Vec::new();
     for model in models {
@@ -135,7 +135,7 @@ async fn fetch<C: Entity>(
 
 /// Hands each parent its share of `groups` (by its key in `column`), moving a group to the last
 /// parent that wants it and cloning it for the others.
-fn distribute<P: Entity, G: Clone + Default>(
+pub(super) fn distribute<P: Entity, G: Clone + Default>(
     parents: &mut [P],
     column: &str,
     mut groups: HashMap<Key, G>,

@@ -41,6 +41,7 @@
 
 mod eager;
 mod load;
+mod many;
 mod query;
 mod slots;
 
@@ -48,9 +49,13 @@ mod slots;
 pub use self::eager::{check_path, load_belongs_to, load_has_many, load_has_one, split_paths, unknown_relation};
 pub(crate) use self::load::load_onto;
 pub use self::load::LoadRelations;
+pub(crate) use self::many::Pivot;
+pub use self::many::SyncChanges;
+#[doc(hidden)]
+pub use self::many::{belongs_to_many_query, load_belongs_to_many};
 #[doc(hidden)]
 pub use self::query::{associate, belongs_to_query, dissociate, has_many_query};
-pub use self::slots::{BelongsTo, HasMany, HasOne};
+pub use self::slots::{BelongsTo, BelongsToMany, HasMany, HasOne};
 
 /// The kind of a relation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +66,8 @@ pub enum RelationKind {
     HasOne,
     /// This model holds the related row's key (`posts.user_id` → `users`).
     BelongsTo,
+    /// Rows of a pivot table hold both keys (`post_tag.post_id`, `post_tag.tag_id`).
+    BelongsToMany,
 }
 
 /// A relation as the derive declares it: its name and kind, and the key columns it was given
@@ -76,6 +83,15 @@ pub struct RelationDef {
     pub owner_snake: &'static str,
     /// `foreign_key = "…"`.
     pub foreign_key: Option<&'static str>,
-    /// `local_key = "…"` (has-many, has-one) or `owner_key = "…"` (belongs-to).
+    /// `local_key = "…"` (has-many, has-one, many-to-many) or `owner_key = "…"` (belongs-to).
     pub local_key: Option<&'static str>,
+    /// The related model's name in snake case (`tag`), for the many-to-many conventions.
+    pub related_snake: &'static str,
+    /// Many-to-many: `table = "…"` (the pivot table; default the two snake names in
+    /// alphabetical order, `post_tag`).
+    pub pivot_table: Option<&'static str>,
+    /// Many-to-many: `related_pivot_key = "…"` (default `tag_id`).
+    pub related_pivot_key: Option<&'static str>,
+    /// Many-to-many: `related_key = "…"` (default the related model's primary key).
+    pub related_key: Option<&'static str>,
 }

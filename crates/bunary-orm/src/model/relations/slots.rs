@@ -51,6 +51,10 @@ impl<T: Serialize> Serialize for HasMany<T> {
     }
 }
 
+/// A many-to-many relation field (`tags: BelongsToMany<Tag>`, through a pivot table): the
+/// related models once loaded. The same list as [`HasMany`].
+pub type BelongsToMany<T> = HasMany<T>;
+
 macro_rules! one_slot {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*

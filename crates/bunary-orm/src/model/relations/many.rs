@@ -1,0 +1,259 @@
+//! Many-to-many relations (Eloquent's `belongsToMany`): a pivot table holds both keys. Eager
+//! loading joins the pivot once per level; the relation query is the related models joined to
+//! the pivot; `attach`, `detach`, `sync`, `sync_without_detaching` and `toggle` write the
+//! pivot.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::connection::Connection;
+use crate::error::{Error, QueryProblem, Result};
+use crate::ident::{Ident, TableRef};
+use crate::query::{Builder, Record};
+use crate::value::Value;
+
+use super::super::query::ModelQuery;
+use super::super::{mark_loaded, Entity};
+use super::eager::{column_of, distinct_keys, distribute, Key, KEYS_PER_QUERY};
+use super::{load_onto, HasMany, RelationDef};
+
+/// The alias of the pivot's foreign key among the related rows of an eager load.
+const PIVOT_KEY: &str = "bunary_pivot_key";
+
+/// The names a many-to-many relation of `P` to `C` uses, each checked.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Pivot {
+    /// The pivot table.
+    pub(crate) table: String,
+    /// The pivot column holding the parent's key (`post_id`).
+    pub(crate) foreign: String,
+    /// The pivot column holding the related model's key (`tag_id`).
+    pub(crate) related: String,
+    /// The parent's key column.
+    parent_key: String,
+    /// The related model's key column.
+    related_key: String,
+    /// The related model's table, without schema or alias.
+    related_table: String,
+}
+
+fn pivot<P: Entity, C: Entity>(def: &RelationDef) -> Result<Pivot> {
+    let table = match def.pivot_table {
+        Some(t) => t.to_owned(),
+        None => {
+            let mut names = [def.owner_snake, def.related_snake];
+            names.sort_unstable();
+            names.join("_")
+        }
+    };
+    TableRef::parse(&table)?;
+    let foreign = def.foreign_key.map_or_else(|| format!("{}_{}", def.owner_snake, P::PRIMARY_KEY), str::to_owned);
+    let related =
+        def.related_pivot_key.map_or_else(|| format!("{}_{}", def.related_snake, C::PRIMARY_KEY), str::to_owned);
+    Ident::new(&foreign, "column")?;
+    Ident::new(&related, "column")?;
+    let parent_key = column_of::<P>(P::NAME, def.name, def.local_key.unwrap_or(P::PRIMARY_KEY).to_owned())?;
+    let related_key = column_of::<C>(P::NAME, def.name, def.related_key.unwrap_or(C::PRIMARY_KEY).to_owned())?;
+    let related_table = TableRef::parse(C::TABLE)?.name.as_str().to_owned();
+    Ok(Pivot { table, foreign, related, parent_key, related_key, related_table })
+}
+
+impl Pivot {
+    /// `C`'s query joined to the pivot, its own columns selected (and `extra` ones).
+    fn joined<C: Entity>(&self, query: ModelQuery<C>, extra: &[String]) -> ModelQuery<C> {
+        let mut columns = vec![format!("{}.*", self.related_table)];
+        columns.extend_from_slice(extra);
+        query.select(columns).join(
+            &self.table,
+            &format!("{}.{}", self.table, self.related),
+            "=",
+            &format!("{}.{}", self.related_table, self.related_key),
+        )
+    }
+
+    fn pivot_column(&self, column: &str) -> String {
+        format!("{}.{}", self.table, column)
+    }
+}
+
+/// Loads a many-to-many relation of `parents`: one query joining the related table to the
+/// pivot (with the related model's scopes), then the nested relations.
+///
+/// # Errors
+/// [`Error::InvalidRelation`] for a key that is not a column; the query's errors.
+#[doc(hidden)]
+pub async fn load_belongs_to_many<P: Entity, C: Entity + Clone>(
+    parents: &mut [P],
+    def: RelationDef,
+    slot: fn(&mut P) -> &mut HasMany<C>,
+    nested: Vec<String>,
+    connection: &Connection,
+) -> Result<()> {
+    let pivot = pivot::<P, C>(&def)?;
+    let keys = distinct_keys(parents, &pivot.parent_key)?;
+    let mut pairs: Vec<(Value, C)> = Vec::new();
+    if !keys.is_empty() {
+        let arrays = connection.executor().await?.dialect().capabilities().bound_arrays;
+        let size = if arrays { keys.len() } else { KEYS_PER_QUERY };
+        let extra = [format!("{} as {PIVOT_KEY}", pivot.pivot_column(&pivot.foreign))];
+        for batch in keys.chunks(size.max(1)) {
+            let query = pivot
+                .joined(C::query().on(connection), &extra)
+                .where_in(&pivot.pivot_column(&pivot.foreign), batch.to_vec());
+            for mut row in query.scoped().rows().await? {
+                let key: Value = row.take(PIVOT_KEY)?;
+                pairs.push((key, C::from_row(row)?));
+            }
+        }
+    }
+    let (pivot_keys, mut models): (Vec<Value>, Vec<C>) = pairs.into_iter().unzip();
+    mark_loaded(&mut models, connection);
+    if !nested.is_empty() {
+        load_onto(&mut models, nested, false).await?;
+    }
+    let mut groups: HashMap<Key, Vec<C>> = HashMap::new();
+    for (key, model) in pivot_keys.into_iter().zip(models) {
+        groups.entry(Key(key)).or_default().push(model);
+    }
+    distribute(parents, &pivot.parent_key, groups, |parent, models| slot(parent).set(models))
+}
+
+/// The query of a many-to-many relation of `parent` (`post.tags()`): the related models joined
+/// to the pivot rows of the parent; its `attach`, `detach`, `sync`, `toggle` write the pivot.
+#[doc(hidden)]
+pub fn belongs_to_many_query<P: Entity, C: Entity>(parent: &P, def: RelationDef) -> ModelQuery<C> {
+    let query = C::query().on(parent.state().connection());
+    let found = pivot::<P, C>(&def).and_then(|pivot| Ok((parent.get_value(&pivot.parent_key)?, pivot)));
+    match found {
+        Ok((key, pivot)) => {
+            let column = pivot.pivot_column(&pivot.foreign);
+            pivot.joined(query, &[]).where_(&column, key.clone()).where_not_null(&column).with_pivot(pivot, key)
+        }
+        Err(e) => query.failed(e),
+    }
+}
+
+/// What a `sync` or `toggle` changed in the pivot.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncChanges {
+    /// The keys attached.
+    pub attached: Vec<Value>,
+    /// The keys detached.
+    pub detached: Vec<Value>,
+}
+
+impl<M: Entity> ModelQuery<M> {
+    /// The pivot and the parent's key of a many-to-many relation query.
+    fn pivot_of(&self) -> Result<(&Pivot, &Value)> {
+        self.get_query().check()?;
+        self.pivot().ok_or(Error::InvalidQuery { problem: QueryProblem::NotManyToMany { model: M::NAME } })
+    }
+
+    fn pivot_rows(&self, pivot: &Pivot, parent: &Value) -> Builder {
+        Builder::new(&pivot.table).on(self.connection()).where_(&pivot.foreign, parent.clone())
+    }
+
+    /// The related keys attached to the parent now.
+    async fn attached(&self, pivot: &Pivot, parent: &Value) -> Result<Vec<Value>> {
+        self.pivot_rows(pivot, parent).pluck::<Value>(&pivot.related).await
+    }
+
+    /// Adds pivot rows linking the parent to each of `ids` (Eloquent's `attach`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] on a query that is not a many-to-many relation's; the database's
+    /// error (a duplicate pair where the pivot has a unique key).
+    pub async fn attach<V: Into<Value>>(&self, ids: impl IntoIterator<Item = V>) -> Result<u64> {
+        let (pivot, parent) = self.pivot_of()?;
+        let records: Vec<Record> = ids
+            .into_iter()
+            .map(|id| Record::new().set(pivot.foreign.clone(), parent.clone()).set(pivot.related.clone(), id.into()))
+            .collect();
+        Builder::new(&pivot.table).on(self.connection()).insert_many(records).await
+    }
+
+    /// Removes the pivot rows linking the parent to each of `ids` (Eloquent's `detach`).
+    ///
+    /// # Errors
+    /// As [`attach`](ModelQuery::attach).
+    pub async fn detach<V: Into<Value>>(&self, ids: impl IntoIterator<Item = V>) -> Result<u64> {
+        let (pivot, parent) = self.pivot_of()?;
+        let ids: Vec<Value> = ids.into_iter().map(Into::into).collect();
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        self.pivot_rows(pivot, parent).where_in(&pivot.related, ids).delete().await
+    }
+
+    /// Removes every pivot row of the parent.
+    ///
+    /// # Errors
+    /// As [`attach`](ModelQuery::attach).
+    pub async fn detach_all(&self) -> Result<u64> {
+        let (pivot, parent) = self.pivot_of()?;
+        self.pivot_rows(pivot, parent).delete().await
+    }
+
+    /// Makes `ids` exactly the related keys of the parent: attaches the missing ones, detaches
+    /// the others (Eloquent's `sync`).
+    ///
+    /// # Errors
+    /// As [`attach`](ModelQuery::attach).
+    pub async fn sync<V: Into<Value>>(&self, ids: impl IntoIterator<Item = V>) -> Result<SyncChanges> {
+        self.sync_with(ids.into_iter().map(Into::into).collect(), true).await
+    }
+
+    /// As [`sync`](ModelQuery::sync), detaching nothing.
+    ///
+    /// # Errors
+    /// As [`attach`](ModelQuery::attach).
+    pub async fn sync_without_detaching<V: Into<Value>>(
+        &self,
+        ids: impl IntoIterator<Item = V>,
+    ) -> Result<SyncChanges> {
+        self.sync_with(ids.into_iter().map(Into::into).collect(), false).await
+    }
+
+    async fn sync_with(&self, wanted: Vec<Value>, detaching: bool) -> Result<SyncChanges> {
+        let (pivot, parent) = self.pivot_of()?;
+        let current: HashSet<Key> = self.attached(pivot, parent).await?.into_iter().map(Key).collect();
+        let wanted_keys: HashSet<Key> = wanted.iter().cloned().map(Key).collect();
+        let mut changes = SyncChanges::default();
+        let mut seen = HashSet::new();
+        for id in wanted {
+            if !current.contains(&Key(id.clone())) && seen.insert(Key(id.clone())) {
+                changes.attached.push(id);
+            }
+        }
+        if detaching {
+            changes.detached = current.into_iter().filter(|k| !wanted_keys.contains(k)).map(|k| k.0).collect();
+            self.detach(changes.detached.clone()).await?;
+        }
+        if !changes.attached.is_empty() {
+            self.attach(changes.attached.clone()).await?;
+        }
+        Ok(changes)
+    }
+
+    /// Attaches each of `ids` that is not attached and detaches each that is (Eloquent's
+    /// `toggle`).
+    ///
+    /// # Errors
+    /// As [`attach`](ModelQuery::attach).
+    pub async fn toggle<V: Into<Value>>(&self, ids: impl IntoIterator<Item = V>) -> Result<SyncChanges> {
+        let (pivot, parent) = self.pivot_of()?;
+        let current: HashSet<Key> = self.attached(pivot, parent).await?.into_iter().map(Key).collect();
+        let mut changes = SyncChanges::default();
+        for id in ids.into_iter().map(Into::into) {
+            if current.contains(&Key(id.clone())) {
+                changes.detached.push(id);
+            } else {
+                changes.attached.push(id);
+            }
+        }
+        self.detach(changes.detached.clone()).await?;
+        if !changes.attached.is_empty() {
+            self.attach(changes.attached.clone()).await?;
+        }
+        Ok(changes)
+    }
+}
