@@ -88,6 +88,20 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
             }
         }
 
+        fn relation_subquery(
+            path: &str,
+            constraint: ::bunary_orm::model::relations::Constraint<'_>,
+        ) -> ::bunary_orm::Result<::bunary_orm::Builder> {
+            let (first, rest) = match path.split_once('.') {
+                ::core::option::Option::Some((first, rest)) => (first, ::core::option::Option::Some(rest)),
+                ::core::option::Option::None => (path, ::core::option::Option::None),
+            };
+            match first {
+                #(#names => ::bunary_orm::model::relations::relation_subquery::<Self, #related>(#defs, rest, constraint),)*
+                other => ::core::result::Result::Err(::bunary_orm::model::relations::unknown_relation::<Self>(other)),
+            }
+        }
+
         fn eager_load<'a>(
             models: &'a mut [Self],
             relation: &'a str,

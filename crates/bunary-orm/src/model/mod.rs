@@ -223,6 +223,17 @@ pub trait Entity: FromRow + Sync {
         Err(relations::unknown_relation::<Self>(first))
     }
 
+    /// The related rows of `path` (`"posts"`, `"posts.comments"`) as a subquery correlated to
+    /// this model's row, the deepest relation meeting `constraint`. Derive plumbing.
+    ///
+    /// # Errors
+    /// [`Error::UnknownRelation`]; [`Error::InvalidRelation`].
+    #[doc(hidden)]
+    fn relation_subquery(path: &str, constraint: relations::Constraint<'_>) -> Result<Builder> {
+        let _ = constraint;
+        Err(relations::no_relation::<Self>(path))
+    }
+
     /// Whether the relation `relation` is loaded on this model. Derive plumbing.
     #[doc(hidden)]
     fn is_relation_loaded(&self, relation: &str) -> bool {

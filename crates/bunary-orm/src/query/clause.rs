@@ -191,6 +191,22 @@ pub enum Where {
     },
     /// A parenthesised group.
     Nested(Vec<WhereClause>),
+    /// `[NOT] EXISTS (subquery)`.
+    Exists {
+        /// The subquery.
+        query: Box<Query>,
+        /// `NOT EXISTS`.
+        not: bool,
+    },
+    /// `(SELECT COUNT(*) FROM … subquery) op ?`: how many rows a subquery matches, compared.
+    Count {
+        /// The subquery (its select list, order and limit are not used).
+        query: Box<Query>,
+        /// The operator.
+        op: Operator,
+        /// The bound count.
+        value: Value,
+    },
     /// Raw SQL, parenthesised.
     Raw(Raw),
 }

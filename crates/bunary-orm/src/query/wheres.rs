@@ -98,6 +98,66 @@ impl<T> Builder<T> {
         self.group(Boolean::And, f)
     }
 
+    /// `AND EXISTS (subquery)`: any row of `sub` matches (Laravel's `whereExists`). The
+    /// subquery may name the outer query's columns (`where_column("posts.user_id", "=", "users.id")`).
+    ///
+    /// ```
+    /// use bunary_orm::{Builder, Dialect};
+    /// let posts = Builder::new("posts").where_column("posts.user_id", "=", "users.id");
+    /// let q = Builder::new("users").where_exists(posts);
+    /// assert_eq!(
+    ///     q.to_sql(Dialect::Sqlite).unwrap().sql,
+    ///     r#"SELECT * FROM "users" WHERE EXISTS (SELECT * FROM "posts" WHERE "posts"."user_id" = "users"."id")"#
+    /// );
+    /// ```
+    pub fn where_exists<U>(self, sub: Builder<U>) -> Self {
+        self.exists_where(Boolean::And, sub, false)
+    }
+
+    /// `AND NOT EXISTS (subquery)`.
+    pub fn where_not_exists<U>(self, sub: Builder<U>) -> Self {
+        self.exists_where(Boolean::And, sub, true)
+    }
+
+    /// `OR EXISTS (subquery)`.
+    pub fn or_where_exists<U>(self, sub: Builder<U>) -> Self {
+        self.exists_where(Boolean::Or, sub, false)
+    }
+
+    /// `OR NOT EXISTS (subquery)`.
+    pub fn or_where_not_exists<U>(self, sub: Builder<U>) -> Self {
+        self.exists_where(Boolean::Or, sub, true)
+    }
+
+    fn exists_where<U>(mut self, boolean: Boolean, sub: Builder<U>, not: bool) -> Self {
+        if let Some(e) = sub.error {
+            self.error.get_or_insert(e);
+            return self;
+        }
+        self.push_where(boolean, Ok(Where::Exists { query: Box::new(sub.query), not }))
+    }
+
+    /// `AND (SELECT COUNT(*) FROM subquery) op count`: how many rows of `sub` match, compared
+    /// (Laravel's `has('posts', '>=', 3)` is built on it).
+    pub fn where_count<U>(self, sub: Builder<U>, op: impl IntoOperator, count: i64) -> Self {
+        self.count_where(Boolean::And, sub, op, count)
+    }
+
+    /// `OR (SELECT COUNT(*) FROM subquery) op count`.
+    pub fn or_where_count<U>(self, sub: Builder<U>, op: impl IntoOperator, count: i64) -> Self {
+        self.count_where(Boolean::Or, sub, op, count)
+    }
+
+    fn count_where<U>(mut self, boolean: Boolean, sub: Builder<U>, op: impl IntoOperator, count: i64) -> Self {
+        if let Some(e) = sub.error {
+            self.error.get_or_insert(e);
+            return self;
+        }
+        let condition =
+            op.into_operator().map(|op| Where::Count { query: Box::new(sub.query), op, value: Value::Int(count) });
+        self.push_where(boolean, condition)
+    }
+
     /// `OR ( … )`.
     pub fn or_where_group(self, f: impl FnOnce(Self) -> Self) -> Self {
         self.group(Boolean::Or, f)

@@ -211,6 +211,7 @@ macro_rules! every_suite {
             uuid_keys_and_keys_named_by_hand,
             load_onto_models_in_hand_and_associate,
             many_to_many_attach_detach_sync_toggle_and_eager_load,
+            querying_by_relations_with_exists_subqueries,
         }
         schema {
             create_table_with_every_type_and_read_it_back,

@@ -459,3 +459,45 @@ pub async fn many_to_many_attach_detach_sync_toggle_and_eager_load(h: &Harness) 
     assert_eq!(post.tags().with_trashed().count().await?, 0);
     Ok(())
 }
+
+pub async fn querying_by_relations_with_exists_subqueries(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let ada = RUser::on(&h.db).create(record! { "name" => "Ada", "secret" => "x" }).await?;
+    let bob = RUser::on(&h.db).create(record! { "name" => "Bob", "secret" => "x" }).await?;
+    let cy = RUser::on(&h.db).create(record! { "name" => "Cy", "secret" => "x" }).await?;
+    let ada_post = ada.posts().create(record! { "title" => "rust" }).await?;
+    ada.posts().create(record! { "title" => "sql" }).await?;
+    let mut bob_post = bob.posts().create(record! { "title" => "gone" }).await?;
+    bob_post.delete().await?;
+    RComment::on(&h.db).create(record! { "r_post_id" => ada_post.id, "body" => "nice", "author_id" => cy.id }).await?;
+    let tag = RTag::on(&h.db).create(record! { "name" => "lang" }).await?;
+    ada_post.tags().attach([tag.id]).await?;
+
+    let names = |users: Vec<RUser>| users.into_iter().map(|u| u.name).collect::<Vec<_>>();
+    let q = || RUser::on(&h.db).oldest("id");
+    assert_eq!(names(q().has("posts").get().await?), ["Ada"], "Bob's only post is trashed");
+    assert_eq!(names(q().doesnt_have("posts").get().await?), ["Bob", "Cy"]);
+    assert_eq!(names(q().has_count("posts", ">=", 2).get().await?), ["Ada"]);
+    assert_eq!(names(q().has("posts.comments").get().await?), ["Ada"], "nested");
+    assert_eq!(names(q().has("posts.tags").get().await?), ["Ada"], "through a pivot");
+    assert_eq!(names(q().where_has("posts", |p| p.where_("title", "sql")).get().await?), ["Ada"]);
+    assert_eq!(names(q().where_relation("posts", "title", "gone").get().await?), Vec::<String>::new());
+    // An `or_where` inside the constraint cannot escape the correlation or the scope.
+    let loose = q().where_has("posts", |p| p.where_("title", "nothing").or_where("title", "gone")).get().await?;
+    assert!(loose.is_empty(), "{:?}", names(loose));
+    assert_eq!(names(q().where_doesnt_have("posts", |p| p.where_("title", "rust")).get().await?), ["Bob", "Cy"]);
+    // belongs-to and the other way round.
+    let commented = RPost::on(&h.db).has("comments").where_has("author", |u| u.where_("name", "Ada")).count().await?;
+    assert_eq!(commented, 1);
+    assert_eq!(RComment::on(&h.db).where_relation("author", "name", "Cy").count().await?, 1);
+    assert_eq!(RTag::on(&h.db).has("posts").count().await?, 1);
+    assert_eq!(names(q().has("profile").or_has("posts").get().await?), ["Ada"]);
+    // A typo is a typed error before any SQL.
+    let (db, counter) = counting(h);
+    let typo = RUser::on(&db).has("post").get().await;
+    assert!(matches!(typo, Err(Error::UnknownRelation { model: "RUser", .. })), "{typo:?}");
+    let nested_typo = RUser::on(&db).where_has("posts.coments", |q| q).get().await;
+    assert!(matches!(nested_typo, Err(Error::UnknownRelation { model: "RPost", .. })), "{nested_typo:?}");
+    assert_eq!(counter.queries.load(Ordering::Relaxed), 0);
+    Ok(())
+}

@@ -125,6 +125,11 @@ impl<M> ModelQuery<M> {
         ModelQuery { base: f(self.base), ..self }
     }
 
+    /// The query with `f` applied to its builder.
+    pub(crate) fn map_base(self, f: impl FnOnce(Builder<M>) -> Builder<M>) -> Self {
+        self.map(f)
+    }
+
     fn extras(&mut self) -> &mut Extras {
         self.extras.get_or_insert_with(Box::default)
     }

@@ -36,7 +36,7 @@ pub(crate) struct Pivot {
     related_table: String,
 }
 
-fn pivot<P: Entity, C: Entity>(def: &RelationDef) -> Result<Pivot> {
+pub(super) fn pivot<P: Entity, C: Entity>(def: &RelationDef) -> Result<Pivot> {
     let table = match def.pivot_table {
         Some(t) => t.to_owned(),
         None => {
@@ -58,8 +58,13 @@ fn pivot<P: Entity, C: Entity>(def: &RelationDef) -> Result<Pivot> {
 }
 
 impl Pivot {
+    /// The parent's key column.
+    pub(super) fn parent_key(&self) -> &str {
+        &self.parent_key
+    }
+
     /// `C`'s query joined to the pivot, its own columns selected (and `extra` ones).
-    fn joined<C: Entity>(&self, query: ModelQuery<C>, extra: &[String]) -> ModelQuery<C> {
+    pub(super) fn joined<C: Entity>(&self, query: ModelQuery<C>, extra: &[String]) -> ModelQuery<C> {
         let mut columns = vec![format!("{}.*", self.related_table)];
         columns.extend_from_slice(extra);
         query.select(columns).join(
@@ -70,7 +75,7 @@ impl Pivot {
         )
     }
 
-    fn pivot_column(&self, column: &str) -> String {
+    pub(super) fn pivot_column(&self, column: &str) -> String {
         format!("{}.{}", self.table, column)
     }
 }

@@ -40,6 +40,7 @@
 //! `author_id` and matches it to the related model's primary key.
 
 mod eager;
+mod exists;
 mod load;
 mod many;
 mod query;
@@ -47,6 +48,10 @@ mod slots;
 
 #[doc(hidden)]
 pub use self::eager::{check_path, load_belongs_to, load_has_many, load_has_one, split_paths, unknown_relation};
+pub(crate) use self::exists::no_relation;
+#[doc(hidden)]
+pub use self::exists::relation_subquery;
+pub use self::exists::Constraint;
 pub(crate) use self::load::load_onto;
 pub use self::load::LoadRelations;
 pub(crate) use self::many::Pivot;

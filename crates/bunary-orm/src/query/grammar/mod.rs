@@ -328,6 +328,21 @@ pub trait Grammar: Send + Sync {
                 w.raw(raw)?;
                 w.push(")");
             }
+            Where::Exists { query, not } => {
+                w.push(if *not { "NOT EXISTS (" } else { "EXISTS (" });
+                self.write_select(w, query)?;
+                w.push(")");
+            }
+            Where::Count { query, op, value } => {
+                w.push("(SELECT COUNT(*) FROM ");
+                w.table(table_of(query)?);
+                self.write_joins(w, &query.joins);
+                self.write_conditions(w, " WHERE ", &query.wheres)?;
+                w.push(") ");
+                w.push(op.sql());
+                w.push(" ");
+                w.bind(value.clone());
+            }
         }
         Ok(())
     }

@@ -480,3 +480,17 @@ fn json_values_are_one_binding_never_a_list() {
     assert_eq!(s.sql, r#"SELECT * FROM "users" WHERE "tags" = $1 AND "id" = $2"#);
     assert_eq!(s.bindings.len(), 2);
 }
+
+#[test]
+fn subqueries_number_their_placeholders_in_line() {
+    let posts = || Builder::new("posts").where_("b", 2).where_column("posts.user_id", "=", "users.id");
+    let q = Builder::new("users").where_("a", 1).where_exists(posts()).or_where_count(posts(), ">=", 3).where_("c", 4);
+    let pg = q.to_sql(Dialect::Postgres).unwrap();
+    assert_eq!(
+        pg.sql,
+        r#"SELECT * FROM "users" WHERE "a" = $1 AND EXISTS (SELECT * FROM "posts" WHERE "b" = $2 AND "posts"."user_id" = "users"."id") OR (SELECT COUNT(*) FROM "posts" WHERE "b" = $3 AND "posts"."user_id" = "users"."id") >= $4 AND "c" = $5"#
+    );
+    assert_eq!(pg.bindings, [1, 2, 2, 3, 4].map(crate::Value::from));
+    let bad = Builder::new("users").where_not_exists(Builder::new("posts").where_("b c", 1));
+    assert!(matches!(bad.to_sql(Dialect::Sqlite), Err(crate::Error::InvalidIdentifier { .. })), "the subquery's error");
+}

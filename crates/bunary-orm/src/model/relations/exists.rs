@@ -1,0 +1,158 @@
+//! Querying by relations (Eloquent's `has`, `whereHas`, `doesntHave`, `whereRelation`): the
+//! related rows as an `EXISTS` (or count) subquery correlated to the parent's row, with the
+//! related model's scopes.
+
+use crate::error::Result;
+use crate::ident::TableRef;
+use crate::query::{Builder, IntoOperator};
+use crate::value::Value;
+
+use super::super::query::ModelQuery;
+use super::super::Entity;
+use super::eager::{belongs_keys, has_keys, unknown_relation};
+use super::many::pivot;
+use super::{RelationDef, RelationKind};
+
+/// A condition on the related rows of a `where_has` (on the query builder: it may use any
+/// column of the related table).
+pub type Constraint<'a> = Option<&'a (dyn Fn(Builder) -> Builder + Sync)>;
+
+fn table_name(table: &str) -> Result<String> {
+    Ok(TableRef::parse(table)?.name.as_str().to_owned())
+}
+
+/// The related rows of a relation of `P` as a subquery correlated to `P`'s row: the deepest
+/// relation of a dotted path gets `constraint`, each level the related model's scopes.
+///
+/// # Errors
+/// [`Error::UnknownRelation`](crate::Error::UnknownRelation) for a name in `rest` the related
+/// model lacks; [`Error::InvalidRelation`](crate::Error::InvalidRelation).
+#[doc(hidden)]
+pub fn relation_subquery<P: Entity, C: Entity>(
+    def: RelationDef,
+    rest: Option<&str>,
+    constraint: Constraint<'_>,
+) -> Result<Builder> {
+    let (parent, related) = (table_name(P::TABLE)?, table_name(C::TABLE)?);
+    let mut query = C::query();
+    let (inner, outer) = match def.kind {
+        RelationKind::HasMany | RelationKind::HasOne => {
+            let (foreign, local) = has_keys::<P, C>(&def)?;
+            (format!("{related}.{foreign}"), format!("{parent}.{local}"))
+        }
+        RelationKind::BelongsTo => {
+            let (foreign, owner) = belongs_keys::<P, C>(&def)?;
+            (format!("{related}.{owner}"), format!("{parent}.{foreign}"))
+        }
+        RelationKind::BelongsToMany => {
+            let pivot = pivot::<P, C>(&def)?;
+            query = pivot.joined(query, &[]);
+            (pivot.pivot_column(&pivot.foreign), format!("{parent}.{}", pivot.parent_key()))
+        }
+    };
+    if let (None, Some(constraint)) = (rest, constraint) {
+        query = query.map_base(|base| constraint(base.cast()).cast());
+    }
+    // The constraint's conditions, then the scopes, then the nested relation and the
+    // correlation, each joined with AND so that no `or_where` escapes another.
+    let mut sub = query.to_base();
+    if let Some(rest) = rest {
+        let nested = C::relation_subquery(rest, constraint)?;
+        sub = sub.scoped(|q| q.where_exists(nested));
+    }
+    Ok(sub.scoped(|q| q.where_column(&inner, "=", &outer)))
+}
+
+/// The default of [`Entity::relation_subquery`] for a model without relations.
+pub(crate) fn no_relation<M: Entity>(path: &str) -> crate::Error {
+    unknown_relation::<M>(path.split('.').next().unwrap_or(path))
+}
+
+impl<M: Entity> ModelQuery<M> {
+    fn relation_exists(self, relation: &str, constraint: Constraint<'_>, or: bool, not: bool) -> Self {
+        match M::relation_subquery(relation, constraint) {
+            Ok(sub) => self.map_base(|base| match (or, not) {
+                (false, false) => base.where_exists(sub),
+                (false, true) => base.where_not_exists(sub),
+                (true, false) => base.or_where_exists(sub),
+                (true, true) => base.or_where_not_exists(sub),
+            }),
+            Err(e) => self.failed(e),
+        }
+    }
+
+    /// Models with at least one related row (Eloquent's `has`); dotted paths nest
+    /// (`has("posts.comments")`: with a post that has a comment).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use bunary_orm::prelude::*;
+    /// use bunary_orm::{DatabaseConfig, Db};
+    /// #[derive(Model, Debug, Clone, Default)]
+    /// #[orm(table = "users", timestamps = false)]
+    /// struct User { id: i64, name: String, posts: HasMany<Post>, state: ModelState }
+    /// #[derive(Model, Debug, Clone, Default)]
+    /// #[orm(table = "posts", timestamps = false)]
+    /// struct Post { id: i64, user_id: i64, published: bool, state: ModelState }
+    ///
+    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+    /// db.exec_batch("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);
+    ///                CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER, published BOOLEAN);
+    ///                INSERT INTO users (name) VALUES ('Ada'), ('Bob');
+    ///                INSERT INTO posts (user_id, published) VALUES (1, 1), (2, 0);").await?;
+    /// assert_eq!(User::on(&db).has("posts").count().await?, 2);
+    /// let publishing = User::on(&db).where_has("posts", |q| q.where_("published", true)).get().await?;
+    /// assert_eq!(publishing[0].name, "Ada");
+    /// assert_eq!(User::on(&db).where_relation("posts", "published", false).pluck::<String>("name").await?, ["Bob"]);
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    pub fn has(self, relation: &str) -> Self {
+        self.relation_exists(relation, None, false, false)
+    }
+
+    /// `OR` [`has`](ModelQuery::has).
+    pub fn or_has(self, relation: &str) -> Self {
+        self.relation_exists(relation, None, true, false)
+    }
+
+    /// Models without any related row (Eloquent's `doesntHave`).
+    pub fn doesnt_have(self, relation: &str) -> Self {
+        self.relation_exists(relation, None, false, true)
+    }
+
+    /// `OR` [`doesnt_have`](ModelQuery::doesnt_have).
+    pub fn or_doesnt_have(self, relation: &str) -> Self {
+        self.relation_exists(relation, None, true, true)
+    }
+
+    /// Models with a related row that meets `constraint` (Eloquent's `whereHas`; on a dotted
+    /// path, the deepest relation's rows).
+    pub fn where_has(self, relation: &str, constraint: impl Fn(Builder) -> Builder + Sync) -> Self {
+        self.relation_exists(relation, Some(&constraint), false, false)
+    }
+
+    /// `OR` [`where_has`](ModelQuery::where_has).
+    pub fn or_where_has(self, relation: &str, constraint: impl Fn(Builder) -> Builder + Sync) -> Self {
+        self.relation_exists(relation, Some(&constraint), true, false)
+    }
+
+    /// Models without a related row that meets `constraint` (Eloquent's `whereDoesntHave`).
+    pub fn where_doesnt_have(self, relation: &str, constraint: impl Fn(Builder) -> Builder + Sync) -> Self {
+        self.relation_exists(relation, Some(&constraint), false, true)
+    }
+
+    /// Models with a related row whose `column` equals `value` (Eloquent's `whereRelation`).
+    pub fn where_relation(self, relation: &str, column: &str, value: impl Into<Value>) -> Self {
+        let value = value.into();
+        self.where_has(relation, move |q| q.where_(column, value.clone()))
+    }
+
+    /// Models whose number of related rows compares with `count` (Eloquent's
+    /// `has('posts', '>=', 3)`).
+    pub fn has_count(self, relation: &str, op: impl IntoOperator, count: i64) -> Self {
+        match M::relation_subquery(relation, None) {
+            Ok(sub) => self.map_base(|base| base.where_count(sub, op, count)),
+            Err(e) => self.failed(e),
+        }
+    }
+}
