@@ -64,6 +64,23 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
         })
         .collect();
     let defs = defs(def);
+    let is_list = |k: RelationKind| matches!(k, RelationKind::HasMany | RelationKind::BelongsToMany);
+    let lists: Vec<usize> = (0..def.relations.len()).filter(|&i| is_list(def.relations[i].kind)).collect();
+    let list_names: Vec<&str> = lists.iter().map(|&i| names[i]).collect();
+    let list_related: Vec<_> = lists.iter().map(|&i| related[i]).collect();
+    let list_fields: Vec<_> = lists.iter().map(|&i| fields[i]).collect();
+    let list_defs: Vec<_> = lists.iter().map(|&i| defs[i].clone()).collect();
+    let single_names: Vec<&str> = def.relations.iter().filter(|r| !is_list(r.kind)).map(|r| r.name.as_str()).collect();
+    let single_arm = if single_names.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            #(#single_names)|* => {
+                let error = ::bunary_orm::model::relations::not_a_list::<Self>(relation);
+                ::std::boxed::Box::pin(async move { ::core::result::Result::Err(error) })
+            }
+        }
+    };
     quote! {
         const RELATIONS: &'static [&'static str] = &[#(#names),*];
 
@@ -99,6 +116,30 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
             match first {
                 #(#names => ::bunary_orm::model::relations::relation_subquery::<Self, #related>(#defs, rest, constraint),)*
                 other => ::core::result::Result::Err(::bunary_orm::model::relations::unknown_relation::<Self>(other)),
+            }
+        }
+
+        fn aggregate_load<'a>(
+            models: &'a mut [Self],
+            relation: &'a str,
+            function: ::bunary_orm::model::relations::RelationAggregate,
+            column: ::core::option::Option<::std::string::String>,
+            connection: &'a ::bunary_orm::Connection,
+        ) -> ::core::pin::Pin<::std::boxed::Box<dyn ::core::future::Future<Output = ::bunary_orm::Result<()>> + ::core::marker::Send + 'a>> {
+            match relation {
+                #(#list_names => ::std::boxed::Box::pin(::bunary_orm::model::relations::load_aggregate::<Self, #list_related>(
+                    models,
+                    #list_defs,
+                    |model: &mut Self| &mut model.#list_fields,
+                    function,
+                    column,
+                    connection,
+                )),)*
+                #single_arm
+                other => {
+                    let error = ::bunary_orm::model::relations::unknown_relation::<Self>(other);
+                    ::std::boxed::Box::pin(async move { ::core::result::Result::Err(error) })
+                }
             }
         }
 
@@ -186,15 +227,27 @@ pub fn query_methods(def: &ModelDef) -> TokenStream {
     }
 }
 
-/// Statements that serialise each loaded relation under its name (one not loaded is left out).
+/// Statements that serialise each loaded relation under its name (one not loaded is left out),
+/// and a list relation's count, when loaded, as `<relation>_count` (Eloquent's attribute).
 pub fn serialize_fields(def: &ModelDef) -> TokenStream {
     let names: Vec<&str> = def.relations.iter().map(|r| r.name.as_str()).collect();
     let fields: Vec<_> = def.relations.iter().map(|r| &r.field).collect();
+    let lists: Vec<_> = def
+        .relations
+        .iter()
+        .filter(|r| matches!(r.kind, RelationKind::HasMany | RelationKind::BelongsToMany))
+        .collect();
+    let count_names: Vec<String> = lists.iter().map(|r| format!("{}_count", r.name)).collect();
+    let count_fields: Vec<_> = lists.iter().map(|r| &r.field).collect();
     quote! {
         #(if self.#fields.is_loaded() {
             s.serialize_field(#names, &self.#fields)?;
         } else {
             s.skip_field(#names)?;
+        })*
+        #(match self.#count_fields.count() {
+            ::core::option::Option::Some(count) => s.serialize_field(#count_names, &count)?,
+            ::core::option::Option::None => s.skip_field(#count_names)?,
         })*
     }
 }

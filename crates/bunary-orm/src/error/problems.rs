@@ -141,6 +141,14 @@ pub enum QueryProblem {
         /// The model queried.
         model: &'static str,
     },
+    /// `with_count`, `with_sum`, … of a relation that is not a list (a belongs-to or has-one).
+    #[error("`{relation}` of {model} is not a list: with_count and the other aggregates need a HasMany or BelongsToMany relation")]
+    NotAList {
+        /// The model.
+        model: &'static str,
+        /// The relation.
+        relation: String,
+    },
     /// A driver handed a row to a result before its columns (a driver bug).
     #[error("the driver sent a row before its columns")]
     RowBeforeColumns,

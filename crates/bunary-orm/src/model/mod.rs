@@ -262,6 +262,19 @@ pub trait Entity: FromRow + Sync {
         relations::load_onto(std::slice::from_mut(self), relations.into_columns(), true)
     }
 
+    /// Loads an aggregate of the relation `relation` onto `models`. Derive plumbing.
+    #[doc(hidden)]
+    fn aggregate_load<'a>(
+        models: &'a mut [Self],
+        relation: &'a str,
+        function: relations::RelationAggregate,
+        column: Option<String>,
+        connection: &'a crate::connection::Connection,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>> {
+        let _ = (models, function, column, connection);
+        Box::pin(async move { Err(relations::unknown_relation::<Self>(relation)) })
+    }
+
     /// Loads the relation `relation` (with its `nested` paths) onto `models`. Derive plumbing.
     #[doc(hidden)]
     fn eager_load<'a>(

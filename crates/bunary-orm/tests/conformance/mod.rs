@@ -212,6 +212,7 @@ macro_rules! every_suite {
             load_onto_models_in_hand_and_associate,
             many_to_many_attach_detach_sync_toggle_and_eager_load,
             querying_by_relations_with_exists_subqueries,
+            relation_aggregates_load_in_one_query_each,
         }
         schema {
             create_table_with_every_type_and_read_it_back,

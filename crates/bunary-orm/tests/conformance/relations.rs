@@ -501,3 +501,47 @@ pub async fn querying_by_relations_with_exists_subqueries(h: &Harness) -> Result
     assert_eq!(counter.queries.load(Ordering::Relaxed), 0);
     Ok(())
 }
+
+pub async fn relation_aggregates_load_in_one_query_each(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    seed(h, 3).await?;
+    let mut trashed = RPost::on(&h.db).oldest("id").first_or_fail().await?;
+    trashed.delete().await?;
+    let (db, counter) = counting(h);
+    let users = RUser::on(&db)
+        .with_count(["posts"])
+        .with_exists(["posts"])
+        .with_max("posts", "id")
+        .with_sum("posts", "id")
+        .oldest("id")
+        .get()
+        .await?;
+    assert_eq!(counter.queries.load(Ordering::Relaxed), 5, "the users, then one grouped query per aggregate");
+    assert_eq!(
+        users.iter().map(|u| u.posts.count()).collect::<Vec<_>>(),
+        [Some(9), Some(10), Some(10)],
+        "a trashed post is not counted"
+    );
+    assert!(users.iter().all(|u| u.posts.exists() == Some(true)));
+    assert!(users[0].posts.loaded().is_none(), "counting loads no posts");
+    let last_of_first = RPost::on(&h.db).where_("r_user_id", users[0].id).max::<i64>("id").await?;
+    assert_eq!(users[0].posts.max("id").map(|v| v.to_string()), Some(last_of_first.to_string()));
+    assert!(users[0].posts.sum("id").is_some());
+    let json = serde_json::to_value(&users[0]).unwrap();
+    assert_eq!(json["posts_count"], 9, "the count serialises as Eloquent's attribute");
+    // No related row: a count of 0, a sum of NULL.
+    let lonely = RUser::on(&h.db).create(record! { "name" => "lonely", "secret" => "x" }).await?;
+    let found = RUser::on(&h.db).with_count(["posts"]).with_sum("posts", "id").find_or_fail(lonely.id).await?;
+    assert_eq!(found.posts.count(), Some(0));
+    assert_eq!(found.posts.sum("id"), Some(&Value::Null));
+    // Through a pivot, and typed errors.
+    let tags = RTag::on(&h.db).with_count(["posts"]).oldest("id").get().await?;
+    assert_eq!(tags.iter().map(|t| t.posts.count()).collect::<Vec<_>>(), [Some(29), Some(29), Some(0)]);
+    let single = RPost::on(&h.db).with_count(["author"]).get().await;
+    assert!(matches!(single, Err(Error::InvalidQuery { problem: QueryProblem::NotAList { .. } })), "{single:?}");
+    let bad_column = RUser::on(&h.db).with_sum("posts", "id; DROP TABLE r_posts").get().await;
+    assert!(matches!(bad_column, Err(Error::InvalidIdentifier { .. })), "{bad_column:?}");
+    let typo = RUser::on(&h.db).with_count(["post"]).get().await;
+    assert!(matches!(typo, Err(Error::UnknownRelation { .. })));
+    Ok(())
+}

@@ -23,6 +23,7 @@ use crate::error::Result;
 use crate::query::{Builder, IntoColumns, IntoOperator, Statement};
 use crate::value::Value;
 
+use super::relations::RelationAggregate;
 use super::soft_deletes::Trashed;
 use super::Entity;
 
@@ -77,6 +78,8 @@ struct Extras {
     attributes: Vec<(String, Value)>,
     /// A many-to-many relation's pivot and the parent's key, for `attach`, `sync`, ….
     pivot: Option<(crate::model::relations::Pivot, Value)>,
+    /// Relation aggregates to load with the models (`with_count`, `with_sum`, …).
+    aggregates: Vec<(String, RelationAggregate, Option<String>)>,
 }
 
 impl<M> Clone for ModelQuery<M> {
@@ -147,6 +150,48 @@ impl<M> ModelQuery<M> {
             }
         }
         self
+    }
+
+    /// Loads the number of related rows of each relation with the models (Eloquent's
+    /// `withCount`): one grouped query per relation, read back with `user.posts.count()`.
+    /// Has-many and many-to-many relations only; the related model's scopes apply.
+    pub fn with_count(self, relations: impl IntoColumns) -> Self {
+        relations.into_columns().into_iter().fold(self, |q, r| q.with_aggregate(r, RelationAggregate::Count, None))
+    }
+
+    /// Loads whether each relation has any row (Eloquent's `withExists`): `user.posts.exists()`.
+    pub fn with_exists(self, relations: impl IntoColumns) -> Self {
+        relations.into_columns().into_iter().fold(self, |q, r| q.with_aggregate(r, RelationAggregate::Exists, None))
+    }
+
+    /// Loads `SUM(column)` of a relation's rows (Eloquent's `withSum`): `user.posts.sum("votes")`.
+    pub fn with_sum(self, relation: &str, column: &str) -> Self {
+        self.with_aggregate(relation.to_owned(), RelationAggregate::Sum, Some(column.to_owned()))
+    }
+
+    /// Loads `AVG(column)` of a relation's rows (Eloquent's `withAvg`).
+    pub fn with_avg(self, relation: &str, column: &str) -> Self {
+        self.with_aggregate(relation.to_owned(), RelationAggregate::Avg, Some(column.to_owned()))
+    }
+
+    /// Loads `MIN(column)` of a relation's rows (Eloquent's `withMin`).
+    pub fn with_min(self, relation: &str, column: &str) -> Self {
+        self.with_aggregate(relation.to_owned(), RelationAggregate::Min, Some(column.to_owned()))
+    }
+
+    /// Loads `MAX(column)` of a relation's rows (Eloquent's `withMax`).
+    pub fn with_max(self, relation: &str, column: &str) -> Self {
+        self.with_aggregate(relation.to_owned(), RelationAggregate::Max, Some(column.to_owned()))
+    }
+
+    fn with_aggregate(mut self, relation: String, function: RelationAggregate, column: Option<String>) -> Self {
+        self.extras().aggregates.push((relation, function, column));
+        self
+    }
+
+    /// The relation aggregates to load with the models.
+    pub(crate) fn aggregates(&self) -> &[(String, RelationAggregate, Option<String>)] {
+        self.extras.as_ref().map_or(&[], |e| e.aggregates.as_slice())
     }
 
     /// Loads none of these relations after all (Eloquent's `without`), nor their nested ones.

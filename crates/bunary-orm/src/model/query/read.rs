@@ -58,15 +58,26 @@ impl<M: Entity> ModelQuery<M> {
         }
     }
 
-    /// Refuses an unknown relation among the eager loads, before any SQL runs.
+    /// Refuses an unknown relation among the eager loads and aggregates, before any SQL runs.
     fn check_eager(&self) -> Result<()> {
-        self.eager().iter().try_for_each(|path| M::check_relation(path))
+        self.eager().iter().try_for_each(|path| M::check_relation(path))?;
+        self.aggregates().iter().try_for_each(|(relation, _, _)| M::check_relation(relation))
     }
 
-    /// Loads the eager relations onto `models`: one query per relation per level.
+    /// Whether relations or aggregates are to be loaded with the models.
+    #[inline]
+    fn loads_more(&self) -> bool {
+        !self.eager().is_empty() || !self.aggregates().is_empty()
+    }
+
+    /// Loads the eager relations onto `models` (one query per relation per level), then the
+    /// relation aggregates (one query each).
     async fn load_eager(&self, models: &mut [M]) -> Result<()> {
         for (relation, nested) in split_paths(self.eager()) {
             M::eager_load(models, &relation, nested, self.connection()).await?;
+        }
+        for (relation, function, column) in self.aggregates() {
+            M::aggregate_load(models, relation, *function, column.clone(), self.connection()).await?;
         }
         Ok(())
     }
@@ -91,7 +102,7 @@ impl<M: Entity> ModelQuery<M> {
             self.scoped().get().await?
         };
         self.loaded(&mut models);
-        if !self.eager().is_empty() {
+        if self.loads_more() {
             self.load_eager(&mut models).await?;
         }
         Ok(models)
@@ -142,7 +153,7 @@ impl<M: Entity> ModelQuery<M> {
             self.scoped().find(id).await?.into_iter().collect()
         };
         self.loaded(&mut found);
-        if !self.eager().is_empty() {
+        if self.loads_more() {
             self.load_eager(&mut found).await?;
         }
         Ok(found.pop())
@@ -176,7 +187,7 @@ impl<M: Entity> ModelQuery<M> {
         self.check_eager()?;
         let mut page = self.scoped().paginate(per_page, page).await?;
         self.loaded(&mut page.data);
-        if !self.eager().is_empty() {
+        if self.loads_more() {
             self.load_eager(&mut page.data).await?;
         }
         Ok(page)

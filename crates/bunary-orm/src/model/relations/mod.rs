@@ -39,6 +39,7 @@
 //! table, matched to `User`'s primary key; a `BelongsTo` field named `author` reads its own
 //! `author_id` and matches it to the related model's primary key.
 
+mod aggregate;
 mod eager;
 mod exists;
 mod load;
@@ -46,6 +47,9 @@ mod many;
 mod query;
 mod slots;
 
+pub use self::aggregate::RelationAggregate;
+#[doc(hidden)]
+pub use self::aggregate::{load_aggregate, not_a_list};
 #[doc(hidden)]
 pub use self::eager::{check_path, load_belongs_to, load_has_many, load_has_one, split_paths, unknown_relation};
 pub(crate) use self::exists::no_relation;

@@ -8,11 +8,14 @@ use serde::{Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq)]
 pub struct HasMany<T> {
     loaded: Option<Vec<T>>,
+    /// Aggregates of the related rows loaded with `with_count`, `with_sum`, … (`count`,
+    /// `sum:votes`, …).
+    aggregates: Vec<(String, crate::value::Value)>,
 }
 
 impl<T> Default for HasMany<T> {
     fn default() -> Self {
-        HasMany { loaded: None }
+        HasMany { loaded: None, aggregates: Vec::new() }
     }
 }
 
@@ -40,6 +43,54 @@ impl<T> HasMany<T> {
     /// Sets the relation as loaded with `models`.
     pub fn set(&mut self, models: Vec<T>) {
         self.loaded = Some(models);
+    }
+
+    /// The number of related rows, when loaded with
+    /// [`with_count`](crate::ModelQuery::with_count) (no query is run).
+    pub fn count(&self) -> Option<i64> {
+        match self.aggregate("count")? {
+            crate::value::Value::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// Whether there is any related row, when loaded with
+    /// [`with_exists`](crate::ModelQuery::with_exists).
+    pub fn exists(&self) -> Option<bool> {
+        self.aggregate("exists").map(|v| matches!(v, crate::value::Value::Int(n) if *n > 0))
+    }
+
+    /// `SUM(column)` of the related rows, when loaded with
+    /// [`with_sum`](crate::ModelQuery::with_sum) (`Null` when there is none).
+    pub fn sum(&self, column: &str) -> Option<&crate::value::Value> {
+        self.aggregate(&format!("sum:{column}"))
+    }
+
+    /// `AVG(column)`, when loaded with [`with_avg`](crate::ModelQuery::with_avg).
+    pub fn avg(&self, column: &str) -> Option<&crate::value::Value> {
+        self.aggregate(&format!("avg:{column}"))
+    }
+
+    /// `MIN(column)`, when loaded with [`with_min`](crate::ModelQuery::with_min).
+    pub fn min(&self, column: &str) -> Option<&crate::value::Value> {
+        self.aggregate(&format!("min:{column}"))
+    }
+
+    /// `MAX(column)`, when loaded with [`with_max`](crate::ModelQuery::with_max).
+    pub fn max(&self, column: &str) -> Option<&crate::value::Value> {
+        self.aggregate(&format!("max:{column}"))
+    }
+
+    fn aggregate(&self, key: &str) -> Option<&crate::value::Value> {
+        self.aggregates.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Records an aggregate of the related rows (`count`, `sum:votes`, …).
+    pub(crate) fn set_aggregate(&mut self, key: String, value: crate::value::Value) {
+        match self.aggregates.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.aggregates.push((key, value)),
+        }
     }
 }
 

@@ -1,0 +1,136 @@
+//! Aggregates of relations loaded with the models (Eloquent's `withCount`, `withExists`,
+//! `withSum`, `withAvg`, `withMin`, `withMax`): one grouped query per relation, whatever the
+//! number of parents, read back from the relation field (`user.posts.count()`).
+
+use std::collections::HashMap;
+
+use crate::connection::Connection;
+use crate::error::{Error, QueryProblem, Result};
+use crate::ident::{Ident, TableRef};
+use crate::value::Value;
+
+use super::super::Entity;
+use super::eager::{distinct_keys, has_keys, Key};
+use super::many::pivot;
+use super::{HasMany, RelationDef, RelationKind};
+
+/// An aggregate of a relation's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationAggregate {
+    /// `COUNT(*)`.
+    Count,
+    /// Whether there is any row.
+    Exists,
+    /// `SUM(column)`.
+    Sum,
+    /// `AVG(column)`.
+    Avg,
+    /// `MIN(column)`.
+    Min,
+    /// `MAX(column)`.
+    Max,
+}
+
+impl RelationAggregate {
+    fn function(self) -> &'static str {
+        match self {
+            RelationAggregate::Count | RelationAggregate::Exists => "COUNT",
+            RelationAggregate::Sum => "SUM",
+            RelationAggregate::Avg => "AVG",
+            RelationAggregate::Min => "MIN",
+            RelationAggregate::Max => "MAX",
+        }
+    }
+
+    /// The key the relation field keeps the result under.
+    fn key(self, column: Option<&str>) -> String {
+        match (self, column) {
+            (RelationAggregate::Count, _) => "count".to_owned(),
+            (RelationAggregate::Exists, _) => "exists".to_owned(),
+            (other, column) => format!("{}:{}", other.function().to_ascii_lowercase(), column.unwrap_or("")),
+        }
+    }
+}
+
+/// The error of an aggregate asked of a relation that is not a list.
+#[doc(hidden)]
+pub fn not_a_list<M: Entity>(relation: &str) -> Error {
+    Error::InvalidQuery { problem: QueryProblem::NotAList { model: M::NAME, relation: relation.to_owned() } }
+}
+
+/// Loads one aggregate of a has-many or many-to-many relation onto `parents`.
+///
+/// # Errors
+/// [`Error::InvalidIdentifier`] for a bad column; [`Error::InvalidRelation`]; the query's
+/// errors.
+#[doc(hidden)]
+pub async fn load_aggregate<P: Entity, C: Entity>(
+    parents: &mut [P],
+    def: RelationDef,
+    slot: fn(&mut P) -> &mut HasMany<C>,
+    function: RelationAggregate,
+    column: Option<String>,
+    connection: &Connection,
+) -> Result<()> {
+    let related_table = TableRef::parse(C::TABLE)?.name;
+    let mut query = C::query().on(connection);
+    let (group, parent_key) = match def.kind {
+        RelationKind::BelongsToMany => {
+            let pivot = pivot::<P, C>(&def)?;
+            query = pivot.joined(query, &[]);
+            (pivot.pivot_column(&pivot.foreign), pivot.parent_key().to_owned())
+        }
+        _ => {
+            let (foreign, local) = has_keys::<P, C>(&def)?;
+            (format!("{}.{foreign}", related_table.as_str()), local)
+        }
+    };
+    let dialect = connection.executor().await?.dialect();
+    let argument = match (function, &column) {
+        (RelationAggregate::Count | RelationAggregate::Exists, _) => "*".to_owned(),
+        (_, Some(column)) => {
+            let column = Ident::new(column, "column")?;
+            let mut quoted = String::new();
+            dialect.quote_identifier(&mut quoted, related_table.as_str());
+            quoted.push('.');
+            dialect.quote_identifier(&mut quoted, column.as_str());
+            quoted
+        }
+        (_, None) => {
+            return Err(Error::InvalidIdentifier {
+                kind: "column",
+                value: String::new(),
+                reason: "an aggregate needs a column".into(),
+            })
+        }
+    };
+    let keys = distinct_keys(parents, &parent_key)?;
+    let mut values: HashMap<Key, Value> = HashMap::new();
+    if !keys.is_empty() {
+        let mut base = query.to_base();
+        // Only the key and the aggregate: a joined relation selects the related columns.
+        base.query.columns.clear();
+        let rows = base
+            .select([format!("{group} as bunary_key")])
+            .select_raw(&format!("{}({argument}) AS bunary_aggregate", function.function()), [])
+            .where_in(&group, keys)
+            .group_by(group.as_str())
+            .rows()
+            .await?;
+        for mut row in rows {
+            let key: Value = row.take("bunary_key")?;
+            values.insert(Key(key), row.take("bunary_aggregate")?);
+        }
+    }
+    let name = function.key(column.as_deref());
+    let none = match function {
+        RelationAggregate::Count | RelationAggregate::Exists => Value::Int(0),
+        _ => Value::Null,
+    };
+    for parent in parents.iter_mut() {
+        let key = Key(parent.get_value(&parent_key)?);
+        let value = values.get(&key).cloned().unwrap_or_else(|| none.clone());
+        slot(parent).set_aggregate(name.clone(), value);
+    }
+    Ok(())
+}
