@@ -146,7 +146,7 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
         fn eager_load<'a>(
             models: &'a mut [Self],
             relation: &'a str,
-            nested: ::std::vec::Vec<::std::string::String>,
+            nested: ::bunary_orm::model::relations::Eager,
             connection: &'a ::bunary_orm::Connection,
         ) -> ::core::pin::Pin<::std::boxed::Box<dyn ::core::future::Future<Output = ::bunary_orm::Result<()>> + ::core::marker::Send + 'a>> {
             match relation {

@@ -280,7 +280,7 @@ pub trait Entity: FromRow + Sync {
     fn eager_load<'a>(
         models: &'a mut [Self],
         relation: &'a str,
-        nested: Vec<String>,
+        nested: relations::Eager,
         connection: &'a crate::connection::Connection,
     ) -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>> {
         let _ = (models, nested, connection);

@@ -213,6 +213,7 @@ macro_rules! every_suite {
             many_to_many_attach_detach_sync_toggle_and_eager_load,
             querying_by_relations_with_exists_subqueries,
             relation_aggregates_load_in_one_query_each,
+            constrained_eager_loads_keep_their_keys_and_scopes,
         }
         schema {
             create_table_with_every_type_and_read_it_back,

@@ -545,3 +545,40 @@ pub async fn relation_aggregates_load_in_one_query_each(h: &Harness) -> Result<(
     assert!(matches!(typo, Err(Error::UnknownRelation { .. })));
     Ok(())
 }
+
+pub async fn constrained_eager_loads_keep_their_keys_and_scopes(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    seed(h, 2).await?;
+    let (db, counter) = counting(h);
+    let users = RUser::on(&db)
+        .with_constraint("posts", |q| q.where_("title", "post 0.1").or_where("title", "post 1.2"))
+        .with_constraint("posts.comments", |q| q.where_("body", "comment 3"))
+        .with(["posts.tags"])
+        .with_constraint("posts.tags", |q| q.where_("name", "b"))
+        .oldest("id")
+        .get()
+        .await?;
+    assert_eq!(counter.queries.load(Ordering::Relaxed), 4, "users, posts, comments, tags");
+    let titles = |u: &RUser| u.posts.loaded().unwrap().iter().map(|p| p.title.clone()).collect::<Vec<_>>();
+    // The constraint's or_where does not escape the parent keys: each user gets only its own post.
+    assert_eq!(titles(&users[0]), ["post 0.1"]);
+    assert_eq!(titles(&users[1]), ["post 1.2"]);
+    for post in users.iter().flat_map(|u| u.posts.loaded().unwrap()) {
+        let bodies: Vec<&str> = post.comments.loaded().unwrap().iter().map(|c| c.body.as_str()).collect();
+        assert_eq!(bodies, ["comment 3"], "the nested constraint");
+        let tags: Vec<&str> = post.tags.loaded().unwrap().iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(tags, ["b"], "a constraint through the pivot");
+    }
+    // A constraint that would reach trashed rows does not: the related model's scope holds.
+    let mut post = RPost::on(&h.db).where_("title", "post 0.1").first_or_fail().await?;
+    post.delete().await?;
+    let again = RUser::on(&h.db)
+        .with_constraint("posts", |q| q.where_("title", "post 0.1").or_where_not_null("deleted_at"))
+        .oldest("id")
+        .get()
+        .await?;
+    assert_eq!(again[0].posts.loaded().map(<[RPost]>::len), Some(0), "the trashed post stays out");
+    let typo = RUser::on(&h.db).with_constraint("postz", |q| q).get().await;
+    assert!(matches!(typo, Err(Error::UnknownRelation { .. })));
+    Ok(())
+}

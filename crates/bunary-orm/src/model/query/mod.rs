@@ -23,7 +23,7 @@ use crate::error::Result;
 use crate::query::{Builder, IntoColumns, IntoOperator, Statement};
 use crate::value::Value;
 
-use super::relations::RelationAggregate;
+use super::relations::{EagerConstraint, RelationAggregate};
 use super::soft_deletes::Trashed;
 use super::Entity;
 
@@ -70,16 +70,31 @@ pub struct ModelQuery<M> {
 }
 
 /// What a model query carries beyond its builder, rarely.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 struct Extras {
     /// Relation paths to load with the models (`with`).
     eager: Vec<String>,
+    /// Constraints on some of those loads (`with_constraint`), by path.
+    constraints: Vec<(String, EagerConstraint)>,
     /// Columns that models created or saved through this query get (a relation's foreign key).
     attributes: Vec<(String, Value)>,
     /// A many-to-many relation's pivot and the parent's key, for `attach`, `sync`, ….
     pivot: Option<(crate::model::relations::Pivot, Value)>,
     /// Relation aggregates to load with the models (`with_count`, `with_sum`, …).
     aggregates: Vec<(String, RelationAggregate, Option<String>)>,
+}
+
+impl fmt::Debug for Extras {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let constrained: Vec<&str> = self.constraints.iter().map(|(p, _)| p.as_str()).collect();
+        f.debug_struct("Extras")
+            .field("eager", &self.eager)
+            .field("constrained", &constrained)
+            .field("attributes", &self.attributes)
+            .field("pivot", &self.pivot)
+            .field("aggregates", &self.aggregates)
+            .finish()
+    }
 }
 
 impl<M> Clone for ModelQuery<M> {
@@ -192,6 +207,43 @@ impl<M> ModelQuery<M> {
     /// The relation aggregates to load with the models.
     pub(crate) fn aggregates(&self) -> &[(String, RelationAggregate, Option<String>)] {
         self.extras.as_ref().map_or(&[], |e| e.aggregates.as_slice())
+    }
+
+    /// Loads `relation` (a dotted path, as in [`with`](ModelQuery::with)) with only the related
+    /// rows that meet `constraint`, applied to the related query's builder (Eloquent's
+    /// `with(['posts' => fn ($q) => …])`); the related model's scopes still apply.
+    pub fn with_constraint(
+        mut self,
+        relation: &str,
+        constraint: impl Fn(Builder) -> Builder + Send + Sync + 'static,
+    ) -> Self {
+        self = self.with(relation);
+        let constraints = &mut self.extras().constraints;
+        constraints.retain(|(path, _)| path != relation);
+        constraints.push((relation.to_owned(), std::sync::Arc::new(constraint)));
+        self
+    }
+
+    /// The eager loads of `eager` (a nested level's) on this query.
+    pub(crate) fn with_eager(mut self, eager: &crate::model::relations::Eager) -> Self {
+        if eager.paths.is_empty() {
+            return self;
+        }
+        let extras = self.extras();
+        extras.eager = eager.paths.clone();
+        extras.constraints = eager.nested_constraints().cloned().collect();
+        self
+    }
+
+    /// `column IN keys`, joined with `AND` to everything else (a constraint's `or_where`
+    /// cannot escape it).
+    pub(crate) fn keyed_by(self, column: &str, keys: Vec<Value>) -> Self {
+        self.map(|base| base.scoped(|q| q.where_in(column, keys)))
+    }
+
+    /// The constraints of the eager loads.
+    pub(crate) fn constraints(&self) -> &[(String, EagerConstraint)] {
+        self.extras.as_ref().map_or(&[], |e| e.constraints.as_slice())
     }
 
     /// Loads none of these relations after all (Eloquent's `without`), nor their nested ones.

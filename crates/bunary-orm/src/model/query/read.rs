@@ -12,7 +12,7 @@ use crate::query::{Page, Paginated, PerPage};
 use crate::row::Row;
 use crate::value::{FromValue, Value};
 
-use super::super::relations::split_paths;
+use super::super::relations::split_eager;
 use super::super::{hidden, mark_loaded, Entity};
 use super::ModelQuery;
 
@@ -73,7 +73,7 @@ impl<M: Entity> ModelQuery<M> {
     /// Loads the eager relations onto `models` (one query per relation per level), then the
     /// relation aggregates (one query each).
     async fn load_eager(&self, models: &mut [M]) -> Result<()> {
-        for (relation, nested) in split_paths(self.eager()) {
+        for (relation, nested) in split_eager(self.eager(), self.constraints()) {
             M::eager_load(models, &relation, nested, self.connection()).await?;
         }
         for (relation, function, column) in self.aggregates() {

@@ -28,6 +28,56 @@ impl Hash for Key {
     }
 }
 
+/// A constraint on an eager load's query (`with_constraint`), on the query builder.
+pub(crate) type EagerConstraint = std::sync::Arc<dyn Fn(crate::query::Builder) -> crate::query::Builder + Send + Sync>;
+
+/// What to load under one relation: its nested paths (relative), and the constraints of those
+/// paths and of the relation itself (path `""`). Derive plumbing.
+#[doc(hidden)]
+#[derive(Clone, Default)]
+pub struct Eager {
+    pub(crate) paths: Vec<String>,
+    pub(crate) constraints: Vec<(String, EagerConstraint)>,
+}
+
+impl std::fmt::Debug for Eager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let constrained: Vec<&str> = self.constraints.iter().map(|(p, _)| p.as_str()).collect();
+        f.debug_struct("Eager").field("paths", &self.paths).field("constrained", &constrained).finish()
+    }
+}
+
+impl Eager {
+    /// The constraint of the relation itself.
+    pub(crate) fn own(&self) -> Option<&EagerConstraint> {
+        self.constraints.iter().find(|(p, _)| p.is_empty()).map(|(_, c)| c)
+    }
+
+    /// The constraints of the nested paths.
+    pub(crate) fn nested_constraints(&self) -> impl Iterator<Item = &(String, EagerConstraint)> {
+        self.constraints.iter().filter(|(p, _)| !p.is_empty())
+    }
+}
+
+/// `with` paths and constraints grouped by their first relation, in first-seen order:
+/// `["posts", "posts.comments", "author"]` → `posts` (nested `comments`), `author`.
+pub(crate) fn split_eager(paths: &[String], constraints: &[(String, EagerConstraint)]) -> Vec<(String, Eager)> {
+    split_paths(paths)
+        .into_iter()
+        .map(|(name, nested)| {
+            let constraints = constraints
+                .iter()
+                .filter_map(|(path, c)| {
+                    let rest = path.strip_prefix(name.as_str())?;
+                    let rest = if rest.is_empty() { "" } else { rest.strip_prefix('.')? };
+                    Some((rest.to_owned(), c.clone()))
+                })
+                .collect();
+            (name, Eager { paths: nested, constraints })
+        })
+        .collect()
+}
+
 /// `with` paths grouped by their first relation, in first-seen order:
 /// `["posts", "posts.comments", "author"]` → `[("posts", ["comments"]), ("author", [])]`.
 #[doc(hidden)]
@@ -112,25 +162,26 @@ pub(super) fn distinct_keys<M: Entity>(models: &[M], column: &str) -> Result<Vec
 
 /// The models of `C` whose `column` is one of `keys`, with their own `nested` relations
 /// loaded, on `connection`: no query for no key.
-async fn fetch<C: Entity>(
-    connection: &Connection,
-    column: &str,
-    keys: Vec<Value>,
-    nested: &[String],
-) -> Result<Vec<C>> {
+async fn fetch<C: Entity>(connection: &Connection, column: &str, keys: Vec<Value>, nested: &Eager) -> Result<Vec<C>> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
     let arrays = connection.executor().await?.dialect().capabilities().bound_arrays;
-    let query = || C::query().on(connection).with(nested.to_vec());
-    if arrays || keys.len() <= KEYS_PER_QUERY {
-        return query().where_in(column, keys).get().await;
-    }
+    let size = if arrays { keys.len() } else { KEYS_PER_QUERY };
     let mut out = Vec::new();
-    for batch in keys.chunks(KEYS_PER_QUERY) {
-        out.extend(query().where_in(column, batch.to_vec()).get().await?);
+    for batch in keys.chunks(size.max(1)) {
+        out.extend(related_query::<C>(connection, nested).keyed_by(column, batch.to_vec()).get().await?);
     }
     Ok(out)
+}
+
+/// The query of an eager load of `C`: its own constraint, and its nested loads.
+pub(super) fn related_query<C: Entity>(connection: &Connection, nested: &Eager) -> super::super::query::ModelQuery<C> {
+    let query = C::query().on(connection).with_eager(nested);
+    match nested.own() {
+        Some(constraint) => query.map_base(|base| constraint(base.cast()).cast()),
+        None => query,
+    }
 }
 
 /// Hands each parent its share of `groups` (by its key in `column`), moving a group to the last
@@ -164,7 +215,7 @@ async fn load<P: Entity, C: Entity, G: Clone + Default>(
     parents: &mut [P],
     parent_column: &str,
     related_column: &str,
-    nested: Vec<String>,
+    nested: Eager,
     connection: &Connection,
     add: fn(&mut G, C),
     give: impl FnMut(&mut P, G),
@@ -187,7 +238,7 @@ pub async fn load_has_many<P: Entity, C: Entity + Clone>(
     parents: &mut [P],
     def: RelationDef,
     slot: fn(&mut P) -> &mut HasMany<C>,
-    nested: Vec<String>,
+    nested: Eager,
     connection: &Connection,
 ) -> Result<()> {
     let (foreign, local) = has_keys::<P, C>(&def)?;
@@ -204,7 +255,7 @@ pub async fn load_has_one<P: Entity, C: Entity + Clone>(
     parents: &mut [P],
     def: RelationDef,
     slot: fn(&mut P) -> &mut HasOne<C>,
-    nested: Vec<String>,
+    nested: Eager,
     connection: &Connection,
 ) -> Result<()> {
     let (foreign, local) = has_keys::<P, C>(&def)?;
@@ -223,7 +274,7 @@ pub async fn load_belongs_to<P: Entity, C: Entity + Clone>(
     children: &mut [P],
     def: RelationDef,
     slot: fn(&mut P) -> &mut BelongsTo<C>,
-    nested: Vec<String>,
+    nested: Eager,
     connection: &Connection,
 ) -> Result<()> {
     let (foreign, owner) = belongs_keys::<P, C>(&def)?;

@@ -8,7 +8,9 @@ use crate::error::Result;
 use crate::query::IntoColumns;
 
 use super::super::Entity;
-use super::split_paths;
+use crate::connection::Connection;
+
+use super::eager::{split_eager, Eager};
 
 /// Loads relations onto the models, on the first model's connection. With `missing_only`, a
 /// relation already loaded on every model is left as it is (its nested paths too).
@@ -16,11 +18,20 @@ pub(crate) async fn load_onto<M: Entity>(models: &mut [M], paths: Vec<String>, m
     paths.iter().try_for_each(|path| M::check_relation(path))?;
     let Some(first) = models.first() else { return Ok(()) };
     let connection = first.state().connection().clone();
-    for (relation, nested) in split_paths(&paths) {
+    for (relation, nested) in split_eager(&paths, &[]) {
         if missing_only && models.iter().all(|m| m.is_relation_loaded(&relation)) {
             continue;
         }
         M::eager_load(models, &relation, nested, &connection).await?;
+    }
+    Ok(())
+}
+
+/// Loads `eager`'s paths (with their constraints) onto `models`, already loaded.
+pub(crate) async fn load_nested<M: Entity>(models: &mut [M], eager: &Eager, connection: &Connection) -> Result<()> {
+    let constraints: Vec<_> = eager.nested_constraints().cloned().collect();
+    for (relation, nested) in split_eager(&eager.paths, &constraints) {
+        M::eager_load(models, &relation, nested, connection).await?;
     }
     Ok(())
 }

@@ -13,8 +13,8 @@ use crate::value::Value;
 
 use super::super::query::ModelQuery;
 use super::super::{mark_loaded, Entity};
-use super::eager::{column_of, distinct_keys, distribute, Key, KEYS_PER_QUERY};
-use super::{load_onto, HasMany, RelationDef};
+use super::eager::{column_of, distinct_keys, distribute, related_query, Eager, Key, KEYS_PER_QUERY};
+use super::{load_nested, HasMany, RelationDef};
 
 /// The alias of the pivot's foreign key among the related rows of an eager load.
 const PIVOT_KEY: &str = "bunary_pivot_key";
@@ -90,7 +90,7 @@ pub async fn load_belongs_to_many<P: Entity, C: Entity + Clone>(
     parents: &mut [P],
     def: RelationDef,
     slot: fn(&mut P) -> &mut HasMany<C>,
-    nested: Vec<String>,
+    nested: Eager,
     connection: &Connection,
 ) -> Result<()> {
     let pivot = pivot::<P, C>(&def)?;
@@ -101,9 +101,14 @@ pub async fn load_belongs_to_many<P: Entity, C: Entity + Clone>(
         let size = if arrays { keys.len() } else { KEYS_PER_QUERY };
         let extra = [format!("{} as {PIVOT_KEY}", pivot.pivot_column(&pivot.foreign))];
         for batch in keys.chunks(size.max(1)) {
+            // The related model's own constraint; its nested loads run after, on the models.
+            let own = Eager {
+                paths: Vec::new(),
+                constraints: nested.own().map(|c| (String::new(), c.clone())).into_iter().collect(),
+            };
             let query = pivot
-                .joined(C::query().on(connection), &extra)
-                .where_in(&pivot.pivot_column(&pivot.foreign), batch.to_vec());
+                .joined(related_query::<C>(connection, &own), &extra)
+                .keyed_by(&pivot.pivot_column(&pivot.foreign), batch.to_vec());
             for mut row in query.scoped().rows().await? {
                 let key: Value = row.take(PIVOT_KEY)?;
                 pairs.push((key, C::from_row(row)?));
@@ -112,8 +117,8 @@ pub async fn load_belongs_to_many<P: Entity, C: Entity + Clone>(
     }
     let (pivot_keys, mut models): (Vec<Value>, Vec<C>) = pairs.into_iter().unzip();
     mark_loaded(&mut models, connection);
-    if !nested.is_empty() {
-        load_onto(&mut models, nested, false).await?;
+    if !nested.paths.is_empty() {
+        load_nested(&mut models, &nested, connection).await?;
     }
     let mut groups: HashMap<Key, Vec<C>> = HashMap::new();
     for (key, model) in pivot_keys.into_iter().zip(models) {

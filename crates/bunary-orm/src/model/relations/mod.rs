@@ -51,13 +51,14 @@ pub use self::aggregate::RelationAggregate;
 #[doc(hidden)]
 pub use self::aggregate::{load_aggregate, not_a_list};
 #[doc(hidden)]
-pub use self::eager::{check_path, load_belongs_to, load_has_many, load_has_one, split_paths, unknown_relation};
+pub use self::eager::{check_path, load_belongs_to, load_has_many, load_has_one, split_paths, unknown_relation, Eager};
+pub(crate) use self::eager::{split_eager, EagerConstraint};
 pub(crate) use self::exists::no_relation;
 #[doc(hidden)]
 pub use self::exists::relation_subquery;
 pub use self::exists::Constraint;
-pub(crate) use self::load::load_onto;
 pub use self::load::LoadRelations;
+pub(crate) use self::load::{load_nested, load_onto};
 pub(crate) use self::many::Pivot;
 pub use self::many::SyncChanges;
 #[doc(hidden)]
