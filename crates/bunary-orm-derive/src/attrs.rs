@@ -46,6 +46,8 @@ pub struct Relation {
     pub related_pivot_key: Option<String>,
     /// Many-to-many: `related_key = "…"`.
     pub related_key: Option<String>,
+    /// `with_default` (belongs-to, has-one): a missing related row loads as `Default::default()`.
+    pub with_default: bool,
 }
 
 /// Everything the expansion needs.
@@ -267,8 +269,16 @@ impl ModelDef {
             if let Some((kind, related)) = relation_of(&field.ty) {
                 let (mut foreign_key, mut local_key) = (None, None);
                 let (mut pivot_table, mut related_pivot_key, mut related_key) = (None, None, None);
+                let mut with_default = false;
                 for attr in field.attrs.iter().filter(|a| a.path().is_ident("orm")) {
                     attr.parse_nested_meta(|meta| {
+                        if meta.path.is_ident("with_default") {
+                            if matches!(kind, RelationKind::HasMany | RelationKind::BelongsToMany) {
+                                return Err(meta.error("with_default is for a BelongsTo or HasOne relation"));
+                            }
+                            with_default = true;
+                            return Ok(());
+                        }
                         let lit: LitStr = meta.value()?.parse()?;
                         let many = kind == RelationKind::BelongsToMany;
                         let what = if meta.path.is_ident("table") { "table" } else { "column" };
@@ -308,6 +318,7 @@ impl ModelDef {
                     pivot_table,
                     related_pivot_key,
                     related_key,
+                    with_default,
                 });
                 continue;
             }

@@ -64,6 +64,24 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
         })
         .collect();
     let defs = defs(def);
+    // `with_default`: a missing related row loads as `Default::default()`.
+    let defaults: Vec<TokenStream> = def
+        .relations
+        .iter()
+        .map(|r| {
+            if !r.with_default {
+                return TokenStream::new();
+            }
+            let field = &r.field;
+            quote! {
+                for model in models.iter_mut() {
+                    if ::core::matches!(model.#field.loaded(), ::core::option::Option::Some(::core::option::Option::None)) {
+                        model.#field.set(::core::option::Option::Some(::core::default::Default::default()));
+                    }
+                }
+            }
+        })
+        .collect();
     let is_list = |k: RelationKind| matches!(k, RelationKind::HasMany | RelationKind::BelongsToMany);
     let lists: Vec<usize> = (0..def.relations.len()).filter(|&i| is_list(def.relations[i].kind)).collect();
     let list_names: Vec<&str> = lists.iter().map(|&i| names[i]).collect();
@@ -150,13 +168,18 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
             connection: &'a ::bunary_orm::Connection,
         ) -> ::core::pin::Pin<::std::boxed::Box<dyn ::core::future::Future<Output = ::bunary_orm::Result<()>> + ::core::marker::Send + 'a>> {
             match relation {
-                #(#names => ::std::boxed::Box::pin(::bunary_orm::model::relations::#loaders::<Self, #related>(
-                    models,
-                    #defs,
-                    |model: &mut Self| &mut model.#fields,
-                    nested,
-                    connection,
-                )),)*
+                #(#names => ::std::boxed::Box::pin(async move {
+                    ::bunary_orm::model::relations::#loaders::<Self, #related>(
+                        &mut *models,
+                        #defs,
+                        |model: &mut Self| &mut model.#fields,
+                        nested,
+                        connection,
+                    )
+                    .await?;
+                    #defaults
+                    ::core::result::Result::Ok(())
+                }),)*
                 other => {
                     let error = ::bunary_orm::model::relations::unknown_relation::<Self>(other);
                     ::std::boxed::Box::pin(async move { ::core::result::Result::Err(error) })

@@ -92,6 +92,9 @@ pub struct RMember {
     pub name: String,
     #[orm(foreign_key = "team_uuid")]
     pub team: BelongsTo<RTeam>,
+    /// The team, or a default one (`Default::default()`, not saved) when there is none.
+    #[orm(foreign_key = "team_uuid", with_default)]
+    pub team_or_default: BelongsTo<RTeam>,
     /// A relation whose foreign key is not a column: an error at first use.
     #[orm(foreign_key = "no_such_column")]
     pub broken: BelongsTo<RTeam>,
@@ -381,6 +384,10 @@ pub async fn uuid_keys_and_keys_named_by_hand(h: &Harness) -> Result<()> {
     assert_eq!(members[0].team.get().map(|t| t.id), Some(team.id));
     assert!(matches!(members[2].team.loaded(), Some(None)), "a null foreign key has no parent");
     assert_eq!(members[2].team().count().await?, 0, "and its relation query finds none");
+    let defaulted = RMember::on(&h.db).with(["team_or_default"]).oldest("id").get().await?;
+    assert_eq!(defaulted[0].team_or_default.get().map(|t| t.id), Some(team.id));
+    let stand_in = defaulted[2].team_or_default.get().expect("a default team");
+    assert!(stand_in.id.is_nil() && !stand_in.exists(), "with_default: a new, unsaved model");
     Ok(())
 }
 
