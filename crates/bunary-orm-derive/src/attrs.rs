@@ -26,6 +26,8 @@ pub enum RelationKind {
     HasOne,
     BelongsTo,
     BelongsToMany,
+    HasManyThrough,
+    HasOneThrough,
 }
 
 /// A relation field: `posts: HasMany<Post>`.
@@ -48,6 +50,10 @@ pub struct Relation {
     pub related_key: Option<String>,
     /// `with_default` (belongs-to, has-one): a missing related row loads as `Default::default()`.
     pub with_default: bool,
+    /// `through = "User"` (has-many, has-one): the intermediate model.
+    pub through: Option<Type>,
+    /// The intermediate model's name in snake case.
+    pub through_snake: String,
 }
 
 /// Everything the expansion needs.
@@ -270,8 +276,33 @@ impl ModelDef {
                 let (mut foreign_key, mut local_key) = (None, None);
                 let (mut pivot_table, mut related_pivot_key, mut related_key) = (None, None, None);
                 let mut with_default = false;
+                let mut through: Option<Type> = None;
                 for attr in field.attrs.iter().filter(|a| a.path().is_ident("orm")) {
                     attr.parse_nested_meta(|meta| {
+                        if meta.path.is_ident("through") {
+                            if !matches!(kind, RelationKind::HasMany | RelationKind::HasOne) {
+                                return Err(meta.error("through is for a HasMany or HasOne relation"));
+                            }
+                            let lit: LitStr = meta.value()?.parse()?;
+                            through = Some(lit.parse::<Type>()?);
+                            return Ok(());
+                        }
+                        let through_key = through.is_some()
+                            && (meta.path.is_ident("first_key")
+                                || meta.path.is_ident("second_key")
+                                || meta.path.is_ident("second_local_key"));
+                        if through_key {
+                            let lit: LitStr = meta.value()?.parse()?;
+                            check_ident(&lit.value(), lit.span(), "column")?;
+                            if meta.path.is_ident("first_key") {
+                                foreign_key = Some(lit.value());
+                            } else if meta.path.is_ident("second_key") {
+                                related_pivot_key = Some(lit.value());
+                            } else {
+                                related_key = Some(lit.value());
+                            }
+                            return Ok(());
+                        }
                         if meta.path.is_ident("with_default") {
                             if matches!(kind, RelationKind::HasMany | RelationKind::BelongsToMany) {
                                 return Err(meta.error("with_default is for a BelongsTo or HasOne relation"));
@@ -304,6 +335,16 @@ impl ModelDef {
                         Ok(())
                     })?;
                 }
+                let kind = match (kind, &through) {
+                    (RelationKind::HasMany, Some(_)) => RelationKind::HasManyThrough,
+                    (RelationKind::HasOne, Some(_)) => RelationKind::HasOneThrough,
+                    (kind, _) => kind,
+                };
+                let through_snake = through
+                    .as_ref()
+                    .and_then(last_segment)
+                    .map(|s| snake_case(&s.ident.to_string()))
+                    .unwrap_or_default();
                 let name = ident.to_string().trim_start_matches("r#").to_owned();
                 let related_snake =
                     last_segment(&related).map(|s| snake_case(&s.ident.to_string())).unwrap_or_default();
@@ -319,6 +360,8 @@ impl ModelDef {
                     related_pivot_key,
                     related_key,
                     with_default,
+                    through,
+                    through_snake,
                 });
                 continue;
             }

@@ -6,6 +6,16 @@ use quote::quote;
 
 use crate::attrs::{ModelDef, RelationKind};
 
+/// The generic arguments of a relation's loader and query: `Self, Related`, or
+/// `Self, Intermediate, Related` for a through relation.
+fn generics_of(r: &crate::attrs::Relation) -> TokenStream {
+    let related = &r.related;
+    match &r.through {
+        Some(through) => quote!(Self, #through, #related),
+        None => quote!(Self, #related),
+    }
+}
+
 /// `Option<&str>` as tokens.
 fn opt(value: &Option<String>) -> TokenStream {
     match value {
@@ -26,11 +36,15 @@ fn defs(def: &ModelDef) -> Vec<TokenStream> {
                 RelationKind::HasOne => quote!(HasOne),
                 RelationKind::BelongsTo => quote!(BelongsTo),
                 RelationKind::BelongsToMany => quote!(BelongsToMany),
+                RelationKind::HasManyThrough => quote!(HasManyThrough),
+                RelationKind::HasOneThrough => quote!(HasOneThrough),
             };
             let (fk, lk) = (opt(&r.foreign_key), opt(&r.local_key));
             let (pivot, rpk, rk) = (opt(&r.pivot_table), opt(&r.related_pivot_key), opt(&r.related_key));
             let related_snake = &r.related_snake;
+            let through_snake = &r.through_snake;
             quote!(::bunary_orm::model::relations::RelationDef {
+                through_snake: #through_snake,
                 name: #name,
                 kind: ::bunary_orm::model::relations::RelationKind::#kind,
                 owner_snake: #snake,
@@ -61,7 +75,15 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
             RelationKind::HasOne => quote!(load_has_one),
             RelationKind::BelongsTo => quote!(load_belongs_to),
             RelationKind::BelongsToMany => quote!(load_belongs_to_many),
+            RelationKind::HasManyThrough => quote!(load_has_many_through),
+            RelationKind::HasOneThrough => quote!(load_has_one_through),
         })
+        .collect();
+    let generics: Vec<TokenStream> = def.relations.iter().map(generics_of).collect();
+    let subqueries: Vec<TokenStream> = def
+        .relations
+        .iter()
+        .map(|r| if r.through.is_some() { quote!(through_subquery) } else { quote!(relation_subquery) })
         .collect();
     let defs = defs(def);
     // `with_default`: a missing related row loads as `Default::default()`.
@@ -132,7 +154,7 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
                 ::core::option::Option::None => (path, ::core::option::Option::None),
             };
             match first {
-                #(#names => ::bunary_orm::model::relations::relation_subquery::<Self, #related>(#defs, rest, constraint),)*
+                #(#names => ::bunary_orm::model::relations::#subqueries::<#generics>(#defs, rest, constraint),)*
                 other => ::core::result::Result::Err(::bunary_orm::model::relations::unknown_relation::<Self>(other)),
             }
         }
@@ -169,7 +191,7 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
         ) -> ::core::pin::Pin<::std::boxed::Box<dyn ::core::future::Future<Output = ::bunary_orm::Result<()>> + ::core::marker::Send + 'a>> {
             match relation {
                 #(#names => ::std::boxed::Box::pin(async move {
-                    ::bunary_orm::model::relations::#loaders::<Self, #related>(
+                    ::bunary_orm::model::relations::#loaders::<#generics>(
                         &mut *models,
                         #defs,
                         |model: &mut Self| &mut model.#fields,
@@ -207,11 +229,13 @@ pub fn query_methods(def: &ModelDef) -> TokenStream {
             RelationKind::HasMany | RelationKind::HasOne => quote!(has_many_query),
             RelationKind::BelongsTo => quote!(belongs_to_query),
             RelationKind::BelongsToMany => quote!(belongs_to_many_query),
+            RelationKind::HasManyThrough | RelationKind::HasOneThrough => quote!(through_query),
         };
+        let generics = generics_of(r);
         let query = quote! {
             #[doc = #doc]
             pub fn #field(&self) -> ::bunary_orm::ModelQuery<#related> {
-                ::bunary_orm::model::relations::#builder::<Self, #related>(self, #d)
+                ::bunary_orm::model::relations::#builder::<#generics>(self, #d)
             }
         };
         if r.kind != RelationKind::BelongsTo {

@@ -19,6 +19,7 @@ use super::Harness;
 pub struct RUser {
     pub id: i64,
     pub name: String,
+    pub r_country_id: Option<i64>,
     #[orm(hidden)]
     pub secret: String,
     pub posts: HasMany<RPost>,
@@ -73,6 +74,20 @@ pub struct RProfile {
     pub state: ModelState,
 }
 
+/// Relations through an intermediate model: countries → users (`r_country_id`) → posts
+/// (`r_user_id`).
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "r_countries", timestamps = false)]
+pub struct RCountry {
+    pub id: i64,
+    pub name: String,
+    #[orm(through = "RUser")]
+    pub posts: HasMany<RPost>,
+    #[orm(through = "RUser")]
+    pub a_post: HasOne<RPost>,
+    pub state: ModelState,
+}
+
 /// UUID keys and keys named by hand.
 #[derive(Model, Debug, Clone, Default)]
 #[orm(table = "r_teams", timestamps = false)]
@@ -108,6 +123,13 @@ async fn tables(h: &Harness) -> Result<()> {
             t.id();
             t.string("name", 100);
             t.string("secret", 100);
+            t.big_integer("r_country_id").nullable();
+        })
+        .await?;
+    schema
+        .create_table("r_countries", |t| {
+            t.id();
+            t.string("name", 100);
         })
         .await?;
     schema
@@ -587,5 +609,42 @@ pub async fn constrained_eager_loads_keep_their_keys_and_scopes(h: &Harness) -> 
     assert_eq!(again[0].posts.loaded().map(<[RPost]>::len), Some(0), "the trashed post stays out");
     let typo = RUser::on(&h.db).with_constraint("postz", |q| q).get().await;
     assert!(matches!(typo, Err(Error::UnknownRelation { .. })));
+    Ok(())
+}
+
+pub async fn has_many_and_has_one_through_an_intermediate_model(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let uk = RCountry::on(&h.db).create(record! { "name" => "uk" }).await?;
+    let fr = RCountry::on(&h.db).create(record! { "name" => "fr" }).await?;
+    let empty = RCountry::on(&h.db).create(record! { "name" => "empty" }).await?;
+    let ada = RUser::on(&h.db).create(record! { "name" => "Ada", "secret" => "x", "r_country_id" => uk.id }).await?;
+    let alan = RUser::on(&h.db).create(record! { "name" => "Alan", "secret" => "x", "r_country_id" => uk.id }).await?;
+    let marie =
+        RUser::on(&h.db).create(record! { "name" => "Marie", "secret" => "x", "r_country_id" => fr.id }).await?;
+    ada.posts().create_many([record! { "title" => "a1" }, record! { "title" => "a2" }]).await?;
+    alan.posts().create(record! { "title" => "t1" }).await?;
+    let mut gone = marie.posts().create(record! { "title" => "m1" }).await?;
+    gone.delete().await?;
+
+    let (db, counter) = counting(h);
+    let countries = RCountry::on(&db).with(["posts", "a_post"]).oldest("id").get().await?;
+    assert_eq!(counter.queries.load(Ordering::Relaxed), 3, "countries, their posts, their first posts");
+    let titles = |c: &RCountry| {
+        let mut t: Vec<String> = c.posts.loaded().unwrap().iter().map(|p| p.title.clone()).collect();
+        t.sort();
+        t
+    };
+    assert_eq!(titles(&countries[0]), ["a1", "a2", "t1"]);
+    assert!(titles(&countries[1]).is_empty(), "a trashed post is left out");
+    assert!(titles(&countries[2]).is_empty());
+    assert!(countries[0].a_post.get().is_some() && matches!(countries[2].a_post.loaded(), Some(None)));
+    // As a query, and in has / where_has.
+    assert_eq!(uk.posts().count().await?, 3);
+    assert_eq!(uk.posts().where_("title", "t1").count().await?, 1);
+    let with_posts: Vec<String> = RCountry::on(&h.db).has("posts").pluck("name").await?;
+    assert_eq!(with_posts, ["uk"]);
+    let names: Vec<String> = RCountry::on(&h.db).where_has("posts", |q| q.where_("title", "m1")).pluck("name").await?;
+    assert!(names.is_empty(), "trashed: {names:?}");
+    assert_eq!(empty.posts().count().await?, 0);
     Ok(())
 }

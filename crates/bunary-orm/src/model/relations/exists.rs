@@ -49,12 +49,44 @@ pub fn relation_subquery<P: Entity, C: Entity>(
             query = pivot.joined(query, &[]);
             (pivot.pivot_column(&pivot.foreign), format!("{parent}.{}", pivot.parent_key()))
         }
+        RelationKind::HasManyThrough | RelationKind::HasOneThrough => {
+            return Err(crate::Error::other(
+                "a through relation's subquery needs its intermediate model: through_subquery",
+            ));
+        }
     };
+    finish_subquery::<C>(query, rest, constraint, inner, outer)
+}
+
+/// [`relation_subquery`] for a through relation over the intermediate model `I`.
+///
+/// # Errors
+/// As [`relation_subquery`].
+#[doc(hidden)]
+pub fn through_subquery<P: Entity, I: Entity, C: Entity>(
+    def: RelationDef,
+    rest: Option<&str>,
+    constraint: Constraint<'_>,
+) -> Result<Builder> {
+    let parent = table_name(P::TABLE)?;
+    let pivot = super::many::through::<P, I, C>(&def)?;
+    let query = pivot.joined(C::query(), &[]);
+    let (inner, outer) = (pivot.pivot_column(&pivot.foreign), format!("{parent}.{}", pivot.parent_key()));
+    finish_subquery::<C>(query, rest, constraint, inner, outer)
+}
+
+/// The constraint, the related model's scopes, the nested relation and the correlation
+/// `inner = outer`, each joined with AND so that no `or_where` escapes another.
+fn finish_subquery<C: Entity>(
+    mut query: ModelQuery<C>,
+    rest: Option<&str>,
+    constraint: Constraint<'_>,
+    inner: String,
+    outer: String,
+) -> Result<Builder> {
     if let (None, Some(constraint)) = (rest, constraint) {
         query = query.map_base(|base| constraint(base.cast()).cast());
     }
-    // The constraint's conditions, then the scopes, then the nested relation and the
-    // correlation, each joined with AND so that no `or_where` escapes another.
     let mut sub = query.to_base();
     if let Some(rest) = rest {
         let nested = C::relation_subquery(rest, constraint)?;

@@ -57,6 +57,73 @@ pub(super) fn pivot<P: Entity, C: Entity>(def: &RelationDef) -> Result<Pivot> {
     Ok(Pivot { table, foreign, related, parent_key, related_key, related_table })
 }
 
+/// The names a through relation of `P` to `C` over the intermediate model `I` uses
+/// (countries → users → posts: `users.country_id`, `users.id = posts.user_id`), as a joined
+/// table: the intermediate plays the pivot's part, and nothing writes it.
+pub(super) fn through<P: Entity, I: Entity, C: Entity>(def: &RelationDef) -> Result<Pivot> {
+    let table = TableRef::parse(I::TABLE)?.name.as_str().to_owned();
+    let foreign = def.foreign_key.map_or_else(|| format!("{}_{}", def.owner_snake, P::PRIMARY_KEY), str::to_owned);
+    let foreign = column_of::<I>(P::NAME, def.name, foreign)?;
+    let related = column_of::<I>(P::NAME, def.name, def.related_key.unwrap_or(I::PRIMARY_KEY).to_owned())?;
+    let second =
+        def.related_pivot_key.map_or_else(|| format!("{}_{}", def.through_snake, I::PRIMARY_KEY), str::to_owned);
+    let related_key = column_of::<C>(P::NAME, def.name, second)?;
+    let parent_key = column_of::<P>(P::NAME, def.name, def.local_key.unwrap_or(P::PRIMARY_KEY).to_owned())?;
+    let related_table = TableRef::parse(C::TABLE)?.name.as_str().to_owned();
+    Ok(Pivot { table, foreign, related, parent_key, related_key, related_table })
+}
+
+/// Loads a has-many-through relation of `parents`.
+///
+/// # Errors
+/// As [`load_belongs_to_many`].
+#[doc(hidden)]
+pub async fn load_has_many_through<P: Entity, I: Entity, C: Entity + Clone>(
+    parents: &mut [P],
+    def: RelationDef,
+    slot: fn(&mut P) -> &mut HasMany<C>,
+    nested: Eager,
+    connection: &Connection,
+) -> Result<()> {
+    let pivot = through::<P, I, C>(&def)?;
+    let add = |group: &mut Vec<C>, model| group.push(model);
+    load_joined(parents, &pivot, nested, connection, add, |parent, models| slot(parent).set(models)).await
+}
+
+/// Loads a has-one-through relation of `parents` (the first related row of each).
+///
+/// # Errors
+/// As [`load_belongs_to_many`].
+#[doc(hidden)]
+pub async fn load_has_one_through<P: Entity, I: Entity, C: Entity + Clone>(
+    parents: &mut [P],
+    def: RelationDef,
+    slot: fn(&mut P) -> &mut super::HasOne<C>,
+    nested: Eager,
+    connection: &Connection,
+) -> Result<()> {
+    let pivot = through::<P, I, C>(&def)?;
+    let add = |first: &mut Option<C>, model| {
+        first.get_or_insert(model);
+    };
+    load_joined(parents, &pivot, nested, connection, add, |parent, model| slot(parent).set(model)).await
+}
+
+/// The query of a through relation of `parent` (`country.posts()`): the related models joined
+/// to the intermediate rows of the parent.
+#[doc(hidden)]
+pub fn through_query<P: Entity, I: Entity, C: Entity>(parent: &P, def: RelationDef) -> ModelQuery<C> {
+    let query = C::query().on(parent.state().connection());
+    let found = through::<P, I, C>(&def).and_then(|pivot| Ok((parent.get_value(&pivot.parent_key)?, pivot)));
+    match found {
+        Ok((key, pivot)) => {
+            let column = pivot.pivot_column(&pivot.foreign);
+            pivot.joined(query, &[]).where_(&column, key).where_not_null(&column)
+        }
+        Err(e) => query.failed(e),
+    }
+}
+
 impl Pivot {
     /// The parent's key column.
     pub(super) fn parent_key(&self) -> &str {
@@ -94,18 +161,32 @@ pub async fn load_belongs_to_many<P: Entity, C: Entity + Clone>(
     connection: &Connection,
 ) -> Result<()> {
     let pivot = pivot::<P, C>(&def)?;
+    let add = |group: &mut Vec<C>, model| group.push(model);
+    load_joined(parents, &pivot, nested, connection, add, |parent, models| slot(parent).set(models)).await
+}
+
+/// Loads the related models of `parents` through a joined table (a pivot, or the intermediate
+/// model of a through relation): one query per level, then the nested relations.
+pub(super) async fn load_joined<P: Entity, C: Entity + Clone, G: Clone + Default>(
+    parents: &mut [P],
+    pivot: &Pivot,
+    nested: Eager,
+    connection: &Connection,
+    add: fn(&mut G, C),
+    give: impl FnMut(&mut P, G),
+) -> Result<()> {
     let keys = distinct_keys(parents, &pivot.parent_key)?;
     let mut pairs: Vec<(Value, C)> = Vec::new();
     if !keys.is_empty() {
         let arrays = connection.executor().await?.dialect().capabilities().bound_arrays;
         let size = if arrays { keys.len() } else { KEYS_PER_QUERY };
         let extra = [format!("{} as {PIVOT_KEY}", pivot.pivot_column(&pivot.foreign))];
+        // The related model's own constraint; its nested loads run after, on the models.
+        let own = Eager {
+            paths: Vec::new(),
+            constraints: nested.own().map(|c| (String::new(), c.clone())).into_iter().collect(),
+        };
         for batch in keys.chunks(size.max(1)) {
-            // The related model's own constraint; its nested loads run after, on the models.
-            let own = Eager {
-                paths: Vec::new(),
-                constraints: nested.own().map(|c| (String::new(), c.clone())).into_iter().collect(),
-            };
             let query = pivot
                 .joined(related_query::<C>(connection, &own), &extra)
                 .keyed_by(&pivot.pivot_column(&pivot.foreign), batch.to_vec());
@@ -120,11 +201,11 @@ pub async fn load_belongs_to_many<P: Entity, C: Entity + Clone>(
     if !nested.paths.is_empty() {
         load_nested(&mut models, &nested, connection).await?;
     }
-    let mut groups: HashMap<Key, Vec<C>> = HashMap::new();
+    let mut groups: HashMap<Key, G> = HashMap::new();
     for (key, model) in pivot_keys.into_iter().zip(models) {
-        groups.entry(Key(key)).or_default().push(model);
+        add(groups.entry(Key(key)).or_default(), model);
     }
-    distribute(parents, &pivot.parent_key, groups, |parent, models| slot(parent).set(models))
+    distribute(parents, &pivot.parent_key, groups, give)
 }
 
 /// The query of a many-to-many relation of `parent` (`post.tags()`): the related models joined

@@ -56,13 +56,17 @@ pub(crate) use self::eager::{split_eager, EagerConstraint};
 pub(crate) use self::exists::no_relation;
 #[doc(hidden)]
 pub use self::exists::relation_subquery;
+#[doc(hidden)]
+pub use self::exists::through_subquery;
 pub use self::exists::Constraint;
 pub use self::load::LoadRelations;
 pub(crate) use self::load::{load_nested, load_onto};
 pub(crate) use self::many::Pivot;
 pub use self::many::SyncChanges;
 #[doc(hidden)]
-pub use self::many::{belongs_to_many_query, load_belongs_to_many};
+pub use self::many::{
+    belongs_to_many_query, load_belongs_to_many, load_has_many_through, load_has_one_through, through_query,
+};
 #[doc(hidden)]
 pub use self::query::{associate, belongs_to_query, dissociate, has_many_query};
 pub use self::slots::{BelongsTo, BelongsToMany, HasMany, HasOne};
@@ -78,6 +82,10 @@ pub enum RelationKind {
     BelongsTo,
     /// Rows of a pivot table hold both keys (`post_tag.post_id`, `post_tag.tag_id`).
     BelongsToMany,
+    /// Many rows through an intermediate model (`countries` → `users.country_id` → `posts.user_id`).
+    HasManyThrough,
+    /// As [`HasManyThrough`](RelationKind::HasManyThrough), one row.
+    HasOneThrough,
 }
 
 /// A relation as the derive declares it: its name and kind, and the key columns it was given
@@ -102,6 +110,10 @@ pub struct RelationDef {
     pub pivot_table: Option<&'static str>,
     /// Many-to-many: `related_pivot_key = "…"` (default `tag_id`).
     pub related_pivot_key: Option<&'static str>,
-    /// Many-to-many: `related_key = "…"` (default the related model's primary key).
+    /// Many-to-many: `related_key = "…"` (default the related model's primary key); through:
+    /// `second_local_key = "…"` (the intermediate's key, default its primary key).
     pub related_key: Option<&'static str>,
+    /// Through: the intermediate model's name in snake case (`user`), for the `user_id`
+    /// convention (`second_key = "…"`, kept in `related_pivot_key`).
+    pub through_snake: &'static str,
 }
