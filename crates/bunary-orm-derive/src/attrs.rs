@@ -54,6 +54,10 @@ pub struct Relation {
     pub through: Option<Type>,
     /// The intermediate model's name in snake case.
     pub through_snake: String,
+    /// Many-to-many: `pivot("role", …)`.
+    pub pivot_columns: Vec<String>,
+    /// Many-to-many: `pivot_timestamps`.
+    pub pivot_timestamps: bool,
 }
 
 /// Everything the expansion needs.
@@ -277,8 +281,21 @@ impl ModelDef {
                 let (mut pivot_table, mut related_pivot_key, mut related_key) = (None, None, None);
                 let mut with_default = false;
                 let mut through: Option<Type> = None;
+                let (mut pivot_columns, mut pivot_timestamps) = (Vec::new(), false);
                 for attr in field.attrs.iter().filter(|a| a.path().is_ident("orm")) {
                     attr.parse_nested_meta(|meta| {
+                        let many = kind == RelationKind::BelongsToMany;
+                        if many && meta.path.is_ident("pivot_timestamps") {
+                            pivot_timestamps = true;
+                            return Ok(());
+                        }
+                        if many && meta.path.is_ident("pivot") {
+                            for column in string_list(&meta)? {
+                                check_ident(&column, syn::spanned::Spanned::span(&meta.path), "column")?;
+                                pivot_columns.push(column);
+                            }
+                            return Ok(());
+                        }
                         if meta.path.is_ident("through") {
                             if !matches!(kind, RelationKind::HasMany | RelationKind::HasOne) {
                                 return Err(meta.error("through is for a HasMany or HasOne relation"));
@@ -362,6 +379,8 @@ impl ModelDef {
                     with_default,
                     through,
                     through_snake,
+                    pivot_columns,
+                    pivot_timestamps,
                 });
                 continue;
             }

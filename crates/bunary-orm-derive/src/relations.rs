@@ -43,8 +43,12 @@ fn defs(def: &ModelDef) -> Vec<TokenStream> {
             let (pivot, rpk, rk) = (opt(&r.pivot_table), opt(&r.related_pivot_key), opt(&r.related_key));
             let related_snake = &r.related_snake;
             let through_snake = &r.through_snake;
+            let pivot_columns = &r.pivot_columns;
+            let pivot_timestamps = r.pivot_timestamps;
             quote!(::bunary_orm::model::relations::RelationDef {
                 through_snake: #through_snake,
+                pivot_columns: &[#(#pivot_columns),*],
+                pivot_timestamps: #pivot_timestamps,
                 name: #name,
                 kind: ::bunary_orm::model::relations::RelationKind::#kind,
                 owner_snake: #snake,

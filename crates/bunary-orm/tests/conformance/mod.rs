@@ -215,6 +215,7 @@ macro_rules! every_suite {
             relation_aggregates_load_in_one_query_each,
             constrained_eager_loads_keep_their_keys_and_scopes,
             has_many_and_has_one_through_an_intermediate_model,
+            pivot_columns_are_written_and_read_back,
         }
         schema {
             create_table_with_every_type_and_read_it_back,

@@ -24,6 +24,15 @@ pub struct RUser {
     pub secret: String,
     pub posts: HasMany<RPost>,
     pub profile: HasOne<RProfile>,
+    /// A pivot with columns of its own and timestamps.
+    #[orm(
+        table = "r_memberships",
+        foreign_pivot_key = "r_user_id",
+        related_pivot_key = "r_team_id",
+        pivot("role"),
+        pivot_timestamps
+    )]
+    pub teams: BelongsToMany<RTeam>,
     pub state: ModelState,
 }
 
@@ -173,6 +182,14 @@ async fn tables(h: &Harness) -> Result<()> {
         .create_table("r_teams", |t| {
             t.uuid("id").primary();
             t.string("name", 100);
+        })
+        .await?;
+    schema
+        .create_table("r_memberships", |t| {
+            t.big_integer("r_user_id");
+            t.uuid("r_team_id");
+            t.string("role", 50).nullable();
+            t.timestamps();
         })
         .await?;
     schema
@@ -646,5 +663,34 @@ pub async fn has_many_and_has_one_through_an_intermediate_model(h: &Harness) -> 
     let names: Vec<String> = RCountry::on(&h.db).where_has("posts", |q| q.where_("title", "m1")).pluck("name").await?;
     assert!(names.is_empty(), "trashed: {names:?}");
     assert_eq!(empty.posts().count().await?, 0);
+    Ok(())
+}
+
+pub async fn pivot_columns_are_written_and_read_back(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let ada = RUser::on(&h.db).create(record! { "name" => "Ada", "secret" => "x" }).await?;
+    let core = RTeam::on(&h.db).create(record! { "name" => "core" }).await?;
+    let docs = RTeam::on(&h.db).create(record! { "name" => "docs" }).await?;
+    ada.teams().attach_with(core.id, record! { "role" => "lead" }).await?;
+    ada.teams().attach([docs.id]).await?;
+    let loaded = RUser::on(&h.db).with(["teams"]).find_or_fail(ada.id).await?;
+    let roles: Vec<(String, Option<String>)> = loaded
+        .teams
+        .with_pivots()
+        .map(|(team, pivot)| {
+            (team.name.clone(), pivot.get("role").and_then(|v| Option::<String>::from_value(v).ok().flatten()))
+        })
+        .collect::<Vec<_>>();
+    let mut roles = roles;
+    roles.sort();
+    assert_eq!(roles, [("core".to_owned(), Some("lead".to_owned())), ("docs".to_owned(), None)]);
+    assert!(loaded.teams.pivot(0).and_then(|p| p.get("created_at")).is_some_and(|v| !v.is_null()), "pivot timestamps");
+    assert_eq!(ada.teams().update_existing_pivot(docs.id, record! { "role" => "writer" }).await?, 1);
+    let writers: Vec<String> = ada.teams().where_pivot("role", "writer").pluck("name").await?;
+    assert_eq!(writers, ["docs"]);
+    let ordered: Vec<String> = ada.teams().order_by_pivot("role", Direction::Asc).pluck("name").await?;
+    assert_eq!(ordered, ["core", "docs"], "lead before writer");
+    let refused = RTeam::on(&h.db).where_pivot("role", "x").get().await;
+    assert!(matches!(refused, Err(Error::InvalidQuery { problem: QueryProblem::NotManyToMany { .. } })));
     Ok(())
 }

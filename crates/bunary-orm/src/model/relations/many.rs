@@ -34,6 +34,10 @@ pub(crate) struct Pivot {
     related_key: String,
     /// The related model's table, without schema or alias.
     related_table: String,
+    /// The pivot's own columns read with the related models.
+    columns: Vec<String>,
+    /// Whether the pivot keeps `created_at` and `updated_at`.
+    timestamps: bool,
 }
 
 pub(super) fn pivot<P: Entity, C: Entity>(def: &RelationDef) -> Result<Pivot> {
@@ -54,7 +58,24 @@ pub(super) fn pivot<P: Entity, C: Entity>(def: &RelationDef) -> Result<Pivot> {
     let parent_key = column_of::<P>(P::NAME, def.name, def.local_key.unwrap_or(P::PRIMARY_KEY).to_owned())?;
     let related_key = column_of::<C>(P::NAME, def.name, def.related_key.unwrap_or(C::PRIMARY_KEY).to_owned())?;
     let related_table = TableRef::parse(C::TABLE)?.name.as_str().to_owned();
-    Ok(Pivot { table, foreign, related, parent_key, related_key, related_table })
+    let mut columns = def
+        .pivot_columns
+        .iter()
+        .map(|c| Ok(Ident::new(c, "column")?.as_str().to_owned()))
+        .collect::<Result<Vec<_>>>()?;
+    if def.pivot_timestamps {
+        columns.extend(["created_at".to_owned(), "updated_at".to_owned()]);
+    }
+    Ok(Pivot {
+        table,
+        foreign,
+        related,
+        parent_key,
+        related_key,
+        related_table,
+        columns,
+        timestamps: def.pivot_timestamps,
+    })
 }
 
 /// The names a through relation of `P` to `C` over the intermediate model `I` uses
@@ -70,7 +91,16 @@ pub(super) fn through<P: Entity, I: Entity, C: Entity>(def: &RelationDef) -> Res
     let related_key = column_of::<C>(P::NAME, def.name, second)?;
     let parent_key = column_of::<P>(P::NAME, def.name, def.local_key.unwrap_or(P::PRIMARY_KEY).to_owned())?;
     let related_table = TableRef::parse(C::TABLE)?.name.as_str().to_owned();
-    Ok(Pivot { table, foreign, related, parent_key, related_key, related_table })
+    Ok(Pivot {
+        table,
+        foreign,
+        related,
+        parent_key,
+        related_key,
+        related_table,
+        columns: Vec::new(),
+        timestamps: false,
+    })
 }
 
 /// Loads a has-many-through relation of `parents`.
@@ -86,7 +116,7 @@ pub async fn load_has_many_through<P: Entity, I: Entity, C: Entity + Clone>(
     connection: &Connection,
 ) -> Result<()> {
     let pivot = through::<P, I, C>(&def)?;
-    let add = |group: &mut Vec<C>, model| group.push(model);
+    let add = |group: &mut Vec<C>, model, _| group.push(model);
     load_joined(parents, &pivot, nested, connection, add, |parent, models| slot(parent).set(models)).await
 }
 
@@ -103,7 +133,7 @@ pub async fn load_has_one_through<P: Entity, I: Entity, C: Entity + Clone>(
     connection: &Connection,
 ) -> Result<()> {
     let pivot = through::<P, I, C>(&def)?;
-    let add = |first: &mut Option<C>, model| {
+    let add = |first: &mut Option<C>, model, _| {
         first.get_or_insert(model);
     };
     load_joined(parents, &pivot, nested, connection, add, |parent, model| slot(parent).set(model)).await
@@ -161,8 +191,12 @@ pub async fn load_belongs_to_many<P: Entity, C: Entity + Clone>(
     connection: &Connection,
 ) -> Result<()> {
     let pivot = pivot::<P, C>(&def)?;
-    let add = |group: &mut Vec<C>, model| group.push(model);
-    load_joined(parents, &pivot, nested, connection, add, |parent, models| slot(parent).set(models)).await
+    let add = |group: &mut (Vec<C>, Vec<Record>), model, pivot| {
+        group.0.push(model);
+        group.1.push(pivot);
+    };
+    let give = |parent: &mut P, (models, pivots)| slot(parent).set_with_pivots(models, pivots);
+    load_joined(parents, &pivot, nested, connection, add, give).await
 }
 
 /// Loads the related models of `parents` through a joined table (a pivot, or the intermediate
@@ -172,15 +206,16 @@ pub(super) async fn load_joined<P: Entity, C: Entity + Clone, G: Clone + Default
     pivot: &Pivot,
     nested: Eager,
     connection: &Connection,
-    add: fn(&mut G, C),
+    add: fn(&mut G, C, Record),
     give: impl FnMut(&mut P, G),
 ) -> Result<()> {
     let keys = distinct_keys(parents, &pivot.parent_key)?;
-    let mut pairs: Vec<(Value, C)> = Vec::new();
+    let mut pairs: Vec<(Value, C, Record)> = Vec::new();
     if !keys.is_empty() {
         let arrays = connection.executor().await?.dialect().capabilities().bound_arrays;
         let size = if arrays { keys.len() } else { KEYS_PER_QUERY };
-        let extra = [format!("{} as {PIVOT_KEY}", pivot.pivot_column(&pivot.foreign))];
+        let mut extra = vec![format!("{} as {PIVOT_KEY}", pivot.pivot_column(&pivot.foreign))];
+        extra.extend(pivot.columns.iter().map(|c| format!("{} as {PIVOT_KEY}_{c}", pivot.pivot_column(c))));
         // The related model's own constraint; its nested loads run after, on the models.
         let own = Eager {
             paths: Vec::new(),
@@ -192,18 +227,29 @@ pub(super) async fn load_joined<P: Entity, C: Entity + Clone, G: Clone + Default
                 .keyed_by(&pivot.pivot_column(&pivot.foreign), batch.to_vec());
             for mut row in query.scoped().rows().await? {
                 let key: Value = row.take(PIVOT_KEY)?;
-                pairs.push((key, C::from_row(row)?));
+                let mut values = Record::new();
+                for column in &pivot.columns {
+                    values.insert(column.clone(), row.take::<Value>(format!("{PIVOT_KEY}_{column}").as_str())?);
+                }
+                pairs.push((key, C::from_row(row)?, values));
             }
         }
     }
-    let (pivot_keys, mut models): (Vec<Value>, Vec<C>) = pairs.into_iter().unzip();
+    let mut pivot_keys = Vec::with_capacity(pairs.len());
+    let mut models = Vec::with_capacity(pairs.len());
+    let mut values = Vec::with_capacity(pairs.len());
+    for (key, model, pivot_values) in pairs {
+        pivot_keys.push(key);
+        models.push(model);
+        values.push(pivot_values);
+    }
     mark_loaded(&mut models, connection);
     if !nested.paths.is_empty() {
         load_nested(&mut models, &nested, connection).await?;
     }
     let mut groups: HashMap<Key, G> = HashMap::new();
-    for (key, model) in pivot_keys.into_iter().zip(models) {
-        add(groups.entry(Key(key)).or_default(), model);
+    for ((key, model), pivot_values) in pivot_keys.into_iter().zip(models).zip(values) {
+        add(groups.entry(Key(key)).or_default(), model, pivot_values);
     }
     distribute(parents, &pivot.parent_key, groups, give)
 }
@@ -223,6 +269,10 @@ pub fn belongs_to_many_query<P: Entity, C: Entity>(parent: &P, def: RelationDef)
     }
 }
 
+fn not_many_to_many<M: Entity>() -> Error {
+    Error::InvalidQuery { problem: QueryProblem::NotManyToMany { model: M::NAME } }
+}
+
 /// What a `sync` or `toggle` changed in the pivot.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SyncChanges {
@@ -236,7 +286,7 @@ impl<M: Entity> ModelQuery<M> {
     /// The pivot and the parent's key of a many-to-many relation query.
     fn pivot_of(&self) -> Result<(&Pivot, &Value)> {
         self.get_query().check()?;
-        self.pivot().ok_or(Error::InvalidQuery { problem: QueryProblem::NotManyToMany { model: M::NAME } })
+        self.pivot().ok_or_else(not_many_to_many::<M>)
     }
 
     fn pivot_rows(&self, pivot: &Pivot, parent: &Value) -> Builder {
@@ -254,12 +304,69 @@ impl<M: Entity> ModelQuery<M> {
     /// [`Error::InvalidQuery`] on a query that is not a many-to-many relation's; the database's
     /// error (a duplicate pair where the pivot has a unique key).
     pub async fn attach<V: Into<Value>>(&self, ids: impl IntoIterator<Item = V>) -> Result<u64> {
+        self.attach_many(ids.into_iter().map(|id| (id.into(), Record::new())).collect()).await
+    }
+
+    /// Attaches `id` with values for the pivot's own columns (Eloquent's
+    /// `attach($id, ['role' => 'admin'])`).
+    ///
+    /// # Errors
+    /// As [`attach`](ModelQuery::attach).
+    pub async fn attach_with(&self, id: impl Into<Value>, values: Record) -> Result<u64> {
+        self.attach_many(vec![(id.into(), values)]).await
+    }
+
+    async fn attach_many(&self, rows: Vec<(Value, Record)>) -> Result<u64> {
         let (pivot, parent) = self.pivot_of()?;
-        let records: Vec<Record> = ids
+        let now = pivot.timestamps.then(|| Value::Timestamp(super::super::timestamps::now()));
+        let records: Vec<Record> = rows
             .into_iter()
-            .map(|id| Record::new().set(pivot.foreign.clone(), parent.clone()).set(pivot.related.clone(), id.into()))
+            .map(|(id, values)| {
+                let mut record =
+                    Record::new().set(pivot.foreign.clone(), parent.clone()).set(pivot.related.clone(), id);
+                if let Some(now) = &now {
+                    record.insert("created_at", now.clone());
+                    record.insert("updated_at", now.clone());
+                }
+                for (column, value) in values.into_fields() {
+                    record.insert(column, value);
+                }
+                record
+            })
             .collect();
+        if records.is_empty() {
+            return Ok(0);
+        }
         Builder::new(&pivot.table).on(self.connection()).insert_many(records).await
+    }
+
+    /// Updates the pivot columns of the row linking the parent to `id` (Eloquent's
+    /// `updateExistingPivot`; `updated_at` too with pivot timestamps).
+    ///
+    /// # Errors
+    /// As [`attach`](ModelQuery::attach).
+    pub async fn update_existing_pivot(&self, id: impl Into<Value>, mut values: Record) -> Result<u64> {
+        let (pivot, parent) = self.pivot_of()?;
+        if pivot.timestamps && !values.contains("updated_at") {
+            values.insert("updated_at", Value::Timestamp(super::super::timestamps::now()));
+        }
+        self.pivot_rows(pivot, parent).where_(&pivot.related, id).update(values).await
+    }
+
+    /// `AND pivot.column = value` on a many-to-many relation's query (Eloquent's `wherePivot`).
+    pub fn where_pivot(self, column: &str, value: impl Into<Value>) -> Self {
+        match self.pivot().map(|(p, _)| p.pivot_column(column)) {
+            Some(qualified) => self.where_(&qualified, value),
+            None => self.failed(not_many_to_many::<M>()),
+        }
+    }
+
+    /// Orders a many-to-many relation's query by a pivot column (Eloquent's `orderByPivot`).
+    pub fn order_by_pivot(self, column: &str, direction: crate::query::Direction) -> Self {
+        match self.pivot().map(|(p, _)| p.pivot_column(column)) {
+            Some(qualified) => self.order_by(&qualified, direction),
+            None => self.failed(not_many_to_many::<M>()),
+        }
     }
 
     /// Removes the pivot rows linking the parent to each of `ids` (Eloquent's `detach`).

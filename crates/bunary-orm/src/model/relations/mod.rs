@@ -116,4 +116,8 @@ pub struct RelationDef {
     /// Through: the intermediate model's name in snake case (`user`), for the `user_id`
     /// convention (`second_key = "…"`, kept in `related_pivot_key`).
     pub through_snake: &'static str,
+    /// Many-to-many: `pivot("role", …)`, the pivot's own columns read with the related models.
+    pub pivot_columns: &'static [&'static str],
+    /// Many-to-many: `pivot_timestamps`, the pivot keeps `created_at` and `updated_at`.
+    pub pivot_timestamps: bool,
 }

@@ -11,11 +11,13 @@ pub struct HasMany<T> {
     /// Aggregates of the related rows loaded with `with_count`, `with_sum`, … (`count`,
     /// `sum:votes`, …).
     aggregates: Vec<(String, crate::value::Value)>,
+    /// A many-to-many relation's pivot columns, one record per loaded model, in order.
+    pivots: Vec<crate::query::Record>,
 }
 
 impl<T> Default for HasMany<T> {
     fn default() -> Self {
-        HasMany { loaded: None, aggregates: Vec::new() }
+        HasMany { loaded: None, aggregates: Vec::new(), pivots: Vec::new() }
     }
 }
 
@@ -43,6 +45,23 @@ impl<T> HasMany<T> {
     /// Sets the relation as loaded with `models`.
     pub fn set(&mut self, models: Vec<T>) {
         self.loaded = Some(models);
+    }
+
+    /// The pivot columns (`pivot("role")` on the field) of the loaded model at `index`, for a
+    /// many-to-many relation (Eloquent's `$tag->pivot`): `post.tags.pivot(0)`.
+    pub fn pivot(&self, index: usize) -> Option<&crate::query::Record> {
+        self.pivots.get(index)
+    }
+
+    /// The loaded models with their pivot columns.
+    pub fn with_pivots(&self) -> impl Iterator<Item = (&T, &crate::query::Record)> {
+        self.loaded.iter().flatten().zip(&self.pivots)
+    }
+
+    /// Sets the relation as loaded with `models` and, for each, its pivot columns.
+    pub(crate) fn set_with_pivots(&mut self, models: Vec<T>, pivots: Vec<crate::query::Record>) {
+        self.loaded = Some(models);
+        self.pivots = pivots;
     }
 
     /// The number of related rows, when loaded with
