@@ -58,6 +58,8 @@ pub struct Relation {
     pub pivot_columns: Vec<String>,
     /// Many-to-many: `pivot_timestamps`.
     pub pivot_timestamps: bool,
+    /// Belongs-to: `touches`, saving this model updates the parent's `updated_at`.
+    pub touches: bool,
 }
 
 /// Everything the expansion needs.
@@ -282,8 +284,16 @@ impl ModelDef {
                 let mut with_default = false;
                 let mut through: Option<Type> = None;
                 let (mut pivot_columns, mut pivot_timestamps) = (Vec::new(), false);
+                let mut touches = false;
                 for attr in field.attrs.iter().filter(|a| a.path().is_ident("orm")) {
                     attr.parse_nested_meta(|meta| {
+                        if meta.path.is_ident("touches") {
+                            if kind != RelationKind::BelongsTo {
+                                return Err(meta.error("touches is for a BelongsTo relation"));
+                            }
+                            touches = true;
+                            return Ok(());
+                        }
                         let many = kind == RelationKind::BelongsToMany;
                         if many && meta.path.is_ident("pivot_timestamps") {
                             pivot_timestamps = true;
@@ -381,6 +391,7 @@ impl ModelDef {
                     through_snake,
                     pivot_columns,
                     pivot_timestamps,
+                    touches,
                 });
                 continue;
             }

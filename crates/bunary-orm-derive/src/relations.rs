@@ -125,7 +125,26 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
             }
         }
     };
+    let touched: Vec<usize> = (0..def.relations.len()).filter(|&i| def.relations[i].touches).collect();
+    let touches = if touched.is_empty() {
+        TokenStream::new()
+    } else {
+        let related: Vec<_> = touched.iter().map(|&i| &def.relations[i].related).collect();
+        let touch_defs: Vec<_> = touched.iter().map(|&i| defs[i].clone()).collect();
+        quote! {
+            const TOUCHES: bool = true;
+
+            fn touch_owners(&self) -> ::core::pin::Pin<::std::boxed::Box<dyn ::core::future::Future<Output = ::bunary_orm::Result<()>> + ::core::marker::Send + '_>> {
+                ::std::boxed::Box::pin(async move {
+                    #(::bunary_orm::model::relations::touch_owner::<Self, #related>(self, #touch_defs).await?;)*
+                    ::core::result::Result::Ok(())
+                })
+            }
+        }
+    };
     quote! {
+        #touches
+
         const RELATIONS: &'static [&'static str] = &[#(#names),*];
 
         fn is_relation_loaded(&self, relation: &str) -> bool {

@@ -234,6 +234,16 @@ pub trait Entity: FromRow + Sync {
         Err(relations::no_relation::<Self>(path))
     }
 
+    /// Whether the model touches parents when saved (`#[orm(touches)]` on a belongs-to field).
+    #[doc(hidden)]
+    const TOUCHES: bool = false;
+
+    /// Updates the `updated_at` of the parents this model touches. Derive plumbing.
+    #[doc(hidden)]
+    fn touch_owners(&self) -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + Send + '_>> {
+        Box::pin(async { Ok(()) })
+    }
+
     /// Whether the relation `relation` is loaded on this model. Derive plumbing.
     #[doc(hidden)]
     fn is_relation_loaded(&self, relation: &str) -> bool {

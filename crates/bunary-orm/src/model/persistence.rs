@@ -58,11 +58,19 @@ fn key_is_empty(key: &Value) -> bool {
 
 /// Inserts a new model or updates the changed columns of a loaded one.
 pub(crate) async fn save<M: Entity>(model: &mut M) -> Result<()> {
-    if model.exists() {
-        update(model).await
-    } else {
-        insert(model).await
+    let wrote = if model.exists() { update(model).await? } else { insert(model).await.map(|()| true)? };
+    if wrote {
+        touch_owners(model).await?;
     }
+    Ok(())
+}
+
+/// Updates the `updated_at` of the parents this model `touches` (Eloquent's `$touches`).
+async fn touch_owners<M: Entity>(model: &M) -> Result<()> {
+    if M::TOUCHES {
+        model.touch_owners().await?;
+    }
+    Ok(())
 }
 
 async fn insert<M: Entity>(model: &mut M) -> Result<()> {
@@ -125,10 +133,11 @@ pub(crate) async fn insert_models<M: Entity>(builder: &Builder<M>, models: Vec<M
     builder.insert_values(&columns, values).await
 }
 
-async fn update<M: Entity>(model: &mut M) -> Result<()> {
+/// Writes the model's changes; `false` when there were none.
+async fn update<M: Entity>(model: &mut M) -> Result<bool> {
     let mut dirty = changes(model);
     if dirty.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     if let Some(ts) = M::TIMESTAMPS {
         let now = Value::Timestamp(now());
@@ -142,7 +151,7 @@ async fn update<M: Entity>(model: &mut M) -> Result<()> {
         return Err(Error::ModelNotFound { model: M::NAME, key: Some(model.key().to_string()) });
     }
     mark_updated(model, changed);
-    Ok(())
+    Ok(true)
 }
 
 fn column_index<M: Entity>(column: &str) -> Result<usize> {
@@ -161,7 +170,7 @@ pub(crate) async fn delete<M: Entity>(model: &mut M) -> Result<()> {
             let stored = model.to_values().swap_remove(column_index::<M>(column)?);
             own_row(model).update(Record::new().set(column, stored)).await?;
             mark_saved(model);
-            Ok(())
+            touch_owners(model).await
         }
         None => force_delete(model).await,
     }
@@ -181,7 +190,7 @@ pub(crate) async fn force_delete<M: Entity>(model: &mut M) -> Result<()> {
     require_saved(model, "delete")?;
     own_row(model).delete().await?;
     model.state_mut().forget();
-    Ok(())
+    touch_owners(model).await
 }
 
 /// Clears `deleted_at` on a soft-deleted model.

@@ -216,6 +216,7 @@ macro_rules! every_suite {
             constrained_eager_loads_keep_their_keys_and_scopes,
             has_many_and_has_one_through_an_intermediate_model,
             pivot_columns_are_written_and_read_back,
+            a_child_that_touches_updates_its_parent,
         }
         schema {
             create_table_with_every_type_and_read_it_back,

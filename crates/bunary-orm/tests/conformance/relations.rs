@@ -97,6 +97,29 @@ pub struct RCountry {
     pub state: ModelState,
 }
 
+/// A parent with timestamps, and a child that touches it when saved or deleted.
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "r_threads")]
+pub struct RThread {
+    pub id: i64,
+    pub title: String,
+    pub created_at: Option<chrono::NaiveDateTime>,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+    pub replies: HasMany<RReply>,
+    pub state: ModelState,
+}
+
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "r_replies", timestamps = false)]
+pub struct RReply {
+    pub id: i64,
+    pub r_thread_id: i64,
+    pub body: String,
+    #[orm(foreign_key = "r_thread_id", touches)]
+    pub thread: BelongsTo<RThread>,
+    pub state: ModelState,
+}
+
 /// UUID keys and keys named by hand.
 #[derive(Model, Debug, Clone, Default)]
 #[orm(table = "r_teams", timestamps = false)]
@@ -133,6 +156,20 @@ async fn tables(h: &Harness) -> Result<()> {
             t.string("name", 100);
             t.string("secret", 100);
             t.big_integer("r_country_id").nullable();
+        })
+        .await?;
+    schema
+        .create_table("r_threads", |t| {
+            t.id();
+            t.string("title", 100);
+            t.timestamps();
+        })
+        .await?;
+    schema
+        .create_table("r_replies", |t| {
+            t.id();
+            t.big_integer("r_thread_id");
+            t.string("body", 100);
         })
         .await?;
     schema
@@ -692,5 +729,26 @@ pub async fn pivot_columns_are_written_and_read_back(h: &Harness) -> Result<()> 
     assert_eq!(ordered, ["core", "docs"], "lead before writer");
     let refused = RTeam::on(&h.db).where_pivot("role", "x").get().await;
     assert!(matches!(refused, Err(Error::InvalidQuery { problem: QueryProblem::NotManyToMany { .. } })));
+    Ok(())
+}
+
+pub async fn a_child_that_touches_updates_its_parent(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let thread = RThread::on(&h.db).create(record! { "title" => "t" }).await?;
+    let old = chrono::NaiveDateTime::parse_from_str("2000-01-01 00:00:00", "%Y-%m-%d %H:%M:%S").unwrap();
+    let stamped = || async { Ok::<_, Error>(RThread::on(&h.db).find_or_fail(thread.id).await?.updated_at.unwrap()) };
+    let reset = || async { h.db.table("r_threads").update(record! { "updated_at" => old }).await };
+    reset().await?;
+    let mut reply = thread.replies().create(record! { "body" => "first" }).await?;
+    assert!(stamped().await? > old, "an insert touches the parent");
+    reset().await?;
+    reply.save().await?;
+    assert_eq!(stamped().await?, old, "a save that writes nothing touches nothing");
+    reply.body = "edited".into();
+    reply.save().await?;
+    assert!(stamped().await? > old, "an update touches the parent");
+    reset().await?;
+    reply.delete().await?;
+    assert!(stamped().await? > old, "a delete touches the parent");
     Ok(())
 }

@@ -68,7 +68,7 @@ pub use self::many::{
     belongs_to_many_query, load_belongs_to_many, load_has_many_through, load_has_one_through, through_query,
 };
 #[doc(hidden)]
-pub use self::query::{associate, belongs_to_query, dissociate, has_many_query};
+pub use self::query::{associate, belongs_to_query, dissociate, has_many_query, touch_owner};
 pub use self::slots::{BelongsTo, BelongsToMany, HasMany, HasOne};
 
 /// The kind of a relation.

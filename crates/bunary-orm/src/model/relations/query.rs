@@ -46,6 +46,24 @@ pub fn associate<P: Entity, C: Entity>(child: &mut P, def: RelationDef, parent: 
     child.set_value(&foreign, parent.get_value(&owner)?)
 }
 
+/// Updates the `updated_at` of `child`'s parent through a belongs-to relation (Eloquent's
+/// `touches`), when the parent keeps timestamps and the foreign key is set.
+///
+/// # Errors
+/// [`Error::InvalidRelation`](crate::Error::InvalidRelation); the database's error.
+#[doc(hidden)]
+pub async fn touch_owner<P: Entity, C: Entity>(child: &P, def: RelationDef) -> crate::Result<()> {
+    if C::TIMESTAMPS.is_none() {
+        return Ok(());
+    }
+    let (foreign, owner) = belongs_keys::<P, C>(&def)?;
+    let key = child.get_value(&foreign)?;
+    if key.is_null() {
+        return Ok(());
+    }
+    C::query().on(child.state().connection()).where_(&owner, key).update(crate::query::Record::new()).await.map(|_| ())
+}
+
 /// Clears `child`'s foreign key of a belongs-to relation (Eloquent's `dissociate`).
 ///
 /// # Errors
