@@ -60,6 +60,8 @@ pub struct Relation {
     pub pivot_timestamps: bool,
     /// Belongs-to: `touches`, saving this model updates the parent's `updated_at`.
     pub touches: bool,
+    /// Polymorphic has-many / has-one: `morph = "commentable"`.
+    pub morph: Option<String>,
 }
 
 /// Everything the expansion needs.
@@ -79,6 +81,8 @@ pub struct ModelDef {
     pub relations: Vec<Relation>,
     /// The struct's name in snake case (`BlogPost` → `blog_post`), for relation key conventions.
     pub snake_name: String,
+    /// `morph_name = "…"`: the model's name in polymorphic type columns (default `snake_name`).
+    pub morph_name: String,
 }
 
 /// `BlogPost` → `blog_post`.
@@ -194,6 +198,7 @@ impl ModelDef {
         let mut fillable: Option<Vec<String>> = None;
         let mut guarded: Option<Vec<String>> = None;
         let mut hidden_names: Vec<String> = Vec::new();
+        let mut morph_name: Option<String> = None;
 
         for attr in input.attrs.iter().filter(|a| a.path().is_ident("orm")) {
             attr.parse_nested_meta(|meta| {
@@ -258,6 +263,11 @@ impl ModelDef {
                     "fillable" => fillable = Some(string_list(&meta)?),
                     "guarded" => guarded = Some(string_list(&meta)?),
                     "hidden" => hidden_names.extend(string_list(&meta)?),
+                    "morph_name" => {
+                        let lit: LitStr = meta.value()?.parse()?;
+                        check_ident(&lit.value(), lit.span(), "morph")?;
+                        morph_name = Some(lit.value());
+                    }
                     _ => return Err(meta.error(format!("unknown #[orm] attribute `{path}`"))),
                 }
                 Ok(())
@@ -285,8 +295,18 @@ impl ModelDef {
                 let mut through: Option<Type> = None;
                 let (mut pivot_columns, mut pivot_timestamps) = (Vec::new(), false);
                 let mut touches = false;
+                let mut morph = None;
                 for attr in field.attrs.iter().filter(|a| a.path().is_ident("orm")) {
                     attr.parse_nested_meta(|meta| {
+                        if meta.path.is_ident("morph") {
+                            if !matches!(kind, RelationKind::HasMany | RelationKind::HasOne) {
+                                return Err(meta.error("morph is for a HasMany or HasOne relation"));
+                            }
+                            let lit: LitStr = meta.value()?.parse()?;
+                            check_ident(&lit.value(), lit.span(), "column")?;
+                            morph = Some(lit.value());
+                            return Ok(());
+                        }
                         if meta.path.is_ident("touches") {
                             if kind != RelationKind::BelongsTo {
                                 return Err(meta.error("touches is for a BelongsTo relation"));
@@ -392,6 +412,7 @@ impl ModelDef {
                     pivot_columns,
                     pivot_timestamps,
                     touches,
+                    morph,
                 });
                 continue;
             }
@@ -477,7 +498,9 @@ impl ModelDef {
             g
         });
         let snake_name = snake_case(&name.to_string());
+        let morph_name = morph_name.unwrap_or_else(|| snake_name.clone());
         Ok(ModelDef {
+            morph_name,
             relations,
             snake_name,
             name,

@@ -32,6 +32,7 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
         None => quote!(::core::option::Option::None),
     };
     let guarded = &def.guarded;
+    let morph_name = &def.morph_name;
     let state = &def.state;
     let fields: Vec<_> = def.columns.iter().map(|c| &c.field).collect();
     // Fields that are not columns: `Default::default()` when a model is built from a row.
@@ -62,6 +63,7 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
             const SOFT_DELETES: ::core::option::Option<&'static str> = #soft_deletes;
             const FILLABLE: ::core::option::Option<&'static [&'static str]> = #fillable;
             const GUARDED: &'static [&'static str] = &[#(#guarded),*];
+            const MORPH_NAME: &'static str = #morph_name;
 
             fn to_values(&self) -> ::std::vec::Vec<::bunary_orm::Value> {
                 ::std::vec![#(::bunary_orm::model::ToValue::to_value(&self.#fields)),*]

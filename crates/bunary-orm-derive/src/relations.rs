@@ -45,7 +45,9 @@ fn defs(def: &ModelDef) -> Vec<TokenStream> {
             let through_snake = &r.through_snake;
             let pivot_columns = &r.pivot_columns;
             let pivot_timestamps = r.pivot_timestamps;
+            let morph = opt(&r.morph);
             quote!(::bunary_orm::model::relations::RelationDef {
+                morph: #morph,
                 through_snake: #through_snake,
                 pivot_columns: &[#(#pivot_columns),*],
                 pivot_timestamps: #pivot_timestamps,

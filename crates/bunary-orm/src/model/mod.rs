@@ -234,6 +234,11 @@ pub trait Entity: FromRow + Sync {
         Err(relations::no_relation::<Self>(path))
     }
 
+    /// The name that stands for this model in the type column of polymorphic relations
+    /// (`commentable_type`): `#[orm(morph_name = "…")]`, by default the type's name in snake
+    /// case (`BlogPost` → `blog_post`), never a Rust path.
+    const MORPH_NAME: &'static str = Self::NAME;
+
     /// Whether the model touches parents when saved (`#[orm(touches)]` on a belongs-to field).
     #[doc(hidden)]
     const TOUCHES: bool = false;

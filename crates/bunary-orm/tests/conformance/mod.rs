@@ -217,6 +217,7 @@ macro_rules! every_suite {
             has_many_and_has_one_through_an_intermediate_model,
             pivot_columns_are_written_and_read_back,
             a_child_that_touches_updates_its_parent,
+            polymorphic_has_many_and_has_one,
         }
         schema {
             create_table_with_every_type_and_read_it_back,

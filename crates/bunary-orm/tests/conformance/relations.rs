@@ -33,6 +33,19 @@ pub struct RUser {
         pivot_timestamps
     )]
     pub teams: BelongsToMany<RTeam>,
+    /// Polymorphic: notes name their parent by `notable_id` and `notable_type` (`r_user`).
+    #[orm(morph = "notable")]
+    pub notes: HasMany<RNote>,
+    pub state: ModelState,
+}
+
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "r_notes", timestamps = false)]
+pub struct RNote {
+    pub id: i64,
+    pub notable_type: String,
+    pub notable_id: i64,
+    pub body: String,
     pub state: ModelState,
 }
 
@@ -99,13 +112,17 @@ pub struct RCountry {
 
 /// A parent with timestamps, and a child that touches it when saved or deleted.
 #[derive(Model, Debug, Clone, Default)]
-#[orm(table = "r_threads")]
+#[orm(table = "r_threads", morph_name = "thread")]
 pub struct RThread {
     pub id: i64,
     pub title: String,
     pub created_at: Option<chrono::NaiveDateTime>,
     pub updated_at: Option<chrono::NaiveDateTime>,
     pub replies: HasMany<RReply>,
+    #[orm(morph = "notable")]
+    pub notes: HasMany<RNote>,
+    #[orm(morph = "notable")]
+    pub first_note: HasOne<RNote>,
     pub state: ModelState,
 }
 
@@ -163,6 +180,14 @@ async fn tables(h: &Harness) -> Result<()> {
             t.id();
             t.string("title", 100);
             t.timestamps();
+        })
+        .await?;
+    schema
+        .create_table("r_notes", |t| {
+            t.id();
+            t.string("notable_type", 50);
+            t.big_integer("notable_id");
+            t.string("body", 100);
         })
         .await?;
     schema
@@ -750,5 +775,31 @@ pub async fn a_child_that_touches_updates_its_parent(h: &Harness) -> Result<()> 
     reset().await?;
     reply.delete().await?;
     assert!(stamped().await? > old, "a delete touches the parent");
+    Ok(())
+}
+
+pub async fn polymorphic_has_many_and_has_one(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let user = RUser::on(&h.db).create(record! { "name" => "Ada", "secret" => "x" }).await?;
+    let thread = RThread::on(&h.db).create(record! { "title" => "t" }).await?;
+    assert_eq!(user.id, thread.id, "the same key on two parents: only the type tells them apart");
+    let note = user.notes().create(record! { "body" => "on a user" }).await?;
+    assert_eq!((note.notable_type.as_str(), note.notable_id), ("r_user", user.id), "a morph name, not a Rust path");
+    thread.notes().create_many([record! { "body" => "on a thread" }, record! { "body" => "again" }]).await?;
+    let (db, counter) = counting(h);
+    let users = RUser::on(&db).with(["notes"]).get().await?;
+    let threads = RThread::on(&db).with(["notes", "first_note"]).with_count(["notes"]).get().await?;
+    assert_eq!(
+        counter.queries.load(Ordering::Relaxed),
+        6,
+        "users and their notes; threads, notes, first notes, counts"
+    );
+    assert_eq!(users[0].notes.loaded().map(<[RNote]>::len), Some(1));
+    assert_eq!(threads[0].notes.loaded().map(<[RNote]>::len), Some(2));
+    assert_eq!(threads[0].notes.count(), Some(2));
+    assert!(threads[0].first_note.get().is_some_and(|n| n.notable_type == "thread"));
+    assert_eq!(user.notes().count().await?, 1);
+    assert_eq!(RThread::on(&h.db).where_has("notes", |q| q.where_("body", "on a user")).count().await?, 0);
+    assert_eq!(RUser::on(&h.db).has("notes").count().await?, 1);
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::ident::{Ident, TableRef};
 use crate::value::Value;
 
 use super::super::Entity;
-use super::eager::{distinct_keys, has_keys, Key};
+use super::eager::{distinct_keys, has_keys, morph_type, Key};
 use super::many::pivot;
 use super::{HasMany, RelationDef, RelationKind};
 
@@ -82,6 +82,10 @@ pub async fn load_aggregate<P: Entity, C: Entity>(
         }
         _ => {
             let (foreign, local) = has_keys::<P, C>(&def)?;
+            if let Some((column, name)) = morph_type::<P, C>(&def)? {
+                let column = format!("{}.{column}", related_table.as_str());
+                query = query.map_base(|base| base.scoped(|q| q.where_(&column, name)));
+            }
             (format!("{}.{foreign}", related_table.as_str()), local)
         }
     };

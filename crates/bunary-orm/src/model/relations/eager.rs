@@ -128,12 +128,25 @@ pub(super) fn column_of<M: Entity>(model: &'static str, relation: &'static str, 
 /// The key columns of a has-many or has-one relation of `P` to `C`: the foreign key on `C`
 /// and the local key on `P`, each checked to be a column.
 pub(super) fn has_keys<P: Entity, C: Entity>(def: &RelationDef) -> Result<(String, String)> {
-    let foreign = match def.foreign_key {
-        Some(fk) => fk.to_owned(),
-        None => format!("{}_{}", def.owner_snake, P::PRIMARY_KEY),
+    let foreign = match (def.foreign_key, def.morph) {
+        (Some(fk), _) => fk.to_owned(),
+        (None, Some(morph)) => format!("{morph}_id"),
+        (None, None) => format!("{}_{}", def.owner_snake, P::PRIMARY_KEY),
     };
     let local = def.local_key.unwrap_or(P::PRIMARY_KEY).to_owned();
     Ok((column_of::<C>(P::NAME, def.name, foreign)?, column_of::<P>(P::NAME, def.name, local)?))
+}
+
+/// The type column of a polymorphic has-many or has-one relation of `P` to `C`, and the value
+/// that names `P` there (its morph name); `None` for a relation that is not polymorphic.
+pub(super) fn morph_type<P: Entity, C: Entity>(def: &RelationDef) -> Result<Option<(String, Value)>> {
+    match def.morph {
+        None => Ok(None),
+        Some(morph) => {
+            let column = column_of::<C>(P::NAME, def.name, format!("{morph}_type"))?;
+            Ok(Some((column, Value::from(P::MORPH_NAME))))
+        }
+    }
 }
 
 /// The key columns of a belongs-to relation of `P` to `C`: the foreign key on `P` and the
@@ -162,7 +175,13 @@ pub(super) fn distinct_keys<M: Entity>(models: &[M], column: &str) -> Result<Vec
 
 /// The models of `C` whose `column` is one of `keys`, with their own `nested` relations
 /// loaded, on `connection`: no query for no key.
-async fn fetch<C: Entity>(connection: &Connection, column: &str, keys: Vec<Value>, nested: &Eager) -> Result<Vec<C>> {
+async fn fetch<C: Entity>(
+    connection: &Connection,
+    column: &str,
+    keys: Vec<Value>,
+    nested: &Eager,
+    filter: Option<&(String, Value)>,
+) -> Result<Vec<C>> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
@@ -170,7 +189,11 @@ async fn fetch<C: Entity>(connection: &Connection, column: &str, keys: Vec<Value
     let size = if arrays { keys.len() } else { KEYS_PER_QUERY };
     let mut out = Vec::new();
     for batch in keys.chunks(size.max(1)) {
-        out.extend(related_query::<C>(connection, nested).keyed_by(column, batch.to_vec()).get().await?);
+        let mut query = related_query::<C>(connection, nested).keyed_by(column, batch.to_vec());
+        if let Some((type_column, name)) = filter {
+            query = query.map_base(|base| base.scoped(|q| q.where_(type_column, name.clone())));
+        }
+        out.extend(query.get().await?);
     }
     Ok(out)
 }
@@ -217,11 +240,12 @@ async fn load<P: Entity, C: Entity, G: Clone + Default>(
     related_column: &str,
     nested: Eager,
     connection: &Connection,
+    filter: Option<(String, Value)>,
     add: fn(&mut G, C),
     give: impl FnMut(&mut P, G),
 ) -> Result<()> {
     let keys = distinct_keys(parents, parent_column)?;
-    let related: Vec<C> = fetch(connection, related_column, keys, &nested).await?;
+    let related: Vec<C> = fetch(connection, related_column, keys, &nested, filter.as_ref()).await?;
     let mut groups: HashMap<Key, G> = HashMap::new();
     for model in related {
         add(groups.entry(Key(model.get_value(related_column)?)).or_default(), model);
@@ -242,8 +266,9 @@ pub async fn load_has_many<P: Entity, C: Entity + Clone>(
     connection: &Connection,
 ) -> Result<()> {
     let (foreign, local) = has_keys::<P, C>(&def)?;
+    let filter = morph_type::<P, C>(&def)?;
     let add = |group: &mut Vec<C>, model| group.push(model);
-    load(parents, &local, &foreign, nested, connection, add, |parent, models| slot(parent).set(models)).await
+    load(parents, &local, &foreign, nested, connection, filter, add, |parent, models| slot(parent).set(models)).await
 }
 
 /// Loads a has-one relation of `parents` (the first related row of each).
@@ -259,10 +284,11 @@ pub async fn load_has_one<P: Entity, C: Entity + Clone>(
     connection: &Connection,
 ) -> Result<()> {
     let (foreign, local) = has_keys::<P, C>(&def)?;
+    let filter = morph_type::<P, C>(&def)?;
     let add = |first: &mut Option<C>, model| {
         first.get_or_insert(model);
     };
-    load(parents, &local, &foreign, nested, connection, add, |parent, model| slot(parent).set(model)).await
+    load(parents, &local, &foreign, nested, connection, filter, add, |parent, model| slot(parent).set(model)).await
 }
 
 /// Loads a belongs-to relation of `children` (the parent model of each).
@@ -279,7 +305,7 @@ pub async fn load_belongs_to<P: Entity, C: Entity + Clone>(
 ) -> Result<()> {
     let (foreign, owner) = belongs_keys::<P, C>(&def)?;
     let add = |parent: &mut Option<C>, model| *parent = Some(model);
-    load(children, &foreign, &owner, nested, connection, add, |child, model| slot(child).set(model)).await
+    load(children, &foreign, &owner, nested, connection, None, add, |child, model| slot(child).set(model)).await
 }
 
 #[cfg(test)]

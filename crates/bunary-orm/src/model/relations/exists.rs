@@ -9,7 +9,7 @@ use crate::value::Value;
 
 use super::super::query::ModelQuery;
 use super::super::Entity;
-use super::eager::{belongs_keys, has_keys, unknown_relation};
+use super::eager::{belongs_keys, has_keys, morph_type, unknown_relation};
 use super::many::pivot;
 use super::{RelationDef, RelationKind};
 
@@ -35,9 +35,11 @@ pub fn relation_subquery<P: Entity, C: Entity>(
 ) -> Result<Builder> {
     let (parent, related) = (table_name(P::TABLE)?, table_name(C::TABLE)?);
     let mut query = C::query();
+    let mut morph = None;
     let (inner, outer) = match def.kind {
         RelationKind::HasMany | RelationKind::HasOne => {
             let (foreign, local) = has_keys::<P, C>(&def)?;
+            morph = morph_type::<P, C>(&def)?.map(|(column, name)| (format!("{related}.{column}"), name));
             (format!("{related}.{foreign}"), format!("{parent}.{local}"))
         }
         RelationKind::BelongsTo => {
@@ -55,7 +57,7 @@ pub fn relation_subquery<P: Entity, C: Entity>(
             ));
         }
     };
-    finish_subquery::<C>(query, rest, constraint, inner, outer)
+    finish_subquery::<C>(query, rest, constraint, inner, outer, morph)
 }
 
 /// [`relation_subquery`] for a through relation over the intermediate model `I`.
@@ -72,7 +74,7 @@ pub fn through_subquery<P: Entity, I: Entity, C: Entity>(
     let pivot = super::many::through::<P, I, C>(&def)?;
     let query = pivot.joined(C::query(), &[]);
     let (inner, outer) = (pivot.pivot_column(&pivot.foreign), format!("{parent}.{}", pivot.parent_key()));
-    finish_subquery::<C>(query, rest, constraint, inner, outer)
+    finish_subquery::<C>(query, rest, constraint, inner, outer, None)
 }
 
 /// The constraint, the related model's scopes, the nested relation and the correlation
@@ -83,6 +85,7 @@ fn finish_subquery<C: Entity>(
     constraint: Constraint<'_>,
     inner: String,
     outer: String,
+    morph: Option<(String, Value)>,
 ) -> Result<Builder> {
     if let (None, Some(constraint)) = (rest, constraint) {
         query = query.map_base(|base| constraint(base.cast()).cast());
@@ -92,7 +95,13 @@ fn finish_subquery<C: Entity>(
         let nested = C::relation_subquery(rest, constraint)?;
         sub = sub.scoped(|q| q.where_exists(nested));
     }
-    Ok(sub.scoped(|q| q.where_column(&inner, "=", &outer)))
+    Ok(sub.scoped(|q| {
+        let q = q.where_column(&inner, "=", &outer);
+        match morph {
+            Some((column, name)) => q.where_(&column, name),
+            None => q,
+        }
+    }))
 }
 
 /// The default of [`Entity::relation_subquery`] for a model without relations.

@@ -120,4 +120,7 @@ pub struct RelationDef {
     pub pivot_columns: &'static [&'static str],
     /// Many-to-many: `pivot_timestamps`, the pivot keeps `created_at` and `updated_at`.
     pub pivot_timestamps: bool,
+    /// Polymorphic has-many / has-one: `morph = "commentable"`, the related rows name their
+    /// parent by `commentable_id` and `commentable_type` (the parent's morph name).
+    pub morph: Option<&'static str>,
 }

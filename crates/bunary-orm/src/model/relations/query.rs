@@ -5,7 +5,7 @@ use crate::value::Value;
 
 use super::super::query::ModelQuery;
 use super::super::Entity;
-use super::eager::{belongs_keys, has_keys};
+use super::eager::{belongs_keys, has_keys, morph_type};
 use super::RelationDef;
 
 /// The query of a has-many or has-one relation of `parent` (`user.posts()`): the related rows
@@ -14,9 +14,16 @@ use super::RelationDef;
 #[doc(hidden)]
 pub fn has_many_query<P: Entity, C: Entity>(parent: &P, def: RelationDef) -> ModelQuery<C> {
     let query = C::query().on(parent.state().connection());
-    let keys = has_keys::<P, C>(&def).and_then(|(foreign, local)| Ok((foreign, parent.get_value(&local)?)));
+    let keys = has_keys::<P, C>(&def)
+        .and_then(|(foreign, local)| Ok((foreign, parent.get_value(&local)?, morph_type::<P, C>(&def)?)));
     match keys {
-        Ok((foreign, key)) => query.where_(&foreign, key.clone()).where_not_null(&foreign).with_attribute(foreign, key),
+        Ok((foreign, key, morph)) => {
+            let query = query.where_(&foreign, key.clone()).where_not_null(&foreign).with_attribute(foreign, key);
+            match morph {
+                Some((column, name)) => query.where_(&column, name.clone()).with_attribute(column, name),
+                None => query,
+            }
+        }
         Err(e) => query.failed(e),
     }
 }
