@@ -231,26 +231,33 @@ pub(super) fn distribute<P: Entity, G: Clone + Default>(
     Ok(())
 }
 
-/// Loads one level of a relation: the models of `C` whose `related_column` is one of the
-/// parents' `parent_column` values (one query, none for no key), each `add`ed to the group of
+/// How one level of a relation links parents and related rows: the parents' column, the
+/// related rows' column holding its values, and a condition on the related rows (a
+/// polymorphic relation's type).
+struct Link {
+    parent: String,
+    related: String,
+    filter: Option<(String, Value)>,
+}
+
+/// Loads one level of a relation: the models of `C` whose `link.related` column is one of the
+/// parents' `link.parent` values (one query, none for no key), each `add`ed to the group of
 /// its key, and each group handed to the parents that have that key.
 async fn load<P: Entity, C: Entity, G: Clone + Default>(
     parents: &mut [P],
-    parent_column: &str,
-    related_column: &str,
+    link: Link,
     nested: Eager,
     connection: &Connection,
-    filter: Option<(String, Value)>,
     add: fn(&mut G, C),
     give: impl FnMut(&mut P, G),
 ) -> Result<()> {
-    let keys = distinct_keys(parents, parent_column)?;
-    let related: Vec<C> = fetch(connection, related_column, keys, &nested, filter.as_ref()).await?;
+    let keys = distinct_keys(parents, &link.parent)?;
+    let related: Vec<C> = fetch(connection, &link.related, keys, &nested, link.filter.as_ref()).await?;
     let mut groups: HashMap<Key, G> = HashMap::new();
     for model in related {
-        add(groups.entry(Key(model.get_value(related_column)?)).or_default(), model);
+        add(groups.entry(Key(model.get_value(&link.related)?)).or_default(), model);
     }
-    distribute(parents, parent_column, groups, give)
+    distribute(parents, &link.parent, groups, give)
 }
 
 /// Loads a has-many relation of `parents`.
@@ -266,9 +273,9 @@ pub async fn load_has_many<P: Entity, C: Entity + Clone>(
     connection: &Connection,
 ) -> Result<()> {
     let (foreign, local) = has_keys::<P, C>(&def)?;
-    let filter = morph_type::<P, C>(&def)?;
+    let link = Link { parent: local, related: foreign, filter: morph_type::<P, C>(&def)? };
     let add = |group: &mut Vec<C>, model| group.push(model);
-    load(parents, &local, &foreign, nested, connection, filter, add, |parent, models| slot(parent).set(models)).await
+    load(parents, link, nested, connection, add, |parent, models| slot(parent).set(models)).await
 }
 
 /// Loads a has-one relation of `parents` (the first related row of each).
@@ -284,11 +291,11 @@ pub async fn load_has_one<P: Entity, C: Entity + Clone>(
     connection: &Connection,
 ) -> Result<()> {
     let (foreign, local) = has_keys::<P, C>(&def)?;
-    let filter = morph_type::<P, C>(&def)?;
+    let link = Link { parent: local, related: foreign, filter: morph_type::<P, C>(&def)? };
     let add = |first: &mut Option<C>, model| {
         first.get_or_insert(model);
     };
-    load(parents, &local, &foreign, nested, connection, filter, add, |parent, model| slot(parent).set(model)).await
+    load(parents, link, nested, connection, add, |parent, model| slot(parent).set(model)).await
 }
 
 /// Loads a belongs-to relation of `children` (the parent model of each).
@@ -305,7 +312,8 @@ pub async fn load_belongs_to<P: Entity, C: Entity + Clone>(
 ) -> Result<()> {
     let (foreign, owner) = belongs_keys::<P, C>(&def)?;
     let add = |parent: &mut Option<C>, model| *parent = Some(model);
-    load(children, &foreign, &owner, nested, connection, None, add, |child, model| slot(child).set(model)).await
+    let link = Link { parent: foreign, related: owner, filter: None };
+    load(children, link, nested, connection, add, |child, model| slot(child).set(model)).await
 }
 
 #[cfg(test)]
