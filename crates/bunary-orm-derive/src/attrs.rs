@@ -28,6 +28,7 @@ pub enum RelationKind {
     BelongsToMany,
     HasManyThrough,
     HasOneThrough,
+    MorphTo,
 }
 
 /// A relation field: `posts: HasMany<Post>`.
@@ -109,6 +110,7 @@ fn relation_of(ty: &Type) -> Option<(RelationKind, Type)> {
         "HasOne" => RelationKind::HasOne,
         "BelongsTo" => RelationKind::BelongsTo,
         "BelongsToMany" => RelationKind::BelongsToMany,
+        "MorphTo" => RelationKind::MorphTo,
         _ => return None,
     };
     match &seg.arguments {
@@ -299,8 +301,8 @@ impl ModelDef {
                 for attr in field.attrs.iter().filter(|a| a.path().is_ident("orm")) {
                     attr.parse_nested_meta(|meta| {
                         if meta.path.is_ident("morph") {
-                            if !matches!(kind, RelationKind::HasMany | RelationKind::HasOne) {
-                                return Err(meta.error("morph is for a HasMany or HasOne relation"));
+                            if !matches!(kind, RelationKind::HasMany | RelationKind::HasOne | RelationKind::MorphTo) {
+                                return Err(meta.error("morph is for a HasMany, HasOne or MorphTo relation"));
                             }
                             let lit: LitStr = meta.value()?.parse()?;
                             check_ident(&lit.value(), lit.span(), "column")?;

@@ -29,3 +29,15 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
         Err(err) => err.to_compile_error().into(),
     }
 }
+
+/// Implements `bunary_orm::MorphTarget` and `serde::Serialize` (the model, untagged) for an
+/// enum with one single-model variant per model a `morph_to` relation may point at:
+/// `#[derive(MorphTarget)] enum Commentable { Post(Post), Video(Video) }`.
+#[proc_macro_derive(MorphTarget)]
+pub fn derive_morph_target(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match relations::morph_target(&input) {
+        Ok(tokens) => tokens.into(),
+        Err(err) => err.to_compile_error().into(),
+    }
+}

@@ -38,6 +38,7 @@ fn defs(def: &ModelDef) -> Vec<TokenStream> {
                 RelationKind::BelongsToMany => quote!(BelongsToMany),
                 RelationKind::HasManyThrough => quote!(HasManyThrough),
                 RelationKind::HasOneThrough => quote!(HasOneThrough),
+                RelationKind::MorphTo => quote!(MorphTo),
             };
             let (fk, lk) = (opt(&r.foreign_key), opt(&r.local_key));
             let (pivot, rpk, rk) = (opt(&r.pivot_table), opt(&r.related_pivot_key), opt(&r.related_key));
@@ -83,15 +84,44 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
             RelationKind::BelongsToMany => quote!(load_belongs_to_many),
             RelationKind::HasManyThrough => quote!(load_has_many_through),
             RelationKind::HasOneThrough => quote!(load_has_one_through),
+            RelationKind::MorphTo => quote!(load_morph_to),
         })
         .collect();
+    let defs = defs(def);
     let generics: Vec<TokenStream> = def.relations.iter().map(generics_of).collect();
-    let subqueries: Vec<TokenStream> = def
+    // A morph_to points at several models: no nested paths, no subquery.
+    let nested_checks: Vec<TokenStream> = def
         .relations
         .iter()
-        .map(|r| if r.through.is_some() { quote!(through_subquery) } else { quote!(relation_subquery) })
+        .map(|r| {
+            let related = &r.related;
+            if r.kind == RelationKind::MorphTo {
+                quote!(::core::result::Result::Err(::bunary_orm::model::relations::unknown_relation::<Self>(path)))
+            } else {
+                quote!(<#related as ::bunary_orm::Entity>::check_relation(rest))
+            }
+        })
         .collect();
-    let defs = defs(def);
+    let subquery_calls: Vec<TokenStream> = def
+        .relations
+        .iter()
+        .zip(&defs)
+        .map(|(r, d)| {
+            let generics = generics_of(r);
+            match (&r.through, r.kind) {
+                (_, RelationKind::MorphTo) => {
+                    let name = &r.name;
+                    quote!(::core::result::Result::Err(::bunary_orm::model::relations::not_for_morph_to::<Self>(#name)))
+                }
+                (Some(_), _) => {
+                    quote!(::bunary_orm::model::relations::through_subquery::<#generics>(#d, rest, constraint))
+                }
+                (None, _) => {
+                    quote!(::bunary_orm::model::relations::relation_subquery::<#generics>(#d, rest, constraint))
+                }
+            }
+        })
+        .collect();
     // `with_default`: a missing related row loads as `Default::default()`.
     let defaults: Vec<TokenStream> = def
         .relations
@@ -163,7 +193,7 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
             };
             match first {
                 #(#names => match rest {
-                    ::core::option::Option::Some(rest) => <#related as ::bunary_orm::Entity>::check_relation(rest),
+                    ::core::option::Option::Some(rest) => #nested_checks,
                     ::core::option::Option::None => ::core::result::Result::Ok(()),
                 },)*
                 other => ::core::result::Result::Err(::bunary_orm::model::relations::unknown_relation::<Self>(other)),
@@ -179,7 +209,7 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
                 ::core::option::Option::None => (path, ::core::option::Option::None),
             };
             match first {
-                #(#names => ::bunary_orm::model::relations::#subqueries::<#generics>(#defs, rest, constraint),)*
+                #(#names => #subquery_calls,)*
                 other => ::core::result::Result::Err(::bunary_orm::model::relations::unknown_relation::<Self>(other)),
             }
         }
@@ -243,7 +273,7 @@ pub fn query_methods(def: &ModelDef) -> TokenStream {
     }
     let name = &def.name;
     let defs = defs(def);
-    let methods = def.relations.iter().zip(defs).map(|(r, d)| {
+    let methods = def.relations.iter().zip(defs).filter_map(|(r, d)| {
         let field = &r.field;
         let related = &r.related;
         let doc = format!(
@@ -255,6 +285,8 @@ pub fn query_methods(def: &ModelDef) -> TokenStream {
             RelationKind::BelongsTo => quote!(belongs_to_query),
             RelationKind::BelongsToMany => quote!(belongs_to_many_query),
             RelationKind::HasManyThrough | RelationKind::HasOneThrough => quote!(through_query),
+            // A morph_to points at several models: no single query.
+            RelationKind::MorphTo => return None,
         };
         let generics = generics_of(r);
         let query = quote! {
@@ -264,7 +296,7 @@ pub fn query_methods(def: &ModelDef) -> TokenStream {
             }
         };
         if r.kind != RelationKind::BelongsTo {
-            return query;
+            return Some(query);
         }
         let associate = quote::format_ident!("associate_{}", r.name);
         let dissociate = quote::format_ident!("dissociate_{}", r.name);
@@ -274,7 +306,7 @@ pub fn query_methods(def: &ModelDef) -> TokenStream {
         );
         let dissociate_doc =
             format!("Clears the foreign key of `{}` and the relation (Eloquent's `dissociate`); `save` writes it.", r.name);
-        quote! {
+        Some(quote! {
             #query
 
             #[doc = #associate_doc]
@@ -290,7 +322,7 @@ pub fn query_methods(def: &ModelDef) -> TokenStream {
                 self.#field.set(::core::option::Option::None);
                 ::core::result::Result::Ok(())
             }
-        }
+        })
     });
     quote! {
         impl #name {
@@ -322,4 +354,61 @@ pub fn serialize_fields(def: &ModelDef) -> TokenStream {
             ::core::option::Option::None => s.skip_field(#count_names)?,
         })*
     }
+}
+
+/// `#[derive(MorphTarget)]`: an enum with one single-model variant per model a `morph_to`
+/// relation may point at.
+pub fn morph_target(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
+    let name = &input.ident;
+    let syn::Data::Enum(data) = &input.data else {
+        return Err(syn::Error::new(
+            name.span(),
+            "#[derive(MorphTarget)] needs an enum: one variant per model, `Post(Post)`",
+        ));
+    };
+    let mut variants = Vec::new();
+    let mut types = Vec::new();
+    for variant in &data.variants {
+        match &variant.fields {
+            syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+                variants.push(&variant.ident);
+                types.push(&fields.unnamed[0].ty);
+            }
+            _ => {
+                return Err(syn::Error::new(
+                    variant.ident.span(),
+                    "each variant of a MorphTarget holds one model: `Post(Post)`",
+                ))
+            }
+        }
+    }
+    if variants.is_empty() {
+        return Err(syn::Error::new(name.span(), "a MorphTarget needs at least one variant"));
+    }
+    Ok(quote! {
+        impl ::bunary_orm::MorphTarget for #name {
+            fn names() -> ::std::vec::Vec<&'static str> {
+                ::std::vec![#(<#types as ::bunary_orm::Entity>::MORPH_NAME),*]
+            }
+
+            fn load<'a>(
+                name: &'a str,
+                ids: ::std::vec::Vec<::bunary_orm::Value>,
+                connection: &'a ::bunary_orm::Connection,
+            ) -> ::core::pin::Pin<::std::boxed::Box<dyn ::core::future::Future<Output = ::bunary_orm::Result<::std::vec::Vec<(::bunary_orm::Value, Self)>>> + ::core::marker::Send + 'a>> {
+                #(if name == <#types as ::bunary_orm::Entity>::MORPH_NAME {
+                    return ::std::boxed::Box::pin(::bunary_orm::model::relations::load_target::<#types, Self>(ids, connection, Self::#variants));
+                })*
+                ::std::boxed::Box::pin(async { ::core::result::Result::Ok(::std::vec::Vec::new()) })
+            }
+        }
+
+        impl ::bunary_orm::__private::serde::Serialize for #name {
+            fn serialize<S: ::bunary_orm::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variants(model) => ::bunary_orm::__private::serde::Serialize::serialize(model, serializer),)*
+                }
+            }
+        }
+    })
 }

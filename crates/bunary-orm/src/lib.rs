@@ -75,7 +75,7 @@ pub use driver::{DatabaseDriver, ExecResult, TransactionConnection};
 pub use error::{ConfigProblem, DatabaseErrorKind, Error, MigrationProblem, QueryProblem, Result, SchemaProblem};
 pub use model::{
     BelongsTo, BelongsToMany, Entity, HasMany, HasOne, Json, KeyKind, LoadRelations, Model, ModelQuery, ModelState,
-    SyncChanges, Trashed,
+    MorphTarget, MorphTo, SyncChanges, Trashed,
 };
 pub use query::{Builder, Direction, OnConflict, Operator, Page, Paginated, PerPage, Record, Statement};
 pub use row::FromRow;
@@ -83,6 +83,10 @@ pub use row::Row;
 
 /// The derive for typed models: `#[derive(Model)] #[orm(table = "users")] struct User { … }`.
 pub use bunary_orm_derive::Model;
+
+/// The derive for the target of a `morph_to` relation: an enum with one variant per model,
+/// `#[derive(MorphTarget)] enum Commentable { Post(Post), Video(Video) }`.
+pub use bunary_orm_derive::MorphTarget;
 
 /// Everything a model file needs: `use bunary_orm::prelude::*;`.
 pub mod prelude {

@@ -149,6 +149,22 @@ pub enum QueryProblem {
         /// The relation.
         relation: String,
     },
+    /// `has` / `where_has` on a `morph_to` relation (it points at several models).
+    #[error("has and where_has need a relation to one model; `{relation}` of {model} is a morph_to")]
+    NotForMorphTo {
+        /// The model.
+        model: &'static str,
+        /// The relation.
+        relation: String,
+    },
+    /// A `morph_to` relation met a type its target enum does not list.
+    #[error("{model} names a parent of type `{name}`, which its morph_to target does not list")]
+    UnknownMorphType {
+        /// The model.
+        model: &'static str,
+        /// The type found in the database.
+        name: String,
+    },
     /// A driver handed a row to a result before its columns (a driver bug).
     #[error("the driver sent a row before its columns")]
     RowBeforeColumns,

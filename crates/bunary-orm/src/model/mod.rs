@@ -35,7 +35,9 @@ pub use self::casts::{Json, ToValue};
 #[doc(hidden)]
 pub use self::plain::PlainSql;
 pub use self::query::ModelQuery;
-pub use self::relations::{BelongsTo, BelongsToMany, HasMany, HasOne, LoadRelations, SyncChanges};
+pub use self::relations::{
+    BelongsTo, BelongsToMany, HasMany, HasOne, LoadRelations, MorphTarget, MorphTo, SyncChanges,
+};
 pub use self::soft_deletes::Trashed;
 #[doc(hidden)]
 pub use self::state::Snapshots;

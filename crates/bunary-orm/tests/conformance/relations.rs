@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use bunary_orm::prelude::*;
 use bunary_orm::row::RowSink;
 use bunary_orm::schema::Schema;
-use bunary_orm::{DatabaseDriver, Dialect, ExecResult, QueryProblem, TransactionConnection};
+use bunary_orm::{DatabaseDriver, Dialect, ExecResult, MorphTarget, MorphTo, QueryProblem, TransactionConnection};
 use chrono::{DateTime, Utc};
 
 use super::Harness;
@@ -46,7 +46,17 @@ pub struct RNote {
     pub notable_type: String,
     pub notable_id: i64,
     pub body: String,
+    /// The inverse: a user or a thread, by `notable_type`.
+    #[orm(morph = "notable")]
+    pub notable: MorphTo<Notable>,
     pub state: ModelState,
+}
+
+/// What a note may belong to.
+#[derive(MorphTarget, Debug, Clone)]
+pub enum Notable {
+    User(RUser),
+    Thread(RThread),
 }
 
 #[derive(Model, Debug, Clone, Default)]
@@ -801,5 +811,26 @@ pub async fn polymorphic_has_many_and_has_one(h: &Harness) -> Result<()> {
     assert_eq!(user.notes().count().await?, 1);
     assert_eq!(RThread::on(&h.db).where_has("notes", |q| q.where_("body", "on a user")).count().await?, 0);
     assert_eq!(RUser::on(&h.db).has("notes").count().await?, 1);
+
+    // The inverse: each note's parent, by type; one query for the notes, one per type.
+    counter.queries.store(0, Ordering::Relaxed);
+    let notes = RNote::on(&db).with(["notable"]).oldest("id").get().await?;
+    assert_eq!(counter.queries.load(Ordering::Relaxed), 3);
+    assert!(matches!(notes[0].notable.get(), Some(Notable::User(u)) if u.name == "Ada"));
+    assert!(matches!(notes[1].notable.get(), Some(Notable::Thread(t)) if t.title == "t"));
+    let json = serde_json::to_value(&notes[1]).unwrap();
+    assert_eq!(json["notable"]["title"], "t", "a loaded morph_to serialises as its model");
+    assert_eq!(Notable::names(), ["r_user", "thread"]);
+    // A type the target does not list is a typed error, and morph_to has no subquery.
+    h.db.table("r_notes")
+        .insert(record! { "notable_type" => "App\\Models\\Ghost", "notable_id" => 1, "body" => "?" })
+        .await?;
+    let unknown = RNote::on(&h.db).with(["notable"]).get().await;
+    assert!(
+        matches!(unknown, Err(Error::InvalidQuery { problem: QueryProblem::UnknownMorphType { .. } })),
+        "{unknown:?}"
+    );
+    let has = RNote::on(&h.db).has("notable").get().await;
+    assert!(matches!(has, Err(Error::InvalidQuery { problem: QueryProblem::NotForMorphTo { .. } })), "{has:?}");
     Ok(())
 }

@@ -56,6 +56,7 @@ pub fn relation_subquery<P: Entity, C: Entity>(
                 "a through relation's subquery needs its intermediate model: through_subquery",
             ));
         }
+        RelationKind::MorphTo => return Err(super::not_for_morph_to::<P>(def.name)),
     };
     finish_subquery::<C>(query, rest, constraint, inner, outer, morph)
 }

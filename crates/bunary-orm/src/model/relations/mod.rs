@@ -44,6 +44,7 @@ mod eager;
 mod exists;
 mod load;
 mod many;
+mod morph;
 mod query;
 mod slots;
 
@@ -67,9 +68,12 @@ pub use self::many::SyncChanges;
 pub use self::many::{
     belongs_to_many_query, load_belongs_to_many, load_has_many_through, load_has_one_through, through_query,
 };
+pub use self::morph::MorphTarget;
+#[doc(hidden)]
+pub use self::morph::{load_morph_to, load_target, not_for_morph_to, unknown_morph_type};
 #[doc(hidden)]
 pub use self::query::{associate, belongs_to_query, dissociate, has_many_query, touch_owner};
-pub use self::slots::{BelongsTo, BelongsToMany, HasMany, HasOne};
+pub use self::slots::{BelongsTo, BelongsToMany, HasMany, HasOne, MorphTo};
 
 /// The kind of a relation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +90,9 @@ pub enum RelationKind {
     HasManyThrough,
     /// As [`HasManyThrough`](RelationKind::HasManyThrough), one row.
     HasOneThrough,
+    /// This row names its parent by a type and a key column; the parent may be any of several
+    /// models (the inverse of a polymorphic has-many).
+    MorphTo,
 }
 
 /// A relation as the derive declares it: its name and kind, and the key columns it was given

@@ -125,6 +125,10 @@ impl<T: Serialize> Serialize for HasMany<T> {
 /// related models once loaded. The same list as [`HasMany`].
 pub type BelongsToMany<T> = HasMany<T>;
 
+/// The inverse of a polymorphic relation (`commentable: MorphTo<Commentable>`, an enum of the
+/// models the row may point at, `#[derive(MorphTarget)]`): the parent once loaded.
+pub type MorphTo<T> = BelongsTo<T>;
+
 macro_rules! one_slot {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
