@@ -11,6 +11,7 @@ use bunary_orm::row::RowSink;
 use bunary_orm::schema::Schema;
 use bunary_orm::{DatabaseDriver, Dialect, ExecResult, MorphTarget, MorphTo, QueryProblem, TransactionConnection};
 use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
 
 use super::Harness;
 
@@ -698,6 +699,21 @@ pub async fn constrained_eager_loads_keep_their_keys_and_scopes(h: &Harness) -> 
     assert_eq!(again[0].posts.loaded().map(<[RPost]>::len), Some(0), "the trashed post stays out");
     let typo = RUser::on(&h.db).with_constraint("postz", |q| q).get().await;
     assert!(matches!(typo, Err(Error::UnknownRelation { .. })));
+    // chunk and cursor load each batch's relations (one query per relation per batch).
+    let mut seen = Vec::new();
+    RUser::on(&h.db)
+        .with(["posts"])
+        .with_count(["posts"])
+        .chunk(1, |users| {
+            seen.extend(users.iter().map(|u| (u.posts.loaded().map(<[RPost]>::len), u.posts.count())));
+            async { Ok(true) }
+        })
+        .await?;
+    assert_eq!(seen, [(Some(9), Some(9)), (Some(10), Some(10))]);
+    let streamed: Vec<RUser> = RUser::on(&h.db).with(["profile"]).cursor(1).try_collect().await?;
+    assert!(streamed.len() == 2 && streamed.iter().all(|u| u.profile.get().is_some()));
+    let refused = RUser::on(&h.db).with(["nope"]).chunk(1, |_| async { Ok(true) }).await;
+    assert!(matches!(refused, Err(Error::UnknownRelation { .. })));
     Ok(())
 }
 

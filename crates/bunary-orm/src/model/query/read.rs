@@ -194,7 +194,8 @@ impl<M: Entity> ModelQuery<M> {
     }
 
     /// Visits the matching models `size` at a time, in key order (as
-    /// [`Builder::chunk`](crate::Builder::chunk)); `f` returns `Ok(false)` to stop.
+    /// [`Builder::chunk`](crate::Builder::chunk)), each chunk with its eager loads; `f` returns
+    /// `Ok(false)` to stop.
     ///
     /// # Errors
     /// As [`Builder::chunk`](crate::Builder::chunk) and [`get`](ModelQuery::get).
@@ -204,25 +205,39 @@ impl<M: Entity> ModelQuery<M> {
         Fut: Future<Output = Result<bool>>,
     {
         self.refuse_partial()?;
-        let connection = self.connection().clone();
-        self.scoped()
-            .chunk(size, |mut models| {
-                mark_loaded(&mut models, &connection);
-                f(models)
-            })
-            .await
+        self.check_eager()?;
+        if size == 0 {
+            return Err(Error::ZeroSize { what: "the chunk size" });
+        }
+        let mut batches = std::pin::pin!(self.scoped().cursor_batches(size));
+        while let Some(mut models) = batches.try_next().await? {
+            self.loaded(&mut models);
+            if self.loads_more() {
+                self.load_eager(&mut models).await?;
+            }
+            if !f(models).await? {
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// A stream of the matching models, fetched `batch` at a time by key (as
-    /// [`Builder::cursor`](crate::Builder::cursor)).
+    /// [`Builder::cursor`](crate::Builder::cursor)), each batch with its eager loads.
     pub fn cursor(&self, batch: u64) -> impl Stream<Item = Result<M>> + Send + 'static {
-        if let Err(e) = self.refuse_partial() {
+        if let Err(e) = self.refuse_partial().and_then(|()| self.check_eager()) {
             return Either::Left(stream::once(future::ready(Err(e))));
         }
-        let connection = self.connection().clone();
-        let batches = self.scoped().cursor_batches(batch).map_ok(move |mut models| {
-            mark_loaded(&mut models, &connection);
-            stream::iter(models.into_iter().map(Ok))
+        let this = self.clone();
+        let batches = self.scoped().cursor_batches(batch).and_then(move |mut models| {
+            let this = this.clone();
+            async move {
+                this.loaded(&mut models);
+                if this.loads_more() {
+                    this.load_eager(&mut models).await?;
+                }
+                Ok(stream::iter(models.into_iter().map(Ok)))
+            }
         });
         Either::Right(batches.try_flatten())
     }
