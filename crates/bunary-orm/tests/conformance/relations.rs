@@ -780,6 +780,25 @@ pub async fn pivot_columns_are_written_and_read_back(h: &Harness) -> Result<()> 
     assert_eq!(ordered, ["core", "docs"], "lead before writer");
     let refused = RTeam::on(&h.db).where_pivot("role", "x").get().await;
     assert!(matches!(refused, Err(Error::InvalidQuery { problem: QueryProblem::NotManyToMany { .. } })));
+    // sync with pivot values: unchanged keys are left alone, changed ones reported as updated
+    // (UUID keys compare equal however the pivot column stores them).
+    let ops = RTeam::on(&h.db).create(record! { "name" => "ops" }).await?;
+    let changes = ada
+        .teams()
+        .sync_with_pivot([
+            (core.id, record! { "role" => "lead" }),
+            (docs.id, record! { "role" => "editor" }),
+            (ops.id, record! { "role" => "oncall" }),
+        ])
+        .await?;
+    assert_eq!(changes.attached, [Value::from(ops.id)]);
+    assert_eq!(changes.updated, [Value::from(docs.id)], "core's role did not change");
+    assert!(changes.detached.is_empty());
+    let changes = ada.teams().sync([ops.id]).await?;
+    assert_eq!(changes.detached.len(), 2);
+    assert!(changes.attached.is_empty() && changes.updated.is_empty());
+    let left: Vec<String> = ada.teams().pluck("name").await?;
+    assert_eq!(left, ["ops"]);
     Ok(())
 }
 

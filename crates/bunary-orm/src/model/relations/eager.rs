@@ -16,15 +16,32 @@ use super::{BelongsTo, HasMany, HasOne, RelationDef};
 /// The most keys one `IN` list carries where the dialect cannot bind a list as one value.
 pub(super) const KEYS_PER_QUERY: usize = 10_000;
 
-/// A key value that can be hashed (keys are integers, text or UUIDs).
-#[derive(Debug, Clone, PartialEq)]
+/// A key value that can be hashed (keys are integers, text or UUIDs). A UUID and its text form
+/// are the same key: a pivot or foreign key column read as a plain row may hold a UUID as text
+/// (MySQL's `CHAR(36)`) where the model's field holds a `Uuid`.
+#[derive(Debug, Clone)]
 pub(super) struct Key(pub(super) Value);
+
+impl Key {
+    fn canonical(&self) -> std::borrow::Cow<'_, Value> {
+        match &self.0 {
+            Value::Uuid(u) => std::borrow::Cow::Owned(Value::Text(u.hyphenated().to_string())),
+            other => std::borrow::Cow::Borrowed(other),
+        }
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.canonical() == other.canonical()
+    }
+}
 
 impl Eq for Key {}
 
 impl Hash for Key {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(hash_value(&self.0));
+        state.write_u64(hash_value(&self.canonical()));
     }
 }
 
@@ -328,6 +345,14 @@ mod tests {
         assert_eq!(split.len(), 2);
         assert_eq!(split[0], ("posts".to_owned(), vec!["comments".to_owned(), "comments.author".to_owned()]));
         assert_eq!(split[1], ("author".to_owned(), vec![]));
+    }
+
+    #[test]
+    fn a_uuid_and_its_text_are_one_key() {
+        let id = uuid::Uuid::now_v7();
+        let mut map = HashMap::new();
+        map.insert(Key(Value::Uuid(id)), 1);
+        assert_eq!(map.get(&Key(Value::Text(id.to_string()))), Some(&1));
     }
 
     #[test]

@@ -280,6 +280,8 @@ pub struct SyncChanges {
     pub attached: Vec<Value>,
     /// The keys detached.
     pub detached: Vec<Value>,
+    /// The keys already attached whose pivot values changed (`sync_with_pivot`).
+    pub updated: Vec<Value>,
 }
 
 impl<M: Entity> ModelQuery<M> {
@@ -412,23 +414,57 @@ impl<M: Entity> ModelQuery<M> {
     }
 
     async fn sync_with(&self, wanted: Vec<Value>, detaching: bool) -> Result<SyncChanges> {
+        self.sync_rows(wanted.into_iter().map(|id| (id, Record::new())).collect(), detaching).await
+    }
+
+    /// As [`sync`](ModelQuery::sync), with values for the pivot's own columns (Eloquent's
+    /// `sync([1 => ['role' => 'lead']])`): a key already attached whose values differ is
+    /// updated, and reported in [`SyncChanges::updated`].
+    ///
+    /// # Errors
+    /// As [`attach`](ModelQuery::attach).
+    pub async fn sync_with_pivot<V: Into<Value>>(
+        &self,
+        rows: impl IntoIterator<Item = (V, Record)>,
+    ) -> Result<SyncChanges> {
+        self.sync_rows(rows.into_iter().map(|(id, values)| (id.into(), values)).collect(), true).await
+    }
+
+    async fn sync_rows(&self, wanted: Vec<(Value, Record)>, detaching: bool) -> Result<SyncChanges> {
         let (pivot, parent) = self.pivot_of()?;
-        let current: HashSet<Key> = self.attached(pivot, parent).await?.into_iter().map(Key).collect();
-        let wanted_keys: HashSet<Key> = wanted.iter().cloned().map(Key).collect();
+        // The pivot rows of the parent now, by related key.
+        let mut current: HashMap<Key, crate::row::Row> = HashMap::new();
+        for row in self.pivot_rows(pivot, parent).get().await? {
+            let key = row.value(pivot.related.as_str()).cloned().unwrap_or(Value::Null);
+            current.insert(Key(key), row);
+        }
+        let wanted_keys: HashSet<Key> = wanted.iter().map(|(id, _)| Key(id.clone())).collect();
         let mut changes = SyncChanges::default();
+        let mut attach = Vec::new();
         let mut seen = HashSet::new();
-        for id in wanted {
-            if !current.contains(&Key(id.clone())) && seen.insert(Key(id.clone())) {
-                changes.attached.push(id);
+        for (id, values) in wanted {
+            if !seen.insert(Key(id.clone())) {
+                continue;
+            }
+            match current.get(&Key(id.clone())) {
+                None => {
+                    changes.attached.push(id.clone());
+                    attach.push((id, values));
+                }
+                Some(row) => {
+                    let differs = values.iter().any(|(column, value)| row.value(column) != Some(value));
+                    if differs {
+                        self.update_existing_pivot(id.clone(), values).await?;
+                        changes.updated.push(id);
+                    }
+                }
             }
         }
         if detaching {
-            changes.detached = current.into_iter().filter(|k| !wanted_keys.contains(k)).map(|k| k.0).collect();
+            changes.detached = current.into_keys().filter(|k| !wanted_keys.contains(k)).map(|k| k.0).collect();
             self.detach(changes.detached.clone()).await?;
         }
-        if !changes.attached.is_empty() {
-            self.attach(changes.attached.clone()).await?;
-        }
+        self.attach_many(attach).await?;
         Ok(changes)
     }
 
