@@ -72,7 +72,6 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
         return TokenStream::new();
     }
     let names: Vec<&str> = def.relations.iter().map(|r| r.name.as_str()).collect();
-    let related: Vec<_> = def.relations.iter().map(|r| &r.related).collect();
     let fields: Vec<_> = def.relations.iter().map(|r| &r.field).collect();
     let loaders: Vec<_> = def
         .relations
@@ -140,10 +139,19 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
             }
         })
         .collect();
-    let is_list = |k: RelationKind| matches!(k, RelationKind::HasMany | RelationKind::BelongsToMany);
+    let is_list = |k: RelationKind| {
+        matches!(k, RelationKind::HasMany | RelationKind::BelongsToMany | RelationKind::HasManyThrough)
+    };
     let lists: Vec<usize> = (0..def.relations.len()).filter(|&i| is_list(def.relations[i].kind)).collect();
     let list_names: Vec<&str> = lists.iter().map(|&i| names[i]).collect();
-    let list_related: Vec<_> = lists.iter().map(|&i| related[i]).collect();
+    let list_generics: Vec<_> = lists.iter().map(|&i| generics_of(&def.relations[i])).collect();
+    let list_loaders: Vec<_> = lists
+        .iter()
+        .map(|&i| match def.relations[i].kind {
+            RelationKind::HasManyThrough => quote!(load_aggregate_through),
+            _ => quote!(load_aggregate),
+        })
+        .collect();
     let list_fields: Vec<_> = lists.iter().map(|&i| fields[i]).collect();
     let list_defs: Vec<_> = lists.iter().map(|&i| defs[i].clone()).collect();
     let single_names: Vec<&str> = def.relations.iter().filter(|r| !is_list(r.kind)).map(|r| r.name.as_str()).collect();
@@ -222,7 +230,7 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
             connection: &'a ::bunary_orm::Connection,
         ) -> ::core::pin::Pin<::std::boxed::Box<dyn ::core::future::Future<Output = ::bunary_orm::Result<()>> + ::core::marker::Send + 'a>> {
             match relation {
-                #(#list_names => ::std::boxed::Box::pin(::bunary_orm::model::relations::load_aggregate::<Self, #list_related>(
+                #(#list_names => ::std::boxed::Box::pin(::bunary_orm::model::relations::#list_loaders::<#list_generics>(
                     models,
                     #list_defs,
                     |model: &mut Self| &mut model.#list_fields,
@@ -339,7 +347,9 @@ pub fn serialize_fields(def: &ModelDef) -> TokenStream {
     let lists: Vec<_> = def
         .relations
         .iter()
-        .filter(|r| matches!(r.kind, RelationKind::HasMany | RelationKind::BelongsToMany))
+        .filter(|r| {
+            matches!(r.kind, RelationKind::HasMany | RelationKind::BelongsToMany | RelationKind::HasManyThrough)
+        })
         .collect();
     let count_names: Vec<String> = lists.iter().map(|r| format!("{}_count", r.name)).collect();
     let count_fields: Vec<_> = lists.iter().map(|r| &r.field).collect();

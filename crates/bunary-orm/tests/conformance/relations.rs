@@ -751,6 +751,11 @@ pub async fn has_many_and_has_one_through_an_intermediate_model(h: &Harness) -> 
     let names: Vec<String> = RCountry::on(&h.db).where_has("posts", |q| q.where_("title", "m1")).pluck("name").await?;
     assert!(names.is_empty(), "trashed: {names:?}");
     assert_eq!(empty.posts().count().await?, 0);
+    // Aggregates through the intermediate model: one grouped query, the scopes kept.
+    let counted = RCountry::on(&h.db).with_count(["posts"]).with_max("posts", "id").oldest("id").get().await?;
+    assert_eq!(counted.iter().map(|c| c.posts.count()).collect::<Vec<_>>(), [Some(3), Some(0), Some(0)]);
+    assert!(counted[0].posts.max("id").is_some_and(|v| !v.is_null()));
+    assert_eq!(serde_json::to_value(&counted[0]).unwrap()["posts_count"], 3);
     Ok(())
 }
 

@@ -9,6 +9,7 @@ use crate::error::{Error, QueryProblem, Result};
 use crate::ident::{Ident, TableRef};
 use crate::value::Value;
 
+use super::super::query::ModelQuery;
 use super::super::Entity;
 use super::eager::{distinct_keys, has_keys, morph_type, Key};
 use super::many::pivot;
@@ -89,13 +90,62 @@ pub async fn load_aggregate<P: Entity, C: Entity>(
             (format!("{}.{foreign}", related_table.as_str()), local)
         }
     };
+    let grouped = Grouped { query, group, parent_key, related_table: related_table.as_str().to_owned() };
+    aggregate_onto(parents, grouped, slot, function, column, connection).await
+}
+
+/// Loads one aggregate of a has-many-through relation onto `parents`.
+///
+/// # Errors
+/// As [`load_aggregate`].
+#[doc(hidden)]
+pub async fn load_aggregate_through<P: Entity, I: Entity, C: Entity>(
+    parents: &mut [P],
+    def: RelationDef,
+    slot: fn(&mut P) -> &mut HasMany<C>,
+    function: RelationAggregate,
+    column: Option<String>,
+    connection: &Connection,
+) -> Result<()> {
+    let pivot = super::many::through::<P, I, C>(&def)?;
+    let grouped = Grouped {
+        query: pivot.joined(C::query().on(connection), &[]),
+        group: pivot.pivot_column(&pivot.foreign),
+        parent_key: pivot.parent_key().to_owned(),
+        related_table: TableRef::parse(C::TABLE)?.name.as_str().to_owned(),
+    };
+    aggregate_onto(parents, grouped, slot, function, column, connection).await
+}
+
+/// The related rows of an aggregate and how they group by parent.
+struct Grouped<C> {
+    /// The related model's query (joined to a pivot or intermediate table, if any).
+    query: ModelQuery<C>,
+    /// The column the rows group by: the parent's key among them.
+    group: String,
+    /// The parent's key column.
+    parent_key: String,
+    /// The related table, to qualify the aggregated column.
+    related_table: String,
+}
+
+/// Runs one grouped aggregate query and records each parent's result on its field.
+async fn aggregate_onto<P: Entity, C: Entity>(
+    parents: &mut [P],
+    grouped: Grouped<C>,
+    slot: fn(&mut P) -> &mut HasMany<C>,
+    function: RelationAggregate,
+    column: Option<String>,
+    connection: &Connection,
+) -> Result<()> {
+    let Grouped { query, group, parent_key, related_table } = grouped;
     let dialect = connection.executor().await?.dialect();
     let argument = match (function, &column) {
         (RelationAggregate::Count | RelationAggregate::Exists, _) => "*".to_owned(),
         (_, Some(column)) => {
             let column = Ident::new(column, "column")?;
             let mut quoted = String::new();
-            dialect.quote_identifier(&mut quoted, related_table.as_str());
+            dialect.quote_identifier(&mut quoted, &related_table);
             quoted.push('.');
             dialect.quote_identifier(&mut quoted, column.as_str());
             quoted

@@ -50,7 +50,7 @@ mod slots;
 
 pub use self::aggregate::RelationAggregate;
 #[doc(hidden)]
-pub use self::aggregate::{load_aggregate, not_a_list};
+pub use self::aggregate::{load_aggregate, load_aggregate_through, not_a_list};
 #[doc(hidden)]
 pub use self::eager::{check_path, load_belongs_to, load_has_many, load_has_one, split_paths, unknown_relation, Eager};
 pub(crate) use self::eager::{split_eager, EagerConstraint};
