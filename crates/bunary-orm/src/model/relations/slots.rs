@@ -8,6 +8,14 @@ use serde::{Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq)]
 pub struct HasMany<T> {
     loaded: Option<Vec<T>>,
+    /// Aggregates and pivot values, out of line: most relations have neither, and a model
+    /// stays small.
+    extras: Option<Box<ListExtras>>,
+}
+
+/// What a list relation may carry besides its models.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ListExtras {
     /// Aggregates of the related rows loaded with `with_count`, `with_sum`, … (`count`,
     /// `sum:votes`, …).
     aggregates: Vec<(String, crate::value::Value)>,
@@ -17,7 +25,7 @@ pub struct HasMany<T> {
 
 impl<T> Default for HasMany<T> {
     fn default() -> Self {
-        HasMany { loaded: None, aggregates: Vec::new(), pivots: Vec::new() }
+        HasMany { loaded: None, extras: None }
     }
 }
 
@@ -50,18 +58,21 @@ impl<T> HasMany<T> {
     /// The pivot columns (`pivot("role")` on the field) of the loaded model at `index`, for a
     /// many-to-many relation (Eloquent's `$tag->pivot`): `post.tags.pivot(0)`.
     pub fn pivot(&self, index: usize) -> Option<&crate::query::Record> {
-        self.pivots.get(index)
+        self.extras.as_ref()?.pivots.get(index)
     }
 
     /// The loaded models with their pivot columns.
     pub fn with_pivots(&self) -> impl Iterator<Item = (&T, &crate::query::Record)> {
-        self.loaded.iter().flatten().zip(&self.pivots)
+        let pivots: &[crate::query::Record] = self.extras.as_ref().map_or(&[], |e| e.pivots.as_slice());
+        self.loaded.iter().flatten().zip(pivots)
     }
 
     /// Sets the relation as loaded with `models` and, for each, its pivot columns.
     pub(crate) fn set_with_pivots(&mut self, models: Vec<T>, pivots: Vec<crate::query::Record>) {
         self.loaded = Some(models);
-        self.pivots = pivots;
+        if !pivots.is_empty() || self.extras.is_some() {
+            self.extras.get_or_insert_with(Box::default).pivots = pivots;
+        }
     }
 
     /// The number of related rows, when loaded with
@@ -101,15 +112,26 @@ impl<T> HasMany<T> {
     }
 
     fn aggregate(&self, key: &str) -> Option<&crate::value::Value> {
-        self.aggregates.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.extras.as_ref()?.aggregates.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     /// Records an aggregate of the related rows (`count`, `sum:votes`, …).
     pub(crate) fn set_aggregate(&mut self, key: String, value: crate::value::Value) {
-        match self.aggregates.iter_mut().find(|(k, _)| *k == key) {
+        let aggregates = &mut self.extras.get_or_insert_with(Box::default).aggregates;
+        match aggregates.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
-            None => self.aggregates.push((key, value)),
+            None => aggregates.push((key, value)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_relation_is_four_words() {
+        assert_eq!(std::mem::size_of::<HasMany<u64>>(), 32);
     }
 }
 
