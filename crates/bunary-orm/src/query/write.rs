@@ -10,7 +10,7 @@ use super::record::Record;
 use super::{Builder, IntoColumns};
 
 pub(super) fn table<T>(builder: &Builder<T>) -> Result<&TableRef> {
-    builder.query.table.as_ref().ok_or(Error::InvalidQuery { problem: QueryProblem::NoTable })
+    builder.query.table.as_ref().ok_or_else(|| Error::InvalidQuery { problem: QueryProblem::NoTable })
 }
 
 /// Splits records into one column list and their values, row after row; every record must

@@ -114,7 +114,7 @@ impl ColumnSource for ValuesSource<'_> {
 
     fn value(&self, index: usize) -> Result<Value> {
         let len = self.values.len();
-        self.values.get(index).map(Cell::take).ok_or(crate::error::Error::ColumnIndexOutOfBounds { index, len })
+        self.values.get(index).map(Cell::take).ok_or_else(|| crate::error::Error::ColumnIndexOutOfBounds { index, len })
     }
 
     fn values(&self) -> Result<Vec<Value>> {

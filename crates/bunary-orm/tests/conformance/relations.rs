@@ -799,6 +799,10 @@ pub async fn pivot_columns_are_written_and_read_back(h: &Harness) -> Result<()> 
     assert_eq!(changes.attached, [Value::from(ops.id)]);
     assert_eq!(changes.updated, [Value::from(docs.id)], "core's role did not change");
     assert!(changes.detached.is_empty());
+    // A sync whose attach fails leaves the pivot as it was: its detach is undone with it.
+    let failed = ada.teams().sync_with_pivot([(ops.id, record! { "no_such_column" => 1 })]).await;
+    assert!(matches!(failed, Err(Error::Database { .. })), "{failed:?}");
+    assert_eq!(ada.teams().count().await?, 3, "nothing was detached");
     let changes = ada.teams().sync([ops.id]).await?;
     assert_eq!(changes.detached.len(), 2);
     assert!(changes.attached.is_empty() && changes.updated.is_empty());

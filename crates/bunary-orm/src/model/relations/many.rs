@@ -440,7 +440,7 @@ impl<M: Entity> ModelQuery<M> {
         }
         let wanted_keys: HashSet<Key> = wanted.iter().map(|(id, _)| Key(id.clone())).collect();
         let mut changes = SyncChanges::default();
-        let mut attach = Vec::new();
+        let (mut attach, mut updates) = (Vec::new(), Vec::new());
         let mut seen = HashSet::new();
         for (id, values) in wanted {
             if !seen.insert(Key(id.clone())) {
@@ -452,20 +452,44 @@ impl<M: Entity> ModelQuery<M> {
                     attach.push((id, values));
                 }
                 Some(row) => {
-                    let differs = values.iter().any(|(column, value)| row.value(column) != Some(value));
-                    if differs {
-                        self.update_existing_pivot(id.clone(), values).await?;
-                        changes.updated.push(id);
+                    if values.iter().any(|(column, value)| row.value(column) != Some(value)) {
+                        changes.updated.push(id.clone());
+                        updates.push((id, values));
                     }
                 }
             }
         }
         if detaching {
             changes.detached = current.into_keys().filter(|k| !wanted_keys.contains(k)).map(|k| k.0).collect();
-            self.detach(changes.detached.clone()).await?;
         }
-        self.attach_many(attach).await?;
+        self.write_pivot(changes.detached.clone(), updates, attach).await?;
         Ok(changes)
+    }
+
+    /// Detaches, updates and attaches pivot rows as one unit (a transaction, or a savepoint
+    /// inside one): a sync or toggle that fails or is dropped part-way leaves the pivot as it was.
+    async fn write_pivot(
+        &self,
+        detach: Vec<Value>,
+        updates: Vec<(Value, Record)>,
+        attach: Vec<(Value, Record)>,
+    ) -> Result<()> {
+        if detach.is_empty() && updates.is_empty() && attach.is_empty() {
+            return Ok(());
+        }
+        let exec = self.connection().executor().await?;
+        exec.transaction(|tx| {
+            let query = self.clone().on(&tx);
+            async move {
+                query.detach(detach).await?;
+                for (id, values) in updates {
+                    query.update_existing_pivot(id, values).await?;
+                }
+                query.attach_many(attach).await?;
+                Ok(())
+            }
+        })
+        .await
     }
 
     /// Attaches each of `ids` that is not attached and detaches each that is (Eloquent's
@@ -484,10 +508,8 @@ impl<M: Entity> ModelQuery<M> {
                 changes.attached.push(id);
             }
         }
-        self.detach(changes.detached.clone()).await?;
-        if !changes.attached.is_empty() {
-            self.attach(changes.attached.clone()).await?;
-        }
+        let attach = changes.attached.iter().map(|id| (id.clone(), Record::new())).collect();
+        self.write_pivot(changes.detached.clone(), Vec::new(), attach).await?;
         Ok(changes)
     }
 }

@@ -66,7 +66,7 @@ impl Aggregate {
 }
 
 fn table_of(query: &Query) -> Result<&TableRef> {
-    query.table.as_ref().ok_or(Error::InvalidQuery { problem: QueryProblem::NoTable })
+    query.table.as_ref().ok_or_else(|| Error::InvalidQuery { problem: QueryProblem::NoTable })
 }
 
 /// A dialect's SQL. Defaults are the shared SQL; each dialect overrides what differs.
