@@ -88,14 +88,14 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
         .collect();
     let defs = defs(def);
     let generics: Vec<TokenStream> = def.relations.iter().map(generics_of).collect();
-    // A morph_to points at several models: no nested paths, no subquery.
+    // A morph_to points at several models: a nested path must be known to one of them.
     let nested_checks: Vec<TokenStream> = def
         .relations
         .iter()
         .map(|r| {
             let related = &r.related;
             if r.kind == RelationKind::MorphTo {
-                quote!(::core::result::Result::Err(::bunary_orm::model::relations::unknown_relation::<Self>(path)))
+                quote!(<#related as ::bunary_orm::MorphTarget>::check_relation(rest))
             } else {
                 quote!(<#related as ::bunary_orm::Entity>::check_relation(rest))
             }
@@ -113,11 +113,25 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
                     quote!(::core::result::Result::Err(::bunary_orm::model::relations::not_for_morph_to::<Self>(#name)))
                 }
                 (Some(_), _) => {
-                    quote!(::bunary_orm::model::relations::through_subquery::<#generics>(#d, rest, constraint))
+                    quote!(::bunary_orm::model::relations::through_subquery::<#generics>(#d, rest, constraint, alias))
                 }
                 (None, _) => {
-                    quote!(::bunary_orm::model::relations::relation_subquery::<#generics>(#d, rest, constraint))
+                    quote!(::bunary_orm::model::relations::relation_subquery::<#generics>(#d, rest, constraint, alias))
                 }
+            }
+        })
+        .collect();
+    let morph_arms: Vec<TokenStream> = def
+        .relations
+        .iter()
+        .zip(&defs)
+        .map(|(r, d)| {
+            let related = &r.related;
+            let name = &r.name;
+            if r.kind == RelationKind::MorphTo {
+                quote!(::bunary_orm::model::relations::morph_arms::<Self, #related>(#d, types, constraint))
+            } else {
+                quote!(::core::result::Result::Err(::bunary_orm::model::relations::not_a_morph_to::<Self>(#name)))
             }
         })
         .collect();
@@ -211,6 +225,7 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
         fn relation_subquery(
             path: &str,
             constraint: ::bunary_orm::model::relations::Constraint<'_>,
+            alias: ::core::option::Option<&str>,
         ) -> ::bunary_orm::Result<::bunary_orm::Builder> {
             let (first, rest) = match path.split_once('.') {
                 ::core::option::Option::Some((first, rest)) => (first, ::core::option::Option::Some(rest)),
@@ -218,6 +233,17 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
             };
             match first {
                 #(#names => #subquery_calls,)*
+                other => ::core::result::Result::Err(::bunary_orm::model::relations::unknown_relation::<Self>(other)),
+            }
+        }
+
+        fn morph_arms(
+            relation: &str,
+            types: &[::std::string::String],
+            constraint: ::bunary_orm::model::relations::MorphConstraint<'_>,
+        ) -> ::bunary_orm::Result<::bunary_orm::model::relations::MorphArms> {
+            match relation {
+                #(#names => #morph_arms,)*
                 other => ::core::result::Result::Err(::bunary_orm::model::relations::unknown_relation::<Self>(other)),
             }
         }
@@ -404,12 +430,31 @@ pub fn morph_target(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
             fn load<'a>(
                 name: &'a str,
                 ids: ::std::vec::Vec<::bunary_orm::Value>,
+                nested: &'a ::bunary_orm::model::relations::Eager,
                 connection: &'a ::bunary_orm::Connection,
             ) -> ::core::pin::Pin<::std::boxed::Box<dyn ::core::future::Future<Output = ::bunary_orm::Result<::std::vec::Vec<(::bunary_orm::Value, Self)>>> + ::core::marker::Send + 'a>> {
                 #(if name == <#types as ::bunary_orm::Entity>::MORPH_NAME {
-                    return ::std::boxed::Box::pin(::bunary_orm::model::relations::load_target::<#types, Self>(ids, connection, Self::#variants));
+                    return ::std::boxed::Box::pin(::bunary_orm::model::relations::load_target::<#types, Self>(ids, nested, connection, Self::#variants));
                 })*
                 ::std::boxed::Box::pin(async { ::core::result::Result::Ok(::std::vec::Vec::new()) })
+            }
+
+            fn check_relation(path: &str) -> ::bunary_orm::Result<()> {
+                ::bunary_orm::model::relations::check_any([#(<#types as ::bunary_orm::Entity>::check_relation(path)),*])
+            }
+
+            fn exists_subquery(
+                name: &str,
+                parent_table: &str,
+                outer_key: &str,
+                constraint: ::bunary_orm::model::relations::MorphConstraint<'_>,
+            ) -> ::bunary_orm::Result<::bunary_orm::Builder> {
+                #(if name == <#types as ::bunary_orm::Entity>::MORPH_NAME {
+                    return ::bunary_orm::model::relations::morph_subquery::<#types>(parent_table, outer_key, constraint);
+                })*
+                ::core::result::Result::Err(::bunary_orm::Error::InvalidQuery {
+                    problem: ::bunary_orm::QueryProblem::UnknownMorphType { model: ::core::stringify!(#name), name: ::std::string::ToString::to_string(name) },
+                })
             }
         }
 

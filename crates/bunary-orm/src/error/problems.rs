@@ -150,8 +150,16 @@ pub enum QueryProblem {
         relation: String,
     },
     /// `has` / `where_has` on a `morph_to` relation (it points at several models).
-    #[error("has and where_has need a relation to one model; `{relation}` of {model} is a morph_to")]
+    #[error("has and where_has need a relation to one model; `{relation}` of {model} is a morph_to: use has_morph or where_has_morph")]
     NotForMorphTo {
+        /// The model.
+        model: &'static str,
+        /// The relation.
+        relation: String,
+    },
+    /// `has_morph` / `where_has_morph` on a relation that is not a `morph_to`.
+    #[error("has_morph and where_has_morph need a morph_to relation; `{relation}` of {model} is not one")]
+    NotMorphTo {
         /// The model.
         model: &'static str,
         /// The relation.

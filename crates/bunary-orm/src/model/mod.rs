@@ -226,14 +226,29 @@ pub trait Entity: FromRow + Sync {
     }
 
     /// The related rows of `path` (`"posts"`, `"posts.comments"`) as a subquery correlated to
-    /// this model's row, the deepest relation meeting `constraint`. Derive plumbing.
+    /// this model's row (known by `alias` in the enclosing query, if it has one), the deepest
+    /// relation meeting `constraint`. Derive plumbing.
     ///
     /// # Errors
     /// [`Error::UnknownRelation`]; [`Error::InvalidRelation`].
     #[doc(hidden)]
-    fn relation_subquery(path: &str, constraint: relations::Constraint<'_>) -> Result<Builder> {
-        let _ = constraint;
+    fn relation_subquery(path: &str, constraint: relations::Constraint<'_>, alias: Option<&str>) -> Result<Builder> {
+        let _ = (constraint, alias);
         Err(relations::no_relation::<Self>(path))
+    }
+
+    /// The arms of a `where_has_morph` on the `morph_to` relation `relation`. Derive plumbing.
+    ///
+    /// # Errors
+    /// [`Error::UnknownRelation`]; [`QueryProblem::NotMorphTo`](crate::QueryProblem::NotMorphTo).
+    #[doc(hidden)]
+    fn morph_arms(
+        relation: &str,
+        types: &[String],
+        constraint: relations::MorphConstraint<'_>,
+    ) -> Result<relations::MorphArms> {
+        let _ = (types, constraint);
+        Err(relations::unknown_relation::<Self>(relation))
     }
 
     /// The name that stands for this model in the type column of polymorphic relations

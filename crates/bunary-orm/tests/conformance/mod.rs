@@ -218,6 +218,9 @@ macro_rules! every_suite {
             pivot_columns_are_written_and_read_back,
             a_child_that_touches_updates_its_parent,
             polymorphic_has_many_and_has_one,
+            self_referencing_relations_query_and_load,
+            morph_to_loads_nested_paths_and_constraints,
+            querying_by_a_morph_to,
         }
         schema {
             create_table_with_every_type_and_read_it_back,

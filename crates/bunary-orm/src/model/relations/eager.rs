@@ -192,7 +192,7 @@ pub(super) fn distinct_keys<M: Entity>(models: &[M], column: &str) -> Result<Vec
 
 /// The models of `C` whose `column` is one of `keys`, with their own `nested` relations
 /// loaded, on `connection`: no query for no key.
-async fn fetch<C: Entity>(
+pub(super) async fn fetch<C: Entity>(
     connection: &Connection,
     column: &str,
     keys: Vec<Value>,

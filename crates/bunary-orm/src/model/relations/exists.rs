@@ -3,7 +3,7 @@
 //! related model's scopes.
 
 use crate::error::Result;
-use crate::ident::TableRef;
+use crate::ident::{Ident, TableRef};
 use crate::query::{Builder, IntoOperator};
 use crate::value::Value;
 
@@ -21,8 +21,54 @@ fn table_name(table: &str) -> Result<String> {
     Ok(TableRef::parse(table)?.name.as_str().to_owned())
 }
 
-/// The related rows of a relation of `P` as a subquery correlated to `P`'s row: the deepest
-/// relation of a dotted path gets `constraint`, each level the related model's scopes.
+/// The prefix of the aliases a self-referencing subquery gives its table.
+const SELF_ALIAS: &str = "bunary_self_";
+
+/// The names a relation subquery correlates: the parent's (its table, or the alias the
+/// enclosing subquery gave it) and the related table's, aliased when it is the parent's own
+/// table (a self-referencing relation: `users.parent_id = users.id` would compare a row with
+/// itself). Each level of nesting takes the next alias, so that the SQL text, and the cached
+/// statement, is the same for the same query.
+struct Names {
+    parent: String,
+    related: String,
+    alias: Option<String>,
+}
+
+fn names<P: Entity, C: Entity>(outer: Option<&str>) -> Result<Names> {
+    let parent_table = table_name(P::TABLE)?;
+    let parent = outer.map_or_else(|| parent_table.clone(), str::to_owned);
+    let (related, alias) = names_for::<C>(&parent_table, outer)?;
+    Ok(Names { parent, related, alias })
+}
+
+/// The name `C`'s table goes by in a subquery under `parent_table` (known as `outer`), and
+/// the alias it takes, if any: the next self alias when it is the parent's own table.
+pub(super) fn names_for<C: Entity>(parent_table: &str, outer: Option<&str>) -> Result<(String, Option<String>)> {
+    let related = table_name(C::TABLE)?;
+    if related != parent_table {
+        return Ok((related, None));
+    }
+    let level = outer.and_then(|o| o.strip_prefix(SELF_ALIAS)).and_then(|n| n.parse::<u32>().ok()).unwrap_or(0);
+    let alias = format!("{SELF_ALIAS}{}", level + 1);
+    Ok((alias.clone(), Some(alias)))
+}
+
+/// `C`'s query, its table known by `alias` if it has one.
+pub(super) fn aliased<C: Entity>(query: ModelQuery<C>, alias: Option<&str>) -> Result<ModelQuery<C>> {
+    let Some(alias) = alias else { return Ok(query) };
+    let alias = Ident::new(alias, "alias")?;
+    Ok(query.map_base(|mut base| {
+        if let Some(table) = base.query.table.as_mut() {
+            table.alias = Some(alias);
+        }
+        base
+    }))
+}
+
+/// The related rows of a relation of `P` as a subquery correlated to `P`'s row (known by
+/// `outer` if the enclosing query aliased it): the deepest relation of a dotted path gets
+/// `constraint`, each level the related model's scopes.
 ///
 /// # Errors
 /// [`Error::UnknownRelation`](crate::Error::UnknownRelation) for a name in `rest` the related
@@ -32,9 +78,10 @@ pub fn relation_subquery<P: Entity, C: Entity>(
     def: RelationDef,
     rest: Option<&str>,
     constraint: Constraint<'_>,
+    outer: Option<&str>,
 ) -> Result<Builder> {
-    let (parent, related) = (table_name(P::TABLE)?, table_name(C::TABLE)?);
-    let mut query = C::query();
+    let Names { parent, related, alias } = names::<P, C>(outer)?;
+    let mut query = aliased(C::query(), alias.as_deref())?;
     let mut morph = None;
     let (inner, outer) = match def.kind {
         RelationKind::HasMany | RelationKind::HasOne => {
@@ -47,7 +94,7 @@ pub fn relation_subquery<P: Entity, C: Entity>(
             (format!("{related}.{owner}"), format!("{parent}.{foreign}"))
         }
         RelationKind::BelongsToMany => {
-            let pivot = pivot::<P, C>(&def)?;
+            let pivot = pivot::<P, C>(&def)?.aliased(&related);
             query = pivot.joined(query, &[]);
             (pivot.pivot_column(&pivot.foreign), format!("{parent}.{}", pivot.parent_key()))
         }
@@ -58,7 +105,8 @@ pub fn relation_subquery<P: Entity, C: Entity>(
         }
         RelationKind::MorphTo => return Err(super::not_for_morph_to::<P>(def.name)),
     };
-    finish_subquery::<C>(query, rest, constraint, inner, outer, morph)
+    let correlation = Correlation { inner, outer, morph, alias: alias.as_deref() };
+    finish_subquery::<C>(query, rest, constraint, correlation)
 }
 
 /// [`relation_subquery`] for a through relation over the intermediate model `I`.
@@ -70,32 +118,42 @@ pub fn through_subquery<P: Entity, I: Entity, C: Entity>(
     def: RelationDef,
     rest: Option<&str>,
     constraint: Constraint<'_>,
+    outer: Option<&str>,
 ) -> Result<Builder> {
-    let parent = table_name(P::TABLE)?;
-    let pivot = super::many::through::<P, I, C>(&def)?;
-    let query = pivot.joined(C::query(), &[]);
+    let Names { parent, related, alias } = names::<P, C>(outer)?;
+    let pivot = super::many::through::<P, I, C>(&def)?.aliased(&related);
+    let query = pivot.joined(aliased(C::query(), alias.as_deref())?, &[]);
     let (inner, outer) = (pivot.pivot_column(&pivot.foreign), format!("{parent}.{}", pivot.parent_key()));
-    finish_subquery::<C>(query, rest, constraint, inner, outer, None)
+    let correlation = Correlation { inner, outer, morph: None, alias: alias.as_deref() };
+    finish_subquery::<C>(query, rest, constraint, correlation)
 }
 
-/// The constraint, the related model's scopes, the nested relation and the correlation
-/// `inner = outer`, each joined with AND so that no `or_where` escapes another.
+/// How a subquery's rows relate to the parent's row: `inner = outer` (and the morph type
+/// column naming the parent's type), the related table known by `alias`.
+struct Correlation<'a> {
+    inner: String,
+    outer: String,
+    morph: Option<(String, Value)>,
+    alias: Option<&'a str>,
+}
+
+/// The constraint, the related model's scopes, the nested relation and the correlation,
+/// each joined with AND so that no `or_where` escapes another.
 fn finish_subquery<C: Entity>(
     mut query: ModelQuery<C>,
     rest: Option<&str>,
     constraint: Constraint<'_>,
-    inner: String,
-    outer: String,
-    morph: Option<(String, Value)>,
+    correlation: Correlation<'_>,
 ) -> Result<Builder> {
     if let (None, Some(constraint)) = (rest, constraint) {
         query = query.map_base(|base| constraint(base.cast()).cast());
     }
     let mut sub = query.to_base();
     if let Some(rest) = rest {
-        let nested = C::relation_subquery(rest, constraint)?;
+        let nested = C::relation_subquery(rest, constraint, correlation.alias)?;
         sub = sub.scoped(|q| q.where_exists(nested));
     }
+    let Correlation { inner, outer, morph, .. } = correlation;
     Ok(sub.scoped(|q| {
         let q = q.where_column(&inner, "=", &outer);
         match morph {
@@ -112,7 +170,7 @@ pub(crate) fn no_relation<M: Entity>(path: &str) -> crate::Error {
 
 impl<M: Entity> ModelQuery<M> {
     fn relation_exists(self, relation: &str, constraint: Constraint<'_>, or: bool, not: bool) -> Self {
-        match M::relation_subquery(relation, constraint) {
+        match M::relation_subquery(relation, constraint, None) {
             Ok(sub) => self.map_base(|base| match (or, not) {
                 (false, false) => base.where_exists(sub),
                 (false, true) => base.where_not_exists(sub),
@@ -192,7 +250,7 @@ impl<M: Entity> ModelQuery<M> {
     /// Models whose number of related rows compares with `count` (Eloquent's
     /// `has('posts', '>=', 3)`).
     pub fn has_count(self, relation: &str, op: impl IntoOperator, count: i64) -> Self {
-        match M::relation_subquery(relation, None) {
+        match M::relation_subquery(relation, None, None) {
             Ok(sub) => self.map_base(|base| base.where_count(sub, op, count)),
             Err(e) => self.failed(e),
         }

@@ -22,8 +22,10 @@ const PIVOT_KEY: &str = "bunary_pivot_key";
 /// The names a many-to-many relation of `P` to `C` uses, each checked.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Pivot {
-    /// The pivot table.
+    /// The pivot table, schema-qualified if it was declared so (for `FROM`, `JOIN`, writes).
     pub(crate) table: String,
+    /// The name its columns are qualified by: the table without its schema.
+    name: String,
     /// The pivot column holding the parent's key (`post_id`).
     pub(crate) foreign: String,
     /// The pivot column holding the related model's key (`tag_id`).
@@ -32,7 +34,8 @@ pub(crate) struct Pivot {
     parent_key: String,
     /// The related model's key column.
     related_key: String,
-    /// The related model's table, without schema or alias.
+    /// The name the related model's columns are qualified by: its table without schema, or
+    /// the alias a self-referencing subquery gives it.
     related_table: String,
     /// The pivot's own columns read with the related models.
     columns: Vec<String>,
@@ -49,7 +52,7 @@ pub(super) fn pivot<P: Entity, C: Entity>(def: &RelationDef) -> Result<Pivot> {
             names.join("_")
         }
     };
-    TableRef::parse(&table)?;
+    let name = TableRef::parse(&table)?.name.as_str().to_owned();
     let foreign = def.foreign_key.map_or_else(|| format!("{}_{}", def.owner_snake, P::PRIMARY_KEY), str::to_owned);
     let related =
         def.related_pivot_key.map_or_else(|| format!("{}_{}", def.related_snake, C::PRIMARY_KEY), str::to_owned);
@@ -68,6 +71,7 @@ pub(super) fn pivot<P: Entity, C: Entity>(def: &RelationDef) -> Result<Pivot> {
     }
     Ok(Pivot {
         table,
+        name,
         foreign,
         related,
         parent_key,
@@ -82,7 +86,12 @@ pub(super) fn pivot<P: Entity, C: Entity>(def: &RelationDef) -> Result<Pivot> {
 /// (countries → users → posts: `users.country_id`, `users.id = posts.user_id`), as a joined
 /// table: the intermediate plays the pivot's part, and nothing writes it.
 pub(super) fn through<P: Entity, I: Entity, C: Entity>(def: &RelationDef) -> Result<Pivot> {
-    let table = TableRef::parse(I::TABLE)?.name.as_str().to_owned();
+    let intermediate = TableRef::parse(I::TABLE)?;
+    let name = intermediate.name.as_str().to_owned();
+    let table = match &intermediate.schema {
+        Some(schema) => format!("{}.{name}", schema.as_str()),
+        None => name.clone(),
+    };
     let foreign = def.foreign_key.map_or_else(|| format!("{}_{}", def.owner_snake, P::PRIMARY_KEY), str::to_owned);
     let foreign = column_of::<I>(P::NAME, def.name, foreign)?;
     let related = column_of::<I>(P::NAME, def.name, def.related_key.unwrap_or(I::PRIMARY_KEY).to_owned())?;
@@ -93,6 +102,7 @@ pub(super) fn through<P: Entity, I: Entity, C: Entity>(def: &RelationDef) -> Res
     let related_table = TableRef::parse(C::TABLE)?.name.as_str().to_owned();
     Ok(Pivot {
         table,
+        name,
         foreign,
         related,
         parent_key,
@@ -166,14 +176,20 @@ impl Pivot {
         columns.extend_from_slice(extra);
         query.select(columns).join(
             &self.table,
-            &format!("{}.{}", self.table, self.related),
+            &format!("{}.{}", self.name, self.related),
             "=",
             &format!("{}.{}", self.related_table, self.related_key),
         )
     }
 
     pub(super) fn pivot_column(&self, column: &str) -> String {
-        format!("{}.{}", self.table, column)
+        format!("{}.{}", self.name, column)
+    }
+
+    /// The pivot with the related table known by `alias` (a self-referencing subquery).
+    pub(super) fn aliased(mut self, alias: &str) -> Self {
+        alias.clone_into(&mut self.related_table);
+        self
     }
 }
 

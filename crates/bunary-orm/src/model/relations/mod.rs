@@ -42,6 +42,7 @@
 mod aggregate;
 mod eager;
 mod exists;
+mod has_morph;
 mod load;
 mod many;
 mod morph;
@@ -60,6 +61,9 @@ pub use self::exists::relation_subquery;
 #[doc(hidden)]
 pub use self::exists::through_subquery;
 pub use self::exists::Constraint;
+pub use self::has_morph::MorphConstraint;
+#[doc(hidden)]
+pub use self::has_morph::{morph_arms, morph_subquery, not_a_morph_to, MorphArms};
 pub use self::load::LoadRelations;
 pub(crate) use self::load::{load_nested, load_onto};
 pub(crate) use self::many::Pivot;
@@ -70,7 +74,7 @@ pub use self::many::{
 };
 pub use self::morph::MorphTarget;
 #[doc(hidden)]
-pub use self::morph::{load_morph_to, load_target, not_for_morph_to, unknown_morph_type};
+pub use self::morph::{check_any, load_morph_to, load_target, not_for_morph_to, unknown_morph_type};
 #[doc(hidden)]
 pub use self::query::{associate, belongs_to_query, dissociate, has_many_query, touch_owner};
 pub use self::slots::{BelongsTo, BelongsToMany, HasMany, HasOne, MorphTo};

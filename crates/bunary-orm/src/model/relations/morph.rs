@@ -65,24 +65,78 @@ pub trait MorphTarget: Sized + Send + Sync + Clone + 'static {
     /// The morph names of the models, in variant order.
     fn names() -> Vec<&'static str>;
 
-    /// Loads the models named `name` whose primary keys are `ids`, each with its key. Derive
-    /// plumbing.
+    /// Loads the models named `name` whose primary keys are `ids`, each with its key, with
+    /// the `nested` loads that model knows. Derive plumbing.
     #[doc(hidden)]
-    fn load<'a>(name: &'a str, ids: Vec<Value>, connection: &'a Connection) -> LoadedTargets<'a, Self>;
+    fn load<'a>(
+        name: &'a str,
+        ids: Vec<Value>,
+        nested: &'a Eager,
+        connection: &'a Connection,
+    ) -> LoadedTargets<'a, Self>;
+
+    /// Checks a path nested under the `morph_to` (`"notable.posts"`'s `posts`): at least one
+    /// of the models must know it. Derive plumbing.
+    ///
+    /// # Errors
+    /// [`Error::UnknownRelation`] of the first model, when none knows the path.
+    #[doc(hidden)]
+    fn check_relation(path: &str) -> Result<()>;
+
+    /// The rows of the model named `name` whose key equals `outer_key` (a column of the
+    /// querying table `parent_table`), as a correlated subquery meeting `constraint`. Derive
+    /// plumbing.
+    ///
+    /// # Errors
+    /// [`QueryProblem::UnknownMorphType`] for a name no variant has.
+    #[doc(hidden)]
+    fn exists_subquery(
+        name: &str,
+        parent_table: &str,
+        outer_key: &str,
+        constraint: super::MorphConstraint<'_>,
+    ) -> Result<crate::query::Builder>;
 }
 
-/// Loads the models named `name` among `ids`, wrapped by `wrap`. Derive plumbing.
+/// Loads the models `M` among `ids`, wrapped by `wrap`, with the constraint of the `morph_to`
+/// and those of its `nested` paths that `M` knows (a path under a `morph_to` may belong to
+/// some of its models only). Derive plumbing.
 ///
 /// # Errors
 /// The query's errors.
 #[doc(hidden)]
 pub async fn load_target<M: Entity, T>(
     ids: Vec<Value>,
+    nested: &Eager,
     connection: &Connection,
     wrap: fn(M) -> T,
 ) -> Result<Vec<(Value, T)>> {
-    let models = M::query().on(connection).where_in(M::PRIMARY_KEY, ids).get().await?;
+    let known = |path: &str| M::check_relation(path).is_ok();
+    let own = Eager {
+        paths: nested.paths.iter().filter(|p| known(p)).cloned().collect(),
+        constraints: nested.constraints.iter().filter(|(p, _)| p.is_empty() || known(p)).cloned().collect(),
+    };
+    let models: Vec<M> = super::eager::fetch(connection, M::PRIMARY_KEY, ids, &own, None).await?;
     models.into_iter().map(|m| Ok((m.get_value(M::PRIMARY_KEY)?, wrap(m)))).collect()
+}
+
+/// The first error of a path no model of a `morph_to` knows, or none if one knows it. Derive
+/// plumbing.
+///
+/// # Errors
+/// The first model's error, when none knows the path.
+#[doc(hidden)]
+pub fn check_any(checks: impl IntoIterator<Item = Result<()>>) -> Result<()> {
+    let mut first = None;
+    for check in checks {
+        match check {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                first.get_or_insert(e);
+            }
+        }
+    }
+    first.map_or(Ok(()), Err)
 }
 
 /// The error of `has` / `where_has` on a `morph_to` relation.
@@ -107,7 +161,7 @@ pub async fn load_morph_to<P: Entity, T: MorphTarget>(
     children: &mut [P],
     def: RelationDef,
     slot: fn(&mut P) -> &mut super::BelongsTo<T>,
-    _nested: Eager,
+    nested: Eager,
     connection: &Connection,
 ) -> Result<()> {
     let morph = def.morph.unwrap_or(def.name);
@@ -136,7 +190,7 @@ pub async fn load_morph_to<P: Entity, T: MorphTarget>(
         if !T::names().contains(&kind.as_str()) {
             return Err(unknown_morph_type::<P>(&kind));
         }
-        for (id, model) in T::load(&kind, ids, connection).await? {
+        for (id, model) in T::load(&kind, ids, &nested, connection).await? {
             found.insert((kind.clone(), Key(id)), model);
         }
     }
