@@ -35,6 +35,7 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
     let morph_name = &def.morph_name;
     let state = &def.state;
     let fields: Vec<_> = def.columns.iter().map(|c| &c.field).collect();
+    let types: Vec<_> = def.columns.iter().map(|c| &c.ty).collect();
     // Fields that are not columns: `Default::default()` when a model is built from a row.
     let skipped: Vec<_> = def.skipped.iter().chain(def.relations.iter().map(|r| &r.field)).collect();
     let relation_items = crate::relations::entity_items(def);
@@ -109,6 +110,13 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
                 ::core::result::Result::Ok(())
             }
 
+            fn column_may_be_absent(column: &str) -> bool {
+                match column {
+                    #(#columns => <#types as ::bunary_orm::FromValue>::absent().is_some(),)*
+                    _ => false,
+                }
+            }
+
             fn get_value(&self, column: &str) -> ::bunary_orm::Result<::bunary_orm::Value> {
                 match column {
                     #(#columns => ::core::result::Result::Ok(::bunary_orm::model::ToValue::to_value(&self.#fields)),)*
@@ -165,7 +173,17 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
             fn serialize<S: ::bunary_orm::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 use ::bunary_orm::__private::serde::ser::SerializeStruct;
                 let mut s = serializer.serialize_struct(#name_str, #serialized_count)?;
-                #(s.serialize_field(#visible_names, &self.#visible_fields)?;)*
+                // A column a column-limited load left out is not in the JSON.
+                let absent = self.#state.absent_columns();
+                if absent.is_empty() {
+                    #(s.serialize_field(#visible_names, &self.#visible_fields)?;)*
+                } else {
+                    #(if absent.contains(&#visible_names) {
+                        s.skip_field(#visible_names)?;
+                    } else {
+                        s.serialize_field(#visible_names, &self.#visible_fields)?;
+                    })*
+                }
                 #serialize_relations
                 s.end()
             }

@@ -226,9 +226,12 @@ pub enum Error {
     /// A typed model's query whose `select` leaves out, or whose `exclude` removes, one of the
     /// model's columns: a model is loaded whole, with every field. Nothing was sent. Read
     /// chosen columns with `.rows()` (dynamic rows), `pluck` or `value`; select `table.*` for
-    /// a model from a join.
+    /// a model from a join; load partial models with `select_partial` or `with("rel:cols")`.
+    /// Also: a column-limited load leaving out a column whose type has no empty value (nothing
+    /// was sent), a relation matching on a column such a load left out, and the save of a
+    /// model such a load made (nothing was written; `refresh` loads it whole).
     #[error(
-        "a {model} is loaded whole, but its query leaves out `{column}` (select/exclude); use .rows(), pluck or value to read chosen columns"
+        "a {model} is loaded whole unless asked (select_partial, with(\"rel:cols\")), and a partial one is read-only; `{column}` is left out (select/exclude, a type with no empty value, a relation's key, or a save)"
     )]
     PartialModel {
         /// The model's type name.

@@ -10,8 +10,10 @@
 //! `casts.rs` (field types), `plain.rs` (a model's compiled selects).
 
 mod casts;
+mod fields;
 mod hidden;
 mod mass_assignment;
+mod partial;
 mod persistence;
 mod plain;
 mod query;
@@ -22,7 +24,7 @@ mod timestamps;
 
 use std::future::Future;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::query::Builder;
 use crate::row::FromRow;
 use crate::value::Value;
@@ -32,6 +34,8 @@ pub use self::casts::{hash_value, FieldHasher, HashInPlace, HashThroughValue};
 #[doc(hidden)]
 pub use self::casts::{IntegerKey, KeyType, OtherKey};
 pub use self::casts::{Json, ToValue};
+#[doc(hidden)]
+pub use self::fields::{cell_field, column_position, decode_field, unknown_column};
 #[doc(hidden)]
 pub use self::plain::PlainSql;
 pub use self::query::ModelQuery;
@@ -249,6 +253,14 @@ pub trait Entity: FromRow + Sync {
     ) -> Result<relations::MorphArms> {
         let _ = (types, constraint);
         Err(relations::unknown_relation::<Self>(relation))
+    }
+
+    /// Whether a column-limited load may leave `column` out: its field's type has an empty
+    /// value (`None`, `0`, `""`). Derive plumbing.
+    #[doc(hidden)]
+    fn column_may_be_absent(column: &str) -> bool {
+        let _ = column;
+        false
     }
 
     /// The name that stands for this model in the type column of polymorphic relations
@@ -516,22 +528,6 @@ pub trait Entity: FromRow + Sync {
     }
 }
 
-/// Called by the derive to set a field from a value.
-#[doc(hidden)]
-pub fn decode_field<T: crate::value::FromValue>(column: &str, value: Value) -> Result<T> {
-    T::from_owned_value(value).map_err(|e| Error::Decode {
-        column: column.to_owned(),
-        expected: e.expected,
-        found: e.found,
-    })
-}
-
-/// Called by the derive for a column the model does not have.
-#[doc(hidden)]
-pub fn unknown_column<M: Entity>(column: &str) -> Error {
-    Error::ColumnNotFound { column: column.to_owned(), available: M::COLUMNS.iter().map(|c| (*c).to_owned()).collect() }
-}
-
 /// Called once a result is loaded: each model remembers what it held (in one [`Snapshots`]
 /// shared by the result) and where it came from.
 pub(crate) fn mark_loaded<M: Entity>(models: &mut [M], connection: &crate::connection::Connection) {
@@ -544,50 +540,4 @@ pub(crate) fn mark_loaded<M: Entity>(models: &mut [M], connection: &crate::conne
     for (model, state) in models.iter_mut().zip(ModelState::loaded(shared)) {
         *model.state_mut() = state;
     }
-}
-
-/// Called by the derive: where column `column` of `M` is among a result's columns.
-#[doc(hidden)]
-pub fn column_position<M: Entity>(columns: &[String], column: &str) -> Result<usize> {
-    columns
-        .iter()
-        .position(|c| c == column)
-        .ok_or_else(|| Error::ColumnNotFound { column: column.to_owned(), available: columns.to_vec() })
-}
-
-/// Called by the derive: converts column `index` of a row read with
-/// [`ColumnSource::plain_cells`](crate::row::ColumnSource::plain_cells) (straight from its plain
-/// cell when the field type can, through the source's [`Value`] otherwise).
-#[doc(hidden)]
-#[inline(always)]
-pub fn cell_field<T: crate::value::FromValue>(
-    cells: &crate::row::PlainCells<'_>,
-    source: &dyn crate::row::ColumnSource,
-    index: usize,
-    column: &str,
-) -> Result<T> {
-    if let Some(Some(cell)) = cells.get(index) {
-        if let Some(Ok(value)) = T::from_plain(*cell) {
-            return Ok(value);
-        }
-    }
-    cell_field_slow(cells, source, index, column)
-}
-
-/// [`cell_field`] for a column that is not plain, or does not fit the field (an error). It
-/// converts the plain cell again rather than being handed the fast path's result: carrying that
-/// result out of the hot path cost ≈ 20 instructions a row (callgrind).
-#[cold]
-#[inline(never)]
-fn cell_field_slow<T: crate::value::FromValue>(
-    cells: &crate::row::PlainCells<'_>,
-    source: &dyn crate::row::ColumnSource,
-    index: usize,
-    column: &str,
-) -> Result<T> {
-    let decoded = match cells.get(index).copied().flatten().and_then(T::from_plain) {
-        Some(result) => result,
-        None => T::from_owned_value(source.value(index)?),
-    };
-    decoded.map_err(|e| Error::Decode { column: column.to_owned(), expected: e.expected, found: e.found })
 }

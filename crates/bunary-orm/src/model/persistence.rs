@@ -135,6 +135,9 @@ pub(crate) async fn insert_models<M: Entity>(builder: &Builder<M>, models: Vec<M
 
 /// Writes the model's changes; `false` when there were none.
 async fn update<M: Entity>(model: &mut M) -> Result<bool> {
+    if let Some(column) = model.state().absent_columns().first() {
+        return Err(Error::PartialModel { model: M::NAME, column });
+    }
     let mut dirty = changes(model);
     if dirty.is_empty() {
         return Ok(false);

@@ -44,6 +44,9 @@ pub struct Snapshots {
     keys: SmallVec<[Value; 1]>,
     /// The columns the save that made these snapshots updated (empty for a load or an insert).
     changed: Vec<&'static str>,
+    /// The columns a column-limited load left out (empty for a whole load): such models hold
+    /// their type's empty value there, leave them out of JSON, and refuse to save.
+    absent: Vec<&'static str>,
 }
 
 /// What a model held when it was loaded or last saved: a hash of each column and its key.
@@ -86,7 +89,16 @@ impl Snapshots {
             }
         }
         let keys = if key_column.is_none() { models.iter().map(Entity::key).collect() } else { SmallVec::new() };
-        Snapshots { connection, width, rows: models.len(), hashes, key_column, keys, changed: Vec::new() }
+        Snapshots {
+            connection,
+            width,
+            rows: models.len(),
+            hashes,
+            key_column,
+            keys,
+            changed: Vec::new(),
+            absent: Vec::new(),
+        }
     }
 
     /// No rows yet, for models loaded from `connection` with `width` columns, the key's hash at
@@ -101,7 +113,14 @@ impl Snapshots {
             key_column,
             keys: SmallVec::new(),
             changed: Vec::new(),
+            absent: Vec::new(),
         }
+    }
+
+    /// Marks these models as loaded without the columns `absent`.
+    pub(crate) fn with_absent(mut self, absent: Vec<&'static str>) -> Self {
+        self.absent = absent;
+        self
     }
 
     /// The number of rows remembered.
@@ -180,10 +199,27 @@ impl ModelState {
     pub fn set_connection(&mut self, connection: impl Into<Connection>) {
         let connection = connection.into();
         let original = self.original().map(|o| (FieldHashes::from_slice(o.hashes), o.key.into_owned()));
+        let absent = self.absent_columns().to_vec();
         *self = ModelState::on(connection);
         if let Some((hashes, key)) = original {
-            self.set_original(&hashes, key);
+            let mut own = Snapshots::new(self.connection().clone(), hashes.len(), None);
+            own.push(&hashes, || key);
+            *self = ModelState { shared: Some(Arc::new(own.with_absent(absent))), row: 0 };
         }
+    }
+
+    /// The columns a column-limited load left out of this model (`with(["author:id,name"])`,
+    /// [`select_partial`](crate::ModelQuery::select_partial)); empty for a model loaded whole.
+    /// Such a model holds its type's empty value (`None`, `0`, `""`) in those fields, leaves
+    /// them out of its JSON and refuses to save ([`Error::PartialModel`](crate::Error::PartialModel)):
+    /// [`refresh`](crate::Model::refresh) loads it whole.
+    pub fn absent_columns(&self) -> &[&'static str] {
+        self.shared.as_ref().map_or(&[], |s| s.absent.as_slice())
+    }
+
+    /// Whether a column-limited load left `column` out of this model.
+    pub fn is_absent(&self, column: &str) -> bool {
+        self.absent_columns().contains(&column)
     }
 
     /// The column hashes and key the model was loaded or last saved with.
@@ -191,16 +227,13 @@ impl ModelState {
         self.shared.as_ref()?.row(self.row)
     }
 
-    /// Remembers `hashes` and `key` as what the model holds in the database (after a save).
-    pub(crate) fn set_original(&mut self, hashes: &[u64], key: Value) {
-        self.set_saved(hashes, key, Vec::new());
-    }
-
-    /// As [`set_original`](ModelState::set_original), after a save that updated `changed`.
+    /// Remembers `hashes` and `key` as what the model holds in the database, after a save
+    /// that updated `changed` (the columns a column-limited load left out stay so).
     pub(crate) fn set_saved(&mut self, hashes: &[u64], key: Value, changed: Vec<&'static str>) {
         let mut own = Snapshots::new(self.connection().clone(), hashes.len(), None);
         own.push(hashes, || key);
         own.changed = changed;
+        own.absent = self.absent_columns().to_vec();
         *self = ModelState { shared: Some(Arc::new(own)), row: 0 };
     }
 
@@ -256,7 +289,7 @@ mod tests {
         assert_eq!(states[1].original(), original(&[20, 21], 2));
         assert!(matches!(states[1].connection(), Connection::Named(n) if n == "main"));
 
-        states[0].set_original(&[12, 13], Value::Int(1));
+        states[0].set_saved(&[12, 13], Value::Int(1), Vec::new());
         assert_eq!(states[0].original(), original(&[12, 13], 1));
         assert_eq!(states[1].original(), original(&[20, 21], 2));
         assert!(matches!(states[0].connection(), Connection::Named(n) if n == "main"));

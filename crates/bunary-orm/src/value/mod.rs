@@ -203,6 +203,14 @@ pub trait FromValue: Sized {
     fn from_plain(_value: ValueRef<'_>) -> Option<Result<Self, DecodeError>> {
         None
     }
+
+    /// The value of a field whose column a column-limited load left out (`None`, `0`, `""`,
+    /// `false`, the type's default): `None`, the default here, for a type with no empty value,
+    /// whose column such a load must then select.
+    #[doc(hidden)]
+    fn absent() -> Option<Self> {
+        None
+    }
 }
 
 /// A column value as the driver holds it, borrowed: what a [`Value`] of a plain column
@@ -222,6 +230,10 @@ pub enum ValueRef<'a> {
 }
 
 impl FromValue for Value {
+    fn absent() -> Option<Self> {
+        Some(Value::Null)
+    }
+
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         Ok(value.clone())
     }
@@ -231,6 +243,10 @@ impl FromValue for Value {
 }
 
 impl<T: FromValue> FromValue for Option<T> {
+    fn absent() -> Option<Self> {
+        Some(None)
+    }
+
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         match value {
             Value::Null => Ok(None),
@@ -253,6 +269,10 @@ impl<T: FromValue> FromValue for Option<T> {
 }
 
 impl FromValue for bool {
+    fn absent() -> Option<Self> {
+        Some(Self::default())
+    }
+
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         match value {
             Value::Bool(b) => Ok(*b),
@@ -264,6 +284,10 @@ impl FromValue for bool {
 }
 
 impl FromValue for i64 {
+    fn absent() -> Option<Self> {
+        Some(Self::default())
+    }
+
     #[inline]
     fn from_plain(value: ValueRef<'_>) -> Option<Result<Self, DecodeError>> {
         match value {
@@ -285,6 +309,10 @@ impl FromValue for i64 {
 macro_rules! from_value_int {
     ($($t:ty),*) => {$(
         impl FromValue for $t {
+            fn absent() -> Option<Self> {
+                Some(<$t>::default())
+            }
+
             fn from_value(value: &Value) -> Result<Self, DecodeError> {
                 let wide = i64::from_value(value).map_err(|_| DecodeError::new(stringify!($t), value))?;
                 <$t>::try_from(wide).map_err(|_| DecodeError::new(stringify!($t), value))
@@ -295,6 +323,10 @@ macro_rules! from_value_int {
 from_value_int!(i8, i16, i32, u8, u16, u32, u64, usize);
 
 impl FromValue for f64 {
+    fn absent() -> Option<Self> {
+        Some(Self::default())
+    }
+
     #[inline]
     fn from_plain(value: ValueRef<'_>) -> Option<Result<Self, DecodeError>> {
         match value {
@@ -314,12 +346,20 @@ impl FromValue for f64 {
 }
 
 impl FromValue for f32 {
+    fn absent() -> Option<Self> {
+        Some(Self::default())
+    }
+
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         f64::from_value(value).map(|f| f as f32).map_err(|_| DecodeError::new("f32", value))
     }
 }
 
 impl FromValue for String {
+    fn absent() -> Option<Self> {
+        Some(Self::default())
+    }
+
     #[inline]
     fn from_plain(value: ValueRef<'_>) -> Option<Result<Self, DecodeError>> {
         match value {
@@ -343,6 +383,10 @@ impl FromValue for String {
 }
 
 impl FromValue for Vec<u8> {
+    fn absent() -> Option<Self> {
+        Some(Self::default())
+    }
+
     #[inline]
     fn from_plain(value: ValueRef<'_>) -> Option<Result<Self, DecodeError>> {
         match value {
@@ -368,6 +412,10 @@ impl FromValue for Vec<u8> {
 }
 
 impl FromValue for serde_json::Value {
+    fn absent() -> Option<Self> {
+        Some(Self::default())
+    }
+
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         match value {
             Value::Json(j) => Ok(j.clone()),
@@ -385,6 +433,10 @@ impl FromValue for serde_json::Value {
 }
 
 impl FromValue for Uuid {
+    fn absent() -> Option<Self> {
+        Some(Self::default())
+    }
+
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         match value {
             Value::Uuid(u) => Ok(*u),
@@ -434,6 +486,10 @@ pub(crate) fn parse_time(text: &str) -> Option<NaiveTime> {
 }
 
 impl FromValue for NaiveDateTime {
+    fn absent() -> Option<Self> {
+        Some(Self::default())
+    }
+
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         match value {
             Value::DateTime(d) => Ok(*d),
@@ -446,6 +502,10 @@ impl FromValue for NaiveDateTime {
 }
 
 impl FromValue for DateTime<Utc> {
+    fn absent() -> Option<Self> {
+        Some(Self::default())
+    }
+
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         match value {
             Value::Timestamp(t) => Ok(*t),
@@ -463,6 +523,10 @@ impl FromValue for DateTime<Utc> {
 }
 
 impl FromValue for NaiveDate {
+    fn absent() -> Option<Self> {
+        Some(Self::default())
+    }
+
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         match value {
             Value::Date(d) => Ok(*d),
@@ -476,6 +540,10 @@ impl FromValue for NaiveDate {
 }
 
 impl FromValue for NaiveTime {
+    fn absent() -> Option<Self> {
+        Some(Self::default())
+    }
+
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         match value {
             Value::Time(t) => Ok(*t),

@@ -221,6 +221,7 @@ macro_rules! every_suite {
             self_referencing_relations_query_and_load,
             morph_to_loads_nested_paths_and_constraints,
             querying_by_a_morph_to,
+            column_limited_loads_and_eager_loads,
         }
         schema {
             create_table_with_every_type_and_read_it_back,

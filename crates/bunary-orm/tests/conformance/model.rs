@@ -609,5 +609,14 @@ pub async fn partial_selects_of_a_model_are_refused_not_ignored(h: &Harness) -> 
     let rows = User::on(&h.db).select(["id", "name"]).rows().await?;
     assert_eq!(rows[0].get::<String>("name")?, "Alice");
     assert_eq!(User::on(&h.db).select("m_users.*").get().await?.len(), 1);
+    // A column-limited load is asked for by name; a field whose type has no empty value (a
+    // user's enum, a Json) must be selected, and a bad column is refused, before any SQL.
+    let no_empty = User::on(&h.db).select_partial(["name", "email"]).get().await;
+    assert!(matches!(no_empty, Err(Error::PartialModel { model: "User", column: "role" })), "{no_empty:?}");
+    let unknown = User::on(&h.db).select_partial(["name", "emial"]).get().await;
+    assert!(matches!(unknown, Err(Error::ColumnNotFound { .. })), "{unknown:?}");
+    let partial = User::on(&h.db).select_partial(["name", "role", "prefs"]).first_or_fail().await?;
+    assert_eq!((partial.name.as_str(), partial.email.as_str(), partial.active), ("Alice", "", false));
+    assert!(partial.state.is_absent("email") && !partial.state.is_absent("id"));
     Ok(())
 }

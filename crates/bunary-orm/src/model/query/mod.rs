@@ -82,6 +82,10 @@ struct Extras {
     pivot: Option<(crate::model::relations::Pivot, Value)>,
     /// Relation aggregates to load with the models (`with_count`, `with_sum`, …).
     aggregates: Vec<(String, RelationAggregate, Option<String>)>,
+    /// A column-limited load of this query's models (`select_partial`): the columns.
+    partial: Option<Vec<String>>,
+    /// Column-limited eager loads (`with(["author:id,name"])`), by path.
+    columns: Vec<(String, Vec<String>)>,
 }
 
 impl fmt::Debug for Extras {
@@ -93,6 +97,8 @@ impl fmt::Debug for Extras {
             .field("attributes", &self.attributes)
             .field("pivot", &self.pivot)
             .field("aggregates", &self.aggregates)
+            .field("partial", &self.partial)
+            .field("columns", &self.columns)
             .finish()
     }
 }
@@ -156,15 +162,78 @@ impl<M> ModelQuery<M> {
     /// per relation per level, whatever the number of models. Nested relations are
     /// dot-separated (`"posts.comments"`). An unknown name is
     /// [`Error::UnknownRelation`](crate::Error::UnknownRelation) before any SQL runs.
+    ///
+    /// `"author:id,name"` loads only those columns of the related models (Eloquent's
+    /// column-limited eager load), as [`select_partial`](ModelQuery::select_partial) does: their
+    /// keys and the columns the relation matches on are added.
     pub fn with(mut self, relations: impl IntoColumns) -> Self {
         let relations = relations.into_columns();
-        let eager = &mut self.extras().eager;
+        let extras = self.extras();
         for relation in relations {
-            if !eager.contains(&relation) {
-                eager.push(relation);
+            let (relation, limit) = crate::model::relations::column_limit(relation);
+            if let Some(columns) = limit {
+                extras.columns.retain(|(p, _)| *p != relation);
+                extras.columns.push((relation.clone(), columns));
+            }
+            if !extras.eager.contains(&relation) {
+                extras.eager.push(relation);
             }
         }
         self
+    }
+
+    /// Loads the models with only these columns (and the key): Eloquent's `select` on a model
+    /// query, kept apart from [`select`](ModelQuery::select), which refuses to leave a column
+    /// out. A column left out holds its field type's empty value (`None`, `0`, `""`), is left
+    /// out of the model's JSON ([`ModelState::absent_columns`](crate::ModelState::absent_columns)
+    /// names it), and the model refuses to [`save`](crate::Entity::save)
+    /// ([`Error::PartialModel`](crate::Error::PartialModel)): a save could not tell an untouched
+    /// empty value from one the program set. A column whose type has no empty value must be
+    /// selected (the same error, before any SQL).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use bunary_orm::prelude::*;
+    /// use bunary_orm::{DatabaseConfig, Db};
+    /// #[derive(Model, Debug, Clone, Default)]
+    /// #[orm(table = "users", timestamps = false)]
+    /// struct User { id: i64, name: String, bio: String, state: ModelState }
+    ///
+    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+    /// db.exec_batch("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, bio TEXT);
+    ///                INSERT INTO users (name, bio) VALUES ('Ada', 'a very long text');").await?;
+    /// let mut ada = User::on(&db).select_partial(["name"]).first_or_fail().await?;
+    /// assert_eq!((ada.id, ada.name.as_str(), ada.bio.as_str()), (1, "Ada", ""));
+    /// assert_eq!(serde_json::to_string(&ada).unwrap(), r#"{"id":1,"name":"Ada"}"#);
+    /// assert!(matches!(ada.save().await, Err(Error::PartialModel { column: "bio", .. })));
+    /// ada.refresh().await?;
+    /// assert_eq!(ada.bio, "a very long text");
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    pub fn select_partial(mut self, columns: impl IntoColumns) -> Self {
+        let columns = columns.into_columns();
+        self.extras().partial.get_or_insert_with(Vec::new).extend(columns);
+        self
+    }
+
+    /// The columns of a column-limited load of this query's models, if it is one.
+    pub(crate) fn partial_columns(&self) -> Option<&[String]> {
+        self.extras.as_ref()?.partial.as_deref()
+    }
+
+    /// On a column-limited load, adds `column` (one a relation matches on) to its columns.
+    pub(crate) fn require_column(mut self, column: &str) -> Self {
+        if let Some(partial) = self.extras.as_mut().and_then(|e| e.partial.as_mut()) {
+            if !partial.iter().any(|c| c == column) {
+                partial.push(column.to_owned());
+            }
+        }
+        self
+    }
+
+    /// The column-limited eager loads, by path.
+    pub(crate) fn eager_columns(&self) -> &[(String, Vec<String>)] {
+        self.extras.as_ref().map_or(&[], |e| e.columns.as_slice())
     }
 
     /// Loads the number of related rows of each relation with the models (Eloquent's
@@ -224,14 +293,18 @@ impl<M> ModelQuery<M> {
         self
     }
 
-    /// The eager loads of `eager` (a nested level's) on this query.
+    /// The eager loads of `eager` (a nested level's) on this query, and its own column limit.
     pub(crate) fn with_eager(mut self, eager: &crate::model::relations::Eager) -> Self {
+        if let Some(columns) = eager.own_columns() {
+            self = self.select_partial(columns.to_vec());
+        }
         if eager.paths.is_empty() {
             return self;
         }
         let extras = self.extras();
         extras.eager = eager.paths.clone();
         extras.constraints = eager.nested_constraints().cloned().collect();
+        extras.columns = eager.nested_columns().cloned().collect();
         self
     }
 

@@ -12,15 +12,46 @@ use crate::query::{Page, Paginated, PerPage};
 use crate::row::Row;
 use crate::value::{FromValue, Value};
 
+use super::super::partial::Plan;
 use super::super::relations::split_eager;
 use super::super::{hidden, mark_loaded, Entity};
 use super::ModelQuery;
 
 impl<M: Entity> ModelQuery<M> {
     /// Tells loaded models what they held and where they came from (so `save` writes back
-    /// there, and only what changed).
-    fn loaded(&self, models: &mut [M]) {
-        mark_loaded(models, self.connection());
+    /// there, and only what changed), and what a column-limited load left out.
+    fn loaded(&self, models: &mut [M], plan: Option<&Plan>) {
+        match plan {
+            Some(plan) => plan.mark_loaded(models, self.connection()),
+            None => mark_loaded(models, self.connection()),
+        }
+    }
+
+    /// The plan of a column-limited load ([`select_partial`](ModelQuery::select_partial)), or
+    /// `None` for a whole one, whose select list must then leave no column out.
+    pub(crate) fn plan(&self) -> Result<Option<Plan>> {
+        match self.partial_columns() {
+            Some(columns) => Plan::of::<M>(columns).map(Some),
+            None => self.refuse_partial().map(|()| None),
+        }
+    }
+
+    /// The rows of a column-limited load.
+    fn partial_rows(&self, plan: &Plan) -> Result<crate::query::Builder<Row>> {
+        plan.select(self.scoped().into_owned().cast())
+    }
+
+    /// The batches of `size` models `chunk` and `cursor` visit, in key order.
+    fn batches(&self, size: u64) -> Result<stream::BoxStream<'static, Result<Vec<M>>>> {
+        Ok(match self.plan()? {
+            None => Box::pin(self.scoped().cursor_batches(size)),
+            Some(plan) => {
+                let rows = self.partial_rows(&plan)?.cursor_batches(size);
+                Box::pin(rows.and_then(move |rows| {
+                    future::ready(rows.into_iter().map(|r| plan.decode(r)).collect::<Result<Vec<M>>>())
+                }))
+            }
+        })
     }
 
     /// A model is loaded whole: a select list that leaves out one of its columns (with no `*`
@@ -73,7 +104,7 @@ impl<M: Entity> ModelQuery<M> {
     /// Loads the eager relations onto `models` (one query per relation per level), then the
     /// relation aggregates (one query each).
     async fn load_eager(&self, models: &mut [M]) -> Result<()> {
-        for (relation, nested) in split_eager(self.eager(), self.constraints()) {
+        for (relation, nested) in split_eager(self.eager(), self.constraints(), self.eager_columns()) {
             M::eager_load(models, &relation, nested, self.connection()).await?;
         }
         for (relation, function, column) in self.aggregates() {
@@ -88,10 +119,13 @@ impl<M: Entity> ModelQuery<M> {
     /// [`Error::PartialModel`] when the select list leaves out one of the model's columns; a
     /// building error; the database's error.
     pub async fn get(&self) -> Result<Vec<M>> {
-        self.refuse_partial()?;
+        let plan = self.plan()?;
         self.check_eager()?;
         let base = self.get_query();
-        let mut models = if base.is_plain() {
+        let mut models = if let Some(plan) = &plan {
+            let rows = self.partial_rows(plan)?.get().await?;
+            rows.into_iter().map(|r| plan.decode(r)).collect::<Result<Vec<M>>>()?
+        } else if base.is_plain() {
             let exec = match base.executor_now()? {
                 Some(exec) => exec,
                 None => base.executor().await?,
@@ -101,7 +135,7 @@ impl<M: Entity> ModelQuery<M> {
         } else {
             self.scoped().get().await?
         };
-        self.loaded(&mut models);
+        self.loaded(&mut models, plan.as_ref());
         if self.loads_more() {
             self.load_eager(&mut models).await?;
         }
@@ -138,11 +172,14 @@ impl<M: Entity> ModelQuery<M> {
     /// # Errors
     /// As [`get`](ModelQuery::get); a missing row is `Ok(None)`.
     pub async fn find(&self, id: impl Into<Value>) -> Result<Option<M>> {
-        self.refuse_partial()?;
+        let plan = self.plan()?;
         self.check_eager()?;
         let id = id.into();
         let base = self.get_query();
-        let mut found = if base.is_plain() {
+        let mut found = if let Some(plan) = &plan {
+            let row = self.partial_rows(plan)?.find(id).await?;
+            row.map(|r| plan.decode(r)).transpose()?.into_iter().collect()
+        } else if base.is_plain() {
             let exec = match base.executor_now()? {
                 Some(exec) => exec,
                 None => base.executor().await?,
@@ -152,7 +189,7 @@ impl<M: Entity> ModelQuery<M> {
         } else {
             self.scoped().find(id).await?.into_iter().collect()
         };
-        self.loaded(&mut found);
+        self.loaded(&mut found, plan.as_ref());
         if self.loads_more() {
             self.load_eager(&mut found).await?;
         }
@@ -183,10 +220,18 @@ impl<M: Entity> ModelQuery<M> {
     /// # Errors
     /// As [`Builder::paginate`](crate::Builder::paginate) and [`get`](ModelQuery::get).
     pub async fn paginate(&self, per_page: PerPage, page: Page) -> Result<Paginated<M>> {
-        self.refuse_partial()?;
+        let plan = self.plan()?;
         self.check_eager()?;
-        let mut page = self.scoped().paginate(per_page, page).await?;
-        self.loaded(&mut page.data);
+        let mut page = match &plan {
+            None => self.scoped().paginate(per_page, page).await?,
+            Some(plan) => {
+                let rows = self.partial_rows(plan)?.paginate(per_page, page).await?;
+                let data = rows.data.into_iter().map(|r| plan.decode(r)).collect::<Result<Vec<M>>>()?;
+                let Paginated { total, per_page, current_page, last_page, from, to, .. } = rows;
+                Paginated { data, total, per_page, current_page, last_page, from, to }
+            }
+        };
+        self.loaded(&mut page.data, plan.as_ref());
         if self.loads_more() {
             self.load_eager(&mut page.data).await?;
         }
@@ -204,14 +249,14 @@ impl<M: Entity> ModelQuery<M> {
         F: FnMut(Vec<M>) -> Fut,
         Fut: Future<Output = Result<bool>>,
     {
-        self.refuse_partial()?;
         self.check_eager()?;
         if size == 0 {
             return Err(Error::ZeroSize { what: "the chunk size" });
         }
-        let mut batches = std::pin::pin!(self.scoped().cursor_batches(size));
+        let plan = self.plan()?;
+        let mut batches = self.batches(size)?;
         while let Some(mut models) = batches.try_next().await? {
-            self.loaded(&mut models);
+            self.loaded(&mut models, plan.as_ref());
             if self.loads_more() {
                 self.load_eager(&mut models).await?;
             }
@@ -225,14 +270,16 @@ impl<M: Entity> ModelQuery<M> {
     /// A stream of the matching models, fetched `batch` at a time by key (as
     /// [`Builder::cursor`](crate::Builder::cursor)), each batch with its eager loads.
     pub fn cursor(&self, batch: u64) -> impl Stream<Item = Result<M>> + Send + 'static {
-        if let Err(e) = self.refuse_partial().and_then(|()| self.check_eager()) {
-            return Either::Left(stream::once(future::ready(Err(e))));
-        }
+        let checked = self.check_eager().and_then(|()| Ok((self.plan()?, self.batches(batch)?)));
+        let (plan, batches) = match checked {
+            Ok(found) => found,
+            Err(e) => return Either::Left(stream::once(future::ready(Err(e)))),
+        };
         let this = self.clone();
-        let batches = self.scoped().cursor_batches(batch).and_then(move |mut models| {
-            let this = this.clone();
+        let batches = batches.and_then(move |mut models| {
+            let (this, plan) = (this.clone(), plan.clone());
             async move {
-                this.loaded(&mut models);
+                this.loaded(&mut models, plan.as_ref());
                 if this.loads_more() {
                     this.load_eager(&mut models).await?;
                 }

@@ -9,6 +9,7 @@ use crate::error::{Error, QueryProblem, Result};
 use crate::ident::{Ident, TableRef};
 use crate::value::Value;
 
+use super::super::partial::key_value;
 use super::super::query::ModelQuery;
 use super::super::Entity;
 use super::eager::{distinct_keys, has_keys, morph_type, Key};
@@ -182,7 +183,7 @@ async fn aggregate_onto<P: Entity, C: Entity>(
         _ => Value::Null,
     };
     for parent in parents.iter_mut() {
-        let key = Key(parent.get_value(&parent_key)?);
+        let key = Key(key_value(parent, &parent_key)?);
         let value = values.get(&key).cloned().unwrap_or_else(|| none.clone());
         slot(parent).set_aggregate(name.clone(), value);
     }

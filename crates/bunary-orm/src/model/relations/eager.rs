@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::value::Value;
 
 use super::super::casts::hash_value;
+use super::super::partial::key_value;
 use super::super::Entity;
 use super::{BelongsTo, HasMany, HasOne, RelationDef};
 
@@ -55,12 +56,18 @@ pub(crate) type EagerConstraint = std::sync::Arc<dyn Fn(crate::query::Builder) -
 pub struct Eager {
     pub(crate) paths: Vec<String>,
     pub(crate) constraints: Vec<(String, EagerConstraint)>,
+    /// Column limits (`"author:id,name"`), of the relation itself (path `""`) and nested paths.
+    pub(crate) columns: Vec<(String, Vec<String>)>,
 }
 
 impl std::fmt::Debug for Eager {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let constrained: Vec<&str> = self.constraints.iter().map(|(p, _)| p.as_str()).collect();
-        f.debug_struct("Eager").field("paths", &self.paths).field("constrained", &constrained).finish()
+        f.debug_struct("Eager")
+            .field("paths", &self.paths)
+            .field("constrained", &constrained)
+            .field("columns", &self.columns)
+            .finish()
     }
 }
 
@@ -74,25 +81,63 @@ impl Eager {
     pub(crate) fn nested_constraints(&self) -> impl Iterator<Item = &(String, EagerConstraint)> {
         self.constraints.iter().filter(|(p, _)| !p.is_empty())
     }
+
+    /// The column limit of the relation itself.
+    pub(crate) fn own_columns(&self) -> Option<&[String]> {
+        self.columns.iter().find(|(p, _)| p.is_empty()).map(|(_, c)| c.as_slice())
+    }
+
+    /// The column limits of the nested paths.
+    pub(crate) fn nested_columns(&self) -> impl Iterator<Item = &(String, Vec<String>)> {
+        self.columns.iter().filter(|(p, _)| !p.is_empty())
+    }
+
+    /// What is left to load of a relation when nothing under it is: its own constraint and
+    /// column limit.
+    pub(crate) fn own_only(&self) -> Eager {
+        Eager {
+            paths: Vec::new(),
+            constraints: self.own().map(|c| (String::new(), c.clone())).into_iter().collect(),
+            columns: self.own_columns().map(|c| (String::new(), c.to_vec())).into_iter().collect(),
+        }
+    }
+}
+
+/// The entries of `items` under the relation `name`, their paths made relative to it (`""` for
+/// the relation itself).
+fn under<T: Clone>(name: &str, items: &[(String, T)]) -> Vec<(String, T)> {
+    items
+        .iter()
+        .filter_map(|(path, item)| {
+            let rest = path.strip_prefix(name)?;
+            let rest = if rest.is_empty() { "" } else { rest.strip_prefix('.')? };
+            Some((rest.to_owned(), item.clone()))
+        })
+        .collect()
 }
 
 /// `with` paths and constraints grouped by their first relation, in first-seen order:
 /// `["posts", "posts.comments", "author"]` → `posts` (nested `comments`), `author`.
-pub(crate) fn split_eager(paths: &[String], constraints: &[(String, EagerConstraint)]) -> Vec<(String, Eager)> {
+pub(crate) fn split_eager(
+    paths: &[String],
+    constraints: &[(String, EagerConstraint)],
+    columns: &[(String, Vec<String>)],
+) -> Vec<(String, Eager)> {
     split_paths(paths)
         .into_iter()
         .map(|(name, nested)| {
-            let constraints = constraints
-                .iter()
-                .filter_map(|(path, c)| {
-                    let rest = path.strip_prefix(name.as_str())?;
-                    let rest = if rest.is_empty() { "" } else { rest.strip_prefix('.')? };
-                    Some((rest.to_owned(), c.clone()))
-                })
-                .collect();
-            (name, Eager { paths: nested, constraints })
+            let eager = Eager { paths: nested, constraints: under(&name, constraints), columns: under(&name, columns) };
+            (name, eager)
         })
         .collect()
+}
+
+/// A `with` path and its column limit: `"posts.author:id,name"` → `posts.author`, `[id, name]`.
+pub(crate) fn column_limit(path: String) -> (String, Option<Vec<String>>) {
+    match path.split_once(':') {
+        Some((path, columns)) => (path.to_owned(), Some(columns.split(',').map(|c| c.trim().to_owned()).collect())),
+        None => (path, None),
+    }
 }
 
 /// `with` paths grouped by their first relation, in first-seen order:
@@ -182,7 +227,7 @@ pub(super) fn distinct_keys<M: Entity>(models: &[M], column: &str) -> Result<Vec
     let mut seen = HashSet::new();
     let mut keys = Vec::new();
     for model in models {
-        let value = model.get_value(column)?;
+        let value = key_value(model, column)?;
         if !value.is_null() && seen.insert(Key(value.clone())) {
             keys.push(value);
         }
@@ -206,7 +251,7 @@ pub(super) async fn fetch<C: Entity>(
     let size = if arrays { keys.len() } else { KEYS_PER_QUERY };
     let mut out = Vec::new();
     for batch in keys.chunks(size.max(1)) {
-        let mut query = related_query::<C>(connection, nested).keyed_by(column, batch.to_vec());
+        let mut query = related_query::<C>(connection, nested).require_column(column).keyed_by(column, batch.to_vec());
         if let Some((type_column, name)) = filter {
             query = query.map_base(|base| base.scoped(|q| q.where_(type_column, name.clone())));
         }
@@ -232,7 +277,7 @@ pub(super) fn distribute<P: Entity, G: Clone + Default>(
     mut groups: HashMap<Key, G>,
     mut give: impl FnMut(&mut P, G),
 ) -> Result<()> {
-    let keys = parents.iter().map(|p| p.get_value(column).map(Key)).collect::<Result<Vec<_>>>()?;
+    let keys = parents.iter().map(|p| key_value(p, column).map(Key)).collect::<Result<Vec<_>>>()?;
     let mut wanted: HashMap<&Key, usize> = HashMap::new();
     for key in &keys {
         *wanted.entry(key).or_default() += 1;
@@ -272,7 +317,7 @@ async fn load<P: Entity, C: Entity, G: Clone + Default>(
     let related: Vec<C> = fetch(connection, &link.related, keys, &nested, link.filter.as_ref()).await?;
     let mut groups: HashMap<Key, G> = HashMap::new();
     for model in related {
-        add(groups.entry(Key(model.get_value(&link.related)?)).or_default(), model);
+        add(groups.entry(Key(key_value(&model, &link.related)?)).or_default(), model);
     }
     distribute(parents, &link.parent, groups, give)
 }

@@ -10,15 +10,26 @@ use crate::query::IntoColumns;
 use super::super::Entity;
 use crate::connection::Connection;
 
-use super::eager::{split_eager, Eager};
+use super::eager::{column_limit, split_eager, Eager};
 
 /// Loads relations onto the models, on the first model's connection. With `missing_only`, a
 /// relation already loaded on every model is left as it is (its nested paths too).
 pub(crate) async fn load_onto<M: Entity>(models: &mut [M], paths: Vec<String>, missing_only: bool) -> Result<()> {
+    let mut columns = Vec::new();
+    let paths: Vec<String> = paths
+        .into_iter()
+        .map(|path| {
+            let (path, limit) = column_limit(path);
+            if let Some(limit) = limit {
+                columns.push((path.clone(), limit));
+            }
+            path
+        })
+        .collect();
     paths.iter().try_for_each(|path| M::check_relation(path))?;
     let Some(first) = models.first() else { return Ok(()) };
     let connection = first.state().connection().clone();
-    for (relation, nested) in split_eager(&paths, &[]) {
+    for (relation, nested) in split_eager(&paths, &[], &columns) {
         if missing_only && models.iter().all(|m| m.is_relation_loaded(&relation)) {
             continue;
         }
@@ -30,7 +41,8 @@ pub(crate) async fn load_onto<M: Entity>(models: &mut [M], paths: Vec<String>, m
 /// Loads `eager`'s paths (with their constraints) onto `models`, already loaded.
 pub(crate) async fn load_nested<M: Entity>(models: &mut [M], eager: &Eager, connection: &Connection) -> Result<()> {
     let constraints: Vec<_> = eager.nested_constraints().cloned().collect();
-    for (relation, nested) in split_eager(&eager.paths, &constraints) {
+    let columns: Vec<_> = eager.nested_columns().cloned().collect();
+    for (relation, nested) in split_eager(&eager.paths, &constraints, &columns) {
         M::eager_load(models, &relation, nested, connection).await?;
     }
     Ok(())

@@ -11,6 +11,7 @@ use crate::ident::{Ident, TableRef};
 use crate::query::{Builder, Record};
 use crate::value::Value;
 
+use super::super::partial::key_value;
 use super::super::query::ModelQuery;
 use super::super::{mark_loaded, Entity};
 use super::eager::{column_of, distinct_keys, distribute, related_query, Eager, Key, KEYS_PER_QUERY};
@@ -154,7 +155,7 @@ pub async fn load_has_one_through<P: Entity, I: Entity, C: Entity + Clone>(
 #[doc(hidden)]
 pub fn through_query<P: Entity, I: Entity, C: Entity>(parent: &P, def: RelationDef) -> ModelQuery<C> {
     let query = C::query().on(parent.state().connection());
-    let found = through::<P, I, C>(&def).and_then(|pivot| Ok((parent.get_value(&pivot.parent_key)?, pivot)));
+    let found = through::<P, I, C>(&def).and_then(|pivot| Ok((key_value(parent, &pivot.parent_key)?, pivot)));
     match found {
         Ok((key, pivot)) => {
             let column = pivot.pivot_column(&pivot.foreign);
@@ -227,27 +228,36 @@ pub(super) async fn load_joined<P: Entity, C: Entity + Clone, G: Clone + Default
 ) -> Result<()> {
     let keys = distinct_keys(parents, &pivot.parent_key)?;
     let mut pairs: Vec<(Value, C, Record)> = Vec::new();
+    let mut plan = None;
     if !keys.is_empty() {
         let arrays = connection.executor().await?.dialect().capabilities().bound_arrays;
         let size = if arrays { keys.len() } else { KEYS_PER_QUERY };
         let mut extra = vec![format!("{} as {PIVOT_KEY}", pivot.pivot_column(&pivot.foreign))];
         extra.extend(pivot.columns.iter().map(|c| format!("{} as {PIVOT_KEY}_{c}", pivot.pivot_column(c))));
-        // The related model's own constraint; its nested loads run after, on the models.
-        let own = Eager {
-            paths: Vec::new(),
-            constraints: nested.own().map(|c| (String::new(), c.clone())).into_iter().collect(),
-        };
+        // The related model's own constraint and columns; its nested loads run after, on the
+        // models.
+        let own = nested.own_only();
         for batch in keys.chunks(size.max(1)) {
             let query = pivot
                 .joined(related_query::<C>(connection, &own), &extra)
                 .keyed_by(&pivot.pivot_column(&pivot.foreign), batch.to_vec());
-            for mut row in query.scoped().rows().await? {
+            plan = query.plan()?;
+            let base = query.scoped().into_owned();
+            let rows = match &plan {
+                Some(plan) => plan.select(base)?.rows().await?,
+                None => base.rows().await?,
+            };
+            for mut row in rows {
                 let key: Value = row.take(PIVOT_KEY)?;
                 let mut values = Record::new();
                 for column in &pivot.columns {
                     values.insert(column.clone(), row.take::<Value>(format!("{PIVOT_KEY}_{column}").as_str())?);
                 }
-                pairs.push((key, C::from_row(row)?, values));
+                let model = match &plan {
+                    Some(plan) => plan.decode(row)?,
+                    None => C::from_row(row)?,
+                };
+                pairs.push((key, model, values));
             }
         }
     }
@@ -259,7 +269,10 @@ pub(super) async fn load_joined<P: Entity, C: Entity + Clone, G: Clone + Default
         models.push(model);
         values.push(pivot_values);
     }
-    mark_loaded(&mut models, connection);
+    match &plan {
+        Some(plan) => plan.mark_loaded(&mut models, connection),
+        None => mark_loaded(&mut models, connection),
+    }
     if !nested.paths.is_empty() {
         load_nested(&mut models, &nested, connection).await?;
     }
@@ -275,7 +288,7 @@ pub(super) async fn load_joined<P: Entity, C: Entity + Clone, G: Clone + Default
 #[doc(hidden)]
 pub fn belongs_to_many_query<P: Entity, C: Entity>(parent: &P, def: RelationDef) -> ModelQuery<C> {
     let query = C::query().on(parent.state().connection());
-    let found = pivot::<P, C>(&def).and_then(|pivot| Ok((parent.get_value(&pivot.parent_key)?, pivot)));
+    let found = pivot::<P, C>(&def).and_then(|pivot| Ok((key_value(parent, &pivot.parent_key)?, pivot)));
     match found {
         Ok((key, pivot)) => {
             let column = pivot.pivot_column(&pivot.foreign);

@@ -54,7 +54,7 @@ pub use self::aggregate::RelationAggregate;
 pub use self::aggregate::{load_aggregate, load_aggregate_through, not_a_list};
 #[doc(hidden)]
 pub use self::eager::{check_path, load_belongs_to, load_has_many, load_has_one, split_paths, unknown_relation, Eager};
-pub(crate) use self::eager::{split_eager, EagerConstraint};
+pub(crate) use self::eager::{column_limit, split_eager, EagerConstraint};
 pub(crate) use self::exists::no_relation;
 #[doc(hidden)]
 pub use self::exists::relation_subquery;

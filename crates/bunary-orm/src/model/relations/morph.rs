@@ -52,6 +52,7 @@ use crate::connection::Connection;
 use crate::error::{Error, QueryProblem, Result};
 use crate::value::Value;
 
+use super::super::partial::key_value;
 use super::super::Entity;
 use super::eager::{column_of, Key};
 use super::{Eager, RelationDef};
@@ -115,9 +116,10 @@ pub async fn load_target<M: Entity, T>(
     let own = Eager {
         paths: nested.paths.iter().filter(|p| known(p)).cloned().collect(),
         constraints: nested.constraints.iter().filter(|(p, _)| p.is_empty() || known(p)).cloned().collect(),
+        columns: nested.columns.iter().filter(|(p, _)| p.is_empty() || known(p)).cloned().collect(),
     };
     let models: Vec<M> = super::eager::fetch(connection, M::PRIMARY_KEY, ids, &own, None).await?;
-    models.into_iter().map(|m| Ok((m.get_value(M::PRIMARY_KEY)?, wrap(m)))).collect()
+    models.into_iter().map(|m| Ok((key_value(&m, M::PRIMARY_KEY)?, wrap(m)))).collect()
 }
 
 /// The first error of a path no model of a `morph_to` knows, or none if one knows it. Derive
@@ -171,7 +173,7 @@ pub async fn load_morph_to<P: Entity, T: MorphTarget>(
     let mut wanted: Vec<(String, Vec<Value>)> = Vec::new();
     let mut links = Vec::with_capacity(children.len());
     for child in children.iter() {
-        let (kind, id) = (child.get_value(&type_column)?, child.get_value(&id_column)?);
+        let (kind, id) = (key_value(child, &type_column)?, key_value(child, &id_column)?);
         let kind = match kind {
             Value::Text(t) if !id.is_null() => t,
             _ => {

@@ -3,6 +3,7 @@
 
 use crate::value::Value;
 
+use super::super::partial::key_value;
 use super::super::query::ModelQuery;
 use super::super::Entity;
 use super::eager::{belongs_keys, has_keys, morph_type};
@@ -15,7 +16,7 @@ use super::RelationDef;
 pub fn has_many_query<P: Entity, C: Entity>(parent: &P, def: RelationDef) -> ModelQuery<C> {
     let query = C::query().on(parent.state().connection());
     let keys = has_keys::<P, C>(&def)
-        .and_then(|(foreign, local)| Ok((foreign, parent.get_value(&local)?, morph_type::<P, C>(&def)?)));
+        .and_then(|(foreign, local)| Ok((foreign, key_value(parent, &local)?, morph_type::<P, C>(&def)?)));
     match keys {
         Ok((foreign, key, morph)) => {
             let query = query.where_(&foreign, key.clone()).where_not_null(&foreign).with_attribute(foreign, key);
@@ -33,7 +34,7 @@ pub fn has_many_query<P: Entity, C: Entity>(parent: &P, def: RelationDef) -> Mod
 #[doc(hidden)]
 pub fn belongs_to_query<P: Entity, C: Entity>(child: &P, def: RelationDef) -> ModelQuery<C> {
     let query = C::query().on(child.state().connection());
-    let keys = belongs_keys::<P, C>(&def).and_then(|(foreign, owner)| Ok((owner, child.get_value(&foreign)?)));
+    let keys = belongs_keys::<P, C>(&def).and_then(|(foreign, owner)| Ok((owner, key_value(child, &foreign)?)));
     match keys {
         Ok((owner, Value::Null)) => query.where_null(&owner).where_not_null(&owner),
         Ok((owner, key)) => query.where_(&owner, key),
@@ -50,7 +51,7 @@ pub fn belongs_to_query<P: Entity, C: Entity>(child: &P, def: RelationDef) -> Mo
 #[doc(hidden)]
 pub fn associate<P: Entity, C: Entity>(child: &mut P, def: RelationDef, parent: &C) -> crate::Result<()> {
     let (foreign, owner) = belongs_keys::<P, C>(&def)?;
-    child.set_value(&foreign, parent.get_value(&owner)?)
+    child.set_value(&foreign, key_value(parent, &owner)?)
 }
 
 /// Updates the `updated_at` of `child`'s parent through a belongs-to relation (Eloquent's
@@ -64,7 +65,7 @@ pub async fn touch_owner<P: Entity, C: Entity>(child: &P, def: RelationDef) -> c
         return Ok(());
     }
     let (foreign, owner) = belongs_keys::<P, C>(&def)?;
-    let key = child.get_value(&foreign)?;
+    let key = key_value(child, &foreign)?;
     if key.is_null() {
         return Ok(());
     }

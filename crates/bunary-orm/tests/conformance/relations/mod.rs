@@ -16,10 +16,12 @@ use super::Harness;
 
 mod loading;
 mod morph;
+mod partial;
 mod self_referencing;
 
 pub use self::loading::*;
 pub use self::morph::*;
+pub use self::partial::*;
 pub use self::self_referencing::*;
 
 #[derive(Model, Debug, Clone, Default)]
