@@ -142,6 +142,17 @@ fn check_ident(name: &str, span: Span, what: &str) -> syn::Result<()> {
     }
 }
 
+/// A table name, optionally schema-qualified (`billing.invoices`), each part an identifier.
+fn check_table(name: &str, span: Span) -> syn::Result<()> {
+    let parts: Vec<&str> = name.split('.').collect();
+    if parts.len() > 2 {
+        return Err(error(span, format!("`{name}` is not a valid table name (`table` or `schema.table`)")));
+    }
+    parts.iter().try_for_each(|part| check_ident(part, span, "table").map_err(|_| {
+        error(span, format!("`{name}` is not a valid table name (`table` or `schema.table`, each ASCII letters, digits and `_`, not starting with a digit)"))
+    }))
+}
+
 fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
     match ty {
         Type::Path(p) => p.path.segments.last(),
@@ -208,7 +219,7 @@ impl ModelDef {
                 match path.as_str() {
                     "table" => {
                         let lit: LitStr = meta.value()?.parse()?;
-                        check_ident(&lit.value(), lit.span(), "table")?;
+                        check_table(&lit.value(), lit.span())?;
                         table = Some(lit.value());
                     }
                     "primary_key" => {
@@ -361,8 +372,11 @@ impl ModelDef {
                         }
                         let lit: LitStr = meta.value()?.parse()?;
                         let many = kind == RelationKind::BelongsToMany;
-                        let what = if meta.path.is_ident("table") { "table" } else { "column" };
-                        check_ident(&lit.value(), lit.span(), what)?;
+                        if meta.path.is_ident("table") {
+                            check_table(&lit.value(), lit.span())?;
+                        } else {
+                            check_ident(&lit.value(), lit.span(), "column")?;
+                        }
                         if meta.path.is_ident("foreign_key") || (many && meta.path.is_ident("foreign_pivot_key")) {
                             foreign_key = Some(lit.value());
                         } else if meta.path.is_ident("local_key")

@@ -23,6 +23,16 @@ async fn harness() -> Option<Harness> {
 
 every_suite!(harness);
 
+qualified_relations!(
+    harness,
+    setup: "CREATE DATABASE IF NOT EXISTS bunary_q",
+    users: "bunary_q.q_users",
+    posts: "bunary_q.q_posts",
+    tags: "bunary_q.q_tags",
+    pivot: "bunary_q.q_post_q_tag",
+    countries: "bunary_q.q_countries"
+);
+
 /// MySQL-only: statement timeouts, TLS required, and a killed connection.
 mod server {
     use super::*;

@@ -23,6 +23,16 @@ async fn harness() -> Option<Harness> {
 
 every_suite!(harness);
 
+qualified_relations!(
+    harness,
+    setup: "CREATE SCHEMA IF NOT EXISTS bunary_q",
+    users: "bunary_q.q_users",
+    posts: "bunary_q.q_posts",
+    tags: "bunary_q.q_tags",
+    pivot: "bunary_q.q_post_q_tag",
+    countries: "bunary_q.q_countries"
+);
+
 /// PostgreSQL-only: a real streaming replica (`BUNARY_TEST_POSTGRES_REPLICA_URL`, a hot
 /// standby of the primary that `.ci/run` makes with pg_basebackup), and dropped connections.
 mod server {

@@ -20,6 +20,16 @@ async fn harness() -> Option<Harness> {
 
 every_suite!(harness);
 
+qualified_relations!(
+    harness,
+    setup: "",
+    users: "main.q_users",
+    posts: "main.q_posts",
+    tags: "main.q_tags",
+    pivot: "main.q_post_q_tag",
+    countries: "main.q_countries"
+);
+
 mod in_memory {
     use super::*;
 

@@ -17,6 +17,7 @@ use super::Harness;
 mod loading;
 mod morph;
 mod partial;
+mod qualified;
 mod self_referencing;
 
 pub use self::loading::*;
