@@ -2,17 +2,15 @@
 //! `withSum`, `withAvg`, `withMin`, `withMax`): one grouped query per relation, whatever the
 //! number of parents, read back from the relation field (`user.posts.count()`).
 
-use std::collections::HashMap;
-
 use crate::connection::Connection;
 use crate::error::{Error, QueryProblem, Result};
 use crate::ident::{Ident, TableRef};
 use crate::value::Value;
 
-use super::super::partial::key_value;
 use super::super::query::ModelQuery;
 use super::super::Entity;
-use super::eager::{distinct_keys, has_keys, morph_type, Key};
+use super::eager::{has_keys, morph_type};
+use super::keys::Keyed;
 use super::many::pivot;
 use super::{HasMany, RelationDef, RelationKind};
 
@@ -159,32 +157,32 @@ async fn aggregate_onto<P: Entity, C: Entity>(
             })
         }
     };
-    let keys = distinct_keys(parents, &parent_key)?;
-    let mut values: HashMap<Key, Value> = HashMap::new();
-    if !keys.is_empty() {
+    let keyed = Keyed::of(parents, &parent_key)?;
+    let none = match function {
+        RelationAggregate::Count | RelationAggregate::Exists => Value::Int(0),
+        _ => Value::Null,
+    };
+    let mut values = vec![none.clone(); keyed.keys.len()];
+    if !keyed.is_empty() {
         let mut base = query.to_base();
         // Only the key and the aggregate: a joined relation selects the related columns.
         base.query.columns.clear();
         let rows = base
             .select([format!("{group} as bunary_key")])
             .select_raw(&format!("{}({argument}) AS bunary_aggregate", function.function()), [])
-            .where_in(&group, keys)
+            .where_in(&group, keyed.keys.iter().cloned())
             .group_by(group.as_str())
             .rows()
             .await?;
         for mut row in rows {
-            let key: Value = row.take("bunary_key")?;
-            values.insert(Key(key), row.take("bunary_aggregate")?);
+            if let Some(at) = keyed.position(row.take("bunary_key")?) {
+                values[at] = row.take("bunary_aggregate")?;
+            }
         }
     }
     let name = function.key(column.as_deref());
-    let none = match function {
-        RelationAggregate::Count | RelationAggregate::Exists => Value::Int(0),
-        _ => Value::Null,
-    };
-    for parent in parents.iter_mut() {
-        let key = Key(key_value(parent, &parent_key)?);
-        let value = values.get(&key).cloned().unwrap_or_else(|| none.clone());
+    for (parent, at) in parents.iter_mut().zip(keyed.of_parents()) {
+        let value = at.map_or_else(|| none.clone(), |at| values[at].clone());
         slot(parent).set_aggregate(name.clone(), value);
     }
     Ok(())

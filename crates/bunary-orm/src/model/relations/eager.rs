@@ -2,49 +2,17 @@
 //! parents (`WHERE key IN (…)`, the list bound as one array where the dialect has one, in
 //! batches elsewhere), matched to the parents in memory.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
-
 use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::value::Value;
 
-use super::super::casts::hash_value;
 use super::super::partial::key_value;
 use super::super::Entity;
+use super::keys::{Group, Keyed};
 use super::{BelongsTo, HasMany, HasOne, RelationDef};
 
 /// The most keys one `IN` list carries where the dialect cannot bind a list as one value.
 pub(super) const KEYS_PER_QUERY: usize = 10_000;
-
-/// A key value that can be hashed (keys are integers, text or UUIDs). A UUID and its text form
-/// are the same key: a pivot or foreign key column read as a plain row may hold a UUID as text
-/// (MySQL's `CHAR(36)`) where the model's field holds a `Uuid`.
-#[derive(Debug, Clone)]
-pub(super) struct Key(pub(super) Value);
-
-impl Key {
-    fn canonical(&self) -> std::borrow::Cow<'_, Value> {
-        match &self.0 {
-            Value::Uuid(u) => std::borrow::Cow::Owned(Value::Text(u.hyphenated().to_string())),
-            other => std::borrow::Cow::Borrowed(other),
-        }
-    }
-}
-
-impl PartialEq for Key {
-    fn eq(&self, other: &Self) -> bool {
-        self.canonical() == other.canonical()
-    }
-}
-
-impl Eq for Key {}
-
-impl Hash for Key {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(hash_value(&self.canonical()));
-    }
-}
 
 /// A constraint on an eager load's query (`with_constraint`), on the query builder.
 pub(crate) type EagerConstraint = std::sync::Arc<dyn Fn(crate::query::Builder) -> crate::query::Builder + Send + Sync>;
@@ -222,25 +190,12 @@ pub(super) fn belongs_keys<P: Entity, C: Entity>(def: &RelationDef) -> Result<(S
     Ok((column_of::<P>(P::NAME, def.name, foreign)?, column_of::<C>(P::NAME, def.name, owner)?))
 }
 
-/// The distinct non-null values of `column` among `models`, in first-seen order.
-pub(super) fn distinct_keys<M: Entity>(models: &[M], column: &str) -> Result<Vec<Value>> {
-    let mut seen = HashSet::new();
-    let mut keys = Vec::new();
-    for model in models {
-        let value = key_value(model, column)?;
-        if !value.is_null() && seen.insert(Key(value.clone())) {
-            keys.push(value);
-        }
-    }
-    Ok(keys)
-}
-
 /// The models of `C` whose `column` is one of `keys`, with their own `nested` relations
 /// loaded, on `connection`: no query for no key.
 pub(super) async fn fetch<C: Entity>(
     connection: &Connection,
     column: &str,
-    keys: Vec<Value>,
+    keys: &[Value],
     nested: &Eager,
     filter: Option<&(String, Value)>,
 ) -> Result<Vec<C>> {
@@ -269,30 +224,6 @@ pub(super) fn related_query<C: Entity>(connection: &Connection, nested: &Eager) 
     }
 }
 
-/// Hands each parent its share of `groups` (by its key in `column`), moving a group to the last
-/// parent that wants it and cloning it for the others.
-pub(super) fn distribute<P: Entity, G: Clone + Default>(
-    parents: &mut [P],
-    column: &str,
-    mut groups: HashMap<Key, G>,
-    mut give: impl FnMut(&mut P, G),
-) -> Result<()> {
-    let keys = parents.iter().map(|p| key_value(p, column).map(Key)).collect::<Result<Vec<_>>>()?;
-    let mut wanted: HashMap<&Key, usize> = HashMap::new();
-    for key in &keys {
-        *wanted.entry(key).or_default() += 1;
-    }
-    for (parent, key) in parents.iter_mut().zip(&keys) {
-        let left = wanted.get_mut(key).map_or(0, |n| {
-            *n -= 1;
-            *n
-        });
-        let share = if left == 0 { groups.remove(key) } else { groups.get(key).cloned() };
-        give(parent, share.unwrap_or_default());
-    }
-    Ok(())
-}
-
 /// How one level of a relation links parents and related rows: the parents' column, the
 /// related rows' column holding its values, and a condition on the related rows (a
 /// polymorphic relation's type).
@@ -305,7 +236,7 @@ struct Link {
 /// Loads one level of a relation: the models of `C` whose `link.related` column is one of the
 /// parents' `link.parent` values (one query, none for no key), each `add`ed to the group of
 /// its key, and each group handed to the parents that have that key.
-async fn load<P: Entity, C: Entity, G: Clone + Default>(
+async fn load<P: Entity, C: Entity, G: Group>(
     parents: &mut [P],
     link: Link,
     nested: Eager,
@@ -313,13 +244,11 @@ async fn load<P: Entity, C: Entity, G: Clone + Default>(
     add: fn(&mut G, C),
     give: impl FnMut(&mut P, G),
 ) -> Result<()> {
-    let keys = distinct_keys(parents, &link.parent)?;
-    let related: Vec<C> = fetch(connection, &link.related, keys, &nested, link.filter.as_ref()).await?;
-    let mut groups: HashMap<Key, G> = HashMap::new();
-    for model in related {
-        add(groups.entry(Key(key_value(&model, &link.related)?)).or_default(), model);
-    }
-    distribute(parents, &link.parent, groups, give)
+    let keyed = Keyed::of(parents, &link.parent)?;
+    let related: Vec<C> = fetch(connection, &link.related, &keyed.keys, &nested, link.filter.as_ref()).await?;
+    let groups = keyed.group(related, |model| key_value(model, &link.related), add)?;
+    keyed.distribute(parents, groups, give);
+    Ok(())
 }
 
 /// Loads a has-many relation of `parents`.
@@ -390,21 +319,5 @@ mod tests {
         assert_eq!(split.len(), 2);
         assert_eq!(split[0], ("posts".to_owned(), vec!["comments".to_owned(), "comments.author".to_owned()]));
         assert_eq!(split[1], ("author".to_owned(), vec![]));
-    }
-
-    #[test]
-    fn a_uuid_and_its_text_are_one_key() {
-        let id = uuid::Uuid::now_v7();
-        let mut map = HashMap::new();
-        map.insert(Key(Value::Uuid(id)), 1);
-        assert_eq!(map.get(&Key(Value::Text(id.to_string()))), Some(&1));
-    }
-
-    #[test]
-    fn keys_of_one_value_hash_alike() {
-        let mut map = HashMap::new();
-        map.insert(Key(Value::Int(7)), 1);
-        assert_eq!(map.get(&Key(Value::Int(7))), Some(&1));
-        assert_eq!(map.get(&Key(Value::Text("7".into()))), None);
     }
 }

@@ -14,7 +14,8 @@ use crate::value::Value;
 use super::super::partial::key_value;
 use super::super::query::ModelQuery;
 use super::super::{mark_loaded, Entity};
-use super::eager::{column_of, distinct_keys, distribute, related_query, Eager, Key, KEYS_PER_QUERY};
+use super::eager::{column_of, related_query, Eager, KEYS_PER_QUERY};
+use super::keys::{Group, Key, Keyed};
 use super::{load_nested, HasMany, RelationDef};
 
 /// The alias of the pivot's foreign key among the related rows of an eager load.
@@ -218,7 +219,7 @@ pub async fn load_belongs_to_many<P: Entity, C: Entity + Clone>(
 
 /// Loads the related models of `parents` through a joined table (a pivot, or the intermediate
 /// model of a through relation): one query per level, then the nested relations.
-pub(super) async fn load_joined<P: Entity, C: Entity + Clone, G: Clone + Default>(
+pub(super) async fn load_joined<P: Entity, C: Entity + Clone, G: Group>(
     parents: &mut [P],
     pivot: &Pivot,
     nested: Eager,
@@ -226,7 +227,8 @@ pub(super) async fn load_joined<P: Entity, C: Entity + Clone, G: Clone + Default
     add: fn(&mut G, C, Record),
     give: impl FnMut(&mut P, G),
 ) -> Result<()> {
-    let keys = distinct_keys(parents, &pivot.parent_key)?;
+    let keyed = Keyed::of(parents, &pivot.parent_key)?;
+    let keys = &keyed.keys;
     let mut pairs: Vec<(Value, C, Record)> = Vec::new();
     let mut plan = None;
     if !keys.is_empty() {
@@ -276,11 +278,16 @@ pub(super) async fn load_joined<P: Entity, C: Entity + Clone, G: Clone + Default
     if !nested.paths.is_empty() {
         load_nested(&mut models, &nested, connection).await?;
     }
-    let mut groups: HashMap<Key, G> = HashMap::new();
-    for ((key, model), pivot_values) in pivot_keys.into_iter().zip(models).zip(values) {
-        add(groups.entry(Key(key)).or_default(), model, pivot_values);
-    }
-    distribute(parents, &pivot.parent_key, groups, give)
+    let items: Vec<((Value, C), Record)> = pivot_keys.into_iter().zip(models).zip(values).collect();
+    let groups = keyed.group(
+        items,
+        |((key, _), _)| Ok(key.clone()),
+        |group, ((_, model), values)| {
+            add(group, model, values);
+        },
+    )?;
+    keyed.distribute(parents, groups, give);
+    Ok(())
 }
 
 /// The query of a many-to-many relation of `parent` (`post.tags()`): the related models joined

@@ -43,6 +43,7 @@ mod aggregate;
 mod eager;
 mod exists;
 mod has_morph;
+mod keys;
 mod load;
 mod many;
 mod morph;

@@ -54,7 +54,8 @@ use crate::value::Value;
 
 use super::super::partial::key_value;
 use super::super::Entity;
-use super::eager::{column_of, Key};
+use super::eager::column_of;
+use super::keys::Key;
 use super::{Eager, RelationDef};
 
 /// What [`MorphTarget::load`] returns: the models found, each with its key.
@@ -118,7 +119,7 @@ pub async fn load_target<M: Entity, T>(
         constraints: nested.constraints.iter().filter(|(p, _)| p.is_empty() || known(p)).cloned().collect(),
         columns: nested.columns.iter().filter(|(p, _)| p.is_empty() || known(p)).cloned().collect(),
     };
-    let models: Vec<M> = super::eager::fetch(connection, M::PRIMARY_KEY, ids, &own, None).await?;
+    let models: Vec<M> = super::eager::fetch(connection, M::PRIMARY_KEY, &ids, &own, None).await?;
     models.into_iter().map(|m| Ok((key_value(&m, M::PRIMARY_KEY)?, wrap(m)))).collect()
 }
 

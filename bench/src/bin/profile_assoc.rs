@@ -1,0 +1,65 @@
+//! The "loading associations" workload in a loop, one contestant at a time, to profile with
+//! callgrind or perf: `profile_assoc <contestant> <rounds>` with `sqlite_raw`, `sqlite_bunary`,
+//! `sqlite_diesel` (9 × 10 × 10), `pg_raw`, `pg_bunary`, `pg_diesel` (100 × 10 × 10, on
+//! `BUNARY_TEST_POSTGRES_URL`). Run it with two round counts and subtract to take out the setup.
+
+use bunary_bench::assoc::*;
+use bunary_bench::{fresh_sqlite, seed_associations};
+use bunary_orm::{DatabaseConfig, Db, OrmConfig};
+use diesel::Connection as _;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let which = args.next().unwrap_or_else(|| "sqlite_bunary".into());
+    let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let mut comments = 0;
+    if let Some(which) = which.strip_prefix("sqlite_") {
+        let path = fresh_sqlite();
+        seed_associations(&path, 9, 10, 10);
+        let url = path.to_string_lossy().into_owned();
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        let bunary = Db::connect(&DatabaseConfig::sqlite(&url)).unwrap();
+        let mut diesel = diesel::SqliteConnection::establish(&url).unwrap();
+        for _ in 0..rounds {
+            comments += match which {
+                "raw" => comments_in(&raw_sqlite(&raw)),
+                "diesel" => comments_in(&diesel_load(&mut diesel)),
+                _ => bunary_comments(&rt.block_on(bunary_load(&bunary))),
+            };
+        }
+    } else {
+        let url = std::env::var("BUNARY_TEST_POSTGRES_URL").expect("BUNARY_TEST_POSTGRES_URL");
+        // Extra server options for both raw and diesel connections (a plan log, say).
+        let url = match std::env::var("PROFILE_PG_OPTIONS") {
+            Ok(options) => format!("{url}?options={options}"),
+            Err(_) => url,
+        };
+        rt.block_on(async {
+            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+            tokio::spawn(conn);
+            client.batch_execute(PG_SCHEMA).await.unwrap();
+            let statements = PgStatements::prepare(&client, 100, 1_000).await;
+            let mut config = OrmConfig::from_url(&url).unwrap().database;
+            config.postgres.as_mut().unwrap().schema = Some("bunary_bench_assoc".into());
+            let bunary = Db::connect(&config).unwrap();
+            let peer_url = if url.contains("options=") {
+                format!("{url}%20-c%20search_path%3Dbunary_bench_assoc")
+            } else {
+                format!("{url}?options=-c%20search_path%3Dbunary_bench_assoc")
+            };
+            let mut diesel =
+                <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(&peer_url).await.unwrap();
+            for _ in 0..rounds {
+                comments += match which.as_str() {
+                    "pg_raw" => comments_in(&raw_pg(&client, &statements).await),
+                    "pg_raw_unnamed" => raw_pg_unnamed(&client).await,
+                    "pg_raw_any" => raw_pg_any(&client, false).await,
+                    "pg_diesel" => comments_in(&diesel_pg(&mut diesel).await),
+                    _ => bunary_comments(&bunary_load(&bunary).await),
+                };
+            }
+        });
+    }
+    println!("{which}: {comments} comments in {rounds} rounds");
+}
