@@ -36,8 +36,15 @@ fn main() {
             Err(_) => url,
         };
         rt.block_on(async {
-            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
-            tokio::spawn(conn);
+            let (client, mut conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+            if std::env::var("PROFILE_POLL_MESSAGE").is_ok() {
+                // diesel-async's way of driving the connection.
+                tokio::spawn(async move {
+                    while let Some(Ok(_)) = std::future::poll_fn(|cx| conn.poll_message(cx)).await {}
+                });
+            } else {
+                tokio::spawn(conn);
+            }
             client.batch_execute(PG_SCHEMA).await.unwrap();
             let statements = PgStatements::prepare(&client, 100, 1_000).await;
             let mut config = OrmConfig::from_url(&url).unwrap().database;

