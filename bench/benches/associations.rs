@@ -2,7 +2,8 @@
 //! one `IN` query and matched to its parents in memory. SQLite: 9 users × 10 posts × 10
 //! comments; PostgreSQL (when `BUNARY_TEST_POSTGRES_URL` is set): 100 × 10 × 10.
 //! `cargo bench --bench associations` (from bench/). Contestants: a hand-written raw version
-//! (the floor: one `IN` query per level, statements prepared once, grouped in `HashMap`s),
+//! (the floor: one `IN` query per level, statements prepared once, grouped in `HashMap`s; on
+//! PostgreSQL also with each list as one array, `= ANY($1)`, which is faster there),
 //! bunary-orm (`with(["posts.comments"])`), diesel (`belonging_to` + `grouped_by`) and sea-orm
 //! (its loader, `load_many`). The contestants are in `src/assoc.rs`.
 
@@ -64,6 +65,7 @@ fn postgres(c: &mut Criterion) {
     });
 
     assert_eq!(comments_in(&rt.block_on(raw_pg(&raw, &statements))), 10_000);
+    assert_eq!(comments_in(&rt.block_on(raw_pg_any(&raw, &statements))), 10_000);
     assert_eq!(comments_in(&rt.block_on(diesel_pg(&mut diesel))), 10_000);
     assert_eq!(comments_in(&rt.block_on(sea_load(&sea))), 10_000);
     assert_eq!(bunary_comments(&rt.block_on(bunary_load(&bunary))), 10_000);
@@ -71,6 +73,9 @@ fn postgres(c: &mut Criterion) {
     let mut group = c.benchmark_group("loading_associations_pg_100x10x10");
     group.bench_function("tokio_postgres", |b| {
         b.to_async(&rt).iter(|| async { black_box(raw_pg(&raw, &statements).await) })
+    });
+    group.bench_function("tokio_postgres_any", |b| {
+        b.to_async(&rt).iter(|| async { black_box(raw_pg_any(&raw, &statements).await) })
     });
     group.bench_function("bunary_typed", |b| b.to_async(&rt).iter(|| async { black_box(bunary_load(&bunary).await) }));
     group.bench_function("diesel", |b| b.iter(|| black_box(rt.block_on(diesel_pg(&mut diesel)))));

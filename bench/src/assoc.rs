@@ -170,27 +170,42 @@ pub async fn raw_pg_unnamed(client: &tokio_postgres::Client) -> usize {
     comments.len()
 }
 
-/// [`raw_pg`] with each list bound as one array (`= ANY($1)`), as text (`named = false`: an
-/// unnamed statement, planned for its values each time) or prepared once.
-pub async fn raw_pg_any(client: &tokio_postgres::Client, named: bool) -> usize {
-    let run = |sql: &'static str, ids: Vec<i64>| async move {
-        if named {
-            let stmt = client.prepare(sql).await.unwrap();
-            client.query(&stmt, &[&ids]).await.unwrap()
-        } else {
-            client.query(sql, &[&ids]).await.unwrap()
-        }
-    };
-    let users = client.query("SELECT id, name, hair_color FROM users", &[]).await.unwrap();
-    let user_ids: Vec<i64> = users.iter().map(|r| r.get(0)).collect();
-    let posts = run("SELECT id, user_id, title, body FROM posts WHERE user_id = ANY($1)", user_ids).await;
-    let post_ids: Vec<i64> = posts.iter().map(|r| r.get(0)).collect();
-    run("SELECT id, post_id, text FROM comments WHERE post_id = ANY($1)", post_ids).await.len()
+/// [`raw_pg`] with each list bound as one array (`= ANY($1)`, as diesel and bunary-orm send a
+/// long list on PostgreSQL), the statements prepared once.
+pub async fn raw_pg_any(client: &tokio_postgres::Client, s: &PgStatements) -> Loaded<RawUser, RawPost, RawComment> {
+    let users: Vec<RawUser> = client
+        .query(&s.users, &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| RawUser { id: r.get(0), name: r.get(1), hair_color: r.get(2) })
+        .collect();
+    let user_ids: Vec<i64> = users.iter().map(|u| u.id).collect();
+    let posts: Vec<RawPost> = client
+        .query(&s.posts_any, &[&user_ids])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| RawPost { id: r.get(0), user_id: r.get(1), title: r.get(2), body: r.get(3) })
+        .collect();
+    let post_ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
+    let comments: Vec<RawComment> = client
+        .query(&s.comments_any, &[&post_ids])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| RawComment { id: r.get(0), post_id: r.get(1), text: r.get(2) })
+        .collect();
+    let comments = group(&post_ids, comments, |c| c.post_id);
+    let posts = group(&user_ids, posts.into_iter().zip(comments).collect(), |(p, _)| p.user_id);
+    users.into_iter().zip(posts).collect()
 }
 
 /// The raw PostgreSQL version's statements, prepared once: the `IN` lists of the seeded sizes.
 pub struct PgStatements {
     users: tokio_postgres::Statement,
+    posts_any: tokio_postgres::Statement,
+    comments_any: tokio_postgres::Statement,
     posts: (usize, tokio_postgres::Statement),
     comments: (usize, tokio_postgres::Statement),
 }
@@ -203,6 +218,14 @@ impl PgStatements {
         };
         PgStatements {
             users: client.prepare("SELECT id, name, hair_color FROM users").await.unwrap(),
+            posts_any: client
+                .prepare("SELECT id, user_id, title, body FROM posts WHERE user_id = ANY($1)")
+                .await
+                .unwrap(),
+            comments_any: client
+                .prepare("SELECT id, post_id, text FROM comments WHERE post_id = ANY($1)")
+                .await
+                .unwrap(),
             posts: (users, client.prepare(&list("posts", "id, user_id, title, body", "user_id", users)).await.unwrap()),
             comments: (posts, client.prepare(&list("comments", "id, post_id, text", "post_id", posts)).await.unwrap()),
         }

@@ -61,7 +61,11 @@ fn main() {
                 comments += match which.as_str() {
                     "pg_raw" => comments_in(&raw_pg(&client, &statements).await),
                     "pg_raw_unnamed" => raw_pg_unnamed(&client).await,
-                    "pg_raw_any" => raw_pg_any(&client, false).await,
+                    "pg_raw_any" => comments_in(&raw_pg_any(&client, &statements).await),
+                    "pg_timing" => {
+                        timing(&client, &mut diesel).await;
+                        0
+                    }
                     "pg_diesel" => comments_in(&diesel_pg(&mut diesel).await),
                     _ => bunary_comments(&bunary_load(&bunary).await),
                 };
@@ -69,4 +73,36 @@ fn main() {
         });
     }
     println!("{which}: {comments} comments in {rounds} rounds");
+}
+
+/// One load of each PostgreSQL contestant's three queries, each timed (`pg_timing`).
+#[allow(dead_code)]
+pub async fn timing(client: &tokio_postgres::Client, diesel: &mut diesel_async::AsyncPgConnection) {
+    use bunary_bench::diesel_models::{users, AComment, APost, AUser};
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl as Run;
+    let t = std::time::Instant::now();
+    let users_rows = client.query("SELECT id, name, hair_color FROM users", &[]).await.unwrap();
+    let a = t.elapsed();
+    let ids: Vec<i64> = users_rows.iter().map(|r| r.get(0)).collect();
+    let stmt = client.prepare("SELECT id, user_id, title, body FROM posts WHERE user_id = ANY($1)").await.unwrap();
+    let t = std::time::Instant::now();
+    let posts = client.query(&stmt, &[&ids]).await.unwrap();
+    let b = t.elapsed();
+    let pids: Vec<i64> = posts.iter().map(|r| r.get(0)).collect();
+    let stmt = client.prepare("SELECT id, post_id, text FROM comments WHERE post_id = ANY($1)").await.unwrap();
+    let t = std::time::Instant::now();
+    let comments = client.query(&stmt, &[&pids]).await.unwrap();
+    let c = t.elapsed();
+    println!("raw: users {a:?} posts {b:?} comments {c:?} ({})", comments.len());
+    let t = std::time::Instant::now();
+    let users = Run::load(users::table.select(AUser::as_select()), diesel).await.unwrap();
+    let a = t.elapsed();
+    let t = std::time::Instant::now();
+    let posts = Run::load(APost::belonging_to(&users).select(APost::as_select()), diesel).await.unwrap();
+    let b = t.elapsed();
+    let t = std::time::Instant::now();
+    let comments = Run::load(AComment::belonging_to(&posts).select(AComment::as_select()), diesel).await.unwrap();
+    let c = t.elapsed();
+    println!("diesel: users {a:?} posts {b:?} comments {c:?} ({})", comments.len());
 }
