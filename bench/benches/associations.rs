@@ -64,18 +64,18 @@ fn postgres(c: &mut Criterion) {
         (diesel, sea_orm::Database::connect(peer_url.clone()).await.unwrap())
     });
 
-    assert_eq!(comments_in(&rt.block_on(raw_pg(&raw, &statements))), 10_000);
-    assert_eq!(comments_in(&rt.block_on(raw_pg_any(&raw, &statements))), 10_000);
+    assert_eq!(comments_in(&rt.block_on(raw_pg(&raw, &statements, false))), 10_000);
+    assert_eq!(comments_in(&rt.block_on(raw_pg(&raw, &statements, true))), 10_000);
     assert_eq!(comments_in(&rt.block_on(diesel_pg(&mut diesel))), 10_000);
     assert_eq!(comments_in(&rt.block_on(sea_load(&sea))), 10_000);
     assert_eq!(bunary_comments(&rt.block_on(bunary_load(&bunary))), 10_000);
 
     let mut group = c.benchmark_group("loading_associations_pg_100x10x10");
     group.bench_function("tokio_postgres", |b| {
-        b.to_async(&rt).iter(|| async { black_box(raw_pg(&raw, &statements).await) })
+        b.to_async(&rt).iter(|| async { black_box(raw_pg(&raw, &statements, false).await) })
     });
     group.bench_function("tokio_postgres_any", |b| {
-        b.to_async(&rt).iter(|| async { black_box(raw_pg_any(&raw, &statements).await) })
+        b.to_async(&rt).iter(|| async { black_box(raw_pg(&raw, &statements, true).await) })
     });
     group.bench_function("bunary_typed", |b| b.to_async(&rt).iter(|| async { black_box(bunary_load(&bunary).await) }));
     group.bench_function("diesel", |b| b.iter(|| black_box(rt.block_on(diesel_pg(&mut diesel)))));

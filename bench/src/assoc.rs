@@ -108,7 +108,13 @@ pub const PG_SCHEMA: &str = "
     ANALYZE;
 ";
 
-pub async fn raw_pg(client: &tokio_postgres::Client, s: &PgStatements) -> Loaded<RawUser, RawPost, RawComment> {
+/// The raw PostgreSQL version: each list as placeholders (`IN ($1, …)`), or with `any` as one
+/// array (`= ANY($1)`, what diesel and bunary-orm send for a long list).
+pub async fn raw_pg(
+    client: &tokio_postgres::Client,
+    s: &PgStatements,
+    any: bool,
+) -> Loaded<RawUser, RawPost, RawComment> {
     let users: Vec<RawUser> = client
         .query(&s.users, &[])
         .await
@@ -117,21 +123,24 @@ pub async fn raw_pg(client: &tokio_postgres::Client, s: &PgStatements) -> Loaded
         .map(|r| RawUser { id: r.get(0), name: r.get(1), hair_color: r.get(2) })
         .collect();
     let user_ids: Vec<i64> = users.iter().map(|u| u.id).collect();
-    let posts: Vec<RawPost> = client
-        .query(s.posts(user_ids.len()), &pg_params(&user_ids))
-        .await
+    let rows = if any {
+        client.query(&s.posts_any, &[&user_ids]).await
+    } else {
+        client.query(s.posts(user_ids.len()), &pg_params(&user_ids)).await
+    };
+    let posts: Vec<RawPost> = rows
         .unwrap()
         .iter()
         .map(|r| RawPost { id: r.get(0), user_id: r.get(1), title: r.get(2), body: r.get(3) })
         .collect();
     let post_ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
-    let comments: Vec<RawComment> = client
-        .query(s.comments(post_ids.len()), &pg_params(&post_ids))
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| RawComment { id: r.get(0), post_id: r.get(1), text: r.get(2) })
-        .collect();
+    let rows = if any {
+        client.query(&s.comments_any, &[&post_ids]).await
+    } else {
+        client.query(s.comments(post_ids.len()), &pg_params(&post_ids)).await
+    };
+    let comments: Vec<RawComment> =
+        rows.unwrap().iter().map(|r| RawComment { id: r.get(0), post_id: r.get(1), text: r.get(2) }).collect();
     let comments = group(&post_ids, comments, |c| c.post_id);
     let posts = group(&user_ids, posts.into_iter().zip(comments).collect(), |(p, _)| p.user_id);
     users.into_iter().zip(posts).collect()
@@ -168,37 +177,6 @@ pub async fn raw_pg_unnamed(client: &tokio_postgres::Client) -> usize {
     let sql = format!("SELECT id, post_id, text FROM comments WHERE post_id IN ({})", pg_in_list(post_ids.len()));
     let comments = client.query(sql.as_str(), &pg_params(&post_ids)).await.unwrap();
     comments.len()
-}
-
-/// [`raw_pg`] with each list bound as one array (`= ANY($1)`, as diesel and bunary-orm send a
-/// long list on PostgreSQL), the statements prepared once.
-pub async fn raw_pg_any(client: &tokio_postgres::Client, s: &PgStatements) -> Loaded<RawUser, RawPost, RawComment> {
-    let users: Vec<RawUser> = client
-        .query(&s.users, &[])
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| RawUser { id: r.get(0), name: r.get(1), hair_color: r.get(2) })
-        .collect();
-    let user_ids: Vec<i64> = users.iter().map(|u| u.id).collect();
-    let posts: Vec<RawPost> = client
-        .query(&s.posts_any, &[&user_ids])
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| RawPost { id: r.get(0), user_id: r.get(1), title: r.get(2), body: r.get(3) })
-        .collect();
-    let post_ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
-    let comments: Vec<RawComment> = client
-        .query(&s.comments_any, &[&post_ids])
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| RawComment { id: r.get(0), post_id: r.get(1), text: r.get(2) })
-        .collect();
-    let comments = group(&post_ids, comments, |c| c.post_id);
-    let posts = group(&user_ids, posts.into_iter().zip(comments).collect(), |(p, _)| p.user_id);
-    users.into_iter().zip(posts).collect()
 }
 
 /// The raw PostgreSQL version's statements, prepared once: the `IN` lists of the seeded sizes.

@@ -59,9 +59,9 @@ fn main() {
                 <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(&peer_url).await.unwrap();
             for _ in 0..rounds {
                 comments += match which.as_str() {
-                    "pg_raw" => comments_in(&raw_pg(&client, &statements).await),
+                    "pg_raw" => comments_in(&raw_pg(&client, &statements, false).await),
                     "pg_raw_unnamed" => raw_pg_unnamed(&client).await,
-                    "pg_raw_any" => comments_in(&raw_pg_any(&client, &statements).await),
+                    "pg_raw_any" => comments_in(&raw_pg(&client, &statements, true).await),
                     "pg_timing" => {
                         timing(&client, &mut diesel).await;
                         0
