@@ -74,8 +74,8 @@ pub use driver::registry::{create_driver, known_drivers, register_driver, unregi
 pub use driver::{DatabaseDriver, ExecResult, TransactionConnection};
 pub use error::{ConfigProblem, DatabaseErrorKind, Error, MigrationProblem, QueryProblem, Result, SchemaProblem};
 pub use model::{
-    BelongsTo, BelongsToMany, Entity, HasMany, HasOne, Json, KeyKind, LoadRelations, Model, ModelQuery, ModelState,
-    MorphTarget, MorphTo, SyncChanges, Trashed,
+    BelongsTo, BelongsToMany, Entity, EntityExt, HasMany, HasOne, Json, KeyKind, LoadRelations, Model, ModelQuery,
+    ModelState, MorphTarget, MorphTo, SyncChanges, Trashed,
 };
 pub use query::{Builder, Direction, OnConflict, Operator, Page, Paginated, PerPage, Record, Statement};
 pub use row::FromRow;
@@ -92,8 +92,8 @@ pub use bunary_orm_derive::MorphTarget;
 pub mod prelude {
     pub use crate::{
         close_driver, get_driver, params, record, set_orm_config, BelongsTo, BelongsToMany, Builder, Db, Direction,
-        Entity, Error, FromRow, FromValue, HasMany, HasOne, Json, LoadRelations, Model, ModelQuery, ModelState,
-        OnConflict, OrmConfig, Page, PerPage, Record, Result, Row, Value,
+        Entity, EntityExt, Error, FromRow, FromValue, HasMany, HasOne, Json, LoadRelations, Model, ModelQuery,
+        ModelState, OnConflict, OrmConfig, Page, PerPage, Record, Result, Row, Value,
     };
 }
 

@@ -27,6 +27,20 @@ pub enum Connection {
     Named(String),
 }
 
+impl Connection {
+    /// Whether `self` and `other` are the same connection: the same handle, transaction or
+    /// name (Eloquent's `is` compares connection names).
+    pub fn same(&self, other: &Connection) -> bool {
+        match (self, other) {
+            (Connection::Global, Connection::Global) => true,
+            (Connection::Db(a), Connection::Db(b)) => a.same(b),
+            (Connection::Tx(a), Connection::Tx(b)) => a.same(b),
+            (Connection::Named(a), Connection::Named(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
 impl From<&Db> for Connection {
     fn from(db: &Db) -> Self {
         Connection::Db(db.clone())
@@ -181,6 +195,11 @@ impl Executor<'_> {
             Executor::Db(db) => db.select_into(sql, params, sink).await,
             Executor::Tx(tx) => tx.query_into(sql, params, sink).await,
         }
+    }
+
+    /// Whether this runs inside an open transaction.
+    pub(crate) fn is_transaction(&self) -> bool {
+        matches!(self, Executor::Tx(_))
     }
 
     /// Runs `work` as one unit: a transaction on a handle, a savepoint inside a transaction.

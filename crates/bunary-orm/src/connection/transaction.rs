@@ -24,6 +24,13 @@ pub struct Tx {
     inner: Arc<TxInner>,
 }
 
+impl Tx {
+    /// Whether `self` and `other` are handles of the same transaction.
+    pub fn same(&self, other: &Tx) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
 struct TxInner {
     conn: Mutex<Option<Box<dyn TransactionConnection>>>,
     dialect: Dialect,

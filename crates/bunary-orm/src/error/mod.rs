@@ -212,6 +212,24 @@ pub enum Error {
         key: Option<String>,
     },
 
+    /// `find_many_or_fail` found none for some of the keys it was given.
+    #[error("no {model} with key {}", missing.join(", "))]
+    ModelsNotFound {
+        /// The model's type name.
+        model: &'static str,
+        /// The keys that were looked for and not found, as they print, in the order given.
+        missing: Vec<String>,
+    },
+
+    /// `sole` found more than one matching row.
+    #[error("{count} {model} rows match the query; sole wants exactly one")]
+    MultipleRecordsFound {
+        /// The model's type name.
+        model: &'static str,
+        /// How many rows match.
+        count: u64,
+    },
+
     /// `update`, `delete`, `force_delete` or `restore` was called on a model that was never
     /// saved (nor loaded): there is no row to write, and nothing was sent. (Laravel returns
     /// `false` here; save it first with `save`, or create it with `create`.)

@@ -12,6 +12,7 @@
 mod casts;
 mod fields;
 mod hidden;
+mod instance;
 mod mass_assignment;
 mod partial;
 mod persistence;
@@ -36,6 +37,7 @@ pub use self::casts::{IntegerKey, KeyType, OtherKey};
 pub use self::casts::{Json, ToValue};
 #[doc(hidden)]
 pub use self::fields::{cell_field, column_position, decode_field, unknown_column};
+pub use self::instance::EntityExt;
 #[doc(hidden)]
 pub use self::plain::PlainSql;
 pub use self::query::ModelQuery;
@@ -71,7 +73,7 @@ pub struct Model;
 
 impl Model {
     /// A query on `table` (`"users"`, `"public.users"`, `"users as u"`). A bad name is
-    /// [`Error::InvalidIdentifier`] when the query runs.
+    /// [`Error::InvalidIdentifier`](crate::Error::InvalidIdentifier) when the query runs.
     pub fn table(table: &str) -> Builder {
         Builder::new(table)
     }
@@ -202,7 +204,7 @@ pub trait Entity: FromRow + Sync {
     /// Sets one column's field from a value.
     ///
     /// # Errors
-    /// [`Error::ColumnNotFound`] for a column the model does not have, [`Error::Decode`] for a
+    /// [`Error::ColumnNotFound`](crate::Error::ColumnNotFound) for a column the model does not have, [`Error::Decode`](crate::Error::Decode) for a
     /// value of the wrong type.
     fn set_value(&mut self, column: &str, value: Value) -> Result<()>;
 
@@ -212,7 +214,7 @@ pub trait Entity: FromRow + Sync {
     /// The value of one column of the model.
     ///
     /// # Errors
-    /// [`Error::ColumnNotFound`] for a column the model does not have.
+    /// [`Error::ColumnNotFound`](crate::Error::ColumnNotFound) for a column the model does not have.
     fn get_value(&self, column: &str) -> Result<Value> {
         let at = Self::COLUMNS.iter().position(|c| *c == column).ok_or_else(|| unknown_column::<Self>(column))?;
         Ok(self.to_values().swap_remove(at))
@@ -222,7 +224,7 @@ pub trait Entity: FromRow + Sync {
     /// plumbing.
     ///
     /// # Errors
-    /// [`Error::UnknownRelation`].
+    /// [`Error::UnknownRelation`](crate::Error::UnknownRelation).
     #[doc(hidden)]
     fn check_relation(path: &str) -> Result<()> {
         let first = path.split('.').next().unwrap_or(path);
@@ -234,7 +236,7 @@ pub trait Entity: FromRow + Sync {
     /// relation meeting `constraint`. Derive plumbing.
     ///
     /// # Errors
-    /// [`Error::UnknownRelation`]; [`Error::InvalidRelation`].
+    /// [`Error::UnknownRelation`](crate::Error::UnknownRelation); [`Error::InvalidRelation`](crate::Error::InvalidRelation).
     #[doc(hidden)]
     fn relation_subquery(path: &str, constraint: relations::Constraint<'_>, alias: Option<&str>) -> Result<Builder> {
         let _ = (constraint, alias);
@@ -244,7 +246,7 @@ pub trait Entity: FromRow + Sync {
     /// The arms of a `where_has_morph` on the `morph_to` relation `relation`. Derive plumbing.
     ///
     /// # Errors
-    /// [`Error::UnknownRelation`]; [`QueryProblem::NotMorphTo`](crate::QueryProblem::NotMorphTo).
+    /// [`Error::UnknownRelation`](crate::Error::UnknownRelation); [`QueryProblem::NotMorphTo`](crate::QueryProblem::NotMorphTo).
     #[doc(hidden)]
     fn morph_arms(
         relation: &str,
@@ -289,7 +291,7 @@ pub trait Entity: FromRow + Sync {
     /// level; see [`LoadRelations`] for a list of models.
     ///
     /// # Errors
-    /// [`Error::UnknownRelation`] before any SQL; the queries' errors.
+    /// [`Error::UnknownRelation`](crate::Error::UnknownRelation) before any SQL; the queries' errors.
     fn load(&mut self, relations: impl crate::query::IntoColumns) -> impl Future<Output = Result<()>> + Send + '_ {
         relations::load_onto(std::slice::from_mut(self), relations.into_columns(), false)
     }
@@ -361,7 +363,7 @@ pub trait Entity: FromRow + Sync {
     /// The model with that key.
     ///
     /// # Errors
-    /// [`Error::ModelNotFound`] when there is none.
+    /// [`Error::ModelNotFound`](crate::Error::ModelNotFound) when there is none.
     fn find_or_fail(id: impl Into<Value> + Send) -> impl Future<Output = Result<Self>> + Send {
         let id = id.into();
         async move { Self::query().find_or_fail(id).await }
@@ -407,7 +409,7 @@ pub trait Entity: FromRow + Sync {
     /// auto-increment key) or, when it exists, updates its changed columns only.
     ///
     /// # Errors
-    /// The database's error; [`Error::ModelNotFound`] when the row to update is gone.
+    /// The database's error; [`Error::ModelNotFound`](crate::Error::ModelNotFound) when the row to update is gone.
     fn save(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
         persistence::save(self)
     }
@@ -416,7 +418,7 @@ pub trait Entity: FromRow + Sync {
     /// model that exists can be updated: a new one is neither filled nor inserted.
     ///
     /// # Errors
-    /// [`Error::ModelNotSaved`] for a model never saved; as [`Entity::fill`] and
+    /// [`Error::ModelNotSaved`](crate::Error::ModelNotSaved) for a model never saved; as [`Entity::fill`] and
     /// [`Entity::save`].
     fn update(&mut self, attributes: impl Into<crate::query::Record>) -> impl Future<Output = Result<()>> + Send + '_ {
         let filled = persistence::require_saved(self, "update").and_then(|()| self.fill(attributes));
@@ -429,7 +431,7 @@ pub trait Entity: FromRow + Sync {
     /// Deletes the model (soft-deleting models get their `deleted_at` set instead).
     ///
     /// # Errors
-    /// [`Error::ModelNotSaved`] for a model never saved; the database's error.
+    /// [`Error::ModelNotSaved`](crate::Error::ModelNotSaved) for a model never saved; the database's error.
     fn delete(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
         persistence::delete(self)
     }
@@ -437,7 +439,7 @@ pub trait Entity: FromRow + Sync {
     /// Deletes the model's row for good, soft deletes or not.
     ///
     /// # Errors
-    /// [`Error::ModelNotSaved`] for a model never saved; the database's error.
+    /// [`Error::ModelNotSaved`](crate::Error::ModelNotSaved) for a model never saved; the database's error.
     fn force_delete(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
         persistence::force_delete(self)
     }
@@ -445,7 +447,7 @@ pub trait Entity: FromRow + Sync {
     /// Brings a soft-deleted model back.
     ///
     /// # Errors
-    /// [`Error::InvalidQuery`] on a model without soft deletes; [`Error::ModelNotSaved`] for a
+    /// [`Error::InvalidQuery`](crate::Error::InvalidQuery) on a model without soft deletes; [`Error::ModelNotSaved`](crate::Error::ModelNotSaved) for a
     /// model never saved; the database's error.
     fn restore(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
         persistence::restore(self)
@@ -459,7 +461,7 @@ pub trait Entity: FromRow + Sync {
     /// Reloads every column from the database.
     ///
     /// # Errors
-    /// [`Error::ModelNotFound`] when the row is gone.
+    /// [`Error::ModelNotFound`](crate::Error::ModelNotFound) when the row is gone.
     fn refresh(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
         persistence::refresh(self)
     }
@@ -521,7 +523,7 @@ pub trait Entity: FromRow + Sync {
     /// object); guarded columns are passed over, as in Eloquent.
     ///
     /// # Errors
-    /// [`Error::InvalidQuery`] for a column the model does not have; [`Error::Decode`] for a
+    /// [`Error::InvalidQuery`](crate::Error::InvalidQuery) for a column the model does not have; [`Error::Decode`](crate::Error::Decode) for a
     /// value of the wrong type.
     fn fill(&mut self, attributes: impl Into<crate::query::Record>) -> Result<()> {
         mass_assignment::fill(self, attributes.into())

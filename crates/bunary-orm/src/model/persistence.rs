@@ -224,3 +224,79 @@ pub(crate) async fn refresh<M: Entity>(model: &mut M) -> Result<()> {
     *model = fresh;
     Ok(())
 }
+
+/// `current + amount` (`- amount` with `down`) as the database computes it: integers stay
+/// integers (an overflow is an error, not a wrap), a float on either side makes a float, NULL
+/// counts as 0.
+fn stepped(current: &Value, amount: &Value, down: bool) -> Result<Value> {
+    let action = if down { "decrement" } else { "increment" };
+    let overflow = || Error::OutOfRange { what: format!("{action} of {current} by {amount}") };
+    Ok(match (current, amount) {
+        (Value::Int(_) | Value::Null, Value::Int(b)) => {
+            let a = match current {
+                Value::Int(a) => *a,
+                _ => 0,
+            };
+            Value::Int(if down { a.checked_sub(*b) } else { a.checked_add(*b) }.ok_or_else(overflow)?)
+        }
+        (Value::Int(_) | Value::Float(_) | Value::Null, Value::Int(_) | Value::Float(_)) => {
+            let number = |v: &Value| match v {
+                Value::Int(i) => *i as f64,
+                Value::Float(f) => *f,
+                _ => 0.0,
+            };
+            let (a, b) = (number(current), number(amount));
+            Value::Float(if down { a - b } else { a + b })
+        }
+        (_, Value::Int(_) | Value::Float(_)) => {
+            let problem = QueryProblem::NotNumeric { action, kind: current.kind_name() };
+            return Err(Error::InvalidQuery { problem });
+        }
+        _ => {
+            let problem = QueryProblem::NotNumeric { action, kind: amount.kind_name() };
+            return Err(Error::InvalidQuery { problem });
+        }
+    })
+}
+
+/// Adds `amount` to `column` (subtracts it with `down`) in the model's row and in the model,
+/// with `updated_at`, in one statement (Eloquent's `increment` on a model). Those columns are
+/// then saved; the model's other changes stay unsaved.
+pub(crate) async fn increment<M: Entity>(model: &mut M, column: String, amount: Value, down: bool) -> Result<()> {
+    require_saved(model, if down { "decrement" } else { "increment" })?;
+    let column = column.as_str();
+    let at = column_index::<M>(column)?;
+    if model.state().is_absent(column) {
+        return Err(Error::PartialModel { model: M::NAME, column: M::COLUMNS[at] });
+    }
+    let next = stepped(&model.get_value(column)?, &amount, down)?;
+    let mut synced = vec![M::COLUMNS[at]];
+    let mut extra = Record::new();
+    if let Some(ts) = M::TIMESTAMPS {
+        model.set_value(ts.updated_at, Value::Timestamp(now()))?;
+        extra.insert(ts.updated_at, model.get_value(ts.updated_at)?);
+        synced.push(ts.updated_at);
+    }
+    let row = own_row(model);
+    let matched = if down {
+        row.decrement_with(column, amount, extra).await?
+    } else {
+        row.increment_with(column, amount, extra).await?
+    };
+    if matched == 0 {
+        return Err(Error::ModelNotFound { model: M::NAME, key: Some(model.key().to_string()) });
+    }
+    model.set_value(column, next)?;
+    // Only the written columns become what the model holds in the database.
+    let now_hashes = model.field_hashes();
+    let (mut hashes, key) = match model.state().original() {
+        Some(original) => (original.hashes.to_vec(), original.key.into_owned()),
+        None => (now_hashes.to_vec(), model.key()),
+    };
+    for column in &synced {
+        let i = column_index::<M>(column)?;
+        hashes[i] = now_hashes[i];
+    }
+    model.state_mut().set_saved(&hashes, key, synced);
+    Ok(())
+}

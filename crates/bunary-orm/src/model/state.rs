@@ -212,7 +212,7 @@ impl ModelState {
     /// [`select_partial`](crate::ModelQuery::select_partial)); empty for a model loaded whole.
     /// Such a model holds its type's empty value (`None`, `0`, `""`) in those fields, leaves
     /// them out of its JSON and refuses to save ([`Error::PartialModel`](crate::Error::PartialModel)):
-    /// [`refresh`](crate::Model::refresh) loads it whole.
+    /// [`refresh`](crate::Entity::refresh) loads it whole.
     pub fn absent_columns(&self) -> &[&'static str] {
         self.shared.as_ref().map_or(&[], |s| s.absent.as_slice())
     }

@@ -4,6 +4,7 @@
 pub mod cancellation;
 pub mod correctness;
 pub mod driver;
+pub mod lifecycle;
 pub mod migrations;
 pub mod model;
 pub mod query;
@@ -202,6 +203,10 @@ macro_rules! every_suite {
             mass_assignment_respects_fillable,
             typed_queries_scopes_pagination_and_chunks,
             models_loaded_in_a_transaction_save_inside_it,
+        }
+        lifecycle {
+            finding_and_creating,
+            a_model_refreshes_copies_touches_and_increments_itself,
         }
         relations {
             eager_loading_runs_a_fixed_number_of_queries,

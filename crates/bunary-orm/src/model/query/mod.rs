@@ -11,6 +11,7 @@
 //! and the Eloquent concerns they use have files of their own in `model/` (`soft_deletes.rs`,
 //! `hidden.rs`, `timestamps.rs`, `plain.rs`).
 
+mod find_or_create;
 mod read;
 mod write;
 

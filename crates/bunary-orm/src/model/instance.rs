@@ -1,0 +1,143 @@
+//! What a loaded model does to itself beyond saving and deleting (Eloquent's `fresh`,
+//! `replicate`, `touch`, `increment`/`decrement`, `is`/`isNot`): [`EntityExt`], implemented
+//! for every model and in the prelude.
+
+use std::future::Future;
+
+use crate::error::Result;
+use crate::value::Value;
+
+use super::{persistence, Entity, KeyKind};
+
+/// Methods of every [`Entity`] on a model in hand. In the prelude.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use bunary_orm::prelude::*;
+/// use bunary_orm::{DatabaseConfig, Db};
+/// #[derive(Model, Debug, Clone, Default)]
+/// #[orm(table = "posts")]
+/// struct Post {
+///     id: i64,
+///     title: String,
+///     views: i64,
+///     created_at: Option<chrono::NaiveDateTime>,
+///     updated_at: Option<chrono::NaiveDateTime>,
+///     state: ModelState,
+/// }
+///
+/// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+/// db.exec("CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT, views INTEGER, created_at TEXT, updated_at TEXT)", &[]).await?;
+/// let mut post = Post::on(&db).create(record! { "title" => "Hello", "views" => 0 }).await?;
+/// post.title = "Hello, world".into();                       // not saved yet
+/// post.increment("views", 1).await?;                        // UPDATE … SET views = views + 1, updated_at = …
+/// assert_eq!(post.views, 1);
+/// assert!(post.is_dirty(), "the title is still unsaved");
+/// let fresh = post.fresh().await?.expect("the row");
+/// assert_eq!((fresh.title.as_str(), fresh.views), ("Hello", 1));
+/// assert!(fresh.is(&post));
+/// let mut copy = post.replicate(&["views"])?;               // no key, no timestamps, no views
+/// assert!(!copy.exists() && copy.views == 0 && copy.title == "Hello, world");
+/// copy.save().await?;
+/// assert!(copy.is_not(&post));
+/// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+/// ```
+pub trait EntityExt: Entity {
+    /// The model's row loaded again, as a new model (soft-deleted or not); `None` if the row
+    /// is gone (Eloquent's `fresh`). This model is left as it is; see
+    /// [`refresh`](Entity::refresh).
+    ///
+    /// # Errors
+    /// [`Error::ModelNotSaved`](crate::Error::ModelNotSaved) for a model never saved; the query's
+    /// errors.
+    fn fresh(&self) -> impl Future<Output = Result<Option<Self>>> + Send + '_ {
+        async move {
+            persistence::require_saved(self, "fresh")?;
+            let key = self.state().original().map_or_else(|| self.key(), |o| o.key.into_owned());
+            Self::query().with_trashed().on(self.state().connection().clone()).find(key).await
+        }
+    }
+
+    /// A new, unsaved copy on the same connection (Eloquent's `replicate`): without its key,
+    /// its timestamps, its `deleted_at` and the columns of `except`, which take their
+    /// defaults; a UUID key gets a new one when the copy is saved.
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`](crate::Error::ColumnNotFound) for a column of `except` the model
+    /// does not have.
+    fn replicate(&self, except: &[&str]) -> Result<Self>
+    where
+        Self: Default,
+    {
+        if let Some(unknown) = except.iter().find(|c| !Self::COLUMNS.contains(c)) {
+            return Err(super::unknown_column::<Self>(unknown));
+        }
+        let mut left_out: Vec<&str> = except.to_vec();
+        left_out.push(Self::PRIMARY_KEY);
+        if let Some(ts) = Self::TIMESTAMPS {
+            left_out.extend([ts.created_at, ts.updated_at]);
+        }
+        left_out.extend(Self::SOFT_DELETES);
+        let mut copy = Self::default();
+        copy.state_mut().set_connection(self.state().connection().clone());
+        for column in Self::COLUMNS.iter().filter(|c| !left_out.contains(c)) {
+            copy.set_value(column, self.get_value(column)?)?;
+        }
+        if Self::KEY == KeyKind::Uuid {
+            copy.set_value(Self::PRIMARY_KEY, Value::Uuid(uuid::Uuid::nil()))?;
+        }
+        Ok(copy)
+    }
+
+    /// Sets `updated_at` to now and saves the model (with its other changes), as Eloquent's
+    /// `touch`; `false`, having written nothing, for a model without timestamps.
+    ///
+    /// # Errors
+    /// As [`save`](Entity::save); [`Error::ModelNotSaved`](crate::Error::ModelNotSaved) for a
+    /// model never saved.
+    fn touch(&mut self) -> impl Future<Output = Result<bool>> + Send + '_ {
+        async move {
+            persistence::require_saved(self, "touch")?;
+            let Some(ts) = Self::TIMESTAMPS else { return Ok(false) };
+            self.set_value(ts.updated_at, Value::Timestamp(super::now()))?;
+            self.save().await?;
+            Ok(true)
+        }
+    }
+
+    /// Adds `amount` to `column` in the row and in the model, with `updated_at`, in one
+    /// statement (Eloquent's `increment` on a model): those columns are then saved, the
+    /// model's other changes are not. NULL counts as 0; an integer overflow is an error.
+    ///
+    /// # Errors
+    /// [`Error::ModelNotSaved`](crate::Error::ModelNotSaved);
+    /// [`QueryProblem::NotNumeric`](crate::QueryProblem::NotNumeric) for an amount or a column
+    /// value that is not a number; [`Error::OutOfRange`](crate::Error::OutOfRange);
+    /// [`Error::ModelNotFound`](crate::Error::ModelNotFound) when the row is gone.
+    fn increment(&mut self, column: &str, amount: impl Into<Value>) -> impl Future<Output = Result<()>> + Send {
+        persistence::increment(self, column.to_owned(), amount.into(), false)
+    }
+
+    /// As [`increment`](EntityExt::increment), subtracting.
+    ///
+    /// # Errors
+    /// As [`increment`](EntityExt::increment).
+    fn decrement(&mut self, column: &str, amount: impl Into<Value>) -> impl Future<Output = Result<()>> + Send {
+        persistence::increment(self, column.to_owned(), amount.into(), true)
+    }
+
+    /// Whether `other` is the same row: the same key, both saved, on the same connection
+    /// (Eloquent's `is`; two models of one type share a table).
+    fn is(&self, other: &Self) -> bool {
+        self.exists() && other.exists() && self.key() == other.key() && {
+            self.state().connection().same(other.state().connection())
+        }
+    }
+
+    /// `!is(other)`.
+    fn is_not(&self, other: &Self) -> bool {
+        !self.is(other)
+    }
+}
+
+impl<M: Entity> EntityExt for M {}

@@ -1,0 +1,168 @@
+//! The model lifecycle (issue 15): finding and creating (`first_or_new`, `first_or_create`,
+//! `create_or_first`, `update_or_create`, `find_or_new`, `find_many`, `sole`, `destroy`) and
+//! what a model does to itself (`fresh`, `replicate`, `touch`, `increment`, `is`).
+
+use bunary_orm::prelude::*;
+use bunary_orm::schema::Schema;
+use bunary_orm::{Connection, QueryProblem};
+
+use super::Harness;
+
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "l_tags")]
+pub struct LTag {
+    pub id: i64,
+    pub name: String,
+    pub color: Option<String>,
+    pub views: i64,
+    pub created_at: Option<chrono::NaiveDateTime>,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+    pub state: ModelState,
+}
+
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "l_notes", timestamps = false)]
+pub struct LNote {
+    pub id: uuid::Uuid,
+    pub body: String,
+    pub state: ModelState,
+}
+
+async fn tables(h: &Harness) -> Result<()> {
+    let schema = Schema::on(&h.db);
+    schema
+        .create_table("l_tags", |t| {
+            t.id();
+            t.string("name", 50).unique();
+            t.string("color", 20).nullable();
+            t.big_integer("views").default(0);
+            t.timestamps();
+        })
+        .await?;
+    schema
+        .create_table("l_notes", |t| {
+            t.uuid("id").primary();
+            t.string("body", 50);
+        })
+        .await
+}
+
+pub async fn finding_and_creating(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let q = || LTag::on(&h.db);
+    // first_or_new: a new model, not saved.
+    let new = q().first_or_new(record! { "name" => "rust" }, record! { "color" => "orange" }).await?;
+    assert!(!new.exists() && new.name == "rust" && new.color.as_deref() == Some("orange"));
+    assert_eq!(q().count().await?, 0);
+    // first_or_create: created once, then found (its values are not applied to a found row).
+    let rust = q().first_or_create(record! { "name" => "rust" }, record! { "color" => "orange" }).await?;
+    assert!(rust.exists() && rust.created_at.is_some());
+    let again = q().first_or_create(record! { "name" => "rust" }, record! { "color" => "blue" }).await?;
+    assert_eq!((again.id, again.color.as_deref()), (rust.id, Some("orange")));
+    let found = q().first_or_new(record! { "name" => "rust" }, record! {}).await?;
+    assert!(found.exists() && found.id == rust.id);
+    // create_or_first: the unique index refuses the insert, the row is read instead.
+    let existing = q().create_or_first(record! { "name" => "rust" }, record! { "color" => "green" }).await?;
+    assert_eq!((existing.id, existing.color.as_deref()), (rust.id, Some("orange")));
+    assert_eq!(q().count().await?, 1);
+    // Inside a transaction the refused insert runs in a savepoint: the transaction goes on.
+    let id =
+        h.db.transaction(|tx| async move {
+            let found = LTag::on(&tx).create_or_first(record! { "name" => "rust" }, record! {}).await?;
+            let go = LTag::on(&tx).create_or_first(record! { "name" => "go" }, record! {}).await?;
+            assert!(matches!(found.state().connection(), Connection::Tx(_)));
+            Ok::<_, Error>((found.id, go.id))
+        })
+        .await?;
+    assert_eq!(id.0, rust.id);
+    assert_eq!(q().count().await?, 2, "the transaction committed");
+    // update_or_create: updates the found row, creates a missing one.
+    let updated = q().update_or_create(record! { "name" => "rust" }, record! { "color" => "red" }).await?;
+    assert_eq!((updated.id, updated.color.as_deref()), (rust.id, Some("red")));
+    assert_eq!(q().find_or_fail(rust.id).await?.color.as_deref(), Some("red"));
+    let zig = q().update_or_create(record! { "name" => "zig" }, record! { "color" => "yellow" }).await?;
+    assert!(zig.exists() && zig.id != rust.id);
+
+    // find_or_new, find_many, find_many_or_fail.
+    let missing = q().find_or_new(999_999).await?;
+    assert!(!missing.exists() && missing.name.is_empty());
+    assert_eq!(q().find_or_new(rust.id).await?.name, "rust");
+    assert!(q().find_many(Vec::<i64>::new()).await?.is_empty());
+    assert_eq!(q().find_many([rust.id, zig.id]).await?.len(), 2);
+    let not_all = q().find_many_or_fail([rust.id, 999_998, 999_999]).await;
+    match not_all {
+        Err(Error::ModelsNotFound { model: "LTag", missing }) => assert_eq!(missing, ["999998", "999999"]),
+        other => panic!("{other:?}"),
+    }
+
+    // sole: exactly one, or a typed error with the count.
+    assert_eq!(q().where_("name", "zig").sole().await?.id, zig.id);
+    assert!(matches!(q().where_("name", "none").sole().await, Err(Error::ModelNotFound { model: "LTag", key: None })));
+    let many = q().sole().await;
+    assert!(matches!(many, Err(Error::MultipleRecordsFound { model: "LTag", count: 3 })), "{many:?}");
+
+    // destroy: by keys, one by one; no query for no key.
+    assert_eq!(q().destroy(Vec::<i64>::new()).await?, 0);
+    assert_eq!(q().destroy([zig.id, 999_999]).await?, 1);
+    assert_eq!(q().count().await?, 2);
+    Ok(())
+}
+
+pub async fn a_model_refreshes_copies_touches_and_increments_itself(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let mut tag = LTag::on(&h.db).create(record! { "name" => "rust", "views" => 5 }).await?;
+    let stamped = tag.updated_at;
+    // increment: the column and updated_at are written and in sync; other changes stay unsaved.
+    tag.color = Some("orange".into());
+    tag.increment("views", 3).await?;
+    assert_eq!(tag.views, 8);
+    assert!(tag.is_dirty(), "the colour is still a change");
+    assert_eq!(tag.get_dirty().columns().collect::<Vec<_>>(), ["color"]);
+    let fresh = tag.fresh().await?.expect("the row");
+    assert_eq!((fresh.views, fresh.color.as_deref()), (8, None));
+    assert!(fresh.updated_at >= stamped);
+    tag.decrement("views", 10).await?;
+    assert_eq!((tag.views, tag.fresh().await?.unwrap().views), (-2, -2));
+    let text = tag.increment("name", 1).await;
+    assert!(matches!(text, Err(Error::InvalidQuery { problem: QueryProblem::NotNumeric { .. } })), "{text:?}");
+    let word = tag.increment("views", "one").await;
+    assert!(matches!(word, Err(Error::InvalidQuery { problem: QueryProblem::NotNumeric { .. } })), "{word:?}");
+    let overflow = tag.increment("views", i64::MAX).await;
+    let overflow = match overflow {
+        Ok(()) => tag.increment("views", i64::MAX).await,
+        other => other,
+    };
+    assert!(matches!(overflow, Err(Error::OutOfRange { .. }) | Err(Error::Database { .. })), "{overflow:?}");
+    let mut unsaved = LTag::default();
+    assert!(matches!(unsaved.increment("views", 1).await, Err(Error::ModelNotSaved { .. })));
+
+    // touch: updated_at (and the unsaved colour) written; false without timestamps.
+    let mut tag = LTag::on(&h.db).where_("name", "rust").first_or_fail().await?;
+    tag.color = Some("blue".into());
+    assert!(tag.touch().await?);
+    assert_eq!(tag.fresh().await?.unwrap().color.as_deref(), Some("blue"));
+    let mut note = LNote { body: "n".into(), state: ModelState::on(&h.db), ..Default::default() };
+    note.save().await?;
+    assert!(!note.touch().await?);
+
+    // replicate: no key, no timestamps, `except` left out; a UUID key is new when saved.
+    let mut copy = tag.replicate(&["views"])?;
+    assert!(!copy.exists() && copy.id == 0 && copy.views == 0 && copy.created_at.is_none());
+    assert_eq!(copy.color.as_deref(), Some("blue"));
+    copy.name = "rust 2".into();
+    copy.save().await?;
+    assert!(copy.exists() && copy.id != tag.id);
+    assert!(tag.replicate(&["nope"]).is_err());
+    let mut note_copy = note.replicate(&[])?;
+    note_copy.save().await?;
+    assert!(note_copy.id != note.id && !note_copy.id.is_nil());
+
+    // is / is_not: the same row on the same connection.
+    let again = LTag::on(&h.db).find_or_fail(tag.id).await?;
+    assert!(again.is(&tag) && copy.is_not(&tag) && !LTag::default().is(&LTag::default()));
+    // fresh of a row that is gone.
+    let mut gone = again.clone();
+    gone.delete().await?;
+    assert!(tag.fresh().await?.is_none());
+    Ok(())
+}
