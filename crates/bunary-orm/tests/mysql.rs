@@ -117,3 +117,14 @@ mod server {
         assert!(err.is_connection_lost(), "a killed connection is its own variant: {err:?}");
     }
 }
+
+/// Server-only conformance: concurrency that SQLite's one writer at a time cannot produce.
+mod concurrency {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_real_deadlock_is_retried() {
+        if let Some(h) = super::harness().await {
+            super::conformance::lifecycle::a_real_deadlock_is_retried(&h).await.unwrap();
+            h.cleanup().await;
+        }
+    }
+}

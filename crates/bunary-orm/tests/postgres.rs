@@ -238,3 +238,14 @@ mod server {
         assert!(encrypted.query("SELECT 1", &[]).await.is_ok(), "the connection is usable after a timeout");
     }
 }
+
+/// Server-only conformance: concurrency that SQLite's one writer at a time cannot produce.
+mod concurrency {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_real_deadlock_is_retried() {
+        if let Some(h) = super::harness().await {
+            super::conformance::lifecycle::a_real_deadlock_is_retried(&h).await.unwrap();
+            h.cleanup().await;
+        }
+    }
+}

@@ -13,6 +13,7 @@
 
 pub mod cache;
 mod handle;
+mod retry;
 mod target;
 pub(crate) mod transaction;
 

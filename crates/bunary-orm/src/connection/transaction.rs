@@ -29,12 +29,36 @@ impl Tx {
     pub fn same(&self, other: &Tx) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
     }
+
+    /// How deep the transaction is nested: 1 in the outermost transaction, one more inside each
+    /// open nested transaction (savepoint). Laravel's `transactionLevel`.
+    pub fn level(&self) -> u32 {
+        1 + self.inner.depth.load(Ordering::Acquire)
+    }
+}
+
+/// Counts a nested transaction open while it lives.
+struct Depth<'a>(&'a AtomicU32);
+
+impl<'a> Depth<'a> {
+    fn enter(depth: &'a AtomicU32) -> Self {
+        depth.fetch_add(1, Ordering::AcqRel);
+        Depth(depth)
+    }
+}
+
+impl Drop for Depth<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 struct TxInner {
     conn: Mutex<Option<Box<dyn TransactionConnection>>>,
     dialect: Dialect,
     savepoints: AtomicU32,
+    /// How many nested transactions (savepoints) are open.
+    depth: AtomicU32,
     /// A nested transaction was dropped part-way (a cancelled future): whether its savepoint
     /// exists, and what of its work happened, is unknown, so the transaction can only roll back.
     broken: AtomicBool,
@@ -125,6 +149,7 @@ impl Tx {
                 conn: Mutex::new(Some(conn)),
                 dialect,
                 savepoints: AtomicU32::new(0),
+                depth: AtomicU32::new(0),
                 broken: AtomicBool::new(false),
             }),
         };
@@ -272,6 +297,7 @@ impl Tx {
     {
         let n = self.inner.savepoints.fetch_add(1, Ordering::Relaxed) + 1;
         let name = format!("bunary_sp_{n}");
+        let _depth = Depth::enter(&self.inner.depth);
         // Armed before SAVEPOINT is sent, disarmed once the savepoint is released or rolled
         // back: a future dropped anywhere in between leaves the transaction broken.
         let mut guard = SavepointGuard { inner: &self.inner, armed: true };

@@ -58,6 +58,9 @@ pub enum DatabaseErrorKind {
     CheckViolation,
     /// The database detected a deadlock and aborted this statement.
     Deadlock,
+    /// A serialisable (or repeatable-read) transaction could not be ordered with another and
+    /// was aborted (PostgreSQL `40001`); run again, it may succeed.
+    SerializationFailure,
     /// The database is busy or locked by another connection and the wait timed out.
     Busy,
     /// The statement ran past its time limit (`statement_timeout_ms`) and was cancelled.
@@ -76,6 +79,7 @@ impl fmt::Display for DatabaseErrorKind {
             DatabaseErrorKind::NotNullViolation => "not null violation",
             DatabaseErrorKind::CheckViolation => "check violation",
             DatabaseErrorKind::Deadlock => "deadlock",
+            DatabaseErrorKind::SerializationFailure => "serialization failure",
             DatabaseErrorKind::Busy => "database busy",
             DatabaseErrorKind::Timeout => "statement timeout",
             DatabaseErrorKind::Syntax => "syntax or schema error",

@@ -4,7 +4,9 @@
 
 use bunary_orm::prelude::*;
 use bunary_orm::schema::Schema;
-use bunary_orm::{Connection, QueryProblem};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use bunary_orm::{Connection, DatabaseErrorKind, QueryProblem};
 
 use super::Harness;
 
@@ -164,5 +166,118 @@ pub async fn a_model_refreshes_copies_touches_and_increments_itself(h: &Harness)
     let mut gone = again.clone();
     gone.delete().await?;
     assert!(tag.fresh().await?.is_none());
+    Ok(())
+}
+
+fn deadlock() -> Error {
+    Error::Database {
+        sql: "UPDATE …".into(),
+        message: "deadlock detected".into(),
+        kind: DatabaseErrorKind::Deadlock,
+        code: None,
+    }
+}
+
+pub async fn transactions_retry_concurrency_failures_only_and_know_their_level(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    assert_eq!(h.db.transaction_level(), 0);
+    // Aborted twice by a concurrency failure, then done: three attempts, the last one's row.
+    let attempts = AtomicU32::new(0);
+    let db = h.db.clone();
+    h.db.transaction_with_retries(3, |tx| {
+        let n = attempts.fetch_add(1, Ordering::SeqCst) + 1;
+        let db = db.clone();
+        async move {
+            assert_eq!((tx.level(), db.transaction_level()), (1, 1));
+            LTag::on(&tx).create(record! { "name" => format!("try {n}") }).await?;
+            let nested = tx.transaction(|inner| async move { Ok::<_, Error>(inner.level()) }).await?;
+            assert_eq!((nested, tx.level()), (2, 1));
+            if n < 3 {
+                return Err(deadlock());
+            }
+            Ok(())
+        }
+    })
+    .await?;
+    assert_eq!(attempts.load(Ordering::SeqCst), 3);
+    assert_eq!(LTag::on(&h.db).pluck::<String>("name").await?, ["try 3"], "the aborted attempts rolled back");
+    // Out of attempts: the last error comes back.
+    attempts.store(0, Ordering::SeqCst);
+    let failed: Result<()> =
+        h.db.transaction_with_retries(2, |_| {
+            attempts.fetch_add(1, Ordering::SeqCst);
+            async { Err(deadlock()) }
+        })
+        .await;
+    assert!(matches!(failed, Err(Error::Database { kind: DatabaseErrorKind::Deadlock, .. })));
+    assert_eq!(attempts.load(Ordering::SeqCst), 2);
+    // Another error is not retried.
+    attempts.store(0, Ordering::SeqCst);
+    let failed: Result<()> =
+        h.db.transaction_with_retries(5, |tx| {
+            attempts.fetch_add(1, Ordering::SeqCst);
+            async move {
+                LTag::on(&tx).create(record! { "name" => "try 3" }).await?; // a unique violation
+                Ok(())
+            }
+        })
+        .await;
+    assert!(matches!(failed, Err(Error::Database { kind: DatabaseErrorKind::UniqueViolation, .. })), "{failed:?}");
+    assert_eq!(attempts.load(Ordering::SeqCst), 1);
+    // Inside a transaction it runs once, as a savepoint: the outer transaction is the one to retry.
+    attempts.store(0, Ordering::SeqCst);
+    let db = h.db.clone();
+    let counted = &attempts;
+    let inner: Result<()> =
+        h.db.transaction(|_| async move {
+            let nested: Result<()> = db
+                .transaction_with_retries(5, |_| {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    async { Err(deadlock()) }
+                })
+                .await;
+            nested
+        })
+        .await;
+    assert!(inner.is_err());
+    assert_eq!(attempts.load(Ordering::SeqCst), 1);
+    Ok(())
+}
+
+/// Two transactions that update two rows in opposite order deadlock; the database aborts one,
+/// which runs again and succeeds. For the server suites (SQLite serialises its writers).
+#[allow(dead_code)] // the server suites'
+pub async fn a_real_deadlock_is_retried(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    LTag::on(&h.db).create(record! { "name" => "a" }).await?;
+    LTag::on(&h.db).create(record! { "name" => "b" }).await?;
+    let attempts = std::sync::Arc::new(AtomicU32::new(0));
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+    let run = |first: &'static str, second: &'static str| {
+        let (db, attempts, barrier) = (h.db.clone(), attempts.clone(), barrier.clone());
+        async move {
+            let tries = AtomicU32::new(0);
+            db.transaction_with_retries(5, |tx| {
+                let attempt = tries.fetch_add(1, Ordering::SeqCst) + 1;
+                attempts.fetch_add(1, Ordering::SeqCst);
+                let barrier = barrier.clone();
+                async move {
+                    LTag::on(&tx).where_("name", first).increment("views", 1).await?;
+                    if attempt == 1 {
+                        barrier.wait().await; // each holds one row; now each asks for the other's
+                    }
+                    LTag::on(&tx).where_("name", second).increment("views", 1).await?;
+                    Ok(())
+                }
+            })
+            .await
+        }
+    };
+    let (one, two) = tokio::join!(tokio::spawn(run("a", "b")), tokio::spawn(run("b", "a")));
+    one.expect("task")?;
+    two.expect("task")?;
+    assert!(attempts.load(Ordering::SeqCst) >= 3, "one transaction was aborted and ran again");
+    let views = LTag::on(&h.db).oldest("id").pluck::<i64>("views").await?;
+    assert_eq!(views, [2, 2], "each transaction's two increments, once");
     Ok(())
 }

@@ -312,6 +312,8 @@ pub(super) fn query_error(err: tokio_postgres::Error, sql: &str) -> Error {
         DatabaseErrorKind::CheckViolation
     } else if *code == SqlState::T_R_DEADLOCK_DETECTED {
         DatabaseErrorKind::Deadlock
+    } else if *code == SqlState::T_R_SERIALIZATION_FAILURE {
+        DatabaseErrorKind::SerializationFailure
     } else if *code == SqlState::QUERY_CANCELED {
         DatabaseErrorKind::Timeout
     } else if *code == SqlState::LOCK_NOT_AVAILABLE {
