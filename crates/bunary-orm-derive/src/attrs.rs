@@ -84,6 +84,9 @@ pub struct ModelDef {
     pub snake_name: String,
     /// `morph_name = "…"`: the model's name in polymorphic type columns (default `snake_name`).
     pub morph_name: String,
+    /// `global_scopes(active = "Self::active", …)`: each scope's name and the function (a
+    /// path) that adds its conditions to the query builder.
+    pub global_scopes: Vec<(String, syn::Path)>,
 }
 
 /// `BlogPost` → `blog_post`.
@@ -212,6 +215,7 @@ impl ModelDef {
         let mut guarded: Option<Vec<String>> = None;
         let mut hidden_names: Vec<String> = Vec::new();
         let mut morph_name: Option<String> = None;
+        let mut global_scopes: Vec<(String, syn::Path)> = Vec::new();
 
         for attr in input.attrs.iter().filter(|a| a.path().is_ident("orm")) {
             attr.parse_nested_meta(|meta| {
@@ -281,6 +285,25 @@ impl ModelDef {
                         check_ident(&lit.value(), lit.span(), "morph")?;
                         morph_name = Some(lit.value());
                     }
+                    "global_scopes" => meta.parse_nested_meta(|scope| {
+                        let name = scope
+                            .path
+                            .get_ident()
+                            .map(Ident::to_string)
+                            .ok_or_else(|| scope.error("a global scope is `name = \"path::to::function\"`"))?;
+                        if name == "soft_deletes" || global_scopes.iter().any(|(n, _)| *n == name) {
+                            return Err(scope.error(format!("the global scope name `{name}` is taken")));
+                        }
+                        let lit: LitStr = scope.value()?.parse()?;
+                        let path: syn::Path = lit.parse().map_err(|_| {
+                            syn::Error::new(lit.span(), "a global scope names a function: `Self::active`")
+                        })?;
+                        if global_scopes.len() == 32 {
+                            return Err(scope.error("a model has at most 32 global scopes"));
+                        }
+                        global_scopes.push((name, path));
+                        Ok(())
+                    })?,
                     _ => return Err(meta.error(format!("unknown #[orm] attribute `{path}`"))),
                 }
                 Ok(())
@@ -517,6 +540,7 @@ impl ModelDef {
         let morph_name = morph_name.unwrap_or_else(|| snake_name.clone());
         Ok(ModelDef {
             morph_name,
+            global_scopes,
             relations,
             snake_name,
             name,

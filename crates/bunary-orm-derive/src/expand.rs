@@ -33,6 +33,8 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
     };
     let guarded = &def.guarded;
     let morph_name = &def.morph_name;
+    let scope_names: Vec<&str> = def.global_scopes.iter().map(|(n, _)| n.as_str()).collect();
+    let scope_paths: Vec<&syn::Path> = def.global_scopes.iter().map(|(_, p)| p).collect();
     let state = &def.state;
     let fields: Vec<_> = def.columns.iter().map(|c| &c.field).collect();
     let types: Vec<_> = def.columns.iter().map(|c| &c.ty).collect();
@@ -65,6 +67,7 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
             const FILLABLE: ::core::option::Option<&'static [&'static str]> = #fillable;
             const GUARDED: &'static [&'static str] = &[#(#guarded),*];
             const MORPH_NAME: &'static str = #morph_name;
+            const GLOBAL_SCOPES: &'static [::bunary_orm::model::GlobalScope] = &[#((#scope_names, #scope_paths as fn(::bunary_orm::Builder) -> ::bunary_orm::Builder)),*];
 
             fn to_values(&self) -> ::std::vec::Vec<::bunary_orm::Value> {
                 ::std::vec![#(::bunary_orm::model::ToValue::to_value(&self.#fields)),*]

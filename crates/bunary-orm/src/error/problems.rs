@@ -165,6 +165,16 @@ pub enum QueryProblem {
         /// The relation.
         relation: String,
     },
+    /// `without_global_scope` named a scope the model does not have.
+    #[error("{model} has no global scope `{scope}`; its scopes: {}", if known.is_empty() { "none".to_owned() } else { known.join(", ") })]
+    UnknownScope {
+        /// The model.
+        model: &'static str,
+        /// The name given.
+        scope: String,
+        /// The model's global scopes (`soft_deletes` among them on a soft-deleting model).
+        known: Vec<&'static str>,
+    },
     /// A `morph_to` relation met a type its target enum does not list.
     #[error("{model} names a parent of type `{name}`, which its morph_to target does not list")]
     UnknownMorphType {

@@ -19,6 +19,7 @@ mod persistence;
 mod plain;
 mod query;
 pub mod relations;
+mod scopes;
 mod soft_deletes;
 mod state;
 mod timestamps;
@@ -44,6 +45,7 @@ pub use self::query::ModelQuery;
 pub use self::relations::{
     BelongsTo, BelongsToMany, HasMany, HasOne, LoadRelations, MorphTarget, MorphTo, SyncChanges,
 };
+pub use self::scopes::GlobalScope;
 pub use self::soft_deletes::Trashed;
 #[doc(hidden)]
 pub use self::state::Snapshots;
@@ -264,6 +266,10 @@ pub trait Entity: FromRow + Sync {
         let _ = column;
         false
     }
+
+    /// The model's global scopes, `#[orm(global_scopes(name = "path::to::function"))]`: each
+    /// query of the model gets their conditions (see [`ModelQuery::without_global_scope`]).
+    const GLOBAL_SCOPES: &'static [GlobalScope] = &[];
 
     /// The name that stands for this model in the type column of polymorphic relations
     /// (`commentable_type`): `#[orm(morph_name = "…")]`, by default the type's name in snake

@@ -30,6 +30,43 @@ pub struct LNote {
     pub state: ModelState,
 }
 
+/// A model with two global scopes beside soft deletes, and its owner.
+#[derive(Model, Debug, Clone, Default)]
+#[orm(
+    table = "l_posts",
+    timestamps = false,
+    soft_deletes,
+    global_scopes(published = "LPost::published", early = "LPost::early")
+)]
+pub struct LPost {
+    pub id: i64,
+    pub l_user_id: i64,
+    pub title: String,
+    pub published: bool,
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub state: ModelState,
+}
+
+impl LPost {
+    pub fn published(q: Builder) -> Builder {
+        q.where_("published", true)
+    }
+
+    /// Rows of the first thousand keys: a second scope, to see them combine.
+    pub fn early(q: Builder) -> Builder {
+        q.where_op("id", "<", 1000)
+    }
+}
+
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "l_users", timestamps = false)]
+pub struct LUser {
+    pub id: i64,
+    pub name: String,
+    pub posts: HasMany<LPost>,
+    pub state: ModelState,
+}
+
 async fn tables(h: &Harness) -> Result<()> {
     let schema = Schema::on(&h.db);
     schema
@@ -39,6 +76,21 @@ async fn tables(h: &Harness) -> Result<()> {
             t.string("color", 20).nullable();
             t.big_integer("views").default(0);
             t.timestamps();
+        })
+        .await?;
+    schema
+        .create_table("l_users", |t| {
+            t.id();
+            t.string("name", 50);
+        })
+        .await?;
+    schema
+        .create_table("l_posts", |t| {
+            t.id();
+            t.big_integer("l_user_id");
+            t.string("title", 50);
+            t.boolean("published");
+            t.soft_deletes();
         })
         .await?;
     schema
@@ -279,5 +331,45 @@ pub async fn a_real_deadlock_is_retried(h: &Harness) -> Result<()> {
     assert!(attempts.load(Ordering::SeqCst) >= 3, "one transaction was aborted and ran again");
     let views = LTag::on(&h.db).oldest("id").pluck::<i64>("views").await?;
     assert_eq!(views, [2, 2], "each transaction's two increments, once");
+    Ok(())
+}
+
+pub async fn global_scopes_apply_to_every_query_and_come_off_by_name(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let ada = LUser::on(&h.db).create(record! { "name" => "Ada" }).await?;
+    let bob = LUser::on(&h.db).create(record! { "name" => "Bob" }).await?;
+    let out = ada.posts().create(record! { "title" => "out", "published" => true }).await?;
+    let draft = ada.posts().create(record! { "title" => "draft", "published" => false }).await?;
+    let mut gone = bob.posts().create(record! { "title" => "gone", "published" => true }).await?;
+    gone.delete().await?;
+    let titles = |q: ModelQuery<LPost>| async move { q.oldest("id").pluck::<String>("title").await };
+    let q = || LPost::on(&h.db);
+    assert_eq!(titles(q()).await?, ["out"]);
+    assert_eq!(q().count().await?, 1);
+    assert!(q().find(draft.id).await?.is_none(), "find gets the scopes too");
+    assert_eq!(q().find_many([out.id, draft.id]).await?.len(), 1);
+    // An or_where stays inside the query's own conditions.
+    assert_eq!(titles(q().where_("title", "out").or_where("title", "draft")).await?, ["out"]);
+    // Off by name; soft deletes are one of them; all at once.
+    assert_eq!(titles(q().without_global_scope("published")).await?, ["out", "draft"]);
+    assert_eq!(titles(q().without_global_scope("soft_deletes")).await?, ["out", "gone"]);
+    assert_eq!(titles(q().without_global_scopes()).await?, ["out", "draft", "gone"]);
+    assert_eq!(titles(q().without_global_scope("published").without_global_scope("early")).await?, ["out", "draft"]);
+    let unknown = q().without_global_scope("publihsed").get().await;
+    match unknown {
+        Err(Error::InvalidQuery { problem: QueryProblem::UnknownScope { model: "LPost", known, .. } }) => {
+            assert_eq!(known, ["published", "early", "soft_deletes"])
+        }
+        other => panic!("{other:?}"),
+    }
+    // Relations are queries of the model: eager loads, counts, has.
+    let users = LUser::on(&h.db).with(["posts"]).with_count(["posts"]).oldest("id").get().await?;
+    assert_eq!(users[0].posts.loaded().map(<[LPost]>::len), Some(1));
+    assert_eq!((users[0].posts.count(), users[1].posts.count()), (Some(1), Some(0)));
+    assert_eq!(LUser::on(&h.db).has("posts").pluck::<String>("name").await?, ["Ada"]);
+    assert_eq!(ada.posts().count().await?, 1);
+    // Writes through a model query are scoped too.
+    assert_eq!(q().update(record! { "title" => "renamed" }).await?, 1);
+    assert_eq!(q().without_global_scope("published").where_("title", "draft").count().await?, 1);
     Ok(())
 }

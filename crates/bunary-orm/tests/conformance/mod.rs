@@ -208,6 +208,7 @@ macro_rules! every_suite {
             finding_and_creating,
             a_model_refreshes_copies_touches_and_increments_itself,
             transactions_retry_concurrency_failures_only_and_know_their_level,
+            global_scopes_apply_to_every_query_and_come_off_by_name,
         }
         relations {
             eager_loading_runs_a_fixed_number_of_queries,

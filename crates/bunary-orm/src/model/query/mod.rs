@@ -65,6 +65,8 @@ use super::Entity;
 pub struct ModelQuery<M> {
     base: Builder<M>,
     trashed: Trashed,
+    /// The global scopes this query leaves off: bit `i` for `M::GLOBAL_SCOPES[i]`.
+    scopes_off: u32,
     /// Eager loads and relation attributes; `None` for most queries (kept out of line, so a
     /// plain query stays small).
     extras: Option<Box<Extras>>,
@@ -106,7 +108,12 @@ impl fmt::Debug for Extras {
 
 impl<M> Clone for ModelQuery<M> {
     fn clone(&self) -> Self {
-        ModelQuery { base: self.base.clone(), trashed: self.trashed, extras: self.extras.clone() }
+        ModelQuery {
+            base: self.base.clone(),
+            trashed: self.trashed,
+            scopes_off: self.scopes_off,
+            extras: self.extras.clone(),
+        }
     }
 }
 
@@ -115,6 +122,7 @@ impl<M> fmt::Debug for ModelQuery<M> {
         f.debug_struct("ModelQuery")
             .field("base", &self.base)
             .field("trashed", &self.trashed)
+            .field("scopes_off", &self.scopes_off)
             .field("extras", &self.extras)
             .finish()
     }
@@ -141,7 +149,7 @@ impl<M: Entity> ModelQuery<M> {
             // The builder keeps the error and returns it from the terminal call.
             Err(_) => Builder::typed(M::TABLE).on(target).key(M::PRIMARY_KEY),
         };
-        ModelQuery { base, trashed: Trashed::Exclude, extras: None }
+        ModelQuery { base, trashed: Trashed::Exclude, scopes_off: 0, extras: None }
     }
 }
 
@@ -479,17 +487,30 @@ impl<M: Entity> ModelQuery<M> {
     /// The query builder with the model's scopes applied: the builder itself when no scope
     /// adds anything.
     pub(crate) fn scoped(&self) -> Cow<'_, Builder<M>> {
-        match super::soft_deletes::scope::<M>(self.trashed) {
-            None => Cow::Borrowed(&self.base),
-            Some(scope) => Cow::Owned(self.base.clone().scoped(scope)),
+        if M::GLOBAL_SCOPES.is_empty() {
+            return match super::soft_deletes::scope::<M>(self.trashed) {
+                None => Cow::Borrowed(&self.base),
+                Some(scope) => Cow::Owned(self.base.clone().scoped(scope)),
+            };
         }
+        Cow::Owned(self.apply_scopes(self.base.clone()))
     }
 
-    /// `builder` with the model's scopes applied.
+    /// `builder` with the model's scopes applied: soft deletes, then the global scopes this
+    /// query leaves on.
     pub(crate) fn apply_scopes(&self, builder: Builder<M>) -> Builder<M> {
-        match super::soft_deletes::scope::<M>(self.trashed) {
+        let builder = match super::soft_deletes::scope::<M>(self.trashed) {
             None => builder,
             Some(scope) => builder.scoped(scope),
+        };
+        if M::GLOBAL_SCOPES.is_empty() {
+            return builder;
         }
+        super::scopes::apply::<M>(builder, self.scopes_off)
+    }
+
+    /// Leaves the global scopes of the bits of `off` off this query.
+    pub(crate) fn scopes_off(self, off: u32) -> Self {
+        ModelQuery { scopes_off: self.scopes_off | off, ..self }
     }
 }

@@ -125,7 +125,7 @@ impl<M: Entity> ModelQuery<M> {
         let mut models = if let Some(plan) = &plan {
             let rows = self.partial_rows(plan)?.get().await?;
             rows.into_iter().map(|r| plan.decode(r)).collect::<Result<Vec<M>>>()?
-        } else if base.is_plain() {
+        } else if base.is_plain() && M::GLOBAL_SCOPES.is_empty() {
             let exec = match base.executor_now()? {
                 Some(exec) => exec,
                 None => base.executor().await?,
@@ -179,7 +179,7 @@ impl<M: Entity> ModelQuery<M> {
         let mut found = if let Some(plan) = &plan {
             let row = self.partial_rows(plan)?.find(id).await?;
             row.map(|r| plan.decode(r)).transpose()?.into_iter().collect()
-        } else if base.is_plain() {
+        } else if base.is_plain() && M::GLOBAL_SCOPES.is_empty() {
             let exec = match base.executor_now()? {
                 Some(exec) => exec,
                 None => base.executor().await?,
