@@ -231,6 +231,21 @@ impl Db {
         self.run_transaction(false, f).await
     }
 
+    /// Runs `callback` after the transaction this task has open on this database commits (as
+    /// [`Tx::after_commit`]), or at once when there is none (Eloquent's `DB::afterCommit`).
+    pub fn after_commit(&self, callback: impl FnOnce() + Send + 'static) {
+        match active_transaction(self.key()) {
+            Some(tx) => tx.after_commit(callback),
+            None => callback(),
+        }
+    }
+
+    /// How deep this task is in a transaction on this database: 0 outside one, 1 in it, one
+    /// more inside each nested transaction (Laravel's `transactionLevel`).
+    pub fn transaction_level(&self) -> u32 {
+        active_transaction(self.key()).map_or(0, |tx| tx.level())
+    }
+
     /// A query builder on `table` that runs on this handle.
     pub fn table(&self, table: &str) -> crate::query::Builder {
         crate::query::Builder::new(table).on(self)

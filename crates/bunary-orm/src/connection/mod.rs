@@ -12,6 +12,7 @@
 //! (`query/`) build SQL and run it only through this module.
 
 pub mod cache;
+mod callbacks;
 mod handle;
 mod retry;
 mod target;

@@ -47,12 +47,6 @@ async fn pause(pause: Duration) {
 }
 
 impl Db {
-    /// How deep this task is in a transaction on this database: 0 outside one, 1 in it, one
-    /// more inside each nested transaction (Laravel's `transactionLevel`).
-    pub fn transaction_level(&self) -> u32 {
-        active_transaction(self.key()).map_or(0, |tx| tx.level())
-    }
-
     /// [`transaction`](Db::transaction), run again, up to `attempts` times in all, when the
     /// database aborts it for a concurrency failure ([`Error::is_concurrency_failure`]: a
     /// deadlock, a serialisation failure, a busy database), after a pause of 10 ms that

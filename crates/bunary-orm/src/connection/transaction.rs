@@ -9,6 +9,7 @@ use std::sync::Arc;
 use futures_util::FutureExt;
 use tokio::sync::Mutex;
 
+use super::callbacks::{Callbacks, When};
 use crate::dialect::Dialect;
 use crate::driver::{ExecResult, TransactionConnection};
 use crate::error::{Error, Result};
@@ -28,6 +29,39 @@ impl Tx {
     /// Whether `self` and `other` are handles of the same transaction.
     pub fn same(&self, other: &Tx) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// Runs `callback` once the outermost transaction has committed (Eloquent's `afterCommit`);
+    /// registered inside a nested transaction that rolls back, or in a transaction that
+    /// rolls back, fails or is dropped, it never runs. Callbacks run in the order they were
+    /// registered, outside the transaction.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use std::sync::{Arc, Mutex};
+    /// use bunary_orm::{DatabaseConfig, Db, Error};
+    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+    /// let sent = Arc::new(Mutex::new(Vec::new()));
+    /// let log = sent.clone();
+    /// db.transaction(|tx| async move {
+    ///     let mail = log.clone();
+    ///     tx.after_commit(move || mail.lock().unwrap().push("welcome mail"));
+    ///     assert!(log.lock().unwrap().is_empty(), "not before the commit");
+    ///     Ok::<_, Error>(())
+    /// })
+    /// .await?;
+    /// assert_eq!(*sent.lock().unwrap(), ["welcome mail"]);
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    pub fn after_commit(&self, callback: impl FnOnce() + Send + 'static) {
+        self.inner.callbacks.add(self.inner.depth.load(Ordering::Acquire), When::Commit, Box::new(callback));
+    }
+
+    /// Runs `callback` once the transaction level it was registered in rolls back: a nested
+    /// transaction (savepoint) that rolls back, or the outermost transaction when it rolls
+    /// back, fails to commit or is dropped unfinished. After a commit it never runs.
+    pub fn after_rollback(&self, callback: impl FnOnce() + Send + 'static) {
+        self.inner.callbacks.add(self.inner.depth.load(Ordering::Acquire), When::Rollback, Box::new(callback));
     }
 
     /// How deep the transaction is nested: 1 in the outermost transaction, one more inside each
@@ -59,12 +93,22 @@ struct TxInner {
     savepoints: AtomicU32,
     /// How many nested transactions (savepoints) are open.
     depth: AtomicU32,
+    /// What runs when the transaction ends.
+    callbacks: Callbacks,
     /// A nested transaction was dropped part-way (a cancelled future): whether its savepoint
     /// exists, and what of its work happened, is unknown, so the transaction can only roll back.
     broken: AtomicBool,
 }
 
 type ConnSlot = Option<Box<dyn TransactionConnection>>;
+
+impl Drop for TxInner {
+    /// A transaction dropped unfinished (its future cancelled) rolled back: what waits for a
+    /// rollback runs, what waits for a commit is dropped. After a normal end nothing is left.
+    fn drop(&mut self) {
+        self.callbacks.ended(false);
+    }
+}
 
 impl TxInner {
     /// The open connection, or why there is none to use.
@@ -150,6 +194,7 @@ impl Tx {
                 dialect,
                 savepoints: AtomicU32::new(0),
                 depth: AtomicU32::new(0),
+                callbacks: Callbacks::default(),
                 broken: AtomicBool::new(false),
             }),
         };
@@ -160,17 +205,21 @@ impl Tx {
         let body = ACTIVE.scope(Arc::new(list), async move { f(handle).await });
         match AssertUnwindSafe(body).catch_unwind().await {
             Ok(Ok(value)) => {
-                tx.finish(true).await?;
+                let finished = tx.finish(true).await;
+                tx.inner.callbacks.ended(finished.is_ok());
+                finished?;
                 Ok(value)
             }
             Ok(Err(err)) => {
                 // The closure's error is what the caller needs to see; a failed rollback
                 // still ends the transaction (the connection is dropped, which rolls back).
                 let _ = tx.finish(false).await;
+                tx.inner.callbacks.ended(false);
                 Err(err)
             }
             Err(panic) => {
                 let _ = tx.finish(false).await;
+                tx.inner.callbacks.ended(false);
                 resume_unwind(panic)
             }
         }
@@ -298,6 +347,7 @@ impl Tx {
         let n = self.inner.savepoints.fetch_add(1, Ordering::Relaxed) + 1;
         let name = format!("bunary_sp_{n}");
         let _depth = Depth::enter(&self.inner.depth);
+        let depth = self.inner.depth.load(Ordering::Acquire);
         // Armed before SAVEPOINT is sent, disarmed once the savepoint is released or rolled
         // back: a future dropped anywhere in between leaves the transaction broken.
         let mut guard = SavepointGuard { inner: &self.inner, armed: true };
@@ -308,6 +358,7 @@ impl Tx {
         let result = match outcome {
             Ok(Ok(value)) => {
                 self.exec_batch(&format!("RELEASE SAVEPOINT {name}")).await?;
+                self.inner.callbacks.released(depth);
                 Ok(value)
             }
             Ok(Err(err)) => {
@@ -316,10 +367,14 @@ impl Tx {
                 if self.rollback_to(&name).await.is_err() {
                     return Err(err);
                 }
+                self.inner.callbacks.rolled_back(depth);
                 Err(err)
             }
             Err(panic) => {
                 let rolled_back = self.rollback_to(&name).await;
+                if rolled_back.is_ok() {
+                    self.inner.callbacks.rolled_back(depth);
+                }
                 guard.armed = rolled_back.is_err();
                 drop(guard);
                 resume_unwind(panic)

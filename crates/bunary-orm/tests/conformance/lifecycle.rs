@@ -373,3 +373,78 @@ pub async fn global_scopes_apply_to_every_query_and_come_off_by_name(h: &Harness
     assert_eq!(q().without_global_scope("published").where_("title", "draft").count().await?, 1);
     Ok(())
 }
+
+pub async fn callbacks_run_after_the_outermost_commit_or_at_a_rollback(h: &Harness) -> Result<()> {
+    use std::sync::{Arc, Mutex};
+    tables(h).await?;
+    let log = Arc::new(Mutex::new(Vec::<&'static str>::new()));
+    let note = |what: &'static str| {
+        let log = log.clone();
+        move || log.lock().unwrap().push(what)
+    };
+    let seen = log.clone();
+    h.db.transaction(|tx| async move {
+        tx.after_commit(note("outer commit"));
+        tx.after_rollback(note("outer rollback"));
+        tx.transaction(|inner| async move {
+            inner.after_commit(note("kept inner commit"));
+            Ok::<_, Error>(())
+        })
+        .await?;
+        let failed: Result<()> = tx
+            .transaction(|inner| async move {
+                inner.after_commit(note("dropped inner commit"));
+                inner.after_rollback(note("inner rollback"));
+                LTag::on(&inner).create(record! { "name" => "x" }).await?;
+                Err(Error::other("undo"))
+            })
+            .await;
+        assert!(failed.is_err());
+        assert_eq!(*seen.lock().unwrap(), ["inner rollback"], "nothing waits for the commit yet");
+        LTag::on(&tx).create(record! { "name" => "kept" }).await?;
+        Ok::<_, Error>(())
+    })
+    .await?;
+    assert_eq!(*log.lock().unwrap(), ["inner rollback", "outer commit", "kept inner commit"]);
+
+    // A rolled-back transaction: after-commit callbacks never run.
+    log.lock().unwrap().clear();
+    let failed: Result<()> =
+        h.db.transaction(|tx| async move {
+            tx.after_commit(note("never"));
+            tx.after_rollback(note("rolled back"));
+            Err(Error::other("no"))
+        })
+        .await;
+    assert!(failed.is_err());
+    assert_eq!(*log.lock().unwrap(), ["rolled back"]);
+
+    // Db::after_commit: deferred inside this task's transaction, at once outside one.
+    log.lock().unwrap().clear();
+    h.db.after_commit(note("no transaction"));
+    let db = h.db.clone();
+    let seen = log.clone();
+    h.db.transaction(|_| async move {
+        db.after_commit(note("deferred"));
+        assert_eq!(*seen.lock().unwrap(), ["no transaction"]);
+        Ok::<_, Error>(())
+    })
+    .await?;
+    assert_eq!(*log.lock().unwrap(), ["no transaction", "deferred"]);
+
+    // A transaction whose future is dropped part-way rolled back: only after-rollback runs.
+    log.lock().unwrap().clear();
+    {
+        let work = h.db.transaction(|tx| async move {
+            tx.after_commit(note("dropped commit"));
+            tx.after_rollback(note("dropped rollback"));
+            std::future::pending::<()>().await;
+            Ok::<_, Error>(())
+        });
+        let timed_out = tokio::time::timeout(std::time::Duration::from_millis(50), work).await;
+        assert!(timed_out.is_err());
+    }
+    assert_eq!(*log.lock().unwrap(), ["dropped rollback"]);
+    assert_eq!(LTag::on(&h.db).pluck::<String>("name").await?, ["kept"]);
+    Ok(())
+}
