@@ -87,6 +87,8 @@ pub struct ModelDef {
     /// `global_scopes(active = "Self::active", …)`: each scope's name and the function (a
     /// path) that adds its conditions to the query builder.
     pub global_scopes: Vec<(String, syn::Path)>,
+    /// `strict_fill`: `fill` refuses a column it may not set instead of passing it over.
+    pub strict_fill: bool,
 }
 
 /// `BlogPost` → `blog_post`.
@@ -216,6 +218,7 @@ impl ModelDef {
         let mut hidden_names: Vec<String> = Vec::new();
         let mut morph_name: Option<String> = None;
         let mut global_scopes: Vec<(String, syn::Path)> = Vec::new();
+        let mut strict_fill = false;
 
         for attr in input.attrs.iter().filter(|a| a.path().is_ident("orm")) {
             attr.parse_nested_meta(|meta| {
@@ -268,6 +271,7 @@ impl ModelDef {
                             timestamps = Some(Some(("created_at".to_owned(), "updated_at".to_owned())));
                         }
                     }
+                    "strict_fill" => strict_fill = true,
                     "soft_deletes" => {
                         if meta.input.peek(syn::Token![=]) {
                             let lit: LitStr = meta.value()?.parse()?;
@@ -522,7 +526,9 @@ impl ModelDef {
                 ));
             }
         }
-        for list in [&fillable, &guarded].into_iter().flatten() {
+        // `guarded("*")`: nothing is mass assignable (fill is then an error).
+        let totally_guarded = matches!(guarded.as_deref(), Some([only]) if only == "*");
+        for list in fillable.iter().chain(guarded.iter().filter(|_| !totally_guarded)) {
             if let Some(unknown) = list.iter().find(|c| !has(c)) {
                 return Err(error(name.span(), format!("`{unknown}` in fillable/guarded names no column of `{name}`")));
             }
@@ -541,6 +547,7 @@ impl ModelDef {
         Ok(ModelDef {
             morph_name,
             global_scopes,
+            strict_fill,
             relations,
             snake_name,
             name,

@@ -117,6 +117,17 @@ pub enum QueryProblem {
         /// The column.
         column: String,
     },
+    /// `fill` (or `create`) of a column mass assignment may not set, on a model that is
+    /// `strict_fill` or totally guarded (`guarded("*")`).
+    #[error(
+        "{model}.{column} is not mass assignable: add it to #[orm(fillable(...))], or set it with force_fill or inside bunary_orm::unguarded"
+    )]
+    NotMassAssignable {
+        /// The model.
+        model: &'static str,
+        /// The column.
+        column: String,
+    },
     /// An `insert_models` where some auto-increment keys are set and others are empty.
     #[error(
         "model {index} of the insert {} a key while the first {}: give every model a key or none",

@@ -126,6 +126,16 @@ pub trait EntityExt: Entity {
         persistence::increment(self, column.to_owned(), amount.into(), true)
     }
 
+    /// Sets every column of `attributes`, fillable or not (Eloquent's `forceFill`).
+    ///
+    /// # Errors
+    /// [`QueryProblem::UnknownColumn`](crate::QueryProblem::UnknownColumn) for a column the
+    /// model does not have; [`Error::Decode`](crate::Error::Decode) for a value of the wrong
+    /// type.
+    fn force_fill(&mut self, attributes: impl Into<crate::query::Record>) -> Result<()> {
+        super::mass_assignment::fill(self, attributes.into(), true)
+    }
+
     /// Whether `other` is the same row: the same key, both saved, on the same connection
     /// (Eloquent's `is`; two models of one type share a table).
     fn is(&self, other: &Self) -> bool {

@@ -39,6 +39,7 @@ pub use self::casts::{Json, ToValue};
 #[doc(hidden)]
 pub use self::fields::{cell_field, column_position, decode_field, unknown_column};
 pub use self::instance::EntityExt;
+pub use self::mass_assignment::unguarded;
 #[doc(hidden)]
 pub use self::plain::PlainSql;
 pub use self::query::ModelQuery;
@@ -266,6 +267,10 @@ pub trait Entity: FromRow + Sync {
         let _ = column;
         false
     }
+
+    /// `#[orm(strict_fill)]`: [`fill`](Entity::fill) refuses an attribute it may not set
+    /// (guarded, or not fillable) instead of passing it over.
+    const STRICT_FILL: bool = false;
 
     /// The model's global scopes, `#[orm(global_scopes(name = "path::to::function"))]`: each
     /// query of the model gets their conditions (see [`ModelQuery::without_global_scope`]).
@@ -526,13 +531,18 @@ pub trait Entity: FromRow + Sync {
     }
 
     /// Sets the fillable columns of `attributes` (a [`Record`](crate::Record) or a JSON
-    /// object); guarded columns are passed over, as in Eloquent.
+    /// object); guarded columns are passed over, as in Eloquent, unless the model is
+    /// `#[orm(strict_fill)]` or totally guarded (`guarded("*")`), where they are an error.
+    /// [`force_fill`](crate::EntityExt::force_fill) and [`unguarded`] set
+    /// them anyway.
     ///
     /// # Errors
-    /// [`Error::InvalidQuery`](crate::Error::InvalidQuery) for a column the model does not have; [`Error::Decode`](crate::Error::Decode) for a
-    /// value of the wrong type.
+    /// [`Error::InvalidQuery`](crate::Error::InvalidQuery) for a column the model does not
+    /// have ([`QueryProblem::UnknownColumn`](crate::QueryProblem::UnknownColumn)) or may not
+    /// set here ([`QueryProblem::NotMassAssignable`](crate::QueryProblem::NotMassAssignable));
+    /// [`Error::Decode`](crate::Error::Decode) for a value of the wrong type.
     fn fill(&mut self, attributes: impl Into<crate::query::Record>) -> Result<()> {
-        mass_assignment::fill(self, attributes.into())
+        mass_assignment::fill(self, attributes.into(), false)
     }
 }
 

@@ -67,6 +67,24 @@ pub struct LUser {
     pub state: ModelState,
 }
 
+/// Nothing mass assignable (`guarded("*")`), on `l_users`.
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "l_users", timestamps = false, guarded("*"))]
+pub struct LLocked {
+    pub id: i64,
+    pub name: String,
+    pub state: ModelState,
+}
+
+/// Only `name` mass assignable, and a refused column is an error (`strict_fill`).
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "l_users", timestamps = false, fillable("name"), strict_fill)]
+pub struct LStrict {
+    pub id: i64,
+    pub name: String,
+    pub state: ModelState,
+}
+
 async fn tables(h: &Harness) -> Result<()> {
     let schema = Schema::on(&h.db);
     schema
@@ -446,5 +464,43 @@ pub async fn callbacks_run_after_the_outermost_commit_or_at_a_rollback(h: &Harne
     }
     assert_eq!(*log.lock().unwrap(), ["dropped rollback"]);
     assert_eq!(LTag::on(&h.db).pluck::<String>("name").await?, ["kept"]);
+    Ok(())
+}
+
+pub async fn mass_assignment_guards_strictly_when_asked(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    // Totally guarded: fill and create are typed errors that write nothing.
+    let locked = LLocked::on(&h.db).create(record! { "name" => "Ada" }).await;
+    match locked {
+        Err(Error::InvalidQuery { problem: QueryProblem::NotMassAssignable { model: "LLocked", column } }) => {
+            assert_eq!(column, "name")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(LLocked::on(&h.db).count().await?, 0);
+    // force_fill and unguarded set anything.
+    let mut user = LLocked { state: ModelState::on(&h.db), ..Default::default() };
+    user.force_fill(record! { "id" => 41, "name" => "Ada" })?;
+    user.save().await?;
+    assert_eq!(LLocked::on(&h.db).find_or_fail(41).await?.name, "Ada");
+    let bob = bunary_orm::unguarded(async { LLocked::on(&h.db).create(record! { "id" => 42, "name" => "Bob" }).await })
+        .await?;
+    assert_eq!(bob.id, 42);
+    assert!(LLocked::default().fill(record! { "name" => "x" }).is_err(), "guarded again outside");
+    // Strict: a column outside `fillable` is refused, not passed over; a typo is an error as ever.
+    let mut strict = LStrict::default();
+    strict.fill(record! { "name" => "Cy" })?;
+    let refused = strict.fill(record! { "id" => 9 });
+    assert!(
+        matches!(&refused, Err(Error::InvalidQuery { problem: QueryProblem::NotMassAssignable { .. } })),
+        "{refused:?}"
+    );
+    assert_eq!(strict.id, 0);
+    let typo = strict.fill(record! { "nmae" => "x" });
+    assert!(matches!(typo, Err(Error::InvalidQuery { problem: QueryProblem::UnknownColumn { .. } })));
+    // A model neither strict nor totally guarded passes guarded columns over (Eloquent's way).
+    let mut tag = LTag::default();
+    tag.fill(record! { "id" => 5, "name" => "rust" })?;
+    assert_eq!((tag.id, tag.name.as_str()), (0, "rust"));
     Ok(())
 }

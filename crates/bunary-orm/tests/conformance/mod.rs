@@ -210,6 +210,7 @@ macro_rules! every_suite {
             transactions_retry_concurrency_failures_only_and_know_their_level,
             global_scopes_apply_to_every_query_and_come_off_by_name,
             callbacks_run_after_the_outermost_commit_or_at_a_rollback,
+            mass_assignment_guards_strictly_when_asked,
         }
         relations {
             eager_loading_runs_a_fixed_number_of_queries,
