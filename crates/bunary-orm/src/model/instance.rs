@@ -126,6 +126,32 @@ pub trait EntityExt: Entity {
         persistence::increment(self, column.to_owned(), amount.into(), true)
     }
 
+    /// [`save`](Entity::save) as one unit (Eloquent's `saveOrFail`): in a transaction (a
+    /// savepoint inside one), so that the save and what it sets off (touching parents) commit
+    /// together or not at all. On failure the model's state is what it was before: a new
+    /// model is still new, a loaded one still has its changes to save.
+    ///
+    /// # Errors
+    /// As [`save`](Entity::save), after the rollback.
+    fn save_or_fail(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
+        async move {
+            let (connection, before) = (self.state().connection().clone(), self.state().clone());
+            let exec = connection.executor().await?;
+            let model = &mut *self;
+            let outcome = exec
+                .transaction(|tx| async move {
+                    model.state_mut().set_connection(&tx);
+                    model.save().await
+                })
+                .await;
+            match outcome {
+                Ok(()) => self.state_mut().set_connection(connection),
+                Err(_) => *self.state_mut() = before,
+            }
+            outcome
+        }
+    }
+
     /// Sets every column of `attributes`, fillable or not (Eloquent's `forceFill`).
     ///
     /// # Errors

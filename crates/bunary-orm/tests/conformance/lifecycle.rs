@@ -504,3 +504,35 @@ pub async fn mass_assignment_guards_strictly_when_asked(h: &Harness) -> Result<(
     assert_eq!((tag.id, tag.name.as_str()), (0, "rust"));
     Ok(())
 }
+
+pub async fn save_or_fail_commits_as_one_unit_or_leaves_the_model_as_it_was(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let mut tag = LTag { name: "rust".into(), state: ModelState::on(&h.db), ..Default::default() };
+    tag.save_or_fail().await?;
+    assert!(tag.exists() && matches!(tag.state().connection(), Connection::Db(_)), "back on its handle");
+    assert_eq!(LTag::on(&h.db).count().await?, 1);
+    // A failing save (a unique violation) rolls back, and the new model is still new.
+    let mut twin = LTag { name: "rust".into(), state: ModelState::on(&h.db), ..Default::default() };
+    let failed = twin.save_or_fail().await;
+    assert!(matches!(failed, Err(Error::Database { kind: DatabaseErrorKind::UniqueViolation, .. })), "{failed:?}");
+    assert!(!twin.exists());
+    twin.name = "go".into();
+    twin.save().await?;
+    // A loaded model keeps its changes to save.
+    let mut clash = LTag::on(&h.db).find_or_fail(twin.id).await?;
+    clash.name = "rust".into();
+    assert!(clash.save_or_fail().await.is_err());
+    // (the attempt set updated_at in the model, as Eloquent's does)
+    assert!(clash.get_dirty().columns().any(|c| c == "name"));
+    assert_eq!(LTag::on(&h.db).find_or_fail(twin.id).await?.name, "go");
+    // Inside a transaction it is a savepoint: the outer transaction goes on.
+    h.db.transaction(|tx| async move {
+        let mut inner = LTag { name: "rust".into(), state: ModelState::on(&tx), ..Default::default() };
+        assert!(inner.save_or_fail().await.is_err());
+        LTag::on(&tx).create(record! { "name" => "zig" }).await?;
+        Ok::<_, Error>(())
+    })
+    .await?;
+    assert_eq!(LTag::on(&h.db).count().await?, 3);
+    Ok(())
+}

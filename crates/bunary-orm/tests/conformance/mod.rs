@@ -211,6 +211,7 @@ macro_rules! every_suite {
             global_scopes_apply_to_every_query_and_come_off_by_name,
             callbacks_run_after_the_outermost_commit_or_at_a_rollback,
             mass_assignment_guards_strictly_when_asked,
+            save_or_fail_commits_as_one_unit_or_leaves_the_model_as_it_was,
         }
         relations {
             eager_loading_runs_a_fixed_number_of_queries,
