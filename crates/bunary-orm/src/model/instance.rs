@@ -90,7 +90,8 @@ pub trait EntityExt: Entity {
     }
 
     /// Sets `updated_at` to now and saves the model (with its other changes), as Eloquent's
-    /// `touch`; `false`, having written nothing, for a model without timestamps.
+    /// `touch`; `false`, having written nothing, for a model without timestamps (or inside
+    /// [`without_timestamps`](crate::without_timestamps)).
     ///
     /// # Errors
     /// As [`save`](Entity::save); [`Error::ModelNotSaved`](crate::Error::ModelNotSaved) for a
@@ -98,7 +99,7 @@ pub trait EntityExt: Entity {
     fn touch(&mut self) -> impl Future<Output = Result<bool>> + Send + '_ {
         async move {
             persistence::require_saved(self, "touch")?;
-            let Some(ts) = Self::TIMESTAMPS else { return Ok(false) };
+            let Some(ts) = super::timestamps::of::<Self>() else { return Ok(false) };
             self.set_value(ts.updated_at, Value::Timestamp(super::now()))?;
             self.save().await?;
             Ok(true)
@@ -160,6 +161,17 @@ pub trait EntityExt: Entity {
     /// type.
     fn force_fill(&mut self, attributes: impl Into<crate::query::Record>) -> Result<()> {
         super::mass_assignment::fill(self, attributes.into(), true)
+    }
+
+    /// Whether any of `columns` has changed since the model was loaded or saved (Eloquent's
+    /// `isDirty('name')`; [`is_dirty`](Entity::is_dirty) for any column).
+    fn is_dirty_in(&self, columns: &[&str]) -> bool {
+        self.get_dirty().columns().any(|c| columns.contains(&c))
+    }
+
+    /// Whether the last save updated any of `columns` (Eloquent's `wasChanged('name')`).
+    fn was_changed_in(&self, columns: &[&str]) -> bool {
+        self.state().changed().iter().any(|c| columns.contains(c))
     }
 
     /// Whether `other` is the same row: the same key, both saved, on the same connection

@@ -51,7 +51,7 @@ pub use self::soft_deletes::Trashed;
 #[doc(hidden)]
 pub use self::state::Snapshots;
 pub use self::state::{FieldHashes, ModelState};
-pub use self::timestamps::{now, Timestamps};
+pub use self::timestamps::{now, without_timestamps, Timestamps};
 
 /// The dynamic model: queries on a table by name, returning [`Row`](crate::Row)s. It runs on
 /// the global driver ([`set_orm_config`](crate::set_orm_config)); use

@@ -6,7 +6,7 @@ use crate::query::{Builder, Record};
 use crate::row::Row;
 use crate::value::Value;
 
-use super::{now, Entity, KeyKind};
+use super::{now, timestamps, Entity, KeyKind};
 
 /// A query on the model's own row (by the key it was loaded with), without scopes.
 fn own_row<M: Entity>(model: &M) -> Builder<Row> {
@@ -78,7 +78,7 @@ async fn insert<M: Entity>(model: &mut M) -> Result<()> {
     if M::KEY == KeyKind::Uuid && empty_key {
         model.set_value(M::PRIMARY_KEY, Value::Uuid(uuid::Uuid::now_v7()))?;
     }
-    if let Some(ts) = M::TIMESTAMPS {
+    if let Some(ts) = timestamps::of::<M>() {
         let now = Value::Timestamp(now());
         model.set_value(ts.created_at, now.clone())?;
         model.set_value(ts.updated_at, now)?;
@@ -104,7 +104,7 @@ pub(crate) async fn insert_models<M: Entity>(builder: &Builder<M>, models: Vec<M
     };
     let omit_key = M::KEY == KeyKind::AutoIncrement && key_is_empty(&first.key());
     let key_at = column_index::<M>(M::PRIMARY_KEY)?;
-    let now = M::TIMESTAMPS.map(|_| Value::Timestamp(now()));
+    let now = timestamps::of::<M>().map(|_| Value::Timestamp(now()));
     let width = M::COLUMNS.len() - usize::from(omit_key);
     let mut values = Vec::with_capacity(models.len() * M::COLUMNS.len());
     for (i, mut model) in models.into_iter().enumerate() {
@@ -116,7 +116,7 @@ pub(crate) async fn insert_models<M: Entity>(builder: &Builder<M>, models: Vec<M
         if M::KEY == KeyKind::Uuid && empty_key {
             model.set_value(M::PRIMARY_KEY, Value::Uuid(uuid::Uuid::now_v7()))?;
         }
-        if let (Some(ts), Some(now)) = (M::TIMESTAMPS, &now) {
+        if let (Some(ts), Some(now)) = (timestamps::of::<M>(), &now) {
             model.set_value(ts.created_at, now.clone())?;
             model.set_value(ts.updated_at, now.clone())?;
         }
@@ -142,7 +142,7 @@ async fn update<M: Entity>(model: &mut M) -> Result<bool> {
     if dirty.is_empty() {
         return Ok(false);
     }
-    if let Some(ts) = M::TIMESTAMPS {
+    if let Some(ts) = timestamps::of::<M>() {
         let now = Value::Timestamp(now());
         model.set_value(ts.updated_at, now)?;
         let stored = model.to_values().swap_remove(column_index::<M>(ts.updated_at)?);
@@ -272,7 +272,7 @@ pub(crate) async fn increment<M: Entity>(model: &mut M, column: String, amount: 
     let next = stepped(&model.get_value(column)?, &amount, down)?;
     let mut synced = vec![M::COLUMNS[at]];
     let mut extra = Record::new();
-    if let Some(ts) = M::TIMESTAMPS {
+    if let Some(ts) = timestamps::of::<M>() {
         model.set_value(ts.updated_at, Value::Timestamp(now()))?;
         extra.insert(ts.updated_at, model.get_value(ts.updated_at)?);
         synced.push(ts.updated_at);

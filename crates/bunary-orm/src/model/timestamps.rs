@@ -21,6 +21,46 @@ pub struct Timestamps {
     pub updated_at: &'static str,
 }
 
+tokio::task_local! {
+    /// Set while [`without_timestamps`] runs its future.
+    static OFF: ();
+}
+
+/// Runs `work` with timestamps off on this task (Eloquent's `Model::withoutTimestamps`):
+/// saves, inserts, updates and `touch` inside it leave `created_at` and `updated_at` as they
+/// are.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use bunary_orm::prelude::*;
+/// use bunary_orm::{DatabaseConfig, Db};
+/// #[derive(Model, Debug, Clone, Default)]
+/// #[orm(table = "posts")]
+/// struct Post {
+///     id: i64,
+///     title: String,
+///     created_at: Option<chrono::NaiveDateTime>,
+///     updated_at: Option<chrono::NaiveDateTime>,
+///     state: ModelState,
+/// }
+/// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+/// db.exec("CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT, created_at TEXT, updated_at TEXT)", &[]).await?;
+/// let imported = bunary_orm::without_timestamps(Post::on(&db).create(record! { "title" => "old" })).await?;
+/// assert!(imported.created_at.is_none() && imported.updated_at.is_none());
+/// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+/// ```
+pub async fn without_timestamps<F: std::future::Future>(work: F) -> F::Output {
+    OFF.scope((), work).await
+}
+
+/// The timestamp columns `M`'s writes set: none inside [`without_timestamps`].
+pub(crate) fn of<M: Entity>() -> Option<Timestamps> {
+    match M::TIMESTAMPS {
+        Some(ts) if OFF.try_with(|()| ()).is_err() => Some(ts),
+        _ => None,
+    }
+}
+
 /// The current time as models store it: UTC, to the microsecond (what every dialect keeps).
 pub fn now() -> DateTime<Utc> {
     let t = Utc::now();
@@ -29,7 +69,7 @@ pub fn now() -> DateTime<Utc> {
 
 /// Adds `updated_at = now` to an update's record, unless the caller sets it.
 pub(crate) fn touch_record<M: Entity>(record: &mut Record) {
-    if let Some(ts) = M::TIMESTAMPS {
+    if let Some(ts) = of::<M>() {
         if !record.contains(ts.updated_at) {
             record.insert(ts.updated_at, Value::Timestamp(now()));
         }
@@ -38,7 +78,7 @@ pub(crate) fn touch_record<M: Entity>(record: &mut Record) {
 
 /// Adds `updated_at = now` to an update's assignments, unless they set it.
 pub(crate) fn touch_sets<M: Entity>(sets: &mut Vec<(Ident, SetValue)>) -> Result<()> {
-    if let Some(ts) = M::TIMESTAMPS {
+    if let Some(ts) = of::<M>() {
         if !sets.iter().any(|(c, _)| c.as_str() == ts.updated_at) {
             sets.push((Ident::new(ts.updated_at, "column")?, SetValue::Value(Value::Timestamp(now()))));
         }

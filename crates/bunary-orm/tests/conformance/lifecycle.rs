@@ -536,3 +536,23 @@ pub async fn save_or_fail_commits_as_one_unit_or_leaves_the_model_as_it_was(h: &
     assert_eq!(LTag::on(&h.db).count().await?, 3);
     Ok(())
 }
+
+pub async fn timestamps_turn_off_for_a_block_and_dirty_checks_name_columns(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let tag = bunary_orm::without_timestamps(LTag::on(&h.db).create(record! { "name" => "quiet" })).await?;
+    assert!(tag.created_at.is_none() && tag.updated_at.is_none());
+    let stored = LTag::on(&h.db).find_or_fail(tag.id).await?;
+    assert!(stored.created_at.is_none() && stored.updated_at.is_none(), "none written");
+    bunary_orm::without_timestamps(LTag::on(&h.db).where_("id", tag.id).update(record! { "color" => "red" })).await?;
+    let mut stored = LTag::on(&h.db).find_or_fail(tag.id).await?;
+    assert_eq!((stored.color.as_deref(), stored.updated_at), (Some("red"), None));
+    assert!(!bunary_orm::without_timestamps(stored.touch()).await?);
+    assert!(LTag::on(&h.db).find_or_fail(tag.id).await?.updated_at.is_none());
+    // Outside the block they are set again.
+    stored.name = "loud".into();
+    assert!(stored.is_dirty_in(&["name", "views"]) && !stored.is_dirty_in(&["color"]));
+    stored.save().await?;
+    assert!(stored.updated_at.is_some());
+    assert!(stored.was_changed_in(&["name"]) && !stored.was_changed_in(&["color"]));
+    Ok(())
+}

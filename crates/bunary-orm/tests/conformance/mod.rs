@@ -212,6 +212,7 @@ macro_rules! every_suite {
             callbacks_run_after_the_outermost_commit_or_at_a_rollback,
             mass_assignment_guards_strictly_when_asked,
             save_or_fail_commits_as_one_unit_or_leaves_the_model_as_it_was,
+            timestamps_turn_off_for_a_block_and_dirty_checks_name_columns,
         }
         relations {
             eager_loading_runs_a_fixed_number_of_queries,
