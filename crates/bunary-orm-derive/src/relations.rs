@@ -179,6 +179,13 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
             }
         }
     };
+    let push_lists: Vec<_> = def.relations.iter().filter(|r| is_list(r.kind)).map(|r| &r.field).collect();
+    let push_ones: Vec<_> = def
+        .relations
+        .iter()
+        .filter(|r| !is_list(r.kind) && r.kind != RelationKind::MorphTo)
+        .map(|r| &r.field)
+        .collect();
     let touched: Vec<usize> = (0..def.relations.len()).filter(|&i| def.relations[i].touches).collect();
     let touches = if touched.is_empty() {
         TokenStream::new()
@@ -270,6 +277,20 @@ pub fn entity_items(def: &ModelDef) -> TokenStream {
                     ::std::boxed::Box::pin(async move { ::core::result::Result::Err(error) })
                 }
             }
+        }
+
+        fn push_relations(&mut self) -> ::core::pin::Pin<::std::boxed::Box<dyn ::core::future::Future<Output = ::bunary_orm::Result<()>> + ::core::marker::Send + '_>> {
+            ::std::boxed::Box::pin(async move {
+                #(if let ::core::option::Option::Some(models) = self.#push_lists.loaded_mut() {
+                    for model in models.iter_mut() {
+                        ::bunary_orm::EntityExt::push(model).await?;
+                    }
+                })*
+                #(if let ::core::option::Option::Some(model) = self.#push_ones.get_mut() {
+                    ::bunary_orm::EntityExt::push(model).await?;
+                })*
+                ::core::result::Result::Ok(())
+            })
         }
 
         fn eager_load<'a>(

@@ -153,6 +153,20 @@ pub trait EntityExt: Entity {
         }
     }
 
+    /// Saves the model and then every model of its loaded relations, each with its own loaded
+    /// relations (Eloquent's `push`); a `morph_to` parent is not saved. The first error stops
+    /// it (what was saved before stays saved: see [`save_or_fail`](EntityExt::save_or_fail)
+    /// for one unit).
+    ///
+    /// # Errors
+    /// As [`save`](Entity::save), of the first model that fails.
+    fn push(&mut self) -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + Send + '_>> {
+        Box::pin(async move {
+            self.save().await?;
+            self.push_relations().await
+        })
+    }
+
     /// Sets every column of `attributes`, fillable or not (Eloquent's `forceFill`).
     ///
     /// # Errors

@@ -332,6 +332,13 @@ pub trait Entity: FromRow + Sync {
         Box::pin(async move { Err(relations::unknown_relation::<Self>(relation)) })
     }
 
+    /// Saves the models of the loaded relations, each with its own loaded relations (what
+    /// [`push`](crate::EntityExt::push) does after saving the model). Derive plumbing.
+    #[doc(hidden)]
+    fn push_relations(&mut self) -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + Send + '_>> {
+        Box::pin(async { Ok(()) })
+    }
+
     /// Loads the relation `relation` (with its `nested` paths) onto `models`. Derive plumbing.
     #[doc(hidden)]
     fn eager_load<'a>(

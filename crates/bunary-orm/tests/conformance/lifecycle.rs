@@ -556,3 +556,25 @@ pub async fn timestamps_turn_off_for_a_block_and_dirty_checks_name_columns(h: &H
     assert!(stored.was_changed_in(&["name"]) && !stored.was_changed_in(&["color"]));
     Ok(())
 }
+
+pub async fn push_saves_the_model_and_its_loaded_relations(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let ada = LUser::on(&h.db).create(record! { "name" => "Ada" }).await?;
+    ada.posts().create(record! { "title" => "one", "published" => true }).await?;
+    ada.posts().create(record! { "title" => "two", "published" => true }).await?;
+    let mut loaded = LUser::on(&h.db).with(["posts"]).find_or_fail(ada.id).await?;
+    loaded.name = "Ada L.".into();
+    for post in loaded.posts.loaded_mut().unwrap() {
+        post.title = format!("{}!", post.title);
+    }
+    loaded.push().await?;
+    assert_eq!(LUser::on(&h.db).find_or_fail(ada.id).await?.name, "Ada L.");
+    assert_eq!(LPost::on(&h.db).oldest("id").pluck::<String>("title").await?, ["one!", "two!"]);
+    assert!(loaded.posts.loaded().unwrap().iter().all(|p| !p.is_dirty()));
+    // A relation that was not loaded is left alone; a model with nothing loaded just saves.
+    let mut plain = LUser::on(&h.db).find_or_fail(ada.id).await?;
+    plain.name = "Ada".into();
+    plain.push().await?;
+    assert_eq!(LUser::on(&h.db).find_or_fail(ada.id).await?.name, "Ada");
+    Ok(())
+}

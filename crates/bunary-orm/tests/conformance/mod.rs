@@ -213,6 +213,7 @@ macro_rules! every_suite {
             mass_assignment_guards_strictly_when_asked,
             save_or_fail_commits_as_one_unit_or_leaves_the_model_as_it_was,
             timestamps_turn_off_for_a_block_and_dirty_checks_name_columns,
+            push_saves_the_model_and_its_loaded_relations,
         }
         relations {
             eager_loading_runs_a_fixed_number_of_queries,
