@@ -76,7 +76,6 @@ fn main() {
 }
 
 /// One load of each PostgreSQL contestant's three queries, each timed (`pg_timing`).
-#[allow(dead_code)]
 pub async fn timing(client: &tokio_postgres::Client, diesel: &mut diesel_async::AsyncPgConnection) {
     use bunary_bench::diesel_models::{users, AComment, APost, AUser};
     use diesel::prelude::*;

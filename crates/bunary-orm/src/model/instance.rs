@@ -129,27 +129,29 @@ pub trait EntityExt: Entity {
 
     /// [`save`](Entity::save) as one unit (Eloquent's `saveOrFail`): in a transaction (a
     /// savepoint inside one), so that the save and what it sets off (touching parents) commit
-    /// together or not at all. On failure the model's state is what it was before: a new
-    /// model is still new, a loaded one still has its changes to save.
+    /// together or not at all. A copy of the model is saved and replaces it once committed:
+    /// when the save fails, or the future is dropped part-way, the model is as it was (a new
+    /// model still new, a loaded one with its changes still to save).
     ///
     /// # Errors
     /// As [`save`](Entity::save), after the rollback.
-    fn save_or_fail(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
+    fn save_or_fail(&mut self) -> impl Future<Output = Result<()>> + Send + '_
+    where
+        Self: Clone,
+    {
         async move {
-            let (connection, before) = (self.state().connection().clone(), self.state().clone());
-            let exec = connection.executor().await?;
-            let model = &mut *self;
-            let outcome = exec
-                .transaction(|tx| async move {
-                    model.state_mut().set_connection(&tx);
-                    model.save().await
+            let exec = self.state().connection().executor().await?;
+            let mut copy = self.clone();
+            // The copy keeps its connection: its statements join the transaction this task
+            // opens on that database.
+            let saved = exec
+                .transaction(|_| async move {
+                    copy.save().await?;
+                    Ok(copy)
                 })
-                .await;
-            match outcome {
-                Ok(()) => self.state_mut().set_connection(connection),
-                Err(_) => *self.state_mut() = before,
-            }
-            outcome
+                .await?;
+            *self = saved;
+            Ok(())
         }
     }
 

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::ident::{ColumnRef, Ident, TableRef};
 use crate::query::clause::Selection;
 use crate::query::Builder;
-use crate::row::{Layout, Row, ValuesSource};
+use crate::row::{Columns, Layout, Row, ValuesSource};
 use crate::value::Value;
 
 use super::fields::ABSENT;
@@ -65,18 +65,33 @@ impl Plan {
         Ok(builder)
     }
 
-    /// The model of one row, its left-out fields empty.
-    pub(crate) fn decode<M: Entity>(&self, row: Row) -> Result<M> {
-        let layout: Layout =
-            M::COLUMNS.iter().map(|c| row.columns().iter().position(|r| r == c).unwrap_or(ABSENT)).collect();
-        if let Some((column, _)) =
-            M::COLUMNS.iter().zip(&layout).find(|(c, at)| **at == ABSENT && !self.absent.contains(c))
-        {
-            return Err(super::unknown_column::<M>(column));
+    /// The models of `rows`, their left-out fields empty. The layout is worked out once for
+    /// rows that share their column list (a result's rows do).
+    pub(crate) fn decode<M: Entity>(&self, rows: Vec<Row>) -> Result<Vec<M>> {
+        let mut known: Option<(Columns, Layout)> = None;
+        let mut models = Vec::with_capacity(rows.len());
+        for row in rows {
+            let columns = Arc::clone(row.columns_arc());
+            let layout = match &known {
+                Some((seen, layout)) if Arc::ptr_eq(seen, &columns) => layout,
+                _ => &known.insert((Arc::clone(&columns), self.layout::<M>(&columns)?)).1,
+            };
+            let mut values = row.into_values();
+            models.push(M::from_source(layout, &columns, &ValuesSource::new(&mut values))?);
         }
-        let columns = Arc::clone(row.columns_arc());
-        let mut values = row.into_values();
-        M::from_source(&layout, &columns, &ValuesSource::new(&mut values))
+        Ok(models)
+    }
+
+    /// Where each column of `M` is among `columns` ([`ABSENT`] for one the plan leaves out).
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`] for a selected column the result lacks.
+    fn layout<M: Entity>(&self, columns: &[String]) -> Result<Layout> {
+        let layout: Layout = M::COLUMNS.iter().map(|c| columns.iter().position(|r| r == c).unwrap_or(ABSENT)).collect();
+        match M::COLUMNS.iter().zip(&layout).find(|(c, at)| **at == ABSENT && !self.absent.contains(c)) {
+            Some((column, _)) => Err(super::unknown_column::<M>(column)),
+            None => Ok(layout),
+        }
     }
 
     /// Tells loaded models what they held, where they came from, and what they lack.

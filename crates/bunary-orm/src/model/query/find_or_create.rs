@@ -48,8 +48,12 @@ impl<M: Entity> ModelQuery<M> {
         let ids: Vec<Value> = ids.into_iter().map(Into::into).collect();
         let found = self.find_many(ids.clone()).await?;
         let keys: Vec<String> = found.iter().map(|m| m.key().to_string()).collect();
-        let mut missing: Vec<String> = ids.iter().map(Value::to_string).filter(|id| !keys.contains(id)).collect();
-        missing.dedup();
+        let mut missing: Vec<String> = Vec::new();
+        for id in ids.iter().map(Value::to_string) {
+            if !keys.contains(&id) && !missing.contains(&id) {
+                missing.push(id);
+            }
+        }
         if missing.is_empty() {
             Ok(found)
         } else {

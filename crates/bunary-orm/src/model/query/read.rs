@@ -47,9 +47,7 @@ impl<M: Entity> ModelQuery<M> {
             None => Box::pin(self.scoped().cursor_batches(size)),
             Some(plan) => {
                 let rows = self.partial_rows(&plan)?.cursor_batches(size);
-                Box::pin(rows.and_then(move |rows| {
-                    future::ready(rows.into_iter().map(|r| plan.decode(r)).collect::<Result<Vec<M>>>())
-                }))
+                Box::pin(rows.and_then(move |rows| future::ready(plan.decode(rows))))
             }
         })
     }
@@ -124,7 +122,7 @@ impl<M: Entity> ModelQuery<M> {
         let base = self.get_query();
         let mut models = if let Some(plan) = &plan {
             let rows = self.partial_rows(plan)?.get().await?;
-            rows.into_iter().map(|r| plan.decode(r)).collect::<Result<Vec<M>>>()?
+            plan.decode(rows)?
         } else if base.is_plain() && M::GLOBAL_SCOPES.is_empty() {
             let exec = match base.executor_now()? {
                 Some(exec) => exec,
@@ -178,7 +176,7 @@ impl<M: Entity> ModelQuery<M> {
         let base = self.get_query();
         let mut found = if let Some(plan) = &plan {
             let row = self.partial_rows(plan)?.find(id).await?;
-            row.map(|r| plan.decode(r)).transpose()?.into_iter().collect()
+            plan.decode(row.into_iter().collect())?
         } else if base.is_plain() && M::GLOBAL_SCOPES.is_empty() {
             let exec = match base.executor_now()? {
                 Some(exec) => exec,
@@ -226,7 +224,7 @@ impl<M: Entity> ModelQuery<M> {
             None => self.scoped().paginate(per_page, page).await?,
             Some(plan) => {
                 let rows = self.partial_rows(plan)?.paginate(per_page, page).await?;
-                let data = rows.data.into_iter().map(|r| plan.decode(r)).collect::<Result<Vec<M>>>()?;
+                let data = plan.decode(rows.data)?;
                 let Paginated { total, per_page, current_page, last_page, from, to, .. } = rows;
                 Paginated { data, total, per_page, current_page, last_page, from, to }
             }

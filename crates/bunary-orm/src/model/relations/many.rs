@@ -229,7 +229,8 @@ pub(super) async fn load_joined<P: Entity, C: Entity + Clone, G: Group>(
 ) -> Result<()> {
     let keyed = Keyed::of(parents, &pivot.parent_key)?;
     let keys = &keyed.keys;
-    let mut pairs: Vec<(Value, C, Record)> = Vec::new();
+    // Each related row's pivot key and pivot values, and the row itself.
+    let (mut pivot_keys, mut values, mut related) = (Vec::new(), Vec::new(), Vec::new());
     let mut plan = None;
     if !keys.is_empty() {
         let arrays = connection.executor().await?.dialect().capabilities().bound_arrays;
@@ -250,27 +251,20 @@ pub(super) async fn load_joined<P: Entity, C: Entity + Clone, G: Group>(
                 None => base.rows().await?,
             };
             for mut row in rows {
-                let key: Value = row.take(PIVOT_KEY)?;
-                let mut values = Record::new();
+                pivot_keys.push(row.take::<Value>(PIVOT_KEY)?);
+                let mut pivot_values = Record::new();
                 for column in &pivot.columns {
-                    values.insert(column.clone(), row.take::<Value>(format!("{PIVOT_KEY}_{column}").as_str())?);
+                    pivot_values.insert(column.clone(), row.take::<Value>(format!("{PIVOT_KEY}_{column}").as_str())?);
                 }
-                let model = match &plan {
-                    Some(plan) => plan.decode(row)?,
-                    None => C::from_row(row)?,
-                };
-                pairs.push((key, model, values));
+                values.push(pivot_values);
+                related.push(row);
             }
         }
     }
-    let mut pivot_keys = Vec::with_capacity(pairs.len());
-    let mut models = Vec::with_capacity(pairs.len());
-    let mut values = Vec::with_capacity(pairs.len());
-    for (key, model, pivot_values) in pairs {
-        pivot_keys.push(key);
-        models.push(model);
-        values.push(pivot_values);
-    }
+    let mut models: Vec<C> = match &plan {
+        Some(plan) => plan.decode(related)?,
+        None => related.into_iter().map(C::from_row).collect::<Result<_>>()?,
+    };
     match &plan {
         Some(plan) => plan.mark_loaded(&mut models, connection),
         None => mark_loaded(&mut models, connection),
