@@ -3,7 +3,7 @@
 //! Contestants: `raw` (rusqlite), `typed` (`User::find`), `rows` (`db.table("users").find`),
 //! `typed_rw` / `select_typed_rw` (the typed find and load through a read-replica configuration),
 //! `select_raw` / `select_typed` / `select_rows` / `select_diesel` (load 1 000 users), `insert_raw` / `insert_rows` / `insert_typed`
-//! (100 users in one statement). A third argument seeds that many users instead of 1 000
+//! (100 users in one statement), `save_typed` (one user inserted then updated by `save`). A third argument seeds that many users instead of 1 000
 //! (`select_typed 20000 1`: the fixed cost of a query).
 
 use bunary_bench::bunary_models::User;
@@ -104,6 +104,19 @@ fn main() {
                     let n = User::on(&db).insert_models(users).await.unwrap() as usize;
                     raw.execute("DELETE FROM users WHERE id > 1000", []).unwrap();
                     n
+                }
+                "save_typed" => {
+                    // One model saved (INSERT), then changed and saved (UPDATE): the lifecycle
+                    // of a model with no observer.
+                    let mut user = User { name: names[0].clone(), ..Default::default() };
+                    user.state.set_connection(&db);
+                    user.save().await.unwrap();
+                    user.name = names[1].clone();
+                    user.save().await.unwrap();
+                    if i % 1000 == 999 {
+                        raw.execute("DELETE FROM users WHERE id > 1000", []).unwrap();
+                    }
+                    usize::from(user.exists())
                 }
                 "join" => bunary_bench::bunary_models::UserPost::on(&db)
                     .join("users", "posts.user_id", "=", "users.id")

@@ -89,6 +89,8 @@ pub struct ModelDef {
     pub global_scopes: Vec<(String, syn::Path)>,
     /// `strict_fill`: `fill` refuses a column it may not set instead of passing it over.
     pub strict_fill: bool,
+    /// `observed_by(Audit, …)`: observer types (each `Default`) registered on first use.
+    pub observed_by: Vec<syn::Path>,
 }
 
 /// `BlogPost` → `blog_post`.
@@ -219,6 +221,7 @@ impl ModelDef {
         let mut morph_name: Option<String> = None;
         let mut global_scopes: Vec<(String, syn::Path)> = Vec::new();
         let mut strict_fill = false;
+        let mut observed_by: Vec<syn::Path> = Vec::new();
 
         for attr in input.attrs.iter().filter(|a| a.path().is_ident("orm")) {
             attr.parse_nested_meta(|meta| {
@@ -306,6 +309,15 @@ impl ModelDef {
                             return Err(scope.error("a model has at most 32 global scopes"));
                         }
                         global_scopes.push((name, path));
+                        Ok(())
+                    })?,
+                    "observed_by" => meta.parse_nested_meta(|observer| {
+                        if !observer.input.is_empty() && !observer.input.peek(syn::Token![,]) {
+                            return Err(
+                                observer.error("`observed_by` lists observer types: `observed_by(Audit, Slugs)`")
+                            );
+                        }
+                        observed_by.push(observer.path);
                         Ok(())
                     })?,
                     _ => return Err(meta.error(format!("unknown #[orm] attribute `{path}`"))),
@@ -548,6 +560,7 @@ impl ModelDef {
             morph_name,
             global_scopes,
             strict_fill,
+            observed_by,
             relations,
             snake_name,
             name,

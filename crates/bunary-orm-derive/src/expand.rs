@@ -36,6 +36,14 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
     let strict_fill = def.strict_fill;
     let scope_names: Vec<&str> = def.global_scopes.iter().map(|(n, _)| n.as_str()).collect();
     let scope_paths: Vec<&syn::Path> = def.global_scopes.iter().map(|(_, p)| p).collect();
+    let observed_by = &def.observed_by;
+    let observers = if observed_by.is_empty() {
+        quote!(&OBSERVERS)
+    } else {
+        quote!(OBSERVERS.booted(|observers| {
+            #(observers.add(<#observed_by as ::core::default::Default>::default());)*
+        }))
+    };
     let state = &def.state;
     let fields: Vec<_> = def.columns.iter().map(|c| &c.field).collect();
     let types: Vec<_> = def.columns.iter().map(|c| &c.ty).collect();
@@ -78,6 +86,11 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
             fn plain_sql() -> &'static ::bunary_orm::model::PlainSql {
                 static PLAIN: ::bunary_orm::model::PlainSql = ::bunary_orm::model::PlainSql::new();
                 &PLAIN
+            }
+
+            fn observers() -> &'static ::bunary_orm::model::Observers<Self> {
+                static OBSERVERS: ::bunary_orm::model::Observers<#name> = ::bunary_orm::model::Observers::new();
+                #observers
             }
 
             fn append_values(self, out: &mut ::std::vec::Vec<::bunary_orm::Value>, skip: ::core::option::Option<usize>) {

@@ -74,8 +74,8 @@ pub use driver::registry::{create_driver, known_drivers, register_driver, unregi
 pub use driver::{DatabaseDriver, ExecResult, TransactionConnection};
 pub use error::{ConfigProblem, DatabaseErrorKind, Error, MigrationProblem, QueryProblem, Result, SchemaProblem};
 pub use model::{
-    unguarded, without_timestamps, BelongsTo, BelongsToMany, Entity, EntityExt, HasMany, HasOne, Json, KeyKind,
-    LoadRelations, Model, ModelQuery, ModelState, MorphTarget, MorphTo, SyncChanges, Trashed,
+    unguarded, without_events, without_timestamps, BelongsTo, BelongsToMany, Entity, EntityExt, HasMany, HasOne, Json,
+    KeyKind, LoadRelations, Model, ModelQuery, ModelState, MorphTarget, MorphTo, SyncChanges, Trashed,
 };
 pub use query::{Builder, Direction, OnConflict, Operator, Page, Paginated, PerPage, Record, Statement};
 pub use row::FromRow;

@@ -245,6 +245,16 @@ pub enum Error {
         action: &'static str,
     },
 
+    /// An observer's "-ing" hook cancelled a save, delete, restore or force delete
+    /// ([`Flow::Cancel`](crate::model::Flow::Cancel)): nothing was written.
+    #[error("an observer of {model} cancelled the operation at `{event}`; nothing was written")]
+    EventCancelled {
+        /// The model's type name.
+        model: &'static str,
+        /// The event whose hook cancelled.
+        event: crate::model::Event,
+    },
+
     /// A typed model's query whose `select` leaves out, or whose `exclude` removes, one of the
     /// model's columns: a model is loaded whole, with every field. Nothing was sent. Read
     /// chosen columns with `.rows()` (dynamic rows), `pluck` or `value`; select `table.*` for

@@ -62,9 +62,11 @@ pub trait EntityExt: Entity {
     /// its timestamps, its `deleted_at` and the columns of `except`, which take their
     /// defaults; a UUID key gets a new one when the copy is saved.
     ///
+    /// Observers' [`replicating`](super::Observer::replicating) hooks see the copy first.
+    ///
     /// # Errors
     /// [`Error::ColumnNotFound`](crate::Error::ColumnNotFound) for a column of `except` the model
-    /// does not have.
+    /// does not have; an error of a `replicating` hook.
     fn replicate(&self, except: &[&str]) -> Result<Self>
     where
         Self: Default,
@@ -86,6 +88,7 @@ pub trait EntityExt: Entity {
         if Self::KEY == KeyKind::Uuid {
             copy.set_value(Self::PRIMARY_KEY, Value::Uuid(uuid::Uuid::nil()))?;
         }
+        super::events::replicating(&mut copy)?;
         Ok(copy)
     }
 
@@ -201,6 +204,36 @@ pub trait EntityExt: Entity {
     /// `!is(other)`.
     fn is_not(&self, other: &Self) -> bool {
         !self.is(other)
+    }
+
+    /// Registers `observer` for every model of this type (Eloquent's `User::observe(…)`),
+    /// after the model's `#[orm(observed_by(…))]` and those registered before; see
+    /// [`Observer`](super::Observer).
+    fn observe(observer: impl super::Observer<Self>) {
+        Self::observers().add(observer);
+    }
+
+    /// Removes every observer of this type, `observed_by` ones too (Eloquent's
+    /// `flushEventListeners`).
+    fn flush_observers() {
+        Self::observers().clear();
+    }
+
+    /// [`save`](Entity::save) without events (Eloquent's `saveQuietly`): no observer is
+    /// called, nor is the save put in a transaction for them.
+    ///
+    /// # Errors
+    /// As [`save`](Entity::save).
+    fn save_quietly(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
+        super::events::without_events(self.save())
+    }
+
+    /// [`delete`](Entity::delete) without events (Eloquent's `deleteQuietly`).
+    ///
+    /// # Errors
+    /// As [`delete`](Entity::delete).
+    fn delete_quietly(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
+        super::events::without_events(self.delete())
     }
 }
 

@@ -10,10 +10,13 @@
 //! `casts.rs` (field types), `plain.rs` (a model's compiled selects).
 
 mod casts;
+mod events;
 mod fields;
 mod hidden;
 mod instance;
+mod lifecycle;
 mod mass_assignment;
+mod observers;
 mod partial;
 mod persistence;
 mod plain;
@@ -36,11 +39,13 @@ pub use self::casts::{hash_value, FieldHasher, HashInPlace, HashThroughValue};
 #[doc(hidden)]
 pub use self::casts::{IntegerKey, KeyType, OtherKey};
 pub use self::casts::{Json, ToValue};
+pub use self::events::{without_events, Event, Flow};
 #[doc(hidden)]
 pub use self::fields::{cell_field, column_position, decode_field, unknown_column};
 pub use self::instance::EntityExt;
 pub use self::mass_assignment::unguarded;
 #[doc(hidden)]
+pub use self::observers::{Observer, Observers};
 pub use self::plain::PlainSql;
 pub use self::query::ModelQuery;
 pub use self::relations::{
@@ -176,6 +181,10 @@ pub trait Entity: FromRow + Sync {
     /// The model's compiled plain selects (the derive gives each model its own).
     #[doc(hidden)]
     fn plain_sql() -> &'static PlainSql;
+
+    /// The model's observers (the derive gives each model its own, with those of
+    /// `#[orm(observed_by(…))]`); see [`EntityExt::observe`].
+    fn observers() -> &'static Observers<Self>;
 
     /// Moves the values of [`Entity::COLUMNS`], in order, onto `out` (text and bytes are moved,
     /// not copied), leaving out the column at index `skip`. Derive plumbing.
@@ -429,7 +438,7 @@ pub trait Entity: FromRow + Sync {
     /// # Errors
     /// The database's error; [`Error::ModelNotFound`](crate::Error::ModelNotFound) when the row to update is gone.
     fn save(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
-        persistence::save(self)
+        lifecycle::save(self)
     }
 
     /// Fills the model from `attributes` (mass assignment) and saves its changes. Only a
@@ -451,7 +460,7 @@ pub trait Entity: FromRow + Sync {
     /// # Errors
     /// [`Error::ModelNotSaved`](crate::Error::ModelNotSaved) for a model never saved; the database's error.
     fn delete(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
-        persistence::delete(self)
+        lifecycle::delete(self)
     }
 
     /// Deletes the model's row for good, soft deletes or not.
@@ -459,7 +468,7 @@ pub trait Entity: FromRow + Sync {
     /// # Errors
     /// [`Error::ModelNotSaved`](crate::Error::ModelNotSaved) for a model never saved; the database's error.
     fn force_delete(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
-        persistence::force_delete(self)
+        lifecycle::force_delete(self)
     }
 
     /// Brings a soft-deleted model back.
@@ -468,7 +477,7 @@ pub trait Entity: FromRow + Sync {
     /// [`Error::InvalidQuery`](crate::Error::InvalidQuery) on a model without soft deletes; [`Error::ModelNotSaved`](crate::Error::ModelNotSaved) for a
     /// model never saved; the database's error.
     fn restore(&mut self) -> impl Future<Output = Result<()>> + Send + '_ {
-        persistence::restore(self)
+        lifecycle::restore(self)
     }
 
     /// Whether a soft-deleting model is deleted.

@@ -198,13 +198,19 @@ pub(crate) async fn force_delete<M: Entity>(model: &mut M) -> Result<()> {
 
 /// Clears `deleted_at` on a soft-deleted model.
 pub(crate) async fn restore<M: Entity>(model: &mut M) -> Result<()> {
-    let column = M::SOFT_DELETES
-        .ok_or_else(|| Error::InvalidQuery { problem: QueryProblem::NoSoftDeletes { model: M::NAME } })?;
-    require_saved(model, "restore")?;
+    let column = check_restore(model)?;
     model.set_value(column, Value::Null)?;
     own_row(model).update(Record::new().set(column, Value::Null)).await?;
     mark_saved(model);
     Ok(())
+}
+
+/// The soft-delete column of a saved model, which [`restore`] needs.
+pub(crate) fn check_restore<M: Entity>(model: &M) -> Result<&'static str> {
+    let column = M::SOFT_DELETES
+        .ok_or_else(|| Error::InvalidQuery { problem: QueryProblem::NoSoftDeletes { model: M::NAME } })?;
+    require_saved(model, "restore")?;
+    Ok(column)
 }
 
 /// Whether a soft-deleting model is trashed.

@@ -4,6 +4,7 @@
 pub mod cancellation;
 pub mod correctness;
 pub mod driver;
+pub mod events;
 pub mod lifecycle;
 pub mod migrations;
 pub mod model;
@@ -203,6 +204,13 @@ macro_rules! every_suite {
             mass_assignment_respects_fillable,
             typed_queries_scopes_pagination_and_chunks,
             models_loaded_in_a_transaction_save_inside_it,
+        }
+        events {
+            save_and_delete_fire_in_laravels_order_and_ing_hooks_cancel,
+            a_failing_hook_rolls_the_write_back_with_what_hooks_wrote,
+            observers_see_soft_deletes_restores_and_force_deletes,
+            quiet_writes_fire_nothing_and_destroy_skips_cancelled,
+            a_hooked_save_dropped_at_any_point_leaves_no_half_save,
         }
         lifecycle {
             finding_and_creating,

@@ -79,16 +79,20 @@ impl<M: Entity> ModelQuery<M> {
     }
 
     /// Deletes the models whose keys are `ids`, each loaded and deleted in turn (soft-deleted
-    /// on a soft-deleting model), as Eloquent's `destroy`; returns how many. No query for no
-    /// key.
+    /// on a soft-deleting model) with their events, as Eloquent's `destroy`; returns how many
+    /// (one an observer cancels is not counted). No query for no key.
     ///
     /// # Errors
     /// As [`find_many`](ModelQuery::find_many) and [`Entity::delete`].
     pub async fn destroy<V: Into<Value>>(&self, ids: impl IntoIterator<Item = V>) -> Result<u64> {
         let mut count = 0;
         for mut model in self.find_many(ids).await? {
-            model.delete().await?;
-            count += 1;
+            match model.delete().await {
+                Ok(()) => count += 1,
+                // An observer kept this one: it is not counted, the others go on.
+                Err(Error::EventCancelled { .. }) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(count)
     }

@@ -12,6 +12,7 @@ use crate::query::{Page, Paginated, PerPage};
 use crate::row::Row;
 use crate::value::{FromValue, Value};
 
+use super::super::events::retrieved;
 use super::super::partial::Plan;
 use super::super::relations::split_eager;
 use super::super::{hidden, mark_loaded, Entity};
@@ -134,6 +135,7 @@ impl<M: Entity> ModelQuery<M> {
             self.scoped().get().await?
         };
         self.loaded(&mut models, plan.as_ref());
+        retrieved(&mut models).await?;
         if self.loads_more() {
             self.load_eager(&mut models).await?;
         }
@@ -188,6 +190,7 @@ impl<M: Entity> ModelQuery<M> {
             self.scoped().find(id).await?.into_iter().collect()
         };
         self.loaded(&mut found, plan.as_ref());
+        retrieved(&mut found).await?;
         if self.loads_more() {
             self.load_eager(&mut found).await?;
         }
@@ -230,6 +233,7 @@ impl<M: Entity> ModelQuery<M> {
             }
         };
         self.loaded(&mut page.data, plan.as_ref());
+        retrieved(&mut page.data).await?;
         if self.loads_more() {
             self.load_eager(&mut page.data).await?;
         }
@@ -255,6 +259,7 @@ impl<M: Entity> ModelQuery<M> {
         let mut batches = self.batches(size)?;
         while let Some(mut models) = batches.try_next().await? {
             self.loaded(&mut models, plan.as_ref());
+            retrieved(&mut models).await?;
             if self.loads_more() {
                 self.load_eager(&mut models).await?;
             }
@@ -278,6 +283,7 @@ impl<M: Entity> ModelQuery<M> {
             let (this, plan) = (this.clone(), plan.clone());
             async move {
                 this.loaded(&mut models, plan.as_ref());
+                retrieved(&mut models).await?;
                 if this.loads_more() {
                     this.load_eager(&mut models).await?;
                 }

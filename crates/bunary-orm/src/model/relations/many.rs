@@ -269,6 +269,7 @@ pub(super) async fn load_joined<P: Entity, C: Entity + Clone, G: Group>(
         Some(plan) => plan.mark_loaded(&mut models, connection),
         None => mark_loaded(&mut models, connection),
     }
+    super::super::events::retrieved(&mut models).await?;
     if !nested.paths.is_empty() {
         load_nested(&mut models, &nested, connection).await?;
     }
