@@ -17,6 +17,8 @@ pub struct Column {
     pub ty: Type,
     pub column: String,
     pub hidden: bool,
+    /// What `#[serde(...)]` says of its serialisation.
+    pub serde: crate::serde_attrs::SerdeField,
 }
 
 /// The kind of a relation field (mirrors `bunary_orm::model::relations::RelationKind`).
@@ -91,6 +93,14 @@ pub struct ModelDef {
     pub strict_fill: bool,
     /// `observed_by(Audit, …)`: observer types (each `Default`) registered on first use.
     pub observed_by: Vec<syn::Path>,
+    /// `visible("id", "name")`: only these are serialised (Eloquent's `$visible`).
+    pub visible: Option<Vec<String>>,
+    /// `appends("full_name")`: methods whose values are serialised under their names.
+    pub appends: Vec<String>,
+    /// `#[serde(rename_all = "…")]` on the struct.
+    pub rename_all: Option<String>,
+    /// The struct's visibility, given to its column-name struct.
+    pub vis: syn::Visibility,
 }
 
 /// `BlogPost` → `blog_post`.
@@ -222,6 +232,8 @@ impl ModelDef {
         let mut global_scopes: Vec<(String, syn::Path)> = Vec::new();
         let mut strict_fill = false;
         let mut observed_by: Vec<syn::Path> = Vec::new();
+        let mut visible: Option<Vec<String>> = None;
+        let mut appends: Vec<String> = Vec::new();
 
         for attr in input.attrs.iter().filter(|a| a.path().is_ident("orm")) {
             attr.parse_nested_meta(|meta| {
@@ -311,6 +323,17 @@ impl ModelDef {
                         global_scopes.push((name, path));
                         Ok(())
                     })?,
+                    "visible" => visible.get_or_insert_with(Vec::new).extend(string_list(&meta)?),
+                    "appends" => {
+                        for append in string_list(&meta)? {
+                            check_ident(
+                                &append,
+                                meta.path.get_ident().map_or_else(Span::call_site, Ident::span),
+                                "method",
+                            )?;
+                            appends.push(append);
+                        }
+                    }
                     "observed_by" => meta.parse_nested_meta(|observer| {
                         if !observer.input.is_empty() && !observer.input.peek(syn::Token![,]) {
                             return Err(
@@ -496,7 +519,8 @@ impl ModelDef {
             }
             check_ident(&column, ident.span(), "column")?;
             hidden |= hidden_names.contains(&column);
-            columns.push(Column { field: ident, ty: field.ty.clone(), column, hidden });
+            let serde = crate::serde_attrs::field(&field.attrs)?;
+            columns.push(Column { field: ident, ty: field.ty.clone(), column, hidden, serde });
         }
         let state = state.ok_or_else(|| {
             error(
@@ -504,6 +528,17 @@ impl ModelDef {
                 format!("`{name}` needs a field of type `bunary_orm::ModelState` (for example `state: ModelState`): it records whether the model is saved and what changed"),
             )
         })?;
+        let known = |n: &String| {
+            columns.iter().any(|c| &c.column == n)
+                || appends.contains(n)
+                || relations.iter().any(|r: &Relation| &r.name == n)
+        };
+        if let Some(unknown) = visible.iter().flatten().find(|v| !known(v)) {
+            return Err(error(
+                name.span(),
+                format!("visible(\"{unknown}\") names no column, appended value or relation of `{name}`"),
+            ));
+        }
         if let Some(unknown) = hidden_names.iter().find(|h| !columns.iter().any(|c| &c.column == *h)) {
             return Err(error(name.span(), format!("hidden(\"{unknown}\") names no column of `{name}`")));
         }
@@ -561,6 +596,10 @@ impl ModelDef {
             global_scopes,
             strict_fill,
             observed_by,
+            visible,
+            appends,
+            rename_all: crate::serde_attrs::rename_all(&input.attrs)?,
+            vis: input.vis.clone(),
             relations,
             snake_name,
             name,

@@ -51,14 +51,11 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
     let skipped: Vec<_> = def.skipped.iter().chain(def.relations.iter().map(|r| &r.field)).collect();
     let relation_items = crate::relations::entity_items(def);
     let relation_methods = crate::relations::query_methods(def);
-    let serialize_relations = crate::relations::serialize_fields(def);
+    let (serialize_view, serialize) = crate::serialize::serialize(def);
+    let columns_struct = crate::serialize::columns(def);
     let key_index = def.columns.iter().position(|c| &c.column == pk).expect("checked by parse");
     let key_field = &def.columns[key_index].field;
     let key_ty = &def.columns[key_index].ty;
-    let visible: Vec<_> = def.columns.iter().filter(|c| !c.hidden).collect();
-    let visible_fields: Vec<_> = visible.iter().map(|c| &c.field).collect();
-    let visible_names: Vec<&str> = visible.iter().map(|c| c.column.as_str()).collect();
-    let serialized_count = visible.len() + def.relations.len();
 
     let indexes: Vec<usize> = (0..def.columns.len()).collect();
     let slots: Vec<_> = indexes.iter().map(|i| quote::format_ident!("slot_{}", i)).collect();
@@ -144,6 +141,8 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
 
             #relation_items
 
+            #serialize_view
+
             fn state(&self) -> &::bunary_orm::ModelState {
                 &self.#state
             }
@@ -187,25 +186,9 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
             }
         }
 
-        impl ::bunary_orm::__private::serde::Serialize for #name {
-            fn serialize<S: ::bunary_orm::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                use ::bunary_orm::__private::serde::ser::SerializeStruct;
-                let mut s = serializer.serialize_struct(#name_str, #serialized_count)?;
-                // A column a column-limited load left out is not in the JSON.
-                let absent = self.#state.absent_columns();
-                if absent.is_empty() {
-                    #(s.serialize_field(#visible_names, &self.#visible_fields)?;)*
-                } else {
-                    #(if absent.contains(&#visible_names) {
-                        s.skip_field(#visible_names)?;
-                    } else {
-                        s.serialize_field(#visible_names, &self.#visible_fields)?;
-                    })*
-                }
-                #serialize_relations
-                s.end()
-            }
-        }
+        #serialize
+
+        #columns_struct
 
         #relation_methods
     })

@@ -6,6 +6,8 @@
 mod attrs;
 mod expand;
 mod relations;
+mod serde_attrs;
+mod serialize;
 
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
@@ -19,9 +21,19 @@ use syn::{parse_macro_input, DeriveInput};
 /// `created_at` and `updated_at` fields), `soft_deletes` or `soft_deletes = "deleted_at"`,
 /// `fillable("a", "b")`, `guarded("c")`, `hidden("d")`.
 ///
+/// `visible("id", "name")` (only these are serialised), `appends("full_name")` (serialise what
+/// `self.full_name()` returns), `observed_by(Audit)`, `global_scopes(name = "path")`,
+/// `strict_fill`, `morph_name = "…"`.
+///
 /// Field attributes: `#[orm(hidden)]`, `#[orm(column = "name")]`, `#[orm(skip)]` (not a
 /// column; `Default::default()` on load). One field must have type `ModelState`.
-#[proc_macro_derive(Model, attributes(orm))]
+///
+/// Serialisation honours serde's field attributes `rename`, `skip`, `skip_serializing`,
+/// `skip_serializing_if`, `serialize_with` and `with`, and `rename_all` on the struct.
+///
+/// Also emits `<Name>Columns` and `<Name>::columns()`: the column names as fields, so that
+/// `User::columns().email` is checked by the compiler.
+#[proc_macro_derive(Model, attributes(orm, serde))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     match attrs::ModelDef::parse(&input).and_then(|def| expand::expand(&def)) {

@@ -386,33 +386,6 @@ pub fn query_methods(def: &ModelDef) -> TokenStream {
     }
 }
 
-/// Statements that serialise each loaded relation under its name (one not loaded is left out),
-/// and a list relation's count, when loaded, as `<relation>_count` (Eloquent's attribute).
-pub fn serialize_fields(def: &ModelDef) -> TokenStream {
-    let names: Vec<&str> = def.relations.iter().map(|r| r.name.as_str()).collect();
-    let fields: Vec<_> = def.relations.iter().map(|r| &r.field).collect();
-    let lists: Vec<_> = def
-        .relations
-        .iter()
-        .filter(|r| {
-            matches!(r.kind, RelationKind::HasMany | RelationKind::BelongsToMany | RelationKind::HasManyThrough)
-        })
-        .collect();
-    let count_names: Vec<String> = lists.iter().map(|r| format!("{}_count", r.name)).collect();
-    let count_fields: Vec<_> = lists.iter().map(|r| &r.field).collect();
-    quote! {
-        #(if self.#fields.is_loaded() {
-            s.serialize_field(#names, &self.#fields)?;
-        } else {
-            s.skip_field(#names)?;
-        })*
-        #(match self.#count_fields.count() {
-            ::core::option::Option::Some(count) => s.serialize_field(#count_names, &count)?,
-            ::core::option::Option::None => s.skip_field(#count_names)?,
-        })*
-    }
-}
-
 /// `#[derive(MorphTarget)]`: an enum with one single-model variant per model a `morph_to`
 /// relation may point at.
 pub fn morph_target(input: &syn::DeriveInput) -> syn::Result<TokenStream> {

@@ -206,6 +206,19 @@ pub trait EntityExt: Entity {
         !self.is(other)
     }
 
+    /// The model serialised without `columns` (and appended values or relations of those
+    /// names), this once (Eloquent's `makeHidden`); the model is not changed. See
+    /// [`Shown`](super::Shown).
+    fn make_hidden<'a>(&'a self, columns: &'a [&'a str]) -> super::Shown<'a, Self> {
+        super::Shown::new(self, columns, &[])
+    }
+
+    /// The model serialised with its hidden `columns` too, this once (Eloquent's
+    /// `makeVisible`). See [`Shown`](super::Shown).
+    fn make_visible<'a>(&'a self, columns: &'a [&'a str]) -> super::Shown<'a, Self> {
+        super::Shown::new(self, &[], columns)
+    }
+
     /// Registers `observer` for every model of this type (Eloquent's `User::observe(…)`),
     /// after the model's `#[orm(observed_by(…))]` and those registered before; see
     /// [`Observer`](super::Observer).

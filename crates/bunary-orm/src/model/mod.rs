@@ -42,6 +42,7 @@ pub use self::casts::{Json, ToValue};
 pub use self::events::{without_events, Event, Flow};
 #[doc(hidden)]
 pub use self::fields::{cell_field, column_position, decode_field, unknown_column};
+pub use self::hidden::{Shown, View};
 pub use self::instance::EntityExt;
 pub use self::mass_assignment::unguarded;
 #[doc(hidden)]
@@ -181,6 +182,15 @@ pub trait Entity: FromRow + Sync {
     /// The model's compiled plain selects (the derive gives each model its own).
     #[doc(hidden)]
     fn plain_sql() -> &'static PlainSql;
+
+    /// Serialises the model with `view`'s changes to what is hidden (the derive's serializer;
+    /// see [`EntityExt::make_hidden`]).
+    #[doc(hidden)]
+    fn serialize_view<S: serde::Serializer>(
+        &self,
+        serializer: S,
+        view: &View<'_>,
+    ) -> std::result::Result<S::Ok, S::Error>;
 
     /// The model's observers (the derive gives each model its own, with those of
     /// `#[orm(observed_by(…))]`); see [`EntityExt::observe`].

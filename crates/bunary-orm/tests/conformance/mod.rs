@@ -11,6 +11,7 @@ pub mod model;
 pub mod query;
 pub mod relations;
 pub mod schema;
+pub mod serialization;
 pub mod transactions;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -211,6 +212,9 @@ macro_rules! every_suite {
             observers_see_soft_deletes_restores_and_force_deletes,
             quiet_writes_fire_nothing_and_destroy_skips_cancelled,
             a_hooked_save_dropped_at_any_point_leaves_no_half_save,
+        }
+        serialization {
+            models_serialise_as_their_attributes_and_serde_say,
         }
         lifecycle {
             finding_and_creating,
