@@ -91,6 +91,8 @@ pub struct ModelDef {
     pub global_scopes: Vec<(String, syn::Path)>,
     /// `strict_fill`: `fill` refuses a column it may not set instead of passing it over.
     pub strict_fill: bool,
+    /// `keep_original`: loaded models keep their values, not only hashes of them.
+    pub keep_original: bool,
     /// `observed_by(Audit, …)`: observer types (each `Default`) registered on first use.
     pub observed_by: Vec<syn::Path>,
     /// `visible("id", "name")`: only these are serialised (Eloquent's `$visible`).
@@ -231,6 +233,7 @@ impl ModelDef {
         let mut morph_name: Option<String> = None;
         let mut global_scopes: Vec<(String, syn::Path)> = Vec::new();
         let mut strict_fill = false;
+        let mut keep_original = false;
         let mut observed_by: Vec<syn::Path> = Vec::new();
         let mut visible: Option<Vec<String>> = None;
         let mut appends: Vec<String> = Vec::new();
@@ -287,6 +290,7 @@ impl ModelDef {
                         }
                     }
                     "strict_fill" => strict_fill = true,
+                    "keep_original" => keep_original = true,
                     "soft_deletes" => {
                         if meta.input.peek(syn::Token![=]) {
                             let lit: LitStr = meta.value()?.parse()?;
@@ -595,6 +599,7 @@ impl ModelDef {
             morph_name,
             global_scopes,
             strict_fill,
+            keep_original,
             observed_by,
             visible,
             appends,

@@ -34,6 +34,7 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
     let guarded = &def.guarded;
     let morph_name = &def.morph_name;
     let strict_fill = def.strict_fill;
+    let keep_original = def.keep_original;
     let scope_names: Vec<&str> = def.global_scopes.iter().map(|(n, _)| n.as_str()).collect();
     let scope_paths: Vec<&syn::Path> = def.global_scopes.iter().map(|(_, p)| p).collect();
     let observed_by = &def.observed_by;
@@ -74,6 +75,7 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
             const GUARDED: &'static [&'static str] = &[#(#guarded),*];
             const MORPH_NAME: &'static str = #morph_name;
             const STRICT_FILL: bool = #strict_fill;
+            const KEEP_ORIGINAL: bool = #keep_original;
             const GLOBAL_SCOPES: &'static [::bunary_orm::model::GlobalScope] = &[#((#scope_names, #scope_paths as fn(::bunary_orm::Builder) -> ::bunary_orm::Builder)),*];
 
             fn to_values(&self) -> ::std::vec::Vec<::bunary_orm::Value> {

@@ -23,7 +23,8 @@ use syn::{parse_macro_input, DeriveInput};
 ///
 /// `visible("id", "name")` (only these are serialised), `appends("full_name")` (serialise what
 /// `self.full_name()` returns), `observed_by(Audit)`, `global_scopes(name = "path")`,
-/// `strict_fill`, `morph_name = "…"`.
+/// `strict_fill`, `keep_original` (loaded models keep their values for `get_original`),
+/// `morph_name = "…"`.
 ///
 /// Field attributes: `#[orm(hidden)]`, `#[orm(column = "name")]`, `#[orm(skip)]` (not a
 /// column; `Default::default()` on load). One field must have type `ModelState`.

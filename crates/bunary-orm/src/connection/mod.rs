@@ -14,6 +14,7 @@
 pub mod cache;
 mod callbacks;
 mod handle;
+pub(crate) mod pretend;
 mod retry;
 mod target;
 pub(crate) mod transaction;

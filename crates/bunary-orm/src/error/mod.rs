@@ -245,6 +245,17 @@ pub enum Error {
         action: &'static str,
     },
 
+    /// The original value of a changed column was asked of a model that does not keep its
+    /// original values (only hashes of them, for dirty tracking). Add `#[orm(keep_original)]`
+    /// to the model.
+    #[error("{model} does not keep original values and `{column}` has changed: add #[orm(keep_original)] to {model}")]
+    OriginalNotKept {
+        /// The model's type name.
+        model: &'static str,
+        /// The changed column.
+        column: &'static str,
+    },
+
     /// An observer's "-ing" hook cancelled a save, delete, restore or force delete
     /// ([`Flow::Cancel`](crate::model::Flow::Cancel)): nothing was written.
     #[error("an observer of {model} cancelled the operation at `{event}`; nothing was written")]

@@ -12,9 +12,9 @@ use crate::error::{Error, MigrationProblem, Result};
 use crate::schema::Schema;
 
 use super::lock;
-use super::pretend::RecordingDriver;
 use super::repository::MigrationsRepository;
 use super::source::{discover_sql, is_migration_name, Migration};
+use crate::connection::pretend::RecordingDriver;
 
 /// How to build a [`Migrator`] ([`create_migrator`]).
 #[derive(Clone)]

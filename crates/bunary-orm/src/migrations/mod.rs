@@ -9,7 +9,6 @@
 pub mod creator;
 mod lock;
 mod migrator;
-mod pretend;
 mod repository;
 mod source;
 

@@ -219,6 +219,71 @@ pub trait EntityExt: Entity {
         super::Shown::new(self, &[], columns)
     }
 
+    /// The value `column` had when the model was loaded or last saved (Eloquent's
+    /// `getOriginal('name')`); `Null` for a new model.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use bunary_orm::prelude::*;
+    /// use bunary_orm::{DatabaseConfig, Db};
+    /// #[derive(Model, Debug, Clone, Default)]
+    /// #[orm(table = "users", timestamps = false, keep_original)]
+    /// struct User { id: i64, name: String, state: ModelState }
+    ///
+    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+    /// db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)", &[]).await?;
+    /// let mut user = User::on(&db).create(record! { "name" => "Ada" }).await?;
+    /// user.name = "Grace".into();
+    /// assert_eq!(user.get_original("name")?, Value::from("Ada"));
+    /// user.save().await?;
+    /// assert_eq!(user.get_previous()?, record! { "name" => "Ada" });
+    /// user.name = "typo".into();
+    /// user.discard_changes()?;
+    /// assert_eq!(user.name, "Grace");
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::ColumnNotFound`](crate::Error::ColumnNotFound);
+    /// [`Error::OriginalNotKept`](crate::Error::OriginalNotKept) for a changed column of a model
+    /// without `#[orm(keep_original)]` (the original of an unchanged one is its value).
+    fn get_original(&self, column: &str) -> Result<Value> {
+        super::originals::original(self, column)
+    }
+
+    /// Every column's value when the model was loaded or last saved (Eloquent's
+    /// `getOriginal()`); empty for a new model.
+    ///
+    /// # Errors
+    /// As [`get_original`](EntityExt::get_original), for the first changed column.
+    fn get_originals(&self) -> Result<crate::query::Record> {
+        super::originals::originals(self)
+    }
+
+    /// The columns the last save updated, with their values before it (Eloquent's
+    /// `getPrevious`).
+    ///
+    /// # Errors
+    /// [`Error::OriginalNotKept`](crate::Error::OriginalNotKept) when the last save changed
+    /// something and the model does not keep originals.
+    fn get_previous(&self) -> Result<crate::query::Record> {
+        super::originals::previous(self)
+    }
+
+    /// Sets every changed column back to its original value (Eloquent's `discardChanges`).
+    ///
+    /// # Errors
+    /// As [`get_original`](EntityExt::get_original).
+    fn discard_changes(&mut self) -> Result<()> {
+        super::originals::discard_changes(self)
+    }
+
+    /// Takes the model's current values as its original ones, writing nothing (Eloquent's
+    /// `syncOriginal`): it is then clean. Does nothing to a new model.
+    fn sync_original(&mut self) {
+        super::originals::sync(self)
+    }
+
     /// Registers `observer` for every model of this type (Eloquent's `User::observe(…)`),
     /// after the model's `#[orm(observed_by(…))]` and those registered before; see
     /// [`Observer`](super::Observer).

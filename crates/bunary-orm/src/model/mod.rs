@@ -17,6 +17,7 @@ mod instance;
 mod lifecycle;
 mod mass_assignment;
 mod observers;
+mod originals;
 mod partial;
 mod persistence;
 mod plain;
@@ -175,6 +176,11 @@ pub trait Entity: FromRow + Sync {
     const FILLABLE: Option<&'static [&'static str]>;
     /// Columns mass assignment may not set.
     const GUARDED: &'static [&'static str];
+    /// Whether loaded models keep their original values (`#[orm(keep_original)]`), for
+    /// [`get_original`](EntityExt::get_original) of a changed column,
+    /// [`get_previous`](EntityExt::get_previous) and
+    /// [`discard_changes`](EntityExt::discard_changes).
+    const KEEP_ORIGINAL: bool = false;
 
     /// The values of [`Entity::COLUMNS`], in order.
     fn to_values(&self) -> Vec<Value>;

@@ -43,7 +43,16 @@ fn mark_saved<M: Entity>(model: &mut M) {
 /// Marks the model saved by an update of `changed` (what [`Entity::get_changes`] reports).
 fn mark_updated<M: Entity>(model: &mut M, changed: Vec<&'static str>) {
     let (hashes, key) = (model.field_hashes(), model.key());
-    model.state_mut().set_saved(&hashes, key, changed);
+    if !M::KEEP_ORIGINAL {
+        return model.state_mut().set_saved(&hashes, key, changed);
+    }
+    // What the update overwrote: the kept values of the columns it wrote.
+    let previous = match model.state().original_values() {
+        Some(old) => changed.iter().filter_map(|c| Some((*c, old.get(column_index::<M>(c).ok()?)?.clone()))).collect(),
+        None => Vec::new(),
+    };
+    let originals = model.to_values();
+    model.state_mut().set_saved_with(&hashes, key, changed, originals, previous);
 }
 
 fn key_is_empty(key: &Value) -> bool {
@@ -299,10 +308,15 @@ pub(crate) async fn increment<M: Entity>(model: &mut M, column: String, amount: 
         Some(original) => (original.hashes.to_vec(), original.key.into_owned()),
         None => (now_hashes.to_vec(), model.key()),
     };
+    let mut originals = model.state().original_values().map(<[Value]>::to_vec).unwrap_or_default();
+    let (current, mut previous) = (model.to_values(), Vec::new());
     for column in &synced {
         let i = column_index::<M>(column)?;
         hashes[i] = now_hashes[i];
+        if let Some(kept) = originals.get_mut(i) {
+            previous.push((*column, std::mem::replace(kept, current[i].clone())));
+        }
     }
-    model.state_mut().set_saved(&hashes, key, synced);
+    model.state_mut().set_saved_with(&hashes, key, synced, originals, previous);
     Ok(())
 }

@@ -47,6 +47,12 @@ pub struct Snapshots {
     /// The columns a column-limited load left out (empty for a whole load): such models hold
     /// their type's empty value there, leave them out of JSON, and refuse to save.
     absent: Vec<&'static str>,
+    /// The values themselves, `width` a row, for a model that keeps them
+    /// (`#[orm(keep_original)]`); empty otherwise.
+    originals: Vec<Value>,
+    /// What the save that made these snapshots overwrote: each updated column's value before
+    /// it (kept models only).
+    previous: Vec<(&'static str, Value)>,
 }
 
 /// What a model held when it was loaded or last saved: a hash of each column and its key.
@@ -89,6 +95,7 @@ impl Snapshots {
             }
         }
         let keys = if key_column.is_none() { models.iter().map(Entity::key).collect() } else { SmallVec::new() };
+        let originals = if M::KEEP_ORIGINAL { models.iter().flat_map(Entity::to_values).collect() } else { Vec::new() };
         Snapshots {
             connection,
             width,
@@ -98,6 +105,8 @@ impl Snapshots {
             keys,
             changed: Vec::new(),
             absent: Vec::new(),
+            originals,
+            previous: Vec::new(),
         }
     }
 
@@ -114,6 +123,8 @@ impl Snapshots {
             keys: SmallVec::new(),
             changed: Vec::new(),
             absent: Vec::new(),
+            originals: Vec::new(),
+            previous: Vec::new(),
         }
     }
 
@@ -126,6 +137,15 @@ impl Snapshots {
     /// The number of rows remembered.
     pub(crate) fn len(&self) -> usize {
         self.rows
+    }
+
+    /// Row `row`'s values, when kept.
+    fn values(&self, row: u32) -> Option<&[Value]> {
+        let row = row as usize;
+        if row >= self.rows || self.originals.is_empty() {
+            return None;
+        }
+        self.originals.get(row * self.width..(row + 1) * self.width)
     }
 
     fn row(&self, row: u32) -> Option<Original<'_>> {
@@ -200,10 +220,15 @@ impl ModelState {
         let connection = connection.into();
         let original = self.original().map(|o| (FieldHashes::from_slice(o.hashes), o.key.into_owned()));
         let absent = self.absent_columns().to_vec();
+        let values = self.original_values().map(<[Value]>::to_vec).unwrap_or_default();
+        let (changed, previous) = (self.changed().to_vec(), self.previous().to_vec());
         *self = ModelState::on(connection);
         if let Some((hashes, key)) = original {
             let mut own = Snapshots::new(self.connection().clone(), hashes.len(), None);
             own.push(&hashes, || key);
+            own.originals = values;
+            own.changed = changed;
+            own.previous = previous;
             *self = ModelState { shared: Some(Arc::new(own.with_absent(absent))), row: 0 };
         }
     }
@@ -230,11 +255,37 @@ impl ModelState {
     /// Remembers `hashes` and `key` as what the model holds in the database, after a save
     /// that updated `changed` (the columns a column-limited load left out stay so).
     pub(crate) fn set_saved(&mut self, hashes: &[u64], key: Value, changed: Vec<&'static str>) {
+        self.set_saved_with(hashes, key, changed, Vec::new(), Vec::new());
+    }
+
+    /// [`set_saved`](ModelState::set_saved) for a model that keeps its original values:
+    /// `originals` now, and `previous`, what the save overwrote.
+    pub(crate) fn set_saved_with(
+        &mut self,
+        hashes: &[u64],
+        key: Value,
+        changed: Vec<&'static str>,
+        originals: Vec<Value>,
+        previous: Vec<(&'static str, Value)>,
+    ) {
         let mut own = Snapshots::new(self.connection().clone(), hashes.len(), None);
         own.push(hashes, || key);
         own.changed = changed;
         own.absent = self.absent_columns().to_vec();
+        own.originals = originals;
+        own.previous = previous;
         *self = ModelState { shared: Some(Arc::new(own)), row: 0 };
+    }
+
+    /// The values the model was loaded or last saved with, when it keeps them
+    /// (`#[orm(keep_original)]`).
+    pub(crate) fn original_values(&self) -> Option<&[Value]> {
+        self.shared.as_ref()?.values(self.row)
+    }
+
+    /// What the last save overwrote, column by column (models that keep originals).
+    pub(crate) fn previous(&self) -> &[(&'static str, Value)] {
+        self.shared.as_ref().map_or(&[], |s| s.previous.as_slice())
     }
 
     /// The columns the last save updated.

@@ -1,6 +1,7 @@
 //! The conformance suite: tests written once against the public API and instantiated per
 //! driver by `conformance_suite!` in `tests/sqlite.rs` (and the server drivers' files).
 
+pub mod attributes;
 pub mod cancellation;
 pub mod correctness;
 pub mod driver;
@@ -212,6 +213,10 @@ macro_rules! every_suite {
             observers_see_soft_deletes_restores_and_force_deletes,
             quiet_writes_fire_nothing_and_destroy_skips_cancelled,
             a_hooked_save_dropped_at_any_point_leaves_no_half_save,
+        }
+        attributes {
+            originals_previous_values_discard_and_sync,
+            pretend_returns_the_statements_and_runs_none,
         }
         serialization {
             models_serialise_as_their_attributes_and_serde_say,
