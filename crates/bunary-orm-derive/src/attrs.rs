@@ -88,7 +88,7 @@ pub struct ModelDef {
     pub morph_name: String,
     /// `global_scopes(active = "Self::active", …)`: each scope's name and the function (a
     /// path) that adds its conditions to the query builder.
-    pub global_scopes: Vec<(String, syn::Path)>,
+    pub global_scopes: Vec<(String, syn::Expr)>,
     /// `strict_fill`: `fill` refuses a column it may not set instead of passing it over.
     pub strict_fill: bool,
     /// `keep_original`: loaded models keep their values, not only hashes of them.
@@ -231,7 +231,7 @@ impl ModelDef {
         let mut guarded: Option<Vec<String>> = None;
         let mut hidden_names: Vec<String> = Vec::new();
         let mut morph_name: Option<String> = None;
-        let mut global_scopes: Vec<(String, syn::Path)> = Vec::new();
+        let mut global_scopes: Vec<(String, syn::Expr)> = Vec::new();
         let mut strict_fill = false;
         let mut keep_original = false;
         let mut observed_by: Vec<syn::Path> = Vec::new();
@@ -318,8 +318,8 @@ impl ModelDef {
                             return Err(scope.error(format!("the global scope name `{name}` is taken")));
                         }
                         let lit: LitStr = scope.value()?.parse()?;
-                        let path: syn::Path = lit.parse().map_err(|_| {
-                            syn::Error::new(lit.span(), "a global scope names a function: `Self::active`")
+                        let path: syn::Expr = lit.parse().map_err(|_| {
+                            syn::Error::new(lit.span(), "a global scope is a function (`Self::active`), a closure (`|q| q.where_(\"active\", true)`) or a unit struct implementing `bunary_orm::model::Scope`")
                         })?;
                         if global_scopes.len() == 32 {
                             return Err(scope.error("a model has at most 32 global scopes"));

@@ -36,7 +36,15 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
     let strict_fill = def.strict_fill;
     let keep_original = def.keep_original;
     let scope_names: Vec<&str> = def.global_scopes.iter().map(|(n, _)| n.as_str()).collect();
-    let scope_paths: Vec<&syn::Path> = def.global_scopes.iter().map(|(_, p)| p).collect();
+    // A closure is given its argument type; a function or a unit struct is taken as it is.
+    let scope_values: Vec<proc_macro2::TokenStream> = def
+        .global_scopes
+        .iter()
+        .map(|(_, e)| match e {
+            syn::Expr::Closure(_) => quote!(&::bunary_orm::model::scope_fn(#e)),
+            _ => quote!(&#e),
+        })
+        .collect();
     let observed_by = &def.observed_by;
     let observers = if observed_by.is_empty() {
         quote!(&OBSERVERS)
@@ -76,7 +84,7 @@ pub fn expand(def: &ModelDef) -> syn::Result<TokenStream> {
             const MORPH_NAME: &'static str = #morph_name;
             const STRICT_FILL: bool = #strict_fill;
             const KEEP_ORIGINAL: bool = #keep_original;
-            const GLOBAL_SCOPES: &'static [::bunary_orm::model::GlobalScope] = &[#((#scope_names, #scope_paths as fn(::bunary_orm::Builder) -> ::bunary_orm::Builder)),*];
+            const GLOBAL_SCOPES: &'static [::bunary_orm::model::GlobalScope] = &[#((#scope_names, #scope_values as &'static dyn ::bunary_orm::model::Scope)),*];
 
             fn to_values(&self) -> ::std::vec::Vec<::bunary_orm::Value> {
                 ::std::vec![#(::bunary_orm::model::ToValue::to_value(&self.#fields)),*]

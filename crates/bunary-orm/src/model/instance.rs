@@ -119,7 +119,7 @@ pub trait EntityExt: Entity {
     /// value that is not a number; [`Error::OutOfRange`](crate::Error::OutOfRange);
     /// [`Error::ModelNotFound`](crate::Error::ModelNotFound) when the row is gone.
     fn increment(&mut self, column: &str, amount: impl Into<Value>) -> impl Future<Output = Result<()>> + Send {
-        persistence::increment(self, column.to_owned(), amount.into(), false)
+        super::lifecycle::increment(self, column.to_owned(), amount.into(), false)
     }
 
     /// As [`increment`](EntityExt::increment), subtracting.
@@ -127,7 +127,7 @@ pub trait EntityExt: Entity {
     /// # Errors
     /// As [`increment`](EntityExt::increment).
     fn decrement(&mut self, column: &str, amount: impl Into<Value>) -> impl Future<Output = Result<()>> + Send {
-        persistence::increment(self, column.to_owned(), amount.into(), true)
+        super::lifecycle::increment(self, column.to_owned(), amount.into(), true)
     }
 
     /// [`save`](Entity::save) as one unit (Eloquent's `saveOrFail`): in a transaction (a

@@ -137,3 +137,20 @@ pub(crate) async fn restore<M: Entity>(model: &mut M) -> Result<()> {
     })
     .await
 }
+
+/// [`EntityExt::increment`](super::EntityExt::increment) and `decrement`: `updating` →
+/// UPDATE → `updated`, as in Eloquent.
+pub(crate) async fn increment<M: Entity>(model: &mut M, column: String, amount: Value, down: bool) -> Result<()> {
+    if !hooked::<M>() {
+        return persistence::increment(model, column, amount, down).await;
+    }
+    persistence::require_saved(model, if down { "decrement" } else { "increment" })?;
+    in_transaction(model, |model| {
+        Box::pin(async move {
+            fire_or_cancel(model, Event::Updating).await?;
+            persistence::increment(model, column, amount, down).await?;
+            fire_after(model, Event::Updated).await
+        })
+    })
+    .await
+}

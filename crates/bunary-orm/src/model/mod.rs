@@ -53,7 +53,7 @@ pub use self::query::ModelQuery;
 pub use self::relations::{
     BelongsTo, BelongsToMany, HasMany, HasOne, LoadRelations, MorphTarget, MorphTo, SyncChanges,
 };
-pub use self::scopes::GlobalScope;
+pub use self::scopes::{scope_fn, GlobalScope, Scope};
 pub use self::soft_deletes::Trashed;
 #[doc(hidden)]
 pub use self::state::Snapshots;

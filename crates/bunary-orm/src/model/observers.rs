@@ -31,7 +31,8 @@ type Hook<'a> = Pin<Box<dyn Future<Output = Result<Flow>> + Send + 'a>>;
 /// Save runs `saving` → (`creating` → INSERT → `created` | `updating` → UPDATE → `updated`) →
 /// `saved`; an unchanged model fires only `saving` and `saved`. Delete runs `deleting` →
 /// DELETE (or the soft delete, then `trashed`) → `deleted`; force delete wraps that in
-/// `force_deleting` … `force_deleted`; restore runs `restoring` → `restored`. Queries that
+/// `force_deleting` … `force_deleted`; restore runs `restoring` → `restored`; an instance's
+/// `increment`/`decrement` runs `updating` → UPDATE → `updated`. Queries that
 /// write many rows at once (`ModelQuery::update`, `delete`) fire nothing, as in Eloquent.
 ///
 /// ```

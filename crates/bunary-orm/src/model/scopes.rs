@@ -1,6 +1,7 @@
 //! Global scopes (Eloquent's `addGlobalScope`): named conditions every query of a model gets,
 //! declared on the model, `#[orm(global_scopes(published = "Self::published"))]`, each a
-//! function that adds conditions to the query builder. The soft-delete scope is one more,
+//! function, a closure (`"|q| q.where_(\"active\", true)"`) or a value of a type implementing
+//! [`Scope`] (`"Published"`, a unit struct) that adds conditions to the query builder. The soft-delete scope is one more,
 //! named `soft_deletes`. What a scope adds is joined to the query's own conditions with `AND`,
 //! in parentheses, so no `or_where` escapes it; a query removes scopes by name.
 //!
@@ -35,8 +36,47 @@ use crate::query::Builder;
 use super::query::ModelQuery;
 use super::Entity;
 
-/// A global scope: its name and the function that adds its conditions.
-pub type GlobalScope = (&'static str, fn(Builder) -> Builder);
+/// What a global scope does to a model's queries: a type implementing it is Eloquent's scope
+/// class; functions and closures from `Builder` to `Builder` implement it.
+///
+/// ```
+/// use bunary_orm::model::Scope;
+/// use bunary_orm::prelude::*;
+///
+/// /// Only rows of the current tenant (a unit struct: the derive takes its value).
+/// struct Tenant;
+/// impl Scope for Tenant {
+///     fn apply(&self, query: Builder) -> Builder {
+///         query.where_("tenant_id", 1)
+///     }
+/// }
+///
+/// #[derive(Model, Debug, Clone, Default)]
+/// #[orm(table = "invoices", timestamps = false, global_scopes(tenant = "Tenant", open = "|q| q.where_(\"open\", true)"))]
+/// struct Invoice { id: i64, tenant_id: i64, open: bool, state: ModelState }
+///
+/// let sql = Invoice::query().to_sql(bunary_orm::Dialect::Sqlite).unwrap().sql;
+/// assert_eq!(sql, r#"SELECT * FROM "invoices" WHERE ("tenant_id" = ?) AND "open" = ?"#);
+/// ```
+pub trait Scope: Sync {
+    /// `query` with the scope's conditions added.
+    fn apply(&self, query: Builder) -> Builder;
+}
+
+impl<F: Fn(Builder) -> Builder + Sync> Scope for F {
+    fn apply(&self, query: Builder) -> Builder {
+        self(query)
+    }
+}
+
+/// Gives a closure written in `#[orm(global_scopes(...))]` its argument type. Derive plumbing.
+#[doc(hidden)]
+pub const fn scope_fn<F: Fn(Builder) -> Builder + Sync>(f: F) -> F {
+    f
+}
+
+/// A global scope: its name and what adds its conditions.
+pub type GlobalScope = (&'static str, &'static dyn Scope);
 
 /// The name of the soft-delete scope among a model's global scopes.
 pub const SOFT_DELETES: &str = "soft_deletes";
@@ -47,7 +87,7 @@ pub(crate) fn apply<M: Entity>(builder: Builder<M>, off: u32) -> Builder<M> {
         .iter()
         .enumerate()
         .filter(|(i, _)| off & (1 << i) == 0)
-        .fold(builder, |builder, (_, (_, scope))| builder.scoped(|q| scope(q.cast()).cast()))
+        .fold(builder, |builder, (_, (_, scope))| builder.scoped(|q| scope.apply(q.cast()).cast()))
 }
 
 impl<M: Entity> ModelQuery<M> {

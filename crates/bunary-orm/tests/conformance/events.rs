@@ -217,6 +217,8 @@ pub async fn save_and_delete_fire_in_laravels_order_and_ing_hooks_cancel(h: &Har
 
     let mut found = OrderPost::on(&h.db).find_or_fail(post.id).await?;
     assert_eq!(log.take(), ["retrieved:b"]);
+    found.increment("id", 0).await?;
+    assert_eq!(log.take(), ["updating:b", "updated:b"], "an instance's increment is an update");
     OrderPost::on(&h.db).get().await?;
     assert_eq!(log.take(), ["retrieved:b"]);
     let copy = found.replicate(&[])?;

@@ -36,7 +36,7 @@ pub struct LNote {
     table = "l_posts",
     timestamps = false,
     soft_deletes,
-    global_scopes(published = "LPost::published", early = "LPost::early")
+    global_scopes(published = "Published", early = "|q| q.where_op(\"id\", \"<\", 1000)")
 )]
 pub struct LPost {
     pub id: i64,
@@ -47,14 +47,13 @@ pub struct LPost {
     pub state: ModelState,
 }
 
-impl LPost {
-    pub fn published(q: Builder) -> Builder {
-        q.where_("published", true)
-    }
+/// A scope as a type (Eloquent's scope class); the second, `early` (rows of the first
+/// thousand keys, to see scopes combine), is a closure.
+pub struct Published;
 
-    /// Rows of the first thousand keys: a second scope, to see them combine.
-    pub fn early(q: Builder) -> Builder {
-        q.where_op("id", "<", 1000)
+impl bunary_orm::model::Scope for Published {
+    fn apply(&self, q: Builder) -> Builder {
+        q.where_("published", true)
     }
 }
 
