@@ -141,12 +141,12 @@ fn relation_of(ty: &Type) -> Option<(RelationKind, Type)> {
     }
 }
 
-fn error(span: Span, message: impl std::fmt::Display) -> syn::Error {
+pub(crate) fn error(span: Span, message: impl std::fmt::Display) -> syn::Error {
     syn::Error::new(span, message)
 }
 
 /// The same rule as `bunary_orm::ident`: 1–64 ASCII letters, digits and `_`, no leading digit.
-fn check_ident(name: &str, span: Span, what: &str) -> syn::Result<()> {
+pub(crate) fn check_ident(name: &str, span: Span, what: &str) -> syn::Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -162,7 +162,7 @@ fn check_ident(name: &str, span: Span, what: &str) -> syn::Result<()> {
 }
 
 /// A table name, optionally schema-qualified (`billing.invoices`), each part an identifier.
-fn check_table(name: &str, span: Span) -> syn::Result<()> {
+pub(crate) fn check_table(name: &str, span: Span) -> syn::Result<()> {
     let parts: Vec<&str> = name.split('.').collect();
     if parts.len() > 2 {
         return Err(error(span, format!("`{name}` is not a valid table name (`table` or `schema.table`)")));
@@ -172,7 +172,7 @@ fn check_table(name: &str, span: Span) -> syn::Result<()> {
     }))
 }
 
-fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
+pub(crate) fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
     match ty {
         Type::Path(p) => p.path.segments.last(),
         _ => None,
@@ -201,7 +201,7 @@ fn key_kind_of(ty: &Type) -> KeyKind {
     }
 }
 
-fn string_list(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Vec<String>> {
+pub(crate) fn string_list(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Vec<String>> {
     let content;
     syn::parenthesized!(content in meta.input);
     let list = content.parse_terminated(|p| p.parse::<LitStr>(), syn::Token![,])?;
@@ -368,134 +368,7 @@ impl ModelDef {
                 continue;
             }
             if let Some((kind, related)) = relation_of(&field.ty) {
-                let (mut foreign_key, mut local_key) = (None, None);
-                let (mut pivot_table, mut related_pivot_key, mut related_key) = (None, None, None);
-                let mut with_default = false;
-                let mut through: Option<Type> = None;
-                let (mut pivot_columns, mut pivot_timestamps) = (Vec::new(), false);
-                let mut touches = false;
-                let mut morph = None;
-                for attr in field.attrs.iter().filter(|a| a.path().is_ident("orm")) {
-                    attr.parse_nested_meta(|meta| {
-                        if meta.path.is_ident("morph") {
-                            if !matches!(kind, RelationKind::HasMany | RelationKind::HasOne | RelationKind::MorphTo) {
-                                return Err(meta.error("morph is for a HasMany, HasOne or MorphTo relation"));
-                            }
-                            let lit: LitStr = meta.value()?.parse()?;
-                            check_ident(&lit.value(), lit.span(), "column")?;
-                            morph = Some(lit.value());
-                            return Ok(());
-                        }
-                        if meta.path.is_ident("touches") {
-                            if kind != RelationKind::BelongsTo {
-                                return Err(meta.error("touches is for a BelongsTo relation"));
-                            }
-                            touches = true;
-                            return Ok(());
-                        }
-                        let many = kind == RelationKind::BelongsToMany;
-                        if many && meta.path.is_ident("pivot_timestamps") {
-                            pivot_timestamps = true;
-                            return Ok(());
-                        }
-                        if many && meta.path.is_ident("pivot") {
-                            for column in string_list(&meta)? {
-                                check_ident(&column, syn::spanned::Spanned::span(&meta.path), "column")?;
-                                pivot_columns.push(column);
-                            }
-                            return Ok(());
-                        }
-                        if meta.path.is_ident("through") {
-                            if !matches!(kind, RelationKind::HasMany | RelationKind::HasOne) {
-                                return Err(meta.error("through is for a HasMany or HasOne relation"));
-                            }
-                            let lit: LitStr = meta.value()?.parse()?;
-                            through = Some(lit.parse::<Type>()?);
-                            return Ok(());
-                        }
-                        let through_key = through.is_some()
-                            && (meta.path.is_ident("first_key")
-                                || meta.path.is_ident("second_key")
-                                || meta.path.is_ident("second_local_key"));
-                        if through_key {
-                            let lit: LitStr = meta.value()?.parse()?;
-                            check_ident(&lit.value(), lit.span(), "column")?;
-                            if meta.path.is_ident("first_key") {
-                                foreign_key = Some(lit.value());
-                            } else if meta.path.is_ident("second_key") {
-                                related_pivot_key = Some(lit.value());
-                            } else {
-                                related_key = Some(lit.value());
-                            }
-                            return Ok(());
-                        }
-                        if meta.path.is_ident("with_default") {
-                            if matches!(kind, RelationKind::HasMany | RelationKind::BelongsToMany) {
-                                return Err(meta.error("with_default is for a BelongsTo or HasOne relation"));
-                            }
-                            with_default = true;
-                            return Ok(());
-                        }
-                        let lit: LitStr = meta.value()?.parse()?;
-                        let many = kind == RelationKind::BelongsToMany;
-                        if meta.path.is_ident("table") {
-                            check_table(&lit.value(), lit.span())?;
-                        } else {
-                            check_ident(&lit.value(), lit.span(), "column")?;
-                        }
-                        if meta.path.is_ident("foreign_key") || (many && meta.path.is_ident("foreign_pivot_key")) {
-                            foreign_key = Some(lit.value());
-                        } else if meta.path.is_ident("local_key")
-                            || meta.path.is_ident("owner_key")
-                            || (many && meta.path.is_ident("parent_key"))
-                        {
-                            local_key = Some(lit.value());
-                        } else if many && meta.path.is_ident("table") {
-                            pivot_table = Some(lit.value());
-                        } else if many && meta.path.is_ident("related_pivot_key") {
-                            related_pivot_key = Some(lit.value());
-                        } else if many && meta.path.is_ident("related_key") {
-                            related_key = Some(lit.value());
-                        } else {
-                            return Err(meta.error(
-                                "a relation field takes `foreign_key = \"…\"` and `local_key = \"…\"` (`owner_key` on a BelongsTo; `table`, `foreign_pivot_key`, `related_pivot_key`, `parent_key`, `related_key` on a BelongsToMany)",
-                            ));
-                        }
-                        Ok(())
-                    })?;
-                }
-                let kind = match (kind, &through) {
-                    (RelationKind::HasMany, Some(_)) => RelationKind::HasManyThrough,
-                    (RelationKind::HasOne, Some(_)) => RelationKind::HasOneThrough,
-                    (kind, _) => kind,
-                };
-                let through_snake = through
-                    .as_ref()
-                    .and_then(last_segment)
-                    .map(|s| snake_case(&s.ident.to_string()))
-                    .unwrap_or_default();
-                let name = ident.to_string().trim_start_matches("r#").to_owned();
-                let related_snake =
-                    last_segment(&related).map(|s| snake_case(&s.ident.to_string())).unwrap_or_default();
-                relations.push(Relation {
-                    field: ident,
-                    name,
-                    kind,
-                    related,
-                    foreign_key,
-                    local_key,
-                    related_snake,
-                    pivot_table,
-                    related_pivot_key,
-                    related_key,
-                    with_default,
-                    through,
-                    through_snake,
-                    pivot_columns,
-                    pivot_timestamps,
-                    touches,
-                    morph,
-                });
+                relations.push(crate::relation_attrs::relation(field, &ident, kind, related)?);
                 continue;
             }
             let mut column = ident.to_string().trim_start_matches("r#").to_owned();

@@ -5,6 +5,7 @@
 
 mod attrs;
 mod expand;
+mod relation_attrs;
 mod relations;
 mod serde_attrs;
 mod serialize;

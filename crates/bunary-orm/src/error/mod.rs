@@ -262,8 +262,9 @@ pub enum Error {
     EventCancelled {
         /// The model's type name.
         model: &'static str,
-        /// The event whose hook cancelled.
-        event: crate::model::Event,
+        /// The event whose hook cancelled, by its Laravel name (`"saving"`, `"deleting"`,
+        /// `"forceDeleting"`, …: `model::Event::name`).
+        event: &'static str,
     },
 
     /// A typed model's query whose `select` leaves out, or whose `exclude` removes, one of the

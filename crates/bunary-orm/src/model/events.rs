@@ -163,7 +163,7 @@ pub(crate) async fn fire<M: Entity>(model: &mut M, event: Event) -> Result<Flow>
 pub(crate) async fn fire_or_cancel<M: Entity>(model: &mut M, event: Event) -> Result<()> {
     match fire(model, event).await? {
         Flow::Continue => Ok(()),
-        Flow::Cancel => Err(Error::EventCancelled { model: M::NAME, event }),
+        Flow::Cancel => Err(Error::EventCancelled { model: M::NAME, event: event.name() }),
     }
 }
 

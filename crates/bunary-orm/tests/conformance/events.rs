@@ -229,18 +229,18 @@ pub async fn save_and_delete_fire_in_laravels_order_and_ing_hooks_cancel(h: &Har
         let mut cancelled: OrderPost = new(h, &format!("cancel {event}"))?;
         let result = cancelled.save().await;
         assert!(
-            matches!(&result, Err(Error::EventCancelled { model: "OrderPost", event: e }) if e.name() == event),
+            matches!(&result, Err(Error::EventCancelled { model: "OrderPost", event: e }) if *e == event),
             "{result:?}"
         );
         assert!(!cancelled.exists() && cancelled.id == 0);
     }
     log.take();
     found.title = "cancel updating".into();
-    assert!(matches!(found.save().await, Err(Error::EventCancelled { event: Event::Updating, .. })));
+    assert!(matches!(found.save().await, Err(Error::EventCancelled { event: "updating", .. })));
     assert!(found.is_dirty(), "the change is still to save");
     found.title = "cancel deleting".into();
     found.save().await?;
-    assert!(matches!(found.delete().await, Err(Error::EventCancelled { event: Event::Deleting, .. })));
+    assert!(matches!(found.delete().await, Err(Error::EventCancelled { event: "deleting", .. })));
     assert!(found.exists());
     assert_eq!(OrderPost::on(&h.db).count().await?, 1, "only the first post was written");
     log.take();
@@ -322,7 +322,7 @@ pub async fn observers_see_soft_deletes_restores_and_force_deletes(h: &Harness) 
     assert!(post.trashed());
     post.title = "cancel restoring".into();
     bunary_orm::without_events(post.save()).await?;
-    assert!(matches!(post.restore().await, Err(Error::EventCancelled { event: Event::Restoring, .. })));
+    assert!(matches!(post.restore().await, Err(Error::EventCancelled { event: "restoring", .. })));
     assert!(post.trashed());
     assert_eq!(SoftPost::on(&h.db).count().await?, 0, "still trashed in the database");
     assert_eq!(log.take(), ["restoring:cancel restoring"]);
@@ -342,7 +342,7 @@ pub async fn observers_see_soft_deletes_restores_and_force_deletes(h: &Harness) 
 
     post.title = "cancel forceDeleting".into();
     post.save_quietly().await?;
-    assert!(matches!(post.force_delete().await, Err(Error::EventCancelled { event: Event::ForceDeleting, .. })));
+    assert!(matches!(post.force_delete().await, Err(Error::EventCancelled { event: "forceDeleting", .. })));
     post.title = "q".into();
     post.save_quietly().await?;
     log.take();
