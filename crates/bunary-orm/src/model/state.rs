@@ -47,12 +47,24 @@ pub struct Snapshots {
     /// The columns a column-limited load left out (empty for a whole load): such models hold
     /// their type's empty value there, leave them out of JSON, and refuse to save.
     absent: Vec<&'static str>,
-    /// The values themselves, `width` a row, for a model that keeps them
-    /// (`#[orm(keep_original)]`); empty otherwise.
+    /// The values themselves, for a model that keeps them (`#[orm(keep_original)]`): boxed,
+    /// so that the snapshots of other models stay one word larger, not six.
+    kept: Option<Box<Kept>>,
+}
+
+/// The original values of models that keep them.
+#[derive(Debug, Default)]
+struct Kept {
+    /// `width` values a row.
     originals: Vec<Value>,
-    /// What the save that made these snapshots overwrote: each updated column's value before
-    /// it (kept models only).
+    /// What the save that made these snapshots overwrote: each updated column's value before it.
     previous: Vec<(&'static str, Value)>,
+}
+
+impl Kept {
+    fn boxed(originals: Vec<Value>, previous: Vec<(&'static str, Value)>) -> Option<Box<Kept>> {
+        (!originals.is_empty() || !previous.is_empty()).then(|| Box::new(Kept { originals, previous }))
+    }
 }
 
 /// What a model held when it was loaded or last saved: a hash of each column and its key.
@@ -105,8 +117,7 @@ impl Snapshots {
             keys,
             changed: Vec::new(),
             absent: Vec::new(),
-            originals,
-            previous: Vec::new(),
+            kept: Kept::boxed(originals, Vec::new()),
         }
     }
 
@@ -123,8 +134,7 @@ impl Snapshots {
             keys: SmallVec::new(),
             changed: Vec::new(),
             absent: Vec::new(),
-            originals: Vec::new(),
-            previous: Vec::new(),
+            kept: None,
         }
     }
 
@@ -142,10 +152,11 @@ impl Snapshots {
     /// Row `row`'s values, when kept.
     fn values(&self, row: u32) -> Option<&[Value]> {
         let row = row as usize;
-        if row >= self.rows || self.originals.is_empty() {
+        let originals = &self.kept.as_ref()?.originals;
+        if row >= self.rows || originals.is_empty() {
             return None;
         }
-        self.originals.get(row * self.width..(row + 1) * self.width)
+        originals.get(row * self.width..(row + 1) * self.width)
     }
 
     fn row(&self, row: u32) -> Option<Original<'_>> {
@@ -226,9 +237,8 @@ impl ModelState {
         if let Some((hashes, key)) = original {
             let mut own = Snapshots::new(self.connection().clone(), hashes.len(), None);
             own.push(&hashes, || key);
-            own.originals = values;
+            own.kept = Kept::boxed(values, previous);
             own.changed = changed;
-            own.previous = previous;
             *self = ModelState { shared: Some(Arc::new(own.with_absent(absent))), row: 0 };
         }
     }
@@ -272,8 +282,7 @@ impl ModelState {
         own.push(hashes, || key);
         own.changed = changed;
         own.absent = self.absent_columns().to_vec();
-        own.originals = originals;
-        own.previous = previous;
+        own.kept = Kept::boxed(originals, previous);
         *self = ModelState { shared: Some(Arc::new(own)), row: 0 };
     }
 
@@ -285,7 +294,10 @@ impl ModelState {
 
     /// What the last save overwrote, column by column (models that keep originals).
     pub(crate) fn previous(&self) -> &[(&'static str, Value)] {
-        self.shared.as_ref().map_or(&[], |s| s.previous.as_slice())
+        match self.shared.as_ref().and_then(|s| s.kept.as_ref()) {
+            Some(kept) => &kept.previous,
+            None => &[],
+        }
     }
 
     /// The columns the last save updated.
