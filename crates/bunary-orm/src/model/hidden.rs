@@ -78,7 +78,8 @@ impl<'a> View<'a> {
 /// assert_eq!(public, serde_json::json!({"id": 1, "name": "Ada"}));
 /// let admin = serde_json::to_value(ada.make_visible(&["password"])).unwrap();
 /// assert_eq!(admin["password"], "x");
-/// let shown: Vec<_> = [ada].iter().map(|u| u.make_hidden(&["email", "name"])).collect();
+/// let users = vec![ada];
+/// let shown: Vec<_> = users.iter().map(|u| u.make_hidden(&["email", "name"])).collect();
 /// assert_eq!(serde_json::to_value(shown).unwrap(), serde_json::json!([{"id": 1}]));
 /// ```
 #[derive(Debug, Clone, Copy)]

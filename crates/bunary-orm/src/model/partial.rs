@@ -53,6 +53,7 @@ impl Plan {
                 table: qualifier.clone(),
                 column: Some(Ident::new(column, "column")?),
                 alias: None,
+                json: None,
             }));
         }
         let others = std::mem::take(&mut builder.query.columns);

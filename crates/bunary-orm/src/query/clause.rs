@@ -207,6 +207,33 @@ pub enum Where {
         /// The bound count.
         value: Value,
     },
+    /// `[NOT]` the JSON at `column` (a column or a path into one) contains `value`
+    /// (`where_json_contains`).
+    JsonContains {
+        /// The column, with its path.
+        column: ColumnRef,
+        /// What it must contain.
+        value: serde_json::Value,
+        /// `where_json_doesnt_contain`.
+        not: bool,
+    },
+    /// The length of the JSON array at `column`, compared (`where_json_length`).
+    JsonLength {
+        /// The column, with its path.
+        column: ColumnRef,
+        /// The operator.
+        op: Operator,
+        /// The bound length.
+        value: i64,
+    },
+    /// `[NOT]` the JSON at `column` has the path's last key or index
+    /// (`where_json_contains_key`).
+    JsonContainsKey {
+        /// The column, with its path.
+        column: ColumnRef,
+        /// `where_json_doesnt_contain_key`.
+        not: bool,
+    },
     /// Raw SQL, parenthesised.
     Raw(Raw),
 }

@@ -12,6 +12,7 @@
 
 pub mod clause;
 pub mod grammar;
+mod json;
 mod paginate;
 mod plain;
 mod read;

@@ -8,6 +8,11 @@ use super::clause::{Boolean, IntoOperator, Operator, Raw, Where, WhereClause};
 use super::{values, Builder};
 
 impl<T> Builder<T> {
+    /// Adds a condition, or records its error for the terminal call.
+    pub(super) fn push_where_clause(self, boolean: Boolean, condition: Result<Where>) -> Self {
+        self.push_where(boolean, condition)
+    }
+
     fn push_where(mut self, boolean: Boolean, condition: Result<Where>) -> Self {
         match condition {
             Ok(condition) => self.query.wheres.push(WhereClause { boolean, condition }),

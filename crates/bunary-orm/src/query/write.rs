@@ -103,7 +103,9 @@ impl<T> Builder<T> {
         }
     }
 
-    /// Updates the matching rows. Returns how many the database changed.
+    /// Updates the matching rows. Returns how many the database changed. A column read at a
+    /// JSON path (`"meta->a->b"`) sets that path and keeps the rest of the document (a NULL
+    /// column starts as `{}`); several paths into one column are set in one expression.
     ///
     /// ```
     /// use bunary_orm::{record, Dialect, Model};
@@ -116,11 +118,7 @@ impl<T> Builder<T> {
     /// [`Error::InvalidQuery`] for an empty record; [`Error::Unsupported`] with joins; the
     /// database's error.
     pub async fn update(&self, record: Record) -> Result<u64> {
-        let sets = record
-            .into_fields()
-            .into_iter()
-            .map(|(c, v)| Ok((Ident::new(&c, "column")?, SetValue::Value(v))))
-            .collect::<Result<Vec<_>>>()?;
+        let sets = update_sets(record)?;
         self.run_update(sets).await
     }
 
@@ -210,4 +208,36 @@ impl<T> Builder<T> {
         }
         Ok(())
     }
+}
+
+/// An update's assignments: a column's value, or the JSON paths set inside it (grouped by
+/// column, in the record's order).
+pub(crate) fn update_sets(record: Record) -> Result<Vec<(Ident, SetValue)>> {
+    let mut sets: Vec<(Ident, SetValue)> = Vec::new();
+    for (column, value) in record.into_fields() {
+        if !column.contains("->") && !column.contains('[') {
+            sets.push((Ident::new(&column, "column")?, SetValue::Value(value)));
+            continue;
+        }
+        let parsed = crate::ident::ColumnRef::plain(&column)?;
+        let (Some(name), Some(path), None) = (parsed.column, parsed.json, parsed.table) else {
+            return Err(Error::InvalidIdentifier {
+                kind: "column",
+                value: column.into_owned(),
+                reason: "an update sets `column` or `column->path`, not a qualified column".into(),
+            });
+        };
+        match sets.iter_mut().find(|(c, _)| *c == name) {
+            Some((_, SetValue::Json(paths))) => paths.push((*path, value)),
+            Some(_) => {
+                return Err(Error::InvalidIdentifier {
+                    kind: "column",
+                    value: column.into_owned(),
+                    reason: "the update sets this column whole and a path inside it".into(),
+                })
+            }
+            None => sets.push((name, SetValue::Json(vec![(*path, value)]))),
+        }
+    }
+    Ok(sets)
 }

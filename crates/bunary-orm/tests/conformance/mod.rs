@@ -6,6 +6,7 @@ pub mod cancellation;
 pub mod correctness;
 pub mod driver;
 pub mod events;
+pub mod json;
 pub mod lifecycle;
 pub mod migrations;
 pub mod model;
@@ -213,6 +214,10 @@ macro_rules! every_suite {
             observers_see_soft_deletes_restores_and_force_deletes,
             quiet_writes_fire_nothing_and_destroy_skips_cancelled,
             a_hooked_save_dropped_at_any_point_leaves_no_half_save,
+        }
+        json {
+            json_paths_read_compare_and_match,
+            an_update_sets_json_paths_and_keeps_the_rest,
         }
         attributes {
             originals_previous_values_discard_and_sync,

@@ -6,12 +6,15 @@
 //! integers written as literals.
 
 pub mod in_list;
+mod json;
 mod mysql;
 mod postgres;
 pub mod raw;
 mod sqlite;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_json;
 pub mod update_delete;
 mod writer;
 
@@ -21,6 +24,7 @@ use crate::ident::{ColumnRef, Ident, TableRef};
 use crate::query::clause::{Boolean, Join, JoinKind, Operator, OrderBy, Query, Selection, Where, WhereClause};
 use crate::value::Value;
 
+pub use self::json::JsonRead;
 pub use self::mysql::MySqlGrammar;
 pub use self::postgres::PostgresGrammar;
 pub use self::sqlite::SqliteGrammar;
@@ -107,24 +111,21 @@ pub trait Grammar: Send + Sync {
         }
     }
 
+    /// Writes `column` read at its JSON `path` (SQLite's `json_extract`, MySQL's
+    /// `json_unquote(json_extract(…))`, PostgreSQL's `->`/`->>`).
+    fn write_json(&self, w: &mut SqlWriter<'_>, column: &ColumnRef, path: &crate::ident::JsonPath, read: JsonRead) {
+        json::write(w, self.dialect(), column, path, read);
+    }
+
+    /// `column IS [NOT] NULL`.
+    fn compile_null(&self, w: &mut SqlWriter<'_>, column: &ColumnRef, not: bool) {
+        w.column(column);
+        w.push(if not { " IS NOT NULL" } else { " IS NULL" });
+    }
+
     /// A comparison `column op ?`; case-insensitive `LIKE` becomes `LOWER(..) LIKE LOWER(?)`.
     fn compile_comparison(&self, w: &mut SqlWriter<'_>, column: &ColumnRef, op: Operator, value: Value) {
-        match op {
-            Operator::ILike | Operator::NotILike => {
-                w.push("LOWER(");
-                w.column(column);
-                w.push(if op == Operator::ILike { ") LIKE LOWER(" } else { ") NOT LIKE LOWER(" });
-                w.bind(value);
-                w.push(")");
-            }
-            _ => {
-                w.column(column);
-                w.push(" ");
-                w.push(op.sql());
-                w.push(" ");
-                w.bind(value);
-            }
-        }
+        write_comparison(w, column, op, value);
     }
 
     /// Whether `INSERT … RETURNING` is available.
@@ -300,10 +301,7 @@ pub trait Grammar: Send + Sync {
                     in_list::write_in(w, self.dialect(), column, values, *not);
                 }
             }
-            Where::Null { column, not } => {
-                w.column(column);
-                w.push(if *not { " IS NOT NULL" } else { " IS NULL" });
-            }
+            Where::Null { column, not } => self.compile_null(w, column, *not),
             Where::Between { column, low, high, not } => {
                 w.column(column);
                 w.push(if *not { " NOT BETWEEN " } else { " BETWEEN " });
@@ -333,6 +331,9 @@ pub trait Grammar: Send + Sync {
                 self.write_select(w, query)?;
                 w.push(")");
             }
+            Where::JsonContains { column, value, not } => json::write_contains(w, self.dialect(), column, value, *not)?,
+            Where::JsonLength { column, op, value } => json::write_length(w, self.dialect(), column, *op, *value),
+            Where::JsonContainsKey { column, not } => json::write_contains_key(w, self.dialect(), column, *not)?,
             Where::Count { query, op, value } => {
                 w.push("(SELECT COUNT(*) FROM ");
                 w.table(table_of(query)?);
@@ -541,6 +542,29 @@ pub enum SetValue {
     Value(Value),
     /// `column = column + ?` (increment; a negative amount decrements).
     Add(Value),
+    /// `column = json_set(column, path, ?, …)`: paths inside a JSON column set, the rest of it
+    /// kept (`update(record! { "meta->a" => 1 })`).
+    Json(Vec<(crate::ident::JsonPath, Value)>),
+}
+
+/// The shared comparison: `column op ?`, and `LOWER(column) LIKE LOWER(?)` for `ILIKE`.
+pub(crate) fn write_comparison(w: &mut SqlWriter<'_>, column: &ColumnRef, op: Operator, value: Value) {
+    match op {
+        Operator::ILike | Operator::NotILike => {
+            w.push("LOWER(");
+            w.column(column);
+            w.push(if op == Operator::ILike { ") LIKE LOWER(" } else { ") NOT LIKE LOWER(" });
+            w.bind(value);
+            w.push(")");
+        }
+        _ => {
+            w.column(column);
+            w.push(" ");
+            w.push(op.sql());
+            w.push(" ");
+            w.bind(value);
+        }
+    }
 }
 
 fn is_empty_group(condition: &Where) -> bool {

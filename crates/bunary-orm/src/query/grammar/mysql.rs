@@ -3,9 +3,11 @@
 
 use crate::dialect::Dialect;
 use crate::error::Result;
-use crate::ident::Ident;
+use crate::ident::{ColumnRef, Ident};
+use crate::query::clause::Operator;
+use crate::value::Value;
 
-use super::{Grammar, SqlWriter};
+use super::{Grammar, JsonRead, SqlWriter};
 
 /// The MySQL/MariaDB query grammar.
 #[derive(Debug, Clone, Copy, Default)]
@@ -27,6 +29,29 @@ impl Grammar for MySqlGrammar {
 
     fn supports_returning(&self) -> bool {
         false
+    }
+
+    /// A boolean compared with a value at a JSON path is compared with its JSON text
+    /// (`json_unquote` gives `'true'`, which is not `1`).
+    fn compile_comparison(&self, w: &mut SqlWriter<'_>, column: &ColumnRef, op: Operator, value: Value) {
+        let value = match (&column.json, value) {
+            (Some(_), Value::Bool(b)) => Value::Text(if b { "true" } else { "false" }.into()),
+            (_, value) => value,
+        };
+        super::write_comparison(w, column, op, value);
+    }
+
+    /// A JSON `null` at a path is NULL too (`json_unquote` would give the text `null`).
+    fn compile_null(&self, w: &mut SqlWriter<'_>, column: &ColumnRef, not: bool) {
+        let Some(path) = &column.json else {
+            w.column(column);
+            return w.push(if not { " IS NOT NULL" } else { " IS NULL" });
+        };
+        w.push(if not { "NOT (" } else { "(" });
+        self.write_json(w, column, path, JsonRead::Json);
+        w.push(" IS NULL OR json_type(");
+        self.write_json(w, column, path, JsonRead::Json);
+        w.push(") = 'NULL')");
     }
 
     fn write_default_values(&self, w: &mut SqlWriter<'_>) {

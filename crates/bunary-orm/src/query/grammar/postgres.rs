@@ -30,6 +30,9 @@ impl Grammar for PostgresGrammar {
     }
 
     fn compile_comparison(&self, w: &mut SqlWriter<'_>, column: &ColumnRef, op: Operator, value: Value) {
+        if column.json.is_some() && super::json::write_pg_typed_comparison(w, column, op, &value) {
+            return;
+        }
         w.column(column);
         w.push(" ");
         w.push(op.sql());

@@ -78,6 +78,10 @@ pub(super) fn compile_update(grammar: &dyn Grammar, query: &Query, sets: &[(Iden
         if i > 0 {
             w.push(", ");
         }
+        if let SetValue::Json(paths) = value {
+            super::json::write_set_paths(&mut w, grammar.dialect(), column, paths);
+            continue;
+        }
         w.ident(column);
         w.push(" = ");
         match value {
@@ -87,6 +91,7 @@ pub(super) fn compile_update(grammar: &dyn Grammar, query: &Query, sets: &[(Iden
                 w.push(" + ");
                 w.bind(amount.clone());
             }
+            SetValue::Json(_) => {}
         }
     }
     write_filter(grammar, &mut w, query)?;

@@ -2,11 +2,11 @@
 //! helpers the grammars share.
 
 use crate::error::{Error, Result};
-use crate::ident::{ColumnRef, Ident, TableRef};
+use crate::ident::{ColumnRef, Ident, JsonSegment, TableRef};
 use crate::query::clause::Raw;
 use crate::value::Value;
 
-use super::{raw, Grammar, Statement};
+use super::{raw, Grammar, JsonRead, Statement};
 
 /// Writes SQL and its bindings together, so that a placeholder is written exactly when its
 /// value is bound: the two can never drift apart.
@@ -59,13 +59,33 @@ impl<'g> SqlWriter<'g> {
         self.grammar.placeholder(&mut self.sql, self.bindings.len());
     }
 
+    /// Binds a value and writes `CAST(<placeholder> AS <ty>)`; `ty` is the grammar's own text.
+    pub fn bind_cast(&mut self, value: Value, ty: &str) {
+        self.sql.push_str("CAST(");
+        self.bind(value);
+        self.sql.push_str(" AS ");
+        self.sql.push_str(ty);
+        self.sql.push(')');
+    }
+
     /// Writes a quoted identifier.
     pub fn ident(&mut self, ident: &Ident) {
         self.grammar.wrap(&mut self.sql, ident.as_str());
     }
 
-    /// Writes a quoted column reference (`"t"."c"`, `"t".*`, `*`), without its alias.
+    /// Writes a quoted column reference (`"t"."c"`, `"t".*`, `*`), without its alias; a
+    /// column read at a JSON path as its dialect reads a value there (as text where the
+    /// dialect distinguishes).
     pub fn column(&mut self, column: &ColumnRef) {
+        if let Some(path) = &column.json {
+            let grammar = self.grammar;
+            return grammar.write_json(self, column, path, JsonRead::Text);
+        }
+        self.plain_column(column);
+    }
+
+    /// Writes a column reference's table and column, leaving any JSON path out.
+    pub fn plain_column(&mut self, column: &ColumnRef) {
         if let Some(table) = &column.table {
             self.ident(table);
             self.sql.push('.');
@@ -123,6 +143,31 @@ impl<'g> SqlWriter<'g> {
                 Err(Error::RawPlaceholders { sql: raw.sql.clone(), placeholders: count, bindings: raw.bindings.len() })
             }
             Ok(_) => Ok(()),
+        }
+    }
+
+    /// Writes a JSON path as a SQL string literal in the SQL/JSON form (`'$."a"[0]'`): its keys
+    /// hold only letters, digits and `_` ([`JsonPath`](crate::ident::JsonPath)), so nothing in
+    /// it needs escaping.
+    pub fn json_path_literal(&mut self, path: &crate::ident::JsonPath) {
+        self.sql.push('\'');
+        self.sql.push_str(&path.to_string());
+        self.sql.push('\'');
+    }
+
+    /// Writes PostgreSQL's operator chain for `steps` (`->'a'->0`), the last with `->>`
+    /// when `text_last`.
+    pub fn pg_json_steps(&mut self, steps: &[JsonSegment], text_last: bool) {
+        for (i, step) in steps.iter().enumerate() {
+            self.sql.push_str(if text_last && i + 1 == steps.len() { "->>" } else { "->" });
+            match step {
+                JsonSegment::Key(key) => {
+                    self.sql.push('\'');
+                    self.sql.push_str(key);
+                    self.sql.push('\'');
+                }
+                JsonSegment::Index(n) => push_uint(&mut self.sql, u64::from(*n)),
+            }
         }
     }
 

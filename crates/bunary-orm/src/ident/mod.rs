@@ -8,7 +8,8 @@
 //!   Cyrillic `а` in `usеrs`);
 //! - a column may be qualified by a table (`posts.title`) or be `*` / `posts.*`;
 //! - a table may be qualified by a schema (`public.users`);
-//! - either may carry an alias: `name as alias` (any case of `AS`).
+//! - either may carry an alias: `name as alias` (any case of `AS`);
+//! - a column may be read at a path into its JSON: `meta->a->b`, `tags[0]` (see [`JsonPath`]).
 //!
 //! Anything else is [`Error::InvalidIdentifier`]. Where a name outside these rules is really
 //! needed, the builder's `*_raw` methods are the one, explicitly marked, door for raw SQL.
@@ -27,6 +28,10 @@ use std::fmt;
 use compact_str::CompactString;
 
 use crate::error::{Error, Result};
+
+mod json_path;
+
+pub use self::json_path::{JsonPath, JsonSegment, MAX_SEGMENTS as MAX_JSON_SEGMENTS};
 
 /// The longest legal identifier (MySQL's limit; Postgres allows 63 bytes and truncates).
 pub const MAX_LEN: usize = 64;
@@ -117,7 +122,8 @@ fn split_alias<'a>(text: &'a str, kind: &'static str) -> Result<(&'a str, Option
     }
 }
 
-/// A column reference: `*`, `name`, `table.name`, `table.*`, each with an optional alias.
+/// A column reference: `*`, `name`, `table.name`, `table.*`, each with an optional alias, and
+/// a column read at a JSON path (`meta->a->b`, `table.meta->tags[0]`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ColumnRef {
     /// The qualifying table (or table alias), if any.
@@ -126,6 +132,8 @@ pub struct ColumnRef {
     pub column: Option<Ident>,
     /// The alias, if any.
     pub alias: Option<Ident>,
+    /// The path into the column's JSON, if any.
+    pub json: Option<Box<JsonPath>>,
 }
 
 impl ColumnRef {
@@ -144,17 +152,23 @@ impl ColumnRef {
                 table: Some(Ident(CompactString::new(table))),
                 column: Some(Ident(CompactString::new(column))),
                 alias: None,
+                json: None,
             });
         }
         let (expr, alias) = split_alias(text, "column")?;
+        // `meta->a`, `tags[0]`: the path starts at the first `->` or `[`.
+        let (expr, json) = match expr.find("->").into_iter().chain(expr.find('[')).min() {
+            Some(at) => (&expr[..at], Some(Box::new(JsonPath::parse(&expr[at..])?))),
+            None => (expr, None),
+        };
         let (table, column) = match expr.split_once('.') {
             Some((t, c)) => (Some(t), c),
             None => (None, expr),
         };
         let table = table.map(|t| Ident::new(t, "table")).transpose()?;
         let column = if column == "*" {
-            if alias.is_some() {
-                return Err(invalid("column", text, "`*` cannot have an alias"));
+            if alias.is_some() || json.is_some() {
+                return Err(invalid("column", text, "`*` cannot have an alias or a JSON path"));
             }
             None
         } else {
@@ -163,7 +177,7 @@ impl ColumnRef {
                 other => other,
             })?)
         };
-        Ok(ColumnRef { table, column, alias })
+        Ok(ColumnRef { table, column, alias, json })
     }
 
     /// Parses a plain column reference (`name` or `table.name`: no `*`, no alias), as used for
@@ -181,12 +195,21 @@ impl ColumnRef {
 
     /// A plain column reference to an already validated name.
     pub fn column(name: Ident) -> Self {
-        ColumnRef { table: None, column: Some(name), alias: None }
+        ColumnRef { table: None, column: Some(name), alias: None, json: None }
     }
 
-    /// The name a result row will use for this column (its alias, else its name).
+    /// The name a result row will use for this column (its alias, else its name; a column
+    /// read at a JSON path has only its alias).
     pub fn output_name(&self) -> Option<&str> {
-        self.alias.as_ref().or(self.column.as_ref()).map(Ident::as_str)
+        match &self.json {
+            Some(_) => self.alias.as_ref().map(Ident::as_str),
+            None => self.alias.as_ref().or(self.column.as_ref()).map(Ident::as_str),
+        }
+    }
+
+    /// This reference without its JSON path: the column itself.
+    pub fn without_json(&self) -> ColumnRef {
+        ColumnRef { json: None, ..self.clone() }
     }
 }
 
