@@ -6,6 +6,8 @@
 //! - a raw fragment's placeholders are counted as the database counts them (on SQLite against
 //!   SQLite's own parser; on PostgreSQL and MySQL against fragments built from tokens whose
 //!   placeholders are known);
+//! - a JSON path is refused before any SQL, or is exactly keys of ASCII letters, digits and `_`
+//!   and integer indexes, and reaches SQL as those steps and nothing else;
 //! - a server URL's parts come back as given, and its password never shows in a message.
 //!
 //! The number of cases is bounded (`PROPTEST_CASES`, 256 by default), so CI runs them in
@@ -41,9 +43,72 @@ fn name_like() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Whether `suffix` is a legal JSON path (`->key`, `[n]`, …), by a checker written apart from
+/// the library's parser: the steps it names, or `None`.
+fn json_steps(suffix: &str) -> Option<Vec<String>> {
+    let mut steps = Vec::new();
+    let mut rest = suffix;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("->") {
+            let n = after.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+            if n == 0 || n > 64 {
+                return None;
+            }
+            steps.push(format!("key {}", &after[..n]));
+            rest = &after[n..];
+        } else if let Some(after) = rest.strip_prefix('[') {
+            let n = after.bytes().take_while(u8::is_ascii_digit).count();
+            if n == 0 || n > 9 || after.as_bytes().get(n) != Some(&b']') {
+                return None;
+            }
+            steps.push(format!("index {}", after[..n].parse::<u32>().ok()?));
+            rest = &after[n + 1..];
+        } else {
+            return None;
+        }
+    }
+    (!steps.is_empty() && steps.len() <= 32).then_some(steps)
+}
+
+fn json_suffix_like() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "(->[a-zA-Z0-9_]{1,8}|\\[[0-9]{1,4}\\]){1,5}",
+        "(->|->>|\\[|\\]|[a-z0-9'\". $\\\\)*;-]){0,16}",
+        any::<String>().prop_map(|s| format!("->{s}")),
+    ]
+}
+
 proptest! {
     #[test]
+    fn a_json_path_is_refused_or_reaches_sql_as_its_steps(suffix in json_suffix_like()) {
+        // Anything else changes the column's name, the property above.
+        prop_assume!(suffix.starts_with("->") || suffix.starts_with('['));
+        let steps = json_steps(&suffix);
+        for dialect in DIALECTS {
+            match Model::table("t").where_(&format!("meta{suffix}"), 1).to_sql(dialect) {
+                Ok(statement) => {
+                    let Some(steps) = &steps else {
+                        return Err(TestCaseError::fail(format!("{suffix:?} reached SQL: {}", statement.sql)));
+                    };
+                    // Only the steps' own characters, and the grammar's, are in the SQL.
+                    let path: String = steps.iter().map(|s| match s.split_once(' ') {
+                        Some(("key", k)) => if dialect == Dialect::Postgres { format!("'{k}'") } else { format!(".\"{k}\"") },
+                        Some((_, i)) => if dialect == Dialect::Postgres { i.to_owned() } else { format!("[{i}]") },
+                        None => unreachable!(),
+                    }).collect::<Vec<_>>().join(if dialect == Dialect::Postgres { "->" } else { "" });
+                    prop_assert!(statement.sql.contains(&path), "{suffix:?}: {} lacks {path}", statement.sql);
+                    prop_assert_eq!(statement.bindings, vec![Value::Int(1)]);
+                }
+                Err(Error::InvalidIdentifier { .. }) => prop_assert!(steps.is_none(), "{suffix:?} was refused"),
+                Err(other) => prop_assert!(false, "{suffix:?}: unexpected {other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn a_column_in_a_condition_is_refused_or_quoted_as_plain_identifiers(name in name_like()) {
+        // A JSON path (`meta->a`, `tags[0]`) has a property of its own, below.
+        prop_assume!(!name.contains("->") && !name.contains('['));
         for dialect in DIALECTS {
             let compiled = Model::table("t").where_(&name, 1).to_sql(dialect);
             let parts: Vec<&str> = name.split('.').collect();
