@@ -60,6 +60,13 @@ pub enum QueryProblem {
     /// The query names no table.
     #[error("the query has no table")]
     NoTable,
+    /// An `UPDATE` or `DELETE` on a query that reads from a subquery (`from_sub`): it has no
+    /// table to write.
+    #[error("{statement} needs a table; this query reads from a subquery (from_sub)")]
+    WriteFromSubquery {
+        /// `UPDATE` or `DELETE`.
+        statement: &'static str,
+    },
     /// A list that needs at least one column is empty (`what`: `an update`, `an upsert's
     /// unique key`, `an upsert's OnConflict::Update (say OnConflict::DoNothing)`).
     #[error("{what} needs at least one column")]

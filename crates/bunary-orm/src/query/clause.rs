@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::error::{Error, Result};
-use crate::ident::{ColumnRef, TableRef};
+use crate::ident::{ColumnRef, Ident, TableRef};
 use crate::value::Value;
 
 /// The direction of an `ORDER BY`.
@@ -162,6 +162,24 @@ pub enum Where {
         /// `NOT IN`.
         not: bool,
     },
+    /// `column [NOT] IN (subquery)`.
+    InSub {
+        /// The column.
+        column: ColumnRef,
+        /// The subquery (one column).
+        query: Box<Query>,
+        /// `NOT IN`.
+        not: bool,
+    },
+    /// `column op (subquery)`: a value a subquery computes, compared.
+    Sub {
+        /// The column.
+        column: ColumnRef,
+        /// The operator.
+        op: Operator,
+        /// The subquery (one row, one column).
+        query: Box<Query>,
+    },
     /// `column IS [NOT] NULL`
     Null {
         /// The column.
@@ -191,6 +209,19 @@ pub enum Where {
     },
     /// A parenthesised group.
     Nested(Vec<WhereClause>),
+    /// `NOT (group)` (`where_not`, `where_none`).
+    Not(Vec<WhereClause>),
+    /// A part of a date or time column compared: `date(col) op ?`, `day`, `month`, … .
+    Date {
+        /// The column.
+        column: ColumnRef,
+        /// Which part.
+        part: DatePart,
+        /// The operator.
+        op: Operator,
+        /// The bound value.
+        value: Value,
+    },
     /// `[NOT] EXISTS (subquery)`.
     Exists {
         /// The subquery.
@@ -238,6 +269,21 @@ pub enum Where {
     Raw(Raw),
 }
 
+/// The part of a date-time a date condition compares (`where_date`, `where_day`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatePart {
+    /// The date (`YYYY-MM-DD`).
+    Date,
+    /// The time of day.
+    Time,
+    /// The day of the month, 1–31.
+    Day,
+    /// The month, 1–12.
+    Month,
+    /// The year.
+    Year,
+}
+
 /// A [`Where`] with the boolean that joins it to the previous condition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WhereClause {
@@ -254,6 +300,8 @@ pub enum Selection {
     Column(ColumnRef),
     /// Raw SQL.
     Raw(Raw),
+    /// `(subquery) AS alias`.
+    Sub(Box<Query>, Ident),
 }
 
 /// The kind of a join.
@@ -270,8 +318,10 @@ pub enum JoinKind {
 pub struct Join {
     /// Inner or left.
     pub kind: JoinKind,
-    /// The joined table.
+    /// The joined table (for a subquery, its alias).
     pub table: TableRef,
+    /// A subquery joined under the alias `table` (`join_sub`).
+    pub sub: Option<Box<Query>>,
     /// The left column of the `ON`.
     pub first: ColumnRef,
     /// The operator of the `ON`.
@@ -292,8 +342,10 @@ pub enum OrderBy {
 /// The state of one `SELECT` (also the filter of an `UPDATE` or `DELETE`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Query {
-    /// The table (`None` until set).
+    /// The table (`None` until set); with `from_sub`, the subquery's alias.
     pub table: Option<TableRef>,
+    /// `FROM (subquery) AS alias` (`from_sub`), the alias in `table`.
+    pub from_sub: Option<Box<Query>>,
     /// The select list; empty means `*`.
     pub columns: Vec<Selection>,
     /// `SELECT DISTINCT`.

@@ -11,6 +11,7 @@
 //! `write.rs` (insert, update, delete, upsert), `paginate.rs` (paginate, chunk, cursor).
 
 pub mod clause;
+mod dates;
 pub mod grammar;
 mod json;
 mod paginate;
@@ -18,6 +19,7 @@ mod plain;
 mod read;
 pub mod record;
 mod select;
+mod subquery;
 mod upsert;
 mod wheres;
 mod write;

@@ -60,6 +60,7 @@ impl<T> Builder<T> {
             Ok(Join {
                 kind,
                 table: TableRef::parse(table)?,
+                sub: None,
                 first: ColumnRef::plain(first)?,
                 op: op.into_operator()?,
                 second: ColumnRef::plain(second)?,

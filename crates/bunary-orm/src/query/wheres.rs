@@ -103,6 +103,107 @@ impl<T> Builder<T> {
         self.group(Boolean::And, f)
     }
 
+    fn not_group(self, boolean: Boolean, f: impl FnOnce(Self) -> Self) -> Self {
+        let mut inner = self.clone();
+        inner.query.wheres.clear();
+        let inner = f(inner);
+        let mut this = self;
+        if let Some(e) = inner.error {
+            this.error.get_or_insert(e);
+            return this;
+        }
+        if inner.query.wheres.is_empty() {
+            return this;
+        }
+        this.push_where(boolean, Ok(Where::Not(inner.query.wheres)))
+    }
+
+    /// `AND NOT ( … )`: the conditions added by `f`, negated as a group (Laravel's
+    /// `whereNot`); an empty group adds nothing.
+    ///
+    /// ```
+    /// use bunary_orm::{Dialect, Model};
+    /// let q = Model::table("users").where_not(|q| q.where_("role", "admin").or_where("banned", true));
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).unwrap().sql, r#"SELECT * FROM "users" WHERE NOT ("role" = ? OR "banned" = ?)"#);
+    /// ```
+    pub fn where_not(self, f: impl FnOnce(Self) -> Self) -> Self {
+        self.not_group(Boolean::And, f)
+    }
+
+    /// `OR NOT ( … )`.
+    pub fn or_where_not(self, f: impl FnOnce(Self) -> Self) -> Self {
+        self.not_group(Boolean::Or, f)
+    }
+
+    /// `column op value` for each of `columns`, joined by `joiner`, as one group.
+    fn across(
+        columns: &[&str],
+        op: impl IntoOperator + Copy,
+        value: &Value,
+        joiner: Boolean,
+    ) -> Result<Vec<WhereClause>> {
+        if columns.is_empty() {
+            return Err(Error::InvalidQuery {
+                problem: crate::error::QueryProblem::NoColumns { what: "where_any / where_all / where_none" },
+            });
+        }
+        columns
+            .iter()
+            .map(|c| Ok(WhereClause { boolean: joiner, condition: Self::basic(c, op, value.clone())? }))
+            .collect()
+    }
+
+    fn any_all(
+        self,
+        boolean: Boolean,
+        columns: &[&str],
+        op: impl IntoOperator + Copy,
+        value: Value,
+        joiner: Boolean,
+        not: bool,
+    ) -> Self {
+        let condition =
+            Self::across(columns, op, &value, joiner)
+                .map(|group| if not { Where::Not(group) } else { Where::Nested(group) });
+        self.push_where(boolean, condition)
+    }
+
+    /// `(a op ? OR b op ? …)`: any of `columns` matches (Laravel's `whereAny`).
+    ///
+    /// ```
+    /// use bunary_orm::{Dialect, Model};
+    /// let q = Model::table("users").where_any(&["name", "email"], "like", "%ada%");
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).unwrap().sql, r#"SELECT * FROM "users" WHERE ("name" LIKE ? OR "email" LIKE ?)"#);
+    /// ```
+    pub fn where_any(self, columns: &[&str], op: impl IntoOperator + Copy, value: impl Into<Value>) -> Self {
+        self.any_all(Boolean::And, columns, op, value.into(), Boolean::Or, false)
+    }
+
+    /// `(a op ? AND b op ? …)`: every one of `columns` matches (Laravel's `whereAll`).
+    pub fn where_all(self, columns: &[&str], op: impl IntoOperator + Copy, value: impl Into<Value>) -> Self {
+        self.any_all(Boolean::And, columns, op, value.into(), Boolean::And, false)
+    }
+
+    /// `NOT (a op ? OR b op ? …)`: none of `columns` matches (Laravel's `whereNone`).
+    pub fn where_none(self, columns: &[&str], op: impl IntoOperator + Copy, value: impl Into<Value>) -> Self {
+        self.any_all(Boolean::And, columns, op, value.into(), Boolean::Or, true)
+    }
+
+    /// `OR` [`where_any`](Builder::where_any).
+    pub fn or_where_any(self, columns: &[&str], op: impl IntoOperator + Copy, value: impl Into<Value>) -> Self {
+        self.any_all(Boolean::Or, columns, op, value.into(), Boolean::Or, false)
+    }
+
+    /// `OR` [`where_all`](Builder::where_all).
+    pub fn or_where_all(self, columns: &[&str], op: impl IntoOperator + Copy, value: impl Into<Value>) -> Self {
+        self.any_all(Boolean::Or, columns, op, value.into(), Boolean::And, false)
+    }
+
+    /// `OR` [`where_none`](Builder::where_none).
+    pub fn or_where_none(self, columns: &[&str], op: impl IntoOperator + Copy, value: impl Into<Value>) -> Self {
+        self.any_all(Boolean::Or, columns, op, value.into(), Boolean::Or, true)
+    }
+
     /// `AND EXISTS (subquery)`: any row of `sub` matches (Laravel's `whereExists`). The
     /// subquery may name the outer query's columns (`where_column("posts.user_id", "=", "users.id")`).
     ///

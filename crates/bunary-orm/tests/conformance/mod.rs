@@ -11,6 +11,7 @@ pub mod lifecycle;
 pub mod migrations;
 pub mod model;
 pub mod query;
+pub mod query_depth;
 pub mod relations;
 pub mod schema;
 pub mod serialization;
@@ -214,6 +215,10 @@ macro_rules! every_suite {
             observers_see_soft_deletes_restores_and_force_deletes,
             quiet_writes_fire_nothing_and_destroy_skips_cancelled,
             a_hooked_save_dropped_at_any_point_leaves_no_half_save,
+        }
+        query_depth {
+            subqueries_filter_compute_and_join,
+            negated_groups_columns_and_dates,
         }
         json {
             json_paths_read_compare_and_match,

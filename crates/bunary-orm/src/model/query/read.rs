@@ -75,6 +75,7 @@ impl<M: Entity> ModelQuery<M> {
             columns.is_empty()
                 || columns.iter().any(|s| match s {
                     Selection::Column(c) => c.column.is_none() || c.output_name() == Some(column),
+                    Selection::Sub(_, alias) => alias.as_str() == column,
                     Selection::Raw(_) => false,
                 })
         };

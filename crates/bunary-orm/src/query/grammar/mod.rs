@@ -5,14 +5,18 @@
 //! forms, `RETURNING`, upserts, truncation). Values are always bindings; `LIMIT`/`OFFSET` are
 //! integers written as literals.
 
+mod dates;
 pub mod in_list;
 mod json;
 mod mysql;
 mod postgres;
 pub mod raw;
+mod sources;
 mod sqlite;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_depth;
 #[cfg(test)]
 mod tests_json;
 pub mod update_delete;
@@ -21,7 +25,7 @@ mod writer;
 use crate::dialect::Dialect;
 use crate::error::{Error, QueryProblem, Result};
 use crate::ident::{ColumnRef, Ident, TableRef};
-use crate::query::clause::{Boolean, Join, JoinKind, Operator, OrderBy, Query, Selection, Where, WhereClause};
+use crate::query::clause::{Boolean, Operator, OrderBy, Query, Selection, Where, WhereClause};
 use crate::value::Value;
 
 pub use self::json::JsonRead;
@@ -192,7 +196,6 @@ pub trait Grammar: Send + Sync {
 
     /// Writes a `SELECT` into `w` (shared by selects, subqueries and aggregates).
     fn write_select(&self, w: &mut SqlWriter<'_>, query: &Query) -> Result<()> {
-        let table = table_of(query)?;
         w.push(if query.distinct { "SELECT DISTINCT " } else { "SELECT " });
         if query.columns.is_empty() {
             w.push("*");
@@ -204,33 +207,22 @@ pub trait Grammar: Send + Sync {
             match item {
                 Selection::Column(c) => w.column_with_alias(c),
                 Selection::Raw(raw) => w.raw(raw)?,
+                Selection::Sub(sub, alias) => {
+                    w.push("(");
+                    self.write_select(w, sub)?;
+                    w.push(") AS ");
+                    w.ident(alias);
+                }
             }
         }
         w.push(" FROM ");
-        w.table(table);
-        self.write_joins(w, &query.joins);
+        sources::write_from(self.as_dyn(), w, query)?;
+        sources::write_joins(self.as_dyn(), w, &query.joins)?;
         self.write_conditions(w, " WHERE ", &query.wheres)?;
         self.write_groups(w, query)?;
         self.write_orders(w, &query.orders)?;
         self.compile_limit_offset(w, query.limit, query.offset);
         Ok(())
-    }
-
-    /// Writes the joins.
-    fn write_joins(&self, w: &mut SqlWriter<'_>, joins: &[Join]) {
-        for join in joins {
-            w.push(match join.kind {
-                JoinKind::Inner => " INNER JOIN ",
-                JoinKind::Left => " LEFT JOIN ",
-            });
-            w.table(&join.table);
-            w.push(" ON ");
-            w.column(&join.first);
-            w.push(" ");
-            w.push(join.op.sql());
-            w.push(" ");
-            w.column(&join.second);
-        }
     }
 
     /// Writes `GROUP BY` and `HAVING`.
@@ -326,6 +318,28 @@ pub trait Grammar: Send + Sync {
                 w.raw(raw)?;
                 w.push(")");
             }
+            Where::Not(inner) => {
+                w.push("NOT (");
+                self.write_condition_list(w, inner)?;
+                w.push(")");
+            }
+            Where::Date { column, part, op, value } => {
+                dates::write(w, self.dialect(), column, *part, *op, value.clone());
+            }
+            Where::InSub { column, query, not } => {
+                w.column(column);
+                w.push(if *not { " NOT IN (" } else { " IN (" });
+                self.write_select(w, query)?;
+                w.push(")");
+            }
+            Where::Sub { column, op, query } => {
+                w.column(column);
+                w.push(" ");
+                w.push(op.sql());
+                w.push(" (");
+                self.write_select(w, query)?;
+                w.push(")");
+            }
             Where::Exists { query, not } => {
                 w.push(if *not { "NOT EXISTS (" } else { "EXISTS (" });
                 self.write_select(w, query)?;
@@ -336,8 +350,8 @@ pub trait Grammar: Send + Sync {
             Where::JsonContainsKey { column, not } => json::write_contains_key(w, self.dialect(), column, *not)?,
             Where::Count { query, op, value } => {
                 w.push("(SELECT COUNT(*) FROM ");
-                w.table(table_of(query)?);
-                self.write_joins(w, &query.joins);
+                sources::write_from(self.as_dyn(), w, query)?;
+                sources::write_joins(self.as_dyn(), w, &query.joins)?;
                 self.write_conditions(w, " WHERE ", &query.wheres)?;
                 w.push(") ");
                 w.push(op.sql());
@@ -383,8 +397,8 @@ pub trait Grammar: Send + Sync {
             w.ident(&Ident::new("aggregate_table", "alias")?);
         } else {
             w.push(" FROM ");
-            w.table(table_of(query)?);
-            self.write_joins(&mut w, &query.joins);
+            sources::write_from(self.as_dyn(), &mut w, query)?;
+            sources::write_joins(self.as_dyn(), &mut w, &query.joins)?;
             self.write_conditions(&mut w, " WHERE ", &query.wheres)?;
         }
         Ok(w.finish())
@@ -568,5 +582,5 @@ pub(crate) fn write_comparison(w: &mut SqlWriter<'_>, column: &ColumnRef, op: Op
 }
 
 fn is_empty_group(condition: &Where) -> bool {
-    matches!(condition, Where::Nested(inner) if inner.iter().all(|c| is_empty_group(&c.condition)))
+    matches!(condition, Where::Nested(inner) | Where::Not(inner) if inner.iter().all(|c| is_empty_group(&c.condition)))
 }

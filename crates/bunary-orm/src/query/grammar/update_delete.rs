@@ -20,7 +20,8 @@ fn unsupported(grammar: &dyn Grammar, feature: &str) -> Error {
 }
 
 /// Refuses what no write can take, before any SQL is written.
-fn refuse_unwritable(grammar: &dyn Grammar, query: &Query, statement: &str) -> Result<()> {
+fn refuse_unwritable(grammar: &dyn Grammar, query: &Query, statement: &'static str) -> Result<()> {
+    super::sources::refuse_sub_source(query, statement)?;
     if !query.joins.is_empty() {
         return Err(unsupported(grammar, &format!("{statement} with joins")));
     }

@@ -1,0 +1,140 @@
+//! Exact SQL and bindings of subqueries, negated groups, conditions across columns and date
+//! parts, for every dialect.
+
+use crate::dialect::Dialect;
+use crate::error::{Error, QueryProblem};
+use crate::query::{Builder, Record};
+use crate::value::Value;
+
+const DIALECTS: [Dialect; 3] = [Dialect::Sqlite, Dialect::Postgres, Dialect::MySql];
+
+fn assert_sql(q: &Builder, expected: [&str; 3], bindings: &[Value]) {
+    for (dialect, sql) in DIALECTS.into_iter().zip(expected) {
+        let s = q.to_sql(dialect).unwrap_or_else(|e| panic!("{dialect}: {e}"));
+        assert_eq!(s.sql, sql, "{dialect}");
+        assert_eq!(s.bindings, bindings, "{dialect}");
+    }
+}
+
+#[test]
+fn subqueries_in_conditions_keep_their_bindings_in_place() {
+    let active = Builder::new("posts").select(["user_id"]).where_("published", true);
+    let q = Builder::new("users").where_("role", "admin").where_in_sub("id", active).or_where_sub(
+        "score",
+        ">",
+        Builder::new("scores").select_raw("AVG(score)", []).where_("year", 2026),
+    );
+    assert_sql(
+        &q,
+        [
+            r#"SELECT * FROM "users" WHERE "role" = ? AND "id" IN (SELECT "user_id" FROM "posts" WHERE "published" = ?) OR "score" > (SELECT AVG(score) FROM "scores" WHERE "year" = ?)"#,
+            r#"SELECT * FROM "users" WHERE "role" = $1 AND "id" IN (SELECT "user_id" FROM "posts" WHERE "published" = $2) OR "score" > (SELECT AVG(score) FROM "scores" WHERE "year" = $3)"#,
+            "SELECT * FROM `users` WHERE `role` = ? AND `id` IN (SELECT `user_id` FROM `posts` WHERE `published` = ?) OR `score` > (SELECT AVG(score) FROM `scores` WHERE `year` = ?)",
+        ],
+        &[Value::from("admin"), Value::Bool(true), Value::Int(2026)],
+    );
+    let not_in = Builder::new("users").where_not_in_sub("id", Builder::new("bans").select(["user_id"]));
+    assert_eq!(
+        not_in.to_sql(Dialect::Sqlite).unwrap().sql,
+        r#"SELECT * FROM "users" WHERE "id" NOT IN (SELECT "user_id" FROM "bans")"#
+    );
+    // A subquery's building error is the outer query's.
+    let bad = Builder::new("users").where_in_sub("id", Builder::new("posts").where_("bad name", 1));
+    assert!(matches!(bad.to_sql(Dialect::Sqlite), Err(Error::InvalidIdentifier { .. })));
+}
+
+#[test]
+fn subqueries_as_columns_sources_and_joins() {
+    let counts = Builder::new("posts")
+        .select(["user_id"])
+        .select_raw("COUNT(*) AS n", [])
+        .where_("draft", false)
+        .group_by(["user_id"]);
+    let q = Builder::new("users")
+        .select(["users.name", "c.n"])
+        .select_sub(
+            Builder::new("logins").select_raw("MAX(at)", []).where_column("logins.user_id", "=", "users.id"),
+            "last_login",
+        )
+        .join_sub(counts, "c", "c.user_id", "=", "users.id")
+        .where_op("c.n", ">", 2);
+    assert_sql(
+        &q,
+        [
+            r#"SELECT "users"."name", "c"."n", (SELECT MAX(at) FROM "logins" WHERE "logins"."user_id" = "users"."id") AS "last_login" FROM "users" INNER JOIN (SELECT "user_id", COUNT(*) AS n FROM "posts" WHERE "draft" = ? GROUP BY "user_id") AS "c" ON "c"."user_id" = "users"."id" WHERE "c"."n" > ?"#,
+            r#"SELECT "users"."name", "c"."n", (SELECT MAX(at) FROM "logins" WHERE "logins"."user_id" = "users"."id") AS "last_login" FROM "users" INNER JOIN (SELECT "user_id", COUNT(*) AS n FROM "posts" WHERE "draft" = $1 GROUP BY "user_id") AS "c" ON "c"."user_id" = "users"."id" WHERE "c"."n" > $2"#,
+            "SELECT `users`.`name`, `c`.`n`, (SELECT MAX(at) FROM `logins` WHERE `logins`.`user_id` = `users`.`id`) AS `last_login` FROM `users` INNER JOIN (SELECT `user_id`, COUNT(*) AS n FROM `posts` WHERE `draft` = ? GROUP BY `user_id`) AS `c` ON `c`.`user_id` = `users`.`id` WHERE `c`.`n` > ?",
+        ],
+        &[Value::Bool(false), Value::Int(2)],
+    );
+    let from =
+        Builder::new("ignored").from_sub(Builder::new("posts").where_("draft", false), "p").where_("p.user_id", 3);
+    assert_eq!(
+        from.to_sql(Dialect::Postgres).unwrap().sql,
+        r#"SELECT * FROM (SELECT * FROM "posts" WHERE "draft" = $1) AS "p" WHERE "p"."user_id" = $2"#
+    );
+    let counted =
+        super::grammar_for(Dialect::Sqlite).compile_aggregate(&from.query, super::Aggregate::Count, None).unwrap();
+    assert_eq!(
+        counted.sql,
+        r#"SELECT COUNT(*) AS "aggregate" FROM (SELECT * FROM "posts" WHERE "draft" = ?) AS "p" WHERE "p"."user_id" = ?"#
+    );
+    let update = super::grammar_for(Dialect::Sqlite)
+        .compile_update(&from.query, &super::super::write::update_sets(Record::new().set("x", 1)).unwrap());
+    assert!(matches!(update, Err(Error::InvalidQuery { problem: QueryProblem::WriteFromSubquery { .. } })));
+    assert!(Builder::new("u").select_sub(Builder::new("p"), "bad alias").to_sql(Dialect::Sqlite).is_err());
+    assert!(Builder::new("u").join_sub(Builder::new("p"), "x;", "x.a", "=", "u.a").to_sql(Dialect::Sqlite).is_err());
+}
+
+#[test]
+fn negated_groups_and_conditions_across_columns() {
+    let q = Builder::new("users")
+        .where_not(|q| q.where_("role", "admin").or_where("banned", true))
+        .where_any(&["name", "email"], "like", "%ada%")
+        .or_where_all(&["a", "b"], ">", 1)
+        .where_none(&["x", "y"], "=", 0)
+        .where_not(|q| q);
+    assert_sql(
+        &q,
+        [
+            r#"SELECT * FROM "users" WHERE NOT ("role" = ? OR "banned" = ?) AND ("name" LIKE ? OR "email" LIKE ?) OR ("a" > ? AND "b" > ?) AND NOT ("x" = ? OR "y" = ?)"#,
+            r#"SELECT * FROM "users" WHERE NOT ("role" = $1 OR "banned" = $2) AND ("name" LIKE $3 OR "email" LIKE $4) OR ("a" > $5 AND "b" > $6) AND NOT ("x" = $7 OR "y" = $8)"#,
+            "SELECT * FROM `users` WHERE NOT (`role` = ? OR `banned` = ?) AND (`name` LIKE ? OR `email` LIKE ?) OR (`a` > ? AND `b` > ?) AND NOT (`x` = ? OR `y` = ?)",
+        ],
+        &[
+            Value::from("admin"),
+            Value::Bool(true),
+            Value::from("%ada%"),
+            Value::from("%ada%"),
+            Value::Int(1),
+            Value::Int(1),
+            Value::Int(0),
+            Value::Int(0),
+        ],
+    );
+    assert!(Builder::new("u").where_any(&[], "=", 1).to_sql(Dialect::Sqlite).is_err(), "no columns");
+    assert!(Builder::new("u").where_any(&["a", "b c"], "=", 1).to_sql(Dialect::Sqlite).is_err());
+}
+
+#[test]
+fn date_parts_in_each_dialect() {
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    let q = Builder::new("posts")
+        .where_date("created_at", "=", day)
+        .where_time("created_at", "<", "12:00:00")
+        .where_day("created_at", "=", 2);
+    assert_sql(
+        &q,
+        [
+            r#"SELECT * FROM "posts" WHERE date("created_at") = ? AND time("created_at") < ? AND CAST(strftime('%d', "created_at") AS INTEGER) = ?"#,
+            r#"SELECT * FROM "posts" WHERE CAST("created_at" AS date) = $1 AND CAST("created_at" AS time) < $2 AND CAST(extract(day from "created_at") AS integer) = $3"#,
+            "SELECT * FROM `posts` WHERE date(`created_at`) = ? AND time(`created_at`) < ? AND day(`created_at`) = ?",
+        ],
+        &[Value::Date(day), Value::from("12:00:00"), Value::Int(2)],
+    );
+    let past = Builder::new("posts").where_past("published_at").to_sql(Dialect::Sqlite).unwrap();
+    assert_eq!(past.sql, r#"SELECT * FROM "posts" WHERE "published_at" < ?"#);
+    assert!(matches!(past.bindings[0], Value::Timestamp(_)));
+    let today = Builder::new("posts").where_today("published_at").to_sql(Dialect::MySql).unwrap();
+    assert_eq!(today.sql, "SELECT * FROM `posts` WHERE date(`published_at`) = ?");
+}

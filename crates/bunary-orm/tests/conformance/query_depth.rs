@@ -1,0 +1,116 @@
+//! Query builder depth (issue 16) on each database: subqueries in conditions, select lists,
+//! sources and joins (correlated ones too), negated groups, conditions across columns, date
+//! parts.
+
+use bunary_orm::prelude::*;
+use bunary_orm::schema::Schema;
+use chrono::{NaiveDate, NaiveTime};
+
+use super::Harness;
+
+async fn tables(h: &Harness) -> Result<()> {
+    let schema = Schema::on(&h.db);
+    schema
+        .create_table("d_users", |t| {
+            t.id();
+            t.string("name", 50);
+            t.string("email", 100);
+            t.string("role", 20);
+            t.big_integer("score");
+            t.timestamp("joined_at");
+        })
+        .await?;
+    schema
+        .create_table("d_posts", |t| {
+            t.id();
+            t.big_integer("d_user_id");
+            t.boolean("published");
+        })
+        .await?;
+    let at = |y, m, d, hh| NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(hh, 30, 0).unwrap();
+    let users = [
+        ("ada", "ada@math.org", "admin", 90, at(2025, 12, 10, 9)),
+        ("bob", "bob@web.dev", "user", 40, at(2026, 3, 5, 14)),
+        ("cy", "cy@math.org", "user", 70, at(2026, 3, 20, 8)),
+    ];
+    for (name, email, role, score, joined) in users {
+        h.db.table("d_users")
+            .insert(
+                record! { "name" => name, "email" => email, "role" => role, "score" => score, "joined_at" => joined },
+            )
+            .await?;
+    }
+    for (user, published) in [(1, true), (1, true), (2, false), (3, true)] {
+        h.db.table("d_posts").insert(record! { "d_user_id" => user, "published" => published }).await?;
+    }
+    Ok(())
+}
+
+async fn names(q: Builder) -> Result<Vec<String>> {
+    q.order_by("d_users.name", Direction::Asc).pluck::<String>("d_users.name").await
+}
+
+pub async fn subqueries_filter_compute_and_join(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let users = || h.db.table("d_users");
+    let published = || h.db.table("d_posts").select(["d_user_id"]).where_("published", true);
+    assert_eq!(names(users().where_in_sub("id", published())).await?, ["ada", "cy"]);
+    assert_eq!(names(users().where_not_in_sub("id", published())).await?, ["bob"]);
+    let average = h.db.table("d_users").select_raw("AVG(score)", []);
+    assert_eq!(names(users().where_sub("score", ">", average)).await?, ["ada", "cy"]);
+
+    // A correlated subquery as a column.
+    let count = h.db.table("d_posts").select_raw("COUNT(*)", []).where_column("d_posts.d_user_id", "=", "d_users.id");
+    let rows = users().select(["name"]).select_sub(count, "posts").order_by("name", Direction::Asc).get().await?;
+    let counts: Vec<(String, i64)> =
+        rows.iter().map(|r| Ok((r.get::<String>("name")?, r.get::<i64>("posts")?))).collect::<Result<_>>()?;
+    assert_eq!(counts, [("ada".to_owned(), 2), ("bob".to_owned(), 1), ("cy".to_owned(), 1)]);
+
+    // From a subquery, and joined to one.
+    let math = h.db.table("d_users").where_like("email", "%@math.org");
+    assert_eq!(h.db.table("x").from_sub(math.clone(), "m").count().await?, 2);
+    assert_eq!(
+        h.db.table("x").from_sub(math, "m").where_op("m.score", ">", 80).pluck::<String>("m.name").await?,
+        ["ada"]
+    );
+    let per_user =
+        h.db.table("d_posts")
+            .select(["d_user_id"])
+            .select_raw("COUNT(*) AS n", [])
+            .where_("published", true)
+            .group_by(["d_user_id"]);
+    let joined = users().join_sub(per_user, "c", "c.d_user_id", "=", "d_users.id").where_op("c.n", ">=", 2);
+    assert_eq!(names(joined).await?, ["ada"]);
+    let left = h.db.table("d_posts").select(["d_user_id"]).where_("published", false);
+    let with_drafts = users().left_join_sub(left, "dr", "dr.d_user_id", "=", "d_users.id").where_null("dr.d_user_id");
+    assert_eq!(names(with_drafts).await?, ["ada", "cy"]);
+    // A query from a subquery writes nothing.
+    let e = h.db.table("x").from_sub(users(), "u").delete().await;
+    assert!(matches!(e, Err(Error::InvalidQuery { .. })), "{e:?}");
+    assert_eq!(users().count().await?, 3);
+    Ok(())
+}
+
+pub async fn negated_groups_columns_and_dates(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let users = || h.db.table("d_users");
+    assert_eq!(names(users().where_not(|q| q.where_("role", "admin").or_where_op("score", "<", 50))).await?, ["cy"]);
+    assert_eq!(names(users().where_any(&["name", "email"], "like", "%ad%")).await?, ["ada"]);
+    assert_eq!(names(users().where_any(&["name", "email"], "like", "%o%")).await?, ["ada", "bob", "cy"]);
+    assert_eq!(names(users().where_all(&["name", "email"], "like", "%b%")).await?, ["bob"]);
+    assert_eq!(names(users().where_none(&["name", "email"], "like", "%a%")).await?, ["bob"]);
+
+    let day = NaiveDate::from_ymd_opt(2026, 3, 5).unwrap();
+    assert_eq!(names(users().where_date("joined_at", "=", day)).await?, ["bob"]);
+    assert_eq!(names(users().where_date("joined_at", ">", day)).await?, ["cy"]);
+    assert_eq!(names(users().where_year("joined_at", "=", 2026)).await?, ["bob", "cy"]);
+    assert_eq!(names(users().where_month("joined_at", "=", 12)).await?, ["ada"]);
+    assert_eq!(names(users().where_day("joined_at", ">=", 10)).await?, ["ada", "cy"]);
+    let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap();
+    assert_eq!(names(users().where_time("joined_at", "<", noon)).await?, ["ada", "cy"]);
+    assert_eq!(names(users().where_past("joined_at")).await?, ["ada", "bob", "cy"]);
+    assert!(names(users().where_future("joined_at")).await?.is_empty());
+    assert!(names(users().where_today("joined_at")).await?.is_empty());
+    assert_eq!(names(users().where_before_today("joined_at")).await?, ["ada", "bob", "cy"]);
+    Ok(())
+}
