@@ -183,6 +183,15 @@ impl Executor<'_> {
         }
     }
 
+    /// Runs a select on the primary (a locking read), handing its rows to `sink`.
+    pub(crate) async fn query_into(&self, statement: &Statement, sink: &mut (dyn RowSink + Send)) -> Result<()> {
+        self.check_bindings(&statement.sql, statement.bindings.len())?;
+        match self {
+            Executor::Db(db) => db.query_into(&statement.sql, &statement.bindings, sink).await,
+            Executor::Tx(tx) => tx.query_into(&statement.sql, &statement.bindings, sink).await,
+        }
+    }
+
     /// As [`select_into`](Executor::select_into), for SQL and parameters apart.
     pub(crate) async fn select_into_sql(
         &self,

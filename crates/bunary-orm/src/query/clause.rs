@@ -311,23 +311,24 @@ pub enum JoinKind {
     Inner,
     /// `LEFT JOIN`
     Left,
+    /// `RIGHT JOIN`
+    Right,
+    /// `CROSS JOIN` (no `ON`)
+    Cross,
 }
 
-/// A join: `kind JOIN table ON first op second`.
+/// A join: `kind JOIN table ON conditions`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Join {
-    /// Inner or left.
+    /// Inner, left, right or cross.
     pub kind: JoinKind,
     /// The joined table (for a subquery, its alias).
     pub table: TableRef,
     /// A subquery joined under the alias `table` (`join_sub`).
     pub sub: Option<Box<Query>>,
-    /// The left column of the `ON`.
-    pub first: ColumnRef,
-    /// The operator of the `ON`.
-    pub op: Operator,
-    /// The right column of the `ON`.
-    pub second: ColumnRef,
+    /// The `ON` conditions: column comparisons (`on`, `or_on`) and bound ones (`where_`);
+    /// empty for a cross join.
+    pub on: Vec<WhereClause>,
 }
 
 /// One item of the `ORDER BY` list.
@@ -364,6 +365,20 @@ pub struct Query {
     pub limit: Option<u64>,
     /// `OFFSET` (a literal too).
     pub offset: Option<u64>,
+    /// Queries joined by `UNION` (`true`: `UNION ALL`); this query's order, limit and offset
+    /// then apply to the whole union.
+    pub unions: Vec<(Query, bool)>,
+    /// `FOR UPDATE` / `FOR SHARE`.
+    pub lock: Option<Lock>,
+}
+
+/// A row lock taken by a select inside a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// `FOR UPDATE`: no other transaction may lock or change the rows until this one ends.
+    Update,
+    /// `FOR SHARE` (MySQL: `LOCK IN SHARE MODE`): others may read-lock, not change.
+    Shared,
 }
 
 impl Where {

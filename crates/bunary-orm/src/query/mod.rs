@@ -11,8 +11,10 @@
 //! `write.rs` (insert, update, delete, upsert), `paginate.rs` (paginate, chunk, cursor).
 
 pub mod clause;
+mod compound;
 mod dates;
 pub mod grammar;
+mod joins;
 mod json;
 mod paginate;
 mod plain;
@@ -35,10 +37,11 @@ use crate::ident::{Ident, TableRef};
 use crate::row::{Columns, FromRow, Layout, Row, RowSink};
 use crate::value::Value;
 
-pub use self::clause::{Boolean, Direction, IntoOperator, Operator, Query};
+pub use self::clause::{Boolean, Direction, IntoOperator, Lock, Operator, Query};
 
 use self::clause::Where;
 pub use self::grammar::{grammar_for, Grammar, Statement};
+pub use self::joins::JoinClause;
 pub use self::paginate::{Page, Paginated, PerPage};
 pub use self::record::Record;
 pub use self::upsert::OnConflict;

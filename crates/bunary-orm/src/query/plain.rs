@@ -40,6 +40,9 @@ impl<T> Builder<T> {
     pub(crate) fn is_plain(&self) -> bool {
         let q = &self.query;
         q.columns.is_empty()
+            && q.from_sub.is_none()
+            && q.unions.is_empty()
+            && q.lock.is_none()
             && !q.distinct
             && q.joins.is_empty()
             && q.wheres.is_empty()

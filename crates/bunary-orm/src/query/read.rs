@@ -28,7 +28,8 @@ impl<T> Builder<T> {
     pub async fn rows(&self) -> Result<Vec<Row>> {
         let exec = self.executor().await?;
         let statement = grammar_for(exec.dialect()).compile_select(&self.query)?;
-        let mut rows = exec.select(&statement).await?;
+        let mut rows =
+            if self.reads_primary() { exec.query(&statement).await? } else { exec.select(&statement).await? };
         self.apply_excludes(&mut rows);
         Ok(rows)
     }
@@ -66,7 +67,11 @@ impl<T: FromRow> Builder<T> {
                     Some(limit) => LoadSink::at_most(limit),
                     None => LoadSink::new(),
                 };
-                exec.select_into(&statement, &mut sink).await?;
+                if self.reads_primary() {
+                    exec.query_into(&statement, &mut sink).await?;
+                } else {
+                    exec.select_into(&statement, &mut sink).await?;
+                }
                 Ok(sink.finish())
             }
         }

@@ -1,10 +1,10 @@
 //! Columns, joins, grouping, ordering and limits.
 
 use crate::error::Error;
-use crate::ident::{ColumnRef, TableRef};
+use crate::ident::ColumnRef;
 use crate::value::Value;
 
-use super::clause::{Direction, IntoOperator, Join, JoinKind, OrderBy, Raw, Selection};
+use super::clause::{Direction, OrderBy, Raw, Selection};
 use super::paginate::{Page, PerPage};
 use super::{Builder, IntoColumns};
 
@@ -53,43 +53,6 @@ impl<T> Builder<T> {
     pub fn distinct(mut self) -> Self {
         self.query.distinct = true;
         self
-    }
-
-    fn push_join(mut self, kind: JoinKind, table: &str, first: &str, op: impl IntoOperator, second: &str) -> Self {
-        let join = (|| {
-            Ok(Join {
-                kind,
-                table: TableRef::parse(table)?,
-                sub: None,
-                first: ColumnRef::plain(first)?,
-                op: op.into_operator()?,
-                second: ColumnRef::plain(second)?,
-            })
-        })();
-        match join {
-            Ok(j) => self.query.joins.push(j),
-            Err(e) => self.fail(e),
-        }
-        self
-    }
-
-    /// `INNER JOIN table ON first op second`.
-    ///
-    /// ```
-    /// use bunary_orm::{Dialect, Model};
-    /// let q = Model::table("posts as p").join("users as u", "u.id", "=", "p.user_id").select(["p.title", "u.name"]);
-    /// assert_eq!(
-    ///     q.to_sql(Dialect::Postgres).unwrap().sql,
-    ///     r#"SELECT "p"."title", "u"."name" FROM "posts" AS "p" INNER JOIN "users" AS "u" ON "u"."id" = "p"."user_id""#
-    /// );
-    /// ```
-    pub fn join(self, table: &str, first: &str, op: impl IntoOperator, second: &str) -> Self {
-        self.push_join(JoinKind::Inner, table, first, op, second)
-    }
-
-    /// `LEFT JOIN table ON first op second`.
-    pub fn left_join(self, table: &str, first: &str, op: impl IntoOperator, second: &str) -> Self {
-        self.push_join(JoinKind::Left, table, first, op, second)
     }
 
     /// `GROUP BY` columns.

@@ -119,9 +119,7 @@ impl<T> Builder<T> {
                 kind,
                 table: TableRef { schema: None, name: Ident::new(alias, "alias")?, alias: None },
                 sub: Some(query),
-                first: ColumnRef::plain(first)?,
-                op: op.into_operator()?,
-                second: ColumnRef::plain(second)?,
+                on: vec![super::joins::on_columns(Boolean::And, first, op, second)?],
             })
         })();
         match join {

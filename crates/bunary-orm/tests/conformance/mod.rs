@@ -219,6 +219,7 @@ macro_rules! every_suite {
         query_depth {
             subqueries_filter_compute_and_join,
             negated_groups_columns_and_dates,
+            joins_unions_and_locks,
         }
         json {
             json_paths_read_compare_and_match,

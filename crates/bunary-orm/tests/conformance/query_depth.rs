@@ -114,3 +114,83 @@ pub async fn negated_groups_columns_and_dates(h: &Harness) -> Result<()> {
     assert_eq!(names(users().where_before_today("joined_at")).await?, ["ada", "bob", "cy"]);
     Ok(())
 }
+
+pub async fn joins_unions_and_locks(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    h.db.table("d_posts").insert(record! { "d_user_id" => 99, "published" => true }).await?;
+    // A right join keeps the post whose user is gone.
+    let orphans =
+        h.db.table("d_users")
+            .right_join("d_posts", "d_posts.d_user_id", "=", "d_users.id")
+            .where_null("d_users.id")
+            .pluck::<i64>("d_posts.d_user_id")
+            .await?;
+    assert_eq!(orphans, [99]);
+    let pairs = h.db.table("d_users").cross_join("d_posts").count().await?;
+    assert_eq!(pairs, 3 * 5);
+    let published_by_admins =
+        h.db.table("d_posts")
+            .join_with("d_users", |j| j.on("d_users.id", "=", "d_posts.d_user_id").where_("d_users.role", "admin"))
+            .where_("d_posts.published", true)
+            .count()
+            .await?;
+    assert_eq!(published_by_admins, 2);
+
+    // Unions, ordered and limited as a whole.
+    let names =
+        h.db.table("d_users")
+            .select(["name"])
+            .where_("role", "admin")
+            .union(h.db.table("d_users").select(["name"]).where_op("score", "<", 50))
+            .union_all(h.db.table("d_users").select(["name"]).where_("name", "ada"))
+            .order_by("name", Direction::Desc)
+            .pluck::<String>("name")
+            .await?;
+    assert_eq!(names, ["bob", "ada", "ada"]);
+    let distinct = h.db.table("d_users").select(["role"]).union(h.db.table("d_users").select(["role"]));
+    assert_eq!(distinct.count().await?, 2);
+    assert_eq!(distinct.clone().order_by("role", Direction::Asc).limit(1).pluck::<String>("role").await?, ["admin"]);
+
+    // A locking read in a transaction; on PostgreSQL and MySQL another transaction waits for it.
+    let db = h.db.clone();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::<&str>::new()));
+    let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
+    let first = {
+        let (db, log) = (db.clone(), log.clone());
+        tokio::spawn(async move {
+            db.transaction(|tx| async move {
+                let row = tx.table("d_users").where_("name", "ada").lock_for_update().first().await?;
+                assert!(row.is_some());
+                let _ = locked_tx.send(());
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                tx.table("d_users").where_("name", "ada").update(record! { "score" => 91 }).await?;
+                log.lock().unwrap().push("first committed");
+                Ok::<_, Error>(())
+            })
+            .await
+        })
+    };
+    locked_rx.await.map_err(|_| Error::other("the first transaction stopped"))?;
+    let second = db
+        .transaction(|tx| async move {
+            let row = tx.table("d_users").where_("name", "ada").lock_for_update().first().await?.expect("ada");
+            tx.table("d_users")
+                .where_("name", "ada")
+                .update(record! { "score" => row.get::<i64>("score")? + 1 })
+                .await?;
+            Ok::<_, Error>(())
+        })
+        .await;
+    log.lock().unwrap().push("second committed");
+    first.await.map_err(|e| Error::other(e.to_string()))??;
+    second?;
+    let score: i64 = h.db.table("d_users").where_("name", "ada").value("score").await?.unwrap();
+    if h.db.dialect() != bunary_orm::Dialect::Sqlite {
+        assert_eq!(*log.lock().unwrap(), ["first committed", "second committed"], "the second waited for the lock");
+        assert_eq!(score, 92, "the second read the first's write");
+    } else {
+        // SQLite: no row locks; its single writer serialises the two writes.
+        assert!(score == 92 || score == 91, "{score}");
+    }
+    Ok(())
+}

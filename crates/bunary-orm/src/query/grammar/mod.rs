@@ -196,6 +196,34 @@ pub trait Grammar: Send + Sync {
 
     /// Writes a `SELECT` into `w` (shared by selects, subqueries and aggregates).
     fn write_select(&self, w: &mut SqlWriter<'_>, query: &Query) -> Result<()> {
+        if !query.unions.is_empty() {
+            return sources::write_union(self.as_dyn(), w, query);
+        }
+        self.write_select_body(w, query)?;
+        self.write_orders(w, &query.orders)?;
+        self.compile_limit_offset(w, query.limit, query.offset);
+        if let Some(lock) = query.lock {
+            self.write_lock(w, lock);
+        }
+        Ok(())
+    }
+
+    /// What goes around each member of a union.
+    fn union_member(&self) -> (&'static str, &'static str) {
+        ("(", ")")
+    }
+
+    /// Writes `FOR UPDATE` / `FOR SHARE` (SQLite: nothing, as its write transaction locks the
+    /// database already).
+    fn write_lock(&self, w: &mut SqlWriter<'_>, lock: crate::query::clause::Lock) {
+        w.push(match lock {
+            crate::query::clause::Lock::Update => " FOR UPDATE",
+            crate::query::clause::Lock::Shared => " FOR SHARE",
+        });
+    }
+
+    /// Writes a `SELECT` up to its `HAVING`: no order, limit or lock.
+    fn write_select_body(&self, w: &mut SqlWriter<'_>, query: &Query) -> Result<()> {
         w.push(if query.distinct { "SELECT DISTINCT " } else { "SELECT " });
         if query.columns.is_empty() {
             w.push("*");
@@ -220,8 +248,6 @@ pub trait Grammar: Send + Sync {
         sources::write_joins(self.as_dyn(), w, &query.joins)?;
         self.write_conditions(w, " WHERE ", &query.wheres)?;
         self.write_groups(w, query)?;
-        self.write_orders(w, &query.orders)?;
-        self.compile_limit_offset(w, query.limit, query.offset);
         Ok(())
     }
 
@@ -370,7 +396,7 @@ pub trait Grammar: Send + Sync {
     /// As [`Grammar::compile_select`].
     fn compile_aggregate(&self, query: &Query, function: Aggregate, column: Option<&ColumnRef>) -> Result<Statement> {
         let mut w = SqlWriter::new(self.as_dyn());
-        let wrap = !query.groups.is_empty() || query.distinct;
+        let wrap = !query.groups.is_empty() || query.distinct || !query.unions.is_empty();
         w.push("SELECT ");
         w.push(function.sql());
         w.push("(");
@@ -385,7 +411,7 @@ pub trait Grammar: Send + Sync {
         w.push(") AS ");
         w.ident(&Ident::new("aggregate", "alias")?);
         if wrap {
-            let mut inner = Query { orders: Vec::new(), limit: None, offset: None, ..query.clone() };
+            let mut inner = Query { orders: Vec::new(), limit: None, offset: None, lock: None, ..query.clone() };
             if inner.columns.is_empty() && !inner.groups.is_empty() {
                 // `SELECT *` with `GROUP BY` is refused by Postgres (and MySQL's ONLY_FULL_GROUP_BY):
                 // a group is counted by its key columns.

@@ -31,6 +31,14 @@ impl Grammar for MySqlGrammar {
         false
     }
 
+    /// `LOCK IN SHARE MODE`: MariaDB's and MySQL's shared lock (MySQL 8 also reads `FOR SHARE`).
+    fn write_lock(&self, w: &mut SqlWriter<'_>, lock: crate::query::clause::Lock) {
+        w.push(match lock {
+            crate::query::clause::Lock::Update => " FOR UPDATE",
+            crate::query::clause::Lock::Shared => " LOCK IN SHARE MODE",
+        });
+    }
+
     /// A boolean compared with a value at a JSON path is compared with its JSON text
     /// (`json_unquote` gives `'true'`, which is not `1`).
     fn compile_comparison(&self, w: &mut SqlWriter<'_>, column: &ColumnRef, op: Operator, value: Value) {

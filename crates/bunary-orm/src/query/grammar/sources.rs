@@ -28,6 +28,8 @@ pub(super) fn write_joins(grammar: &dyn Grammar, w: &mut SqlWriter<'_>, joins: &
         w.push(match join.kind {
             JoinKind::Inner => " INNER JOIN ",
             JoinKind::Left => " LEFT JOIN ",
+            JoinKind::Right => " RIGHT JOIN ",
+            JoinKind::Cross => " CROSS JOIN ",
         });
         match &join.sub {
             Some(sub) => {
@@ -38,12 +40,9 @@ pub(super) fn write_joins(grammar: &dyn Grammar, w: &mut SqlWriter<'_>, joins: &
             }
             None => w.table(&join.table),
         }
-        w.push(" ON ");
-        w.column(&join.first);
-        w.push(" ");
-        w.push(join.op.sql());
-        w.push(" ");
-        w.column(&join.second);
+        if !join.on.is_empty() {
+            grammar.write_conditions(w, " ON ", &join.on)?;
+        }
     }
     Ok(())
 }
@@ -54,5 +53,24 @@ pub(super) fn refuse_sub_source(query: &Query, statement: &'static str) -> Resul
         let problem = QueryProblem::WriteFromSubquery { statement };
         return Err(Error::InvalidQuery { problem });
     }
+    Ok(())
+}
+
+/// `(first) UNION [ALL] (second) … ORDER BY … LIMIT …`: each member in parentheses (on SQLite,
+/// which takes none around a compound's members, as `SELECT * FROM (member)`), the query's own
+/// order, limit and offset applying to the whole union.
+pub(super) fn write_union(grammar: &dyn Grammar, w: &mut SqlWriter<'_>, query: &Query) -> Result<()> {
+    let (open, close) = grammar.union_member();
+    w.push(open);
+    grammar.write_select_body(w, query)?;
+    w.push(close);
+    for (member, all) in &query.unions {
+        w.push(if *all { " UNION ALL " } else { " UNION " });
+        w.push(open);
+        grammar.write_select(w, member)?;
+        w.push(close);
+    }
+    grammar.write_orders(w, &query.orders)?;
+    grammar.compile_limit_offset(w, query.limit, query.offset);
     Ok(())
 }

@@ -23,6 +23,15 @@ impl Grammar for SqliteGrammar {
         Some("rowid")
     }
 
+    /// A compound select takes no parentheses around its members.
+    fn union_member(&self) -> (&'static str, &'static str) {
+        ("SELECT * FROM (", ")")
+    }
+
+    /// No row locks: a write transaction holds the database's lock (documented on
+    /// `lock_for_update`).
+    fn write_lock(&self, _w: &mut SqlWriter<'_>, _lock: crate::query::clause::Lock) {}
+
     /// SQLite has no OFFSET without LIMIT; -1 means no limit.
     fn unlimited(&self) -> Option<&'static str> {
         Some("-1")

@@ -138,3 +138,71 @@ fn date_parts_in_each_dialect() {
     let today = Builder::new("posts").where_today("published_at").to_sql(Dialect::MySql).unwrap();
     assert_eq!(today.sql, "SELECT * FROM `posts` WHERE date(`published_at`) = ?");
 }
+
+#[test]
+fn joins_right_cross_and_with_several_conditions() {
+    let q = Builder::new("posts")
+        .right_join("users", "users.id", "=", "posts.user_id")
+        .cross_join("sizes")
+        .left_join_with("tags", |j| {
+            j.on("tags.post_id", "=", "posts.id").or_on("tags.slug", "=", "posts.slug").where_op("tags.weight", ">", 2)
+        });
+    assert_sql(
+        &q,
+        [
+            r#"SELECT * FROM "posts" RIGHT JOIN "users" ON "users"."id" = "posts"."user_id" CROSS JOIN "sizes" LEFT JOIN "tags" ON "tags"."post_id" = "posts"."id" OR "tags"."slug" = "posts"."slug" AND "tags"."weight" > ?"#,
+            r#"SELECT * FROM "posts" RIGHT JOIN "users" ON "users"."id" = "posts"."user_id" CROSS JOIN "sizes" LEFT JOIN "tags" ON "tags"."post_id" = "posts"."id" OR "tags"."slug" = "posts"."slug" AND "tags"."weight" > $1"#,
+            "SELECT * FROM `posts` RIGHT JOIN `users` ON `users`.`id` = `posts`.`user_id` CROSS JOIN `sizes` LEFT JOIN `tags` ON `tags`.`post_id` = `posts`.`id` OR `tags`.`slug` = `posts`.`slug` AND `tags`.`weight` > ?",
+        ],
+        &[Value::Int(2)],
+    );
+    assert!(Builder::new("p").join_with("u", |j| j).to_sql(Dialect::Sqlite).is_err(), "an empty ON");
+    assert!(Builder::new("p").join_with("u", |j| j.on("u.id", "=", "p.x y")).to_sql(Dialect::Sqlite).is_err());
+}
+
+#[test]
+fn unions_wrap_their_members_and_order_the_whole() {
+    let q = Builder::new("a")
+        .select(["name"])
+        .where_("x", 1)
+        .union_all(Builder::new("b").select(["name"]).where_("y", 2).limit(5))
+        .order_by("name", crate::query::Direction::Desc)
+        .limit(3);
+    assert_sql(
+        &q,
+        [
+            r#"SELECT * FROM (SELECT "name" FROM "a" WHERE "x" = ?) UNION ALL SELECT * FROM (SELECT "name" FROM "b" WHERE "y" = ? LIMIT 5) ORDER BY "name" DESC LIMIT 3"#,
+            r#"(SELECT "name" FROM "a" WHERE "x" = $1) UNION ALL (SELECT "name" FROM "b" WHERE "y" = $2 LIMIT 5) ORDER BY "name" DESC LIMIT 3"#,
+            "(SELECT `name` FROM `a` WHERE `x` = ?) UNION ALL (SELECT `name` FROM `b` WHERE `y` = ? LIMIT 5) ORDER BY `name` DESC LIMIT 3",
+        ],
+        &[Value::Int(1), Value::Int(2)],
+    );
+    let count =
+        super::grammar_for(Dialect::Postgres).compile_aggregate(&q.query, super::Aggregate::Count, None).unwrap();
+    assert_eq!(
+        count.sql,
+        r#"SELECT COUNT(*) AS "aggregate" FROM ((SELECT "name" FROM "a" WHERE "x" = $1) UNION ALL (SELECT "name" FROM "b" WHERE "y" = $2 LIMIT 5)) AS "aggregate_table""#
+    );
+}
+
+#[test]
+fn locks_per_dialect() {
+    assert_sql(
+        &Builder::new("accounts").where_("id", 1).lock_for_update(),
+        [
+            r#"SELECT * FROM "accounts" WHERE "id" = ?"#,
+            r#"SELECT * FROM "accounts" WHERE "id" = $1 FOR UPDATE"#,
+            "SELECT * FROM `accounts` WHERE `id` = ? FOR UPDATE",
+        ],
+        &[Value::Int(1)],
+    );
+    assert_sql(
+        &Builder::new("accounts").shared_lock().limit(1),
+        [
+            r#"SELECT * FROM "accounts" LIMIT 1"#,
+            r#"SELECT * FROM "accounts" LIMIT 1 FOR SHARE"#,
+            "SELECT * FROM `accounts` LIMIT 1 LOCK IN SHARE MODE",
+        ],
+        &[],
+    );
+}
