@@ -338,6 +338,8 @@ pub enum OrderBy {
     Column(ColumnRef, Direction),
     /// Raw SQL.
     Raw(Raw),
+    /// At random.
+    Random,
 }
 
 /// The state of one `SELECT` (also the filter of an `UPDATE` or `DELETE`).

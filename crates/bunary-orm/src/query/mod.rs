@@ -25,6 +25,7 @@ mod subquery;
 mod upsert;
 mod wheres;
 mod write;
+mod write_forms;
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -42,7 +43,7 @@ pub use self::clause::{Boolean, Direction, IntoOperator, Lock, Operator, Query};
 use self::clause::Where;
 pub use self::grammar::{grammar_for, Grammar, Statement};
 pub use self::joins::JoinClause;
-pub use self::paginate::{Page, Paginated, PerPage};
+pub use self::paginate::{Page, Paginated, PerPage, SimplePaginated};
 pub use self::record::Record;
 pub use self::upsert::OnConflict;
 
@@ -239,6 +240,26 @@ impl<T> Builder<T> {
         } else {
             self
         }
+    }
+
+    /// Applies `f` with the value when `value` is `Some` (Laravel's `when($value, fn ($q, $v) …)`).
+    ///
+    /// ```
+    /// use bunary_orm::{Dialect, Model};
+    /// let role: Option<&str> = Some("admin");
+    /// let q = Model::table("users").when_some(role, |q, role| q.where_("role", role));
+    /// assert_eq!(q.to_sql(Dialect::Sqlite).unwrap().sql, r#"SELECT * FROM "users" WHERE "role" = ?"#);
+    /// ```
+    pub fn when_some<V>(self, value: Option<V>, f: impl FnOnce(Self, V) -> Self) -> Self {
+        match value {
+            Some(v) => f(self, v),
+            None => self,
+        }
+    }
+
+    /// Applies `f` unless `condition` holds (Laravel's `unless`).
+    pub fn unless(self, condition: bool, f: impl FnOnce(Self) -> Self) -> Self {
+        self.when(!condition, f)
     }
 
     /// The query's state, for inspection.

@@ -41,6 +41,25 @@ pub struct Paginated<T> {
     pub to: Option<u64>,
 }
 
+/// A page without a total (`simple_paginate`). Serialises with Laravel's simple paginator
+/// fields: `{"data": [...], "per_page": 10, "current_page": 2, "from": 11, "to": 20,
+/// "has_more_pages": true}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimplePaginated<T> {
+    /// The rows of this page.
+    pub data: Vec<T>,
+    /// Page size.
+    pub per_page: u64,
+    /// This page (from 1).
+    pub current_page: u64,
+    /// Whether a next page has rows.
+    pub has_more_pages: bool,
+    /// The position (from 1) of this page's first row, `None` on an empty page.
+    pub from: Option<u64>,
+    /// The position of this page's last row, `None` on an empty page.
+    pub to: Option<u64>,
+}
+
 impl<T> Paginated<T> {
     pub(crate) fn new(data: Vec<T>, total: u64, per_page: u64, current_page: u64) -> Self {
         let last_page = total.div_ceil(per_page).max(1);
@@ -89,9 +108,30 @@ impl<T: FromRow> Builder<T> {
         let page = page.max(1);
         let paged = self.clone().for_page(Page(page), PerPage(per_page));
         paged.check()?;
-        let total = self.count().await?;
-        let data = paged.get().await?;
-        Ok(Paginated::new(data, u64::try_from(total).unwrap_or(0), per_page, page))
+        let total = u64::try_from(self.count().await?).unwrap_or(0);
+        // Nothing matches, or the page lies past the last row: no data query.
+        let past_end = total <= (page - 1).saturating_mul(per_page);
+        let data = if past_end { Vec::new() } else { paged.get().await? };
+        Ok(Paginated::new(data, total, per_page, page))
+    }
+
+    /// Page `page` of `per_page` rows without counting them all (Laravel's `simplePaginate`):
+    /// `per_page + 1` rows are read to tell whether another page follows.
+    ///
+    /// # Errors
+    /// As [`paginate`](Builder::paginate).
+    pub async fn simple_paginate(&self, PerPage(per_page): PerPage, Page(page): Page) -> Result<SimplePaginated<T>> {
+        check_size(per_page, "per_page")?;
+        let page = page.max(1);
+        let mut paged = self.clone().for_page(Page(page), PerPage(per_page));
+        paged.query.limit = Some(per_page.saturating_add(1));
+        paged.check()?;
+        let mut data = paged.get().await?;
+        let has_more_pages = data.len() as u64 > per_page;
+        data.truncate(usize::try_from(per_page).unwrap_or(usize::MAX));
+        let from = (!data.is_empty()).then(|| (page - 1) * per_page + 1);
+        let to = from.map(|f| f + data.len() as u64 - 1);
+        Ok(SimplePaginated { data, per_page, current_page: page, has_more_pages, from, to })
     }
 
     /// A copy ordered by the key only (keyset iteration needs exactly that order).

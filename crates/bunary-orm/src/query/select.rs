@@ -93,6 +93,12 @@ impl<T> Builder<T> {
         self.order_by(column, Direction::Asc)
     }
 
+    /// Orders rows at random (`RANDOM()`, MySQL `RAND()`; Laravel's `inRandomOrder`).
+    pub fn in_random_order(mut self) -> Self {
+        self.query.orders.push(OrderBy::Random);
+        self
+    }
+
     /// **Raw SQL** in the `ORDER BY` list, with `?` bindings.
     pub fn order_by_raw(mut self, sql: &str, bindings: impl IntoIterator<Item = Value>) -> Self {
         self.query.orders.push(OrderBy::Raw(Raw { sql: sql.to_owned(), bindings: bindings.into_iter().collect() }));

@@ -417,6 +417,25 @@ impl<T> Builder<T> {
         self.push_having(Boolean::Or, condition)
     }
 
+    /// `HAVING column BETWEEN low AND high` (Laravel's `havingBetween`).
+    pub fn having_between(self, column: &str, low: impl Into<Value>, high: impl Into<Value>) -> Self {
+        let (low, high) = (low.into(), high.into());
+        let condition = ColumnRef::plain(column).map(|column| Where::Between { column, low, high, not: false });
+        self.push_having(Boolean::And, condition)
+    }
+
+    /// `HAVING column IS NULL` (Laravel's `havingNull`).
+    pub fn having_null(self, column: &str) -> Self {
+        let condition = ColumnRef::plain(column).map(|column| Where::Null { column, not: false });
+        self.push_having(Boolean::And, condition)
+    }
+
+    /// `HAVING column IS NOT NULL`.
+    pub fn having_not_null(self, column: &str) -> Self {
+        let condition = ColumnRef::plain(column).map(|column| Where::Null { column, not: true });
+        self.push_having(Boolean::And, condition)
+    }
+
     /// **Raw SQL** in the `HAVING` list, with `?` bindings.
     pub fn having_raw(self, sql: &str, bindings: impl IntoIterator<Item = Value>) -> Self {
         let raw = Raw { sql: sql.to_owned(), bindings: bindings.into_iter().collect() };

@@ -220,6 +220,7 @@ macro_rules! every_suite {
             subqueries_filter_compute_and_join,
             negated_groups_columns_and_dates,
             joins_unions_and_locks,
+            write_forms_and_pages,
         }
         json {
             json_paths_read_compare_and_match,

@@ -194,3 +194,57 @@ pub async fn joins_unions_and_locks(h: &Harness) -> Result<()> {
     }
     Ok(())
 }
+
+pub async fn write_forms_and_pages(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    Schema::on(&h.db)
+        .create_table("d_tags", |t| {
+            t.id();
+            t.string("name", 50).unique();
+            t.big_integer("uses").default(0);
+            t.big_integer("likes").default(0);
+        })
+        .await?;
+    let tags = || h.db.table("d_tags");
+    let added = tags()
+        .insert_or_ignore(vec![record! { "name" => "rust" }, record! { "name" => "go" }, record! { "name" => "rust" }])
+        .await?;
+    assert_eq!(added, 2);
+    assert_eq!(tags().insert_or_ignore(vec![record! { "name" => "go" }]).await?, 0);
+    assert_eq!(tags().insert_or_ignore(Vec::new()).await?, 0);
+    // insert_using: a row per user name.
+    let copied =
+        tags().insert_using(&["name"], h.db.table("d_users").select(["name"]).where_op("score", ">", 50)).await?;
+    assert_eq!(copied, 2);
+    assert_eq!(tags().count().await?, 4);
+    // update_or_insert: false when it updated, true when it inserted.
+    assert!(!tags().update_or_insert(record! { "name" => "rust" }, record! { "uses" => 3 }).await?);
+    assert!(tags().update_or_insert(record! { "name" => "zig" }, record! { "uses" => 1 }).await?);
+    assert_eq!(tags().where_("name", "zig").value::<i64>("uses").await?, Some(1));
+    // increment_each / decrement_each: several columns in one statement.
+    let matched =
+        tags().where_("name", "rust").increment_each(record! { "uses" => 2, "likes" => 5 }, record! {}).await?;
+    assert_eq!(matched, 1);
+    tags().where_("name", "rust").decrement_each(record! { "likes" => 1 }, record! { "name" => "rust!" }).await?;
+    let row = tags().where_("name", "rust!").first().await?.expect("renamed");
+    assert_eq!((row.get::<i64>("uses")?, row.get::<i64>("likes")?), (5, 4));
+    assert!(tags().increment_each(record! { "uses" => "x" }, record! {}).await.is_err());
+
+    // Pages: simple pages read one row more; paginate skips the data query past the end.
+    let page = tags().order_by("id", Direction::Asc).simple_paginate(PerPage(2), Page(1)).await?;
+    assert_eq!((page.data.len(), page.has_more_pages, page.from, page.to), (2, true, Some(1), Some(2)));
+    let last = tags().order_by("id", Direction::Asc).simple_paginate(PerPage(2), Page(3)).await?;
+    assert_eq!((last.data.len(), last.has_more_pages), (1, false));
+    let json = serde_json::to_value(&last).unwrap();
+    assert_eq!((json["current_page"].as_u64(), json["per_page"].as_u64()), (Some(3), Some(2)));
+    let beyond = tags().paginate(PerPage(2), Page(9)).await?;
+    assert_eq!((beyond.total, beyond.data.len(), beyond.last_page), (5, 0, 3));
+    let none = tags().where_("name", "nope").paginate(PerPage(2), Page(1)).await?;
+    assert_eq!((none.total, none.data.len()), (0, 0));
+    // when_some / unless.
+    let role: Option<&str> = Some("admin");
+    assert_eq!(h.db.table("d_users").when_some(role, |q, r| q.where_("role", r)).count().await?, 1);
+    assert_eq!(h.db.table("d_users").unless(true, |q| q.where_("role", "none")).count().await?, 3);
+    assert_eq!(h.db.table("d_users").in_random_order().count().await?, 3);
+    Ok(())
+}

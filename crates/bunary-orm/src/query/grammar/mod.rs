@@ -7,6 +7,7 @@
 
 mod dates;
 pub mod in_list;
+mod insert;
 mod json;
 mod mysql;
 mod postgres;
@@ -277,6 +278,7 @@ pub trait Grammar: Send + Sync {
                     });
                 }
                 OrderBy::Raw(raw) => w.raw(raw)?,
+                OrderBy::Random => w.push(if self.dialect() == Dialect::MySql { "RAND()" } else { "RANDOM()" }),
             }
         }
         Ok(())
@@ -464,44 +466,24 @@ pub trait Grammar: Send + Sync {
     ) -> Result<()> {
         w.push("INSERT INTO ");
         w.table(table);
-        if columns.is_empty() {
-            if !values.is_empty() {
-                let problem = QueryProblem::RaggedValues { values: values.len(), columns: 0 };
-                return Err(Error::InvalidQuery { problem });
-            }
-            self.write_default_values(w);
-            return Ok(());
-        }
-        w.push(" (");
-        for (i, c) in columns.iter().enumerate() {
-            if i > 0 {
-                w.push(", ");
-            }
-            w.ident(c);
-        }
-        w.push(") VALUES ");
-        if values.is_empty() || !values.len().is_multiple_of(columns.len()) {
-            let problem = QueryProblem::RaggedValues { values: values.len(), columns: columns.len() };
-            return Err(Error::InvalidQuery { problem });
-        }
-        w.reserve(values.len() * 4, values.len());
-        // The values are bound all at once; the placeholders are written row by row (no
-        // division per value, no dynamic call per placeholder).
-        let first = w.bindings.len();
-        let width = columns.len();
-        let rows = values.len() / width;
-        w.bindings.extend(values);
-        for row in 0..rows {
-            w.sql.push_str(if row == 0 { "(" } else { "), (" });
-            for column in 0..width {
-                if column > 0 {
-                    w.sql.push_str(", ");
-                }
-                self.placeholder(&mut w.sql, first + row * width + column + 1);
-            }
-        }
-        w.sql.push(')');
-        Ok(())
+        insert::write_rows(self.as_dyn(), w, columns, values)
+    }
+
+    /// `INSERT … VALUES …` that skips rows colliding with a unique key (SQLite `INSERT OR
+    /// IGNORE`, PostgreSQL `ON CONFLICT DO NOTHING`, MySQL `INSERT IGNORE`).
+    ///
+    /// # Errors
+    /// As [`Grammar::compile_insert`].
+    fn compile_insert_or_ignore(&self, table: &TableRef, columns: &[Ident], values: Vec<Value>) -> Result<Statement> {
+        insert::compile_or_ignore(self.as_dyn(), table, columns, values)
+    }
+
+    /// `INSERT INTO t (cols) SELECT …` (Laravel's `insertUsing`).
+    ///
+    /// # Errors
+    /// A building error of the select.
+    fn compile_insert_using(&self, table: &TableRef, columns: &[Ident], query: &Query) -> Result<Statement> {
+        insert::compile_using(self.as_dyn(), table, columns, query)
     }
 
     /// A row of defaults only.

@@ -206,3 +206,37 @@ fn locks_per_dialect() {
         &[],
     );
 }
+
+#[test]
+fn inserts_that_ignore_or_select_and_random_order() {
+    let table = crate::ident::TableRef::parse("tags").unwrap();
+    let columns = [crate::ident::Ident::new("name", "column").unwrap()];
+    let sql = |d: Dialect| {
+        super::grammar_for(d).compile_insert_or_ignore(&table, &columns, vec![Value::from("a")]).unwrap().sql
+    };
+    assert_eq!(sql(Dialect::Sqlite), r#"INSERT OR IGNORE INTO "tags" ("name") VALUES (?)"#);
+    assert_eq!(sql(Dialect::Postgres), r#"INSERT INTO "tags" ("name") VALUES ($1) ON CONFLICT DO NOTHING"#);
+    assert_eq!(sql(Dialect::MySql), "INSERT IGNORE INTO `tags` (`name`) VALUES (?)");
+    let from = Builder::new("drafts").select(["title"]).where_("ready", true);
+    let using = super::grammar_for(Dialect::Postgres).compile_insert_using(&table, &columns, &from.query).unwrap();
+    assert_eq!(using.sql, r#"INSERT INTO "tags" ("name") SELECT "title" FROM "drafts" WHERE "ready" = $1"#);
+    assert_eq!(using.bindings, [Value::Bool(true)]);
+    assert_sql(
+        &Builder::new("tags").in_random_order().limit(1),
+        [
+            r#"SELECT * FROM "tags" ORDER BY RANDOM() LIMIT 1"#,
+            r#"SELECT * FROM "tags" ORDER BY RANDOM() LIMIT 1"#,
+            "SELECT * FROM `tags` ORDER BY RAND() LIMIT 1",
+        ],
+        &[],
+    );
+    assert_sql(
+        &Builder::new("t").group_by(["k"]).having_between("k", 1, 5).having_null("m"),
+        [
+            r#"SELECT * FROM "t" GROUP BY "k" HAVING "k" BETWEEN ? AND ? AND "m" IS NULL"#,
+            r#"SELECT * FROM "t" GROUP BY "k" HAVING "k" BETWEEN $1 AND $2 AND "m" IS NULL"#,
+            "SELECT * FROM `t` GROUP BY `k` HAVING `k` BETWEEN ? AND ? AND `m` IS NULL",
+        ],
+        &[Value::Int(1), Value::Int(5)],
+    );
+}
