@@ -22,6 +22,7 @@ mod read;
 pub mod record;
 mod select;
 mod subquery;
+mod to_sql;
 mod upsert;
 mod wheres;
 mod write;
@@ -45,6 +46,7 @@ pub use self::grammar::{grammar_for, Grammar, Statement};
 pub use self::joins::JoinClause;
 pub use self::paginate::{Page, Paginated, PerPage, SimplePaginated};
 pub use self::record::Record;
+pub use self::to_sql::SqlFor;
 pub use self::upsert::OnConflict;
 
 /// A fluent query on one table. `T` is what its reads return: [`Row`] for

@@ -68,12 +68,45 @@ impl<T> Builder<T> {
         unique_by: impl IntoColumns,
         on_conflict: impl Into<OnConflict>,
     ) -> Result<u64> {
+        let Some(prepared) = self.prepare_upsert(records, unique_by, on_conflict.into())? else { return Ok(0) };
+        let exec = self.executor().await?;
+        let statement = prepared.compile(exec.dialect(), table(self)?)?;
+        Ok(exec.exec(&statement).await?.rows_affected)
+    }
+}
+
+/// An upsert's parts, checked: its columns, rows, conflict target and the columns to update.
+pub(super) struct PreparedUpsert {
+    columns: Vec<Ident>,
+    rows: Vec<crate::value::Value>,
+    unique_by: Vec<Ident>,
+    update: Vec<Ident>,
+}
+
+impl PreparedUpsert {
+    pub(super) fn compile(
+        self,
+        dialect: crate::dialect::Dialect,
+        table: &crate::ident::TableRef,
+    ) -> Result<super::Statement> {
+        grammar_for(dialect).compile_upsert(table, &self.columns, self.rows, &self.unique_by, &self.update)
+    }
+}
+
+impl<T> Builder<T> {
+    /// Checks an upsert before any SQL; `None` for no records.
+    pub(super) fn prepare_upsert(
+        &self,
+        records: Vec<Record>,
+        unique_by: impl IntoColumns,
+        on_conflict: OnConflict,
+    ) -> Result<Option<PreparedUpsert>> {
         let unique_by = idents(unique_by)?;
         if unique_by.is_empty() {
             return Err(Error::InvalidQuery { problem: QueryProblem::NoColumns { what: "an upsert's unique key" } });
         }
         // The columns to update, checked before any SQL; `None`: every inserted column.
-        let update: Option<Vec<Ident>> = match on_conflict.into() {
+        let update: Option<Vec<Ident>> = match on_conflict {
             OnConflict::Update(columns) if columns.is_empty() => {
                 let what = "an upsert's OnConflict::Update (say OnConflict::DoNothing or UpdateAll)";
                 return Err(Error::InvalidQuery { problem: QueryProblem::NoColumns { what } });
@@ -84,13 +117,10 @@ impl<T> Builder<T> {
         };
         self.check()?;
         if records.is_empty() {
-            return Ok(0);
+            return Ok(None);
         }
         let (columns, rows) = rows_of(records)?;
         let update = update.unwrap_or_else(|| columns.iter().filter(|c| !unique_by.contains(c)).cloned().collect());
-        let exec = self.executor().await?;
-        let statement =
-            grammar_for(exec.dialect()).compile_upsert(table(self)?, &columns, rows, &unique_by, &update)?;
-        Ok(exec.exec(&statement).await?.rows_affected)
+        Ok(Some(PreparedUpsert { columns, rows, unique_by, update }))
     }
 }

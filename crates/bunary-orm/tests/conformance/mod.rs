@@ -221,6 +221,7 @@ macro_rules! every_suite {
             negated_groups_columns_and_dates,
             joins_unions_and_locks,
             write_forms_and_pages,
+            sql_of_every_statement_raw_sql_and_explain,
         }
         json {
             json_paths_read_compare_and_match,

@@ -248,3 +248,29 @@ pub async fn write_forms_and_pages(h: &Harness) -> Result<()> {
     assert_eq!(h.db.table("d_users").in_random_order().count().await?, 3);
     Ok(())
 }
+
+pub async fn sql_of_every_statement_raw_sql_and_explain(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let dialect = h.db.dialect();
+    // What sql_for says is what runs: the statement run by hand does the same.
+    let q = h.db.table("d_users").where_("name", "bob");
+    let update = q.sql_for(dialect).update(record! { "score" => 41 })?;
+    assert_eq!(h.db.exec(&update.sql, &update.bindings).await?.rows_affected, 1);
+    assert_eq!(q.value::<i64>("score").await?, Some(41));
+    let count = q.sql_for(dialect).count()?;
+    assert_eq!(h.db.query(&count.sql, &count.bindings).await?[0].get::<i64>("aggregate")?, 1);
+    // Raw SQL is for reading; read back here, it finds what the bound query finds, whatever
+    // the text holds (quotes, backslashes).
+    let tricky = "o'neil \\ \"x\" -- ;";
+    h.db.table("d_users")
+        .insert(record! { "name" => tricky, "email" => "o@x", "role" => "user", "score" => 1, "joined_at" => chrono::Utc::now().naive_utc() })
+        .await?;
+    let raw = h.db.table("d_users").select(["email"]).where_("name", tricky).to_raw_sql(dialect)?;
+    let rows = h.db.query(&raw, &[]).await?;
+    assert_eq!(rows.len(), 1, "{raw}");
+    assert_eq!(rows[0].get::<String>("email")?, "o@x");
+    // The database's plan.
+    let plan = h.db.table("d_users").where_("id", 1).explain().await?;
+    assert!(!plan.is_empty());
+    Ok(())
+}

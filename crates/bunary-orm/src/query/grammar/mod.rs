@@ -9,6 +9,7 @@ mod dates;
 pub mod in_list;
 mod insert;
 mod json;
+mod literal;
 mod mysql;
 mod postgres;
 pub mod raw;

@@ -240,3 +240,50 @@ fn inserts_that_ignore_or_select_and_random_order() {
         &[Value::Int(1), Value::Int(5)],
     );
 }
+
+#[test]
+fn every_statement_has_its_sql() {
+    let q = Builder::new("users").where_("id", 7);
+    let each = |d: Dialect| {
+        let s = q.sql_for(d);
+        [
+            s.select().unwrap().sql,
+            s.exists().unwrap().sql,
+            s.max("age").unwrap().sql,
+            s.insert(vec![Record::new().set("name", "a")]).unwrap().sql,
+            s.increment("age", 1).unwrap().sql,
+            s.upsert(
+                vec![Record::new().set("email", "e").set("name", "n")],
+                "email",
+                crate::query::OnConflict::UpdateAll,
+            )
+            .unwrap()
+            .unwrap()
+            .sql,
+        ]
+    };
+    assert_eq!(
+        each(Dialect::Sqlite),
+        [
+            r#"SELECT * FROM "users" WHERE "id" = ?"#.to_owned(),
+            r#"SELECT EXISTS (SELECT * FROM "users" WHERE "id" = ?) AS "exists""#.to_owned(),
+            r#"SELECT MAX("age") AS "aggregate" FROM "users" WHERE "id" = ?"#.to_owned(),
+            r#"INSERT INTO "users" ("name") VALUES (?)"#.to_owned(),
+            r#"UPDATE "users" SET "age" = "age" + ? WHERE "id" = ?"#.to_owned(),
+            r#"INSERT INTO "users" ("email", "name") VALUES (?, ?) ON CONFLICT ("email") DO UPDATE SET "name" = excluded."name""#.to_owned(),
+        ]
+    );
+    assert_eq!(
+        each(Dialect::MySql)[5],
+        "INSERT INTO `users` (`email`, `name`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `name` = VALUES(`name`)"
+    );
+    assert!(q
+        .sql_for(Dialect::Sqlite)
+        .upsert(Vec::new(), "email", crate::query::OnConflict::DoNothing)
+        .unwrap()
+        .is_none());
+    assert!(q.sql_for(Dialect::Sqlite).update(Record::new().set("bad col", 1)).is_err());
+    let raw =
+        Builder::new("t").where_("a", "x\\'y").where_("b", true).where_("c", 1.5).to_raw_sql(Dialect::MySql).unwrap();
+    assert_eq!(raw, r"SELECT * FROM `t` WHERE `a` = 'x\\''y' AND `b` = TRUE AND `c` = 1.5");
+}

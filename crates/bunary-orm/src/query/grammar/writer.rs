@@ -14,6 +14,8 @@ pub struct SqlWriter<'g> {
     grammar: &'g dyn Grammar,
     pub(super) sql: String,
     pub(super) bindings: Vec<Value>,
+    /// Values are written as literals instead of bound (`to_raw_sql`, for reading only).
+    inline: bool,
 }
 
 /// Writes a non-negative integer in decimal, without going through `fmt`.
@@ -34,7 +36,13 @@ pub(crate) fn push_uint(out: &mut String, mut n: u64) {
 impl<'g> SqlWriter<'g> {
     /// An empty writer for `grammar`.
     pub fn new(grammar: &'g dyn Grammar) -> Self {
-        SqlWriter { grammar, sql: String::with_capacity(256), bindings: Vec::new() }
+        SqlWriter { grammar, sql: String::with_capacity(256), bindings: Vec::new(), inline: false }
+    }
+
+    /// A writer that writes values as the dialect's literals, for reading SQL only
+    /// ([`Builder::to_raw_sql`](crate::Builder::to_raw_sql)): never run what it writes.
+    pub(crate) fn inlining(grammar: &'g dyn Grammar) -> Self {
+        SqlWriter { inline: true, ..SqlWriter::new(grammar) }
     }
 
     /// Makes room for `sql` more bytes of text and `bindings` more values.
@@ -55,6 +63,9 @@ impl<'g> SqlWriter<'g> {
 
     /// Binds a value and writes its placeholder.
     pub fn bind(&mut self, value: Value) {
+        if self.inline {
+            return super::literal::write(&mut self.sql, self.grammar.dialect(), &value);
+        }
         self.bindings.push(value);
         self.grammar.placeholder(&mut self.sql, self.bindings.len());
     }
