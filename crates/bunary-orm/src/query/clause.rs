@@ -29,7 +29,9 @@ pub enum Boolean {
 /// A comparison operator from the allow-list.
 ///
 /// Parsed from text with [`Operator::parse`] (case and surrounding spaces do not matter):
-/// `=`, `!=`, `<>`, `<`, `<=`, `>`, `>=`, `like`, `not like`, `ilike`, `not ilike`.
+/// `=`, `!=`, `<>`, `<`, `<=`, `>`, `>=`, `like`, `not like`, `ilike`, `not ilike`, the
+/// null-safe `<=>` (`is not distinct from`), and the bitwise `&`, `|`, `^`, `<<`, `>>` (a
+/// condition `(col & ?) <> 0`).
 /// `ilike` is native on Postgres and compiled as `LOWER(col) LIKE LOWER(?)` elsewhere, so it
 /// means the same everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -54,6 +56,19 @@ pub enum Operator {
     ILike,
     /// Case-insensitive `NOT LIKE`.
     NotILike,
+    /// Null-safe equality: `<=>` (MySQL), `IS NOT DISTINCT FROM` (PostgreSQL), `IS` (SQLite);
+    /// `NULL <=> NULL` holds.
+    NullSafeEq,
+    /// Bitwise and, as a condition: `(col & ?) <> 0`, some bit of the mask set.
+    BitAnd,
+    /// Bitwise or, as a condition: `(col | ?) <> 0`.
+    BitOr,
+    /// Bitwise exclusive or, as a condition: `(col ^ ?) <> 0` (PostgreSQL's `#`).
+    BitXor,
+    /// Left shift, as a condition: `(col << ?) <> 0`.
+    ShiftLeft,
+    /// Right shift, as a condition: `(col >> ?) <> 0`.
+    ShiftRight,
 }
 
 impl Operator {
@@ -83,6 +98,12 @@ impl Operator {
             "not like" => Operator::NotLike,
             "ilike" => Operator::ILike,
             "not ilike" => Operator::NotILike,
+            "<=>" | "is not distinct from" => Operator::NullSafeEq,
+            "&" => Operator::BitAnd,
+            "|" => Operator::BitOr,
+            "^" => Operator::BitXor,
+            "<<" => Operator::ShiftLeft,
+            ">>" => Operator::ShiftRight,
             _ => return Err(Error::InvalidOperator { operator: text.to_owned() }),
         })
     }
@@ -100,7 +121,33 @@ impl Operator {
             Operator::NotLike => "NOT LIKE",
             Operator::ILike => "ILIKE",
             Operator::NotILike => "NOT ILIKE",
+            Operator::NullSafeEq => "<=>",
+            Operator::BitAnd => "&",
+            Operator::BitOr => "|",
+            Operator::BitXor => "^",
+            Operator::ShiftLeft => "<<",
+            Operator::ShiftRight => ">>",
         }
+    }
+
+    /// The operator as `dialect` writes it.
+    pub fn sql_in(self, dialect: crate::dialect::Dialect) -> &'static str {
+        use crate::dialect::Dialect;
+        match (self, dialect) {
+            (Operator::NullSafeEq, Dialect::Postgres) => "IS NOT DISTINCT FROM",
+            (Operator::NullSafeEq, Dialect::Sqlite) => "IS",
+            (Operator::BitXor, Dialect::Postgres) => "#",
+            (op, _) => op.sql(),
+        }
+    }
+
+    /// Whether the operator is bitwise: its result is a number, compared with 0 to make a
+    /// condition.
+    pub fn is_bitwise(self) -> bool {
+        matches!(
+            self,
+            Operator::BitAnd | Operator::BitOr | Operator::BitXor | Operator::ShiftLeft | Operator::ShiftRight
+        )
     }
 }
 

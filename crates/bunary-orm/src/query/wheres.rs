@@ -28,7 +28,7 @@ impl<T> Builder<T> {
         let op = op.into_operator()?;
         match (value.is_null(), op) {
             (false, _) => Ok(Where::Basic { column, op, value }),
-            (true, Operator::Eq) => Ok(Where::Null { column, not: false }),
+            (true, Operator::Eq | Operator::NullSafeEq) => Ok(Where::Null { column, not: false }),
             (true, Operator::NotEq) => Ok(Where::Null { column, not: true }),
             (true, op) => Err(Error::NullComparison { operator: op.to_string() }),
         }

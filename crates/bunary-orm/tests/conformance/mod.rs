@@ -222,6 +222,7 @@ macro_rules! every_suite {
             joins_unions_and_locks,
             write_forms_and_pages,
             sql_of_every_statement_raw_sql_and_explain,
+            null_safe_and_bitwise_operators,
         }
         json {
             json_paths_read_compare_and_match,

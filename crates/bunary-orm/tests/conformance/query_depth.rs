@@ -274,3 +274,16 @@ pub async fn sql_of_every_statement_raw_sql_and_explain(h: &Harness) -> Result<(
     assert!(!plan.is_empty());
     Ok(())
 }
+
+pub async fn null_safe_and_bitwise_operators(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let users = || h.db.table("d_users");
+    // 90 = 0b1011010, 40 = 0b0101000, 70 = 0b1000110.
+    assert_eq!(names(users().where_op("score", "&", 8)).await?, ["ada", "bob"]);
+    assert_eq!(names(users().where_op("score", "&", 4)).await?, ["cy"]);
+    assert_eq!(names(users().where_op("score", ">>", 6)).await?, ["ada", "cy"]);
+    assert_eq!(names(users().where_op("email", "<=>", "ada@math.org")).await?, ["ada"]);
+    assert!(names(users().where_op("email", "<=>", Value::Null)).await?.is_empty());
+    assert_eq!(names(users().where_column("name", "<=>", "name")).await?, ["ada", "bob", "cy"]);
+    Ok(())
+}

@@ -58,8 +58,7 @@ pub(super) fn write(
             w.push(")");
         }
     }
-    w.push(" ");
-    w.push(op.sql());
-    w.push(" ");
+    w.operator(op);
     w.bind(value);
+    w.operator_end(op);
 }

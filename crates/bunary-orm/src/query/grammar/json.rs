@@ -84,7 +84,9 @@ pub(super) fn write_pg_typed_comparison(
         Value::Bool(_) => "boolean",
         _ => return false,
     };
-    if matches!(op, Operator::Like | Operator::NotLike | Operator::ILike | Operator::NotILike) {
+    if matches!(op, Operator::Like | Operator::NotLike | Operator::ILike | Operator::NotILike | Operator::NullSafeEq)
+        || op.is_bitwise()
+    {
         return false;
     }
     write(w, Dialect::Postgres, column, path, JsonRead::Json);
@@ -186,10 +188,9 @@ pub(super) fn write_length(w: &mut SqlWriter<'_>, dialect: Dialect, column: &Col
             w.push(")");
         }
     }
-    w.push(" ");
-    w.push(op.sql());
-    w.push(" ");
+    w.operator(op);
     w.bind(Value::Int(value));
+    w.operator_end(op);
 }
 
 /// Whether the document has the path's last key (or index): `[NOT] …`.

@@ -332,10 +332,9 @@ pub trait Grammar: Send + Sync {
             }
             Where::Column { first, op, second } => {
                 w.column(first);
-                w.push(" ");
-                w.push(op.sql());
-                w.push(" ");
+                w.operator(*op);
                 w.column(second);
+                w.operator_end(*op);
             }
             Where::Nested(inner) => {
                 w.push("(");
@@ -363,11 +362,11 @@ pub trait Grammar: Send + Sync {
             }
             Where::Sub { column, op, query } => {
                 w.column(column);
-                w.push(" ");
-                w.push(op.sql());
-                w.push(" (");
+                w.operator(*op);
+                w.push("(");
                 self.write_select(w, query)?;
                 w.push(")");
+                w.operator_end(*op);
             }
             Where::Exists { query, not } => {
                 w.push(if *not { "NOT EXISTS (" } else { "EXISTS (" });
@@ -382,10 +381,10 @@ pub trait Grammar: Send + Sync {
                 sources::write_from(self.as_dyn(), w, query)?;
                 sources::write_joins(self.as_dyn(), w, &query.joins)?;
                 self.write_conditions(w, " WHERE ", &query.wheres)?;
-                w.push(") ");
-                w.push(op.sql());
-                w.push(" ");
+                w.push(")");
+                w.operator(*op);
                 w.bind(value.clone());
+                w.operator_end(*op);
             }
         }
         Ok(())
@@ -582,10 +581,9 @@ pub(crate) fn write_comparison(w: &mut SqlWriter<'_>, column: &ColumnRef, op: Op
         }
         _ => {
             w.column(column);
-            w.push(" ");
-            w.push(op.sql());
-            w.push(" ");
+            w.operator(op);
             w.bind(value);
+            w.operator_end(op);
         }
     }
 }

@@ -34,10 +34,9 @@ impl Grammar for PostgresGrammar {
             return;
         }
         w.column(column);
-        w.push(" ");
-        w.push(op.sql());
-        w.push(" ");
+        w.operator(op);
         w.bind(value);
+        w.operator_end(op);
     }
 
     fn compile_truncate(&self, table: &TableRef) -> Vec<Statement> {

@@ -287,3 +287,22 @@ fn every_statement_has_its_sql() {
         Builder::new("t").where_("a", "x\\'y").where_("b", true).where_("c", 1.5).to_raw_sql(Dialect::MySql).unwrap();
     assert_eq!(raw, r"SELECT * FROM `t` WHERE `a` = 'x\\''y' AND `b` = TRUE AND `c` = 1.5");
 }
+
+#[test]
+fn null_safe_and_bitwise_operators() {
+    assert_sql(
+        &Builder::new("t").where_op("a", "<=>", 1).where_op("flags", "&", 4).where_op("b", "^", 2).where_op(
+            "c",
+            "<=>",
+            Value::Null,
+        ),
+        [
+            r#"SELECT * FROM "t" WHERE "a" IS ? AND "flags" & ? <> 0 AND "b" ^ ? <> 0 AND "c" IS NULL"#,
+            r#"SELECT * FROM "t" WHERE "a" IS NOT DISTINCT FROM $1 AND "flags" & $2 <> 0 AND "b" # $3 <> 0 AND "c" IS NULL"#,
+            "SELECT * FROM `t` WHERE `a` <=> ? AND `flags` & ? <> 0 AND `b` ^ ? <> 0 AND `c` IS NULL",
+        ],
+        &[Value::Int(1), Value::Int(4), Value::Int(2)],
+    );
+    let cols = Builder::new("t").where_column("a", "<=>", "b").to_sql(Dialect::Postgres).unwrap().sql;
+    assert_eq!(cols, r#"SELECT * FROM "t" WHERE "a" IS NOT DISTINCT FROM "b""#);
+}

@@ -61,6 +61,21 @@ impl<'g> SqlWriter<'g> {
         push_uint(&mut self.sql, n);
     }
 
+    /// Writes ` op ` as the dialect spells it.
+    pub fn operator(&mut self, op: crate::query::clause::Operator) {
+        self.sql.push(' ');
+        self.sql.push_str(op.sql_in(self.grammar.dialect()));
+        self.sql.push(' ');
+    }
+
+    /// Ends a comparison: a bitwise one is compared with 0 (`col & ? <> 0`: the operators
+    /// bind tighter than `<>` in every dialect).
+    pub fn operator_end(&mut self, op: crate::query::clause::Operator) {
+        if op.is_bitwise() {
+            self.sql.push_str(" <> 0");
+        }
+    }
+
     /// Binds a value and writes its placeholder.
     pub fn bind(&mut self, value: Value) {
         if self.inline {
