@@ -223,6 +223,7 @@ macro_rules! every_suite {
             write_forms_and_pages,
             sql_of_every_statement_raw_sql_and_explain,
             null_safe_and_bitwise_operators,
+            model_queries_take_the_same_conditions,
         }
         json {
             json_paths_read_compare_and_match,

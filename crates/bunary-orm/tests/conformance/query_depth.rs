@@ -287,3 +287,34 @@ pub async fn null_safe_and_bitwise_operators(h: &Harness) -> Result<()> {
     assert_eq!(names(users().where_column("name", "<=>", "name")).await?, ["ada", "bob", "cy"]);
     Ok(())
 }
+
+#[derive(Model, Debug, Clone, Default)]
+#[orm(table = "d_users", timestamps = false)]
+pub struct DUser {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub score: i64,
+    pub joined_at: Option<chrono::NaiveDateTime>,
+    pub state: ModelState,
+}
+
+pub async fn model_queries_take_the_same_conditions(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let found = DUser::on(&h.db)
+        .where_any(&["name", "email"], "like", "%a%")
+        .where_year("joined_at", "=", 2025)
+        .where_in_sub("id", h.db.table("d_posts").select(["d_user_id"]).where_("published", true))
+        .where_not(|q| q.where_("role", "user"))
+        .get()
+        .await?;
+    assert_eq!(found.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["ada"]);
+    let locked =
+        h.db.transaction(|tx| async move { DUser::on(&tx).where_op("score", "&", 4).lock_for_update().first().await })
+            .await?;
+    assert_eq!(locked.map(|u| u.name), Some("cy".to_owned()));
+    let role: Option<&str> = None;
+    assert_eq!(DUser::on(&h.db).when_some(role, |q, r| q.where_("role", r)).count().await?, 3);
+    Ok(())
+}

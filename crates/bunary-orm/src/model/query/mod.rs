@@ -430,6 +430,61 @@ impl<M> ModelQuery<M> {
         fn skip(n: u64);
         fn for_page(page: crate::query::Page, per_page: crate::query::PerPage);
         fn on(connection: impl Into<Connection>);
+        fn where_not(f: impl FnOnce(Builder<M>) -> Builder<M>);
+        fn or_where_not(f: impl FnOnce(Builder<M>) -> Builder<M>);
+        fn where_any(columns: &[&str], op: &str, value: impl Into<Value>);
+        fn where_all(columns: &[&str], op: &str, value: impl Into<Value>);
+        fn where_none(columns: &[&str], op: &str, value: impl Into<Value>);
+        fn where_in_sub<U: Sized>(column: &str, sub: Builder<U>);
+        fn where_not_in_sub<U: Sized>(column: &str, sub: Builder<U>);
+        fn where_sub<U: Sized>(column: &str, op: impl IntoOperator, sub: Builder<U>);
+        fn where_exists<U: Sized>(sub: Builder<U>);
+        fn where_not_exists<U: Sized>(sub: Builder<U>);
+        fn select_sub<U: Sized>(sub: Builder<U>, alias: &str);
+        fn join_sub<U: Sized>(sub: Builder<U>, alias: &str, first: &str, op: impl IntoOperator, second: &str);
+        fn left_join_sub<U: Sized>(sub: Builder<U>, alias: &str, first: &str, op: impl IntoOperator, second: &str);
+        fn right_join(table: &str, first: &str, op: impl IntoOperator, second: &str);
+        fn cross_join(table: &str);
+        fn join_with(table: &str, f: impl FnOnce(crate::query::JoinClause) -> crate::query::JoinClause);
+        fn left_join_with(table: &str, f: impl FnOnce(crate::query::JoinClause) -> crate::query::JoinClause);
+        fn where_json_contains(column: &str, value: impl Into<serde_json::Value>);
+        fn where_json_doesnt_contain(column: &str, value: impl Into<serde_json::Value>);
+        fn where_json_length(column: &str, op: impl IntoOperator, value: i64);
+        fn where_json_contains_key(column: &str);
+        fn where_json_doesnt_contain_key(column: &str);
+        fn where_date(column: &str, op: impl IntoOperator, value: impl Into<Value>);
+        fn where_time(column: &str, op: impl IntoOperator, value: impl Into<Value>);
+        fn where_day(column: &str, op: impl IntoOperator, day: i64);
+        fn where_month(column: &str, op: impl IntoOperator, month: i64);
+        fn where_year(column: &str, op: impl IntoOperator, year: i64);
+        fn where_past(column: &str);
+        fn where_future(column: &str);
+        fn where_today(column: &str);
+        fn where_before_today(column: &str);
+        fn where_after_today(column: &str);
+        fn having_between(column: &str, low: impl Into<Value>, high: impl Into<Value>);
+        fn having_null(column: &str);
+        fn in_random_order();
+        fn lock_for_update();
+        fn shared_lock();
+    }
+
+    /// Applies `f` with the value when `value` is `Some` (as
+    /// [`Builder::when_some`](crate::query::Builder::when_some)).
+    pub fn when_some<V>(self, value: Option<V>, f: impl FnOnce(Self, V) -> Self) -> Self {
+        match value {
+            Some(v) => f(self, v),
+            None => self,
+        }
+    }
+
+    /// Applies `f` unless `condition` holds.
+    pub fn unless(self, condition: bool, f: impl FnOnce(Self) -> Self) -> Self {
+        if condition {
+            self
+        } else {
+            f(self)
+        }
     }
 
     /// Applies a local scope: a plain function from model query to model query.
