@@ -21,6 +21,7 @@ mod plain;
 mod read;
 pub mod record;
 mod select;
+mod streams;
 mod subquery;
 mod to_sql;
 mod upsert;

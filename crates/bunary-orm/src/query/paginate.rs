@@ -155,11 +155,15 @@ impl<T: FromRow> Builder<T> {
             .ok_or_else(|| Error::InvalidQuery { problem: QueryProblem::KeyNotSelected { key: self.key.to_string() } })
     }
 
-    /// Visits the matching rows `size` at a time, in key order, handing each chunk to `f`.
-    /// `f` returns `Ok(true)` to go on or `Ok(false)` to stop (Laravel's `return false`).
+    /// Visits the matching rows `size` at a time, handing each chunk to `f`. `f` returns
+    /// `Ok(true)` to go on or `Ok(false)` to stop (Laravel's `return false`).
     ///
-    /// Chunks are fetched by key (`WHERE key > last ORDER BY key LIMIT size`), not by offset,
-    /// so every row is visited once even when `f` updates or deletes rows as it goes.
+    /// Without an `order_by`, chunks are fetched by key (`WHERE key > last ORDER BY key LIMIT
+    /// size`), not by offset, so every row is visited once even when `f` updates or deletes
+    /// rows as it goes. With an `order_by` (or an offset) they are pages in that order, as
+    /// Eloquent's `chunk` reads them: then `f` should not change what the order or the
+    /// conditions depend on (use [`chunk_by_id`](Builder::chunk_by_id)). A `limit` caps the
+    /// rows visited in either case.
     ///
     /// # Examples
     /// ```
@@ -174,21 +178,42 @@ impl<T: FromRow> Builder<T> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::ZeroSize`] for a size of 0; [`Error::InvalidQuery`] with an `order_by`, limit or
-    /// offset, or when the key is not selected; `f`'s error; as [`get`](Builder::get).
+    /// [`Error::ZeroSize`] for a size of 0; [`Error::InvalidQuery`] when the key is not
+    /// selected (keyset chunks); `f`'s error; as [`get`](Builder::get).
     pub async fn chunk<F, Fut>(&self, size: u64, mut f: F) -> Result<()>
     where
         F: FnMut(Vec<T>) -> Fut,
         Fut: Future<Output = Result<bool>>,
     {
         check_size(size, "the chunk size")?;
-        let base = self.keyset(size)?;
+        if !self.query.orders.is_empty() || self.query.offset.is_some() {
+            let mut pages = std::pin::pin!(self.offset_pages(size));
+            while let Some(rows) = pages.try_next().await? {
+                if !f(rows).await? {
+                    break;
+                }
+            }
+            return Ok(());
+        }
+        let mut left = self.query.limit;
+        let mut unlimited = self.clone();
+        unlimited.query.limit = None;
+        let base = unlimited.keyset(size)?;
         let mut after: Option<Value> = None;
         loop {
-            let rows = base.after_key(after.take())?.rows().await?;
-            let full = rows.len() as u64 == size;
+            let want = left.map_or(size, |l| l.min(size));
+            if want == 0 {
+                return Ok(());
+            }
+            let mut q = base.after_key(after.take())?;
+            q.query.limit = Some(want);
+            let rows = q.rows().await?;
+            let full = rows.len() as u64 == want;
             let Some(last) = rows.last() else { return Ok(()) };
             let last = self.key_of(last)?;
+            if let Some(l) = &mut left {
+                *l -= rows.len() as u64;
+            }
             if !f(load(rows)?).await? || !full {
                 return Ok(());
             }

@@ -224,6 +224,7 @@ macro_rules! every_suite {
             sql_of_every_statement_raw_sql_and_explain,
             null_safe_and_bitwise_operators,
             model_queries_take_the_same_conditions,
+            streams_by_key_and_by_offset,
         }
         json {
             json_paths_read_compare_and_match,

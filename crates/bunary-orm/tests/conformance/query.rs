@@ -251,10 +251,29 @@ pub async fn chunk_stops_when_asked_and_cursor_streams_everything(h: &Harness) -
     let streamed: Vec<i64> =
         h.db.table(&t).where_op("n", ">=", 2).cursor(3).map_ok(|r| r.get::<i64>("n").unwrap()).try_collect().await?;
     assert_eq!(streamed, (2..10).collect::<Vec<i64>>());
-    assert!(matches!(
-        h.db.table(&t).oldest("n").chunk(2, |_| async { Ok(true) }).await,
-        Err(Error::InvalidQuery { problem: QueryProblem::KeysetOrdered })
-    ));
+    // An order: pages in that order (Eloquent's chunk); a limit caps the rows visited.
+    let mut seen = Vec::new();
+    h.db.table(&t)
+        .latest("n")
+        .limit(5)
+        .chunk(2, |rows| {
+            seen.extend(rows.iter().map(|r| r.get::<i64>("n").unwrap()));
+            async { Ok(true) }
+        })
+        .await?;
+    assert_eq!(seen, [9, 8, 7, 6, 5]);
+    let mut capped = Vec::new();
+    h.db.table(&t)
+        .limit(4)
+        .chunk(3, |rows| {
+            capped.push(rows.len());
+            async { Ok(true) }
+        })
+        .await?;
+    assert_eq!(capped, [3, 1], "keyset chunks capped by the limit");
+    // A keyset stream keeps refusing another order: `lazy` reads in it.
+    let refused: Result<Vec<_>> = h.db.table(&t).oldest("n").cursor(2).try_collect().await;
+    assert!(matches!(refused, Err(Error::InvalidQuery { problem: QueryProblem::KeysetOrdered })));
     Ok(())
 }
 

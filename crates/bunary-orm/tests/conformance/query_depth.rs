@@ -318,3 +318,62 @@ pub async fn model_queries_take_the_same_conditions(h: &Harness) -> Result<()> {
     assert_eq!(DUser::on(&h.db).when_some(role, |q, r| q.where_("role", r)).count().await?, 3);
     Ok(())
 }
+
+pub async fn streams_by_key_and_by_offset(h: &Harness) -> Result<()> {
+    use futures_util::TryStreamExt;
+    tables(h).await?;
+    for n in 0..7 {
+        h.db.table("d_posts").insert(record! { "d_user_id" => 10 + n, "published" => n % 2 == 0 }).await?;
+    }
+    let posts = || h.db.table("d_posts");
+    // lazy: in the query's order, capped by its limit.
+    let ordered: Vec<i64> = posts()
+        .order_by("d_user_id", Direction::Desc)
+        .limit(5)
+        .lazy(2)
+        .map_ok(|r| r.get::<i64>("d_user_id").unwrap())
+        .try_collect()
+        .await?;
+    assert_eq!(ordered, [16, 15, 14, 13, 12]);
+    // lazy_by_id: by key, every row once even while rows are deleted behind it.
+    let mut seen = 0;
+    let mut stream = std::pin::pin!(posts().lazy_by_id(3, "id"));
+    while let Some(row) = stream.try_next().await? {
+        seen += 1;
+        posts().where_("id", row.get::<i64>("id")?).delete().await?;
+    }
+    assert_eq!((seen, posts().count().await?), (11, 0));
+    for n in 0..5 {
+        h.db.table("d_posts").insert(record! { "d_user_id" => n, "published" => true }).await?;
+    }
+    // chunk_by_id and each_by_id, updating as they go.
+    let mut chunks = Vec::new();
+    posts()
+        .chunk_by_id(2, "id", |rows| {
+            chunks.push(rows.len());
+            async { Ok(true) }
+        })
+        .await?;
+    assert_eq!(chunks, [2, 2, 1]);
+    let mut visited = 0;
+    posts()
+        .where_("published", true)
+        .each_by_id(2, "id", |row| {
+            visited += 1;
+            let db = h.db.clone();
+            async move {
+                db.table("d_posts")
+                    .where_("id", row.get::<i64>("id")?)
+                    .update(record! { "published" => false })
+                    .await?;
+                Ok(true)
+            }
+        })
+        .await?;
+    assert_eq!((visited, posts().where_("published", true).count().await?), (5, 0));
+    assert!(posts().latest("id").chunk_by_id(2, "id", |_| async { Ok(true) }).await.is_err());
+    // Model queries stream too.
+    let users: Vec<DUser> = DUser::on(&h.db).cursor(1).try_collect().await?;
+    assert_eq!(users.len(), 3);
+    Ok(())
+}
