@@ -102,6 +102,14 @@ pub enum QueryProblem {
         /// The key column.
         key: String,
     },
+    /// A `cursor_paginate` cursor that this query did not make (tampered with, or from another
+    /// order), or a query it cannot page (no plain column order, a NULL in an order column).
+    /// Nothing was sent.
+    #[error("cursor pagination: {reason}")]
+    InvalidCursor {
+        /// What is wrong.
+        reason: String,
+    },
     /// `pluck`/`value` of a model's hidden column.
     #[error("`{column}` is a hidden column of {model}")]
     HiddenColumn {

@@ -12,6 +12,7 @@
 
 pub mod clause;
 mod compound;
+mod cursor_page;
 mod dates;
 pub mod grammar;
 mod joins;
@@ -43,6 +44,7 @@ use crate::value::Value;
 pub use self::clause::{Boolean, Direction, IntoOperator, Lock, Operator, Query};
 
 use self::clause::Where;
+pub use self::cursor_page::CursorPaginated;
 pub use self::grammar::{grammar_for, Grammar, Statement};
 pub use self::joins::JoinClause;
 pub use self::paginate::{Page, Paginated, PerPage, SimplePaginated};

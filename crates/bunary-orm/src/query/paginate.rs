@@ -89,7 +89,7 @@ impl<T> Paginated<T> {
     }
 }
 
-fn check_size(n: u64, what: &'static str) -> Result<()> {
+pub(super) fn check_size(n: u64, what: &'static str) -> Result<()> {
     if n == 0 {
         Err(Error::ZeroSize { what })
     } else {

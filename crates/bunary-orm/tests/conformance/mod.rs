@@ -225,6 +225,7 @@ macro_rules! every_suite {
             null_safe_and_bitwise_operators,
             model_queries_take_the_same_conditions,
             streams_by_key_and_by_offset,
+            cursor_pages_with_mixed_directions,
         }
         json {
             json_paths_read_compare_and_match,

@@ -377,3 +377,48 @@ pub async fn streams_by_key_and_by_offset(h: &Harness) -> Result<()> {
     assert_eq!(users.len(), 3);
     Ok(())
 }
+
+pub async fn cursor_pages_with_mixed_directions(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    for (name, score) in [("dee", 70), ("eve", 40), ("fay", 90), ("gus", 55)] {
+        h.db.table("d_users")
+            .insert(record! { "name" => name, "email" => "x@y", "role" => "user", "score" => score, "joined_at" => chrono::Utc::now().naive_utc() })
+            .await?;
+    }
+    // Score descending, then name ascending: ties broken by name, then by key.
+    let q = || h.db.table("d_users").order_by("score", Direction::Desc).order_by("name", Direction::Asc);
+    let expected: Vec<String> = q().pluck("name").await?;
+    assert_eq!(expected, ["ada", "fay", "cy", "dee", "gus", "bob", "eve"]);
+    let mut walked = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = Vec::new();
+    loop {
+        let page = q().cursor_paginate(PerPage(3), cursor.as_deref()).await?;
+        walked.extend(page.data.iter().map(|r| r.get::<String>("name").unwrap()));
+        pages.push(page.clone());
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(walked, expected);
+    assert_eq!(pages.len(), 3);
+    assert!(pages[0].prev_cursor.is_none());
+    // Back from the last page.
+    let back = q().cursor_paginate(PerPage(3), pages[2].prev_cursor.as_deref()).await?;
+    let names: Vec<String> = back.data.iter().map(|r| r.get::<String>("name").unwrap()).collect();
+    assert_eq!(names, ["dee", "gus", "bob"]);
+    let json = serde_json::to_value(&back).unwrap();
+    assert!(json["next_cursor"].is_string() && json.get("per_page").is_some());
+    // A cursor that this query did not make: refused before any SQL.
+    let forged: String = r#"{"score":"1 OR 1=1","_next":true}"#.bytes().map(|b| format!("{b:02x}")).collect();
+    for bad in ["zz", "7b7d", forged.as_str(), "not a cursor at all"] {
+        let e = q().cursor_paginate(PerPage(3), Some(bad)).await;
+        assert!(
+            matches!(e, Err(Error::InvalidQuery { problem: bunary_orm::QueryProblem::InvalidCursor { .. } })),
+            "{bad}: {e:?}"
+        );
+    }
+    assert!(h.db.table("d_users").in_random_order().cursor_paginate(PerPage(2), None).await.is_err());
+    Ok(())
+}
