@@ -74,7 +74,7 @@ fn encode(values: &serde_json::Map<String, serde_json::Value>, next: bool) -> St
 }
 
 fn decode(cursor: &str) -> Result<(serde_json::Map<String, serde_json::Value>, bool)> {
-    if cursor.len() % 2 != 0 || cursor.len() > 8192 {
+    if !cursor.len().is_multiple_of(2) || cursor.len() > 8192 {
         return Err(invalid("not a cursor"));
     }
     let bytes = (0..cursor.len())
