@@ -239,6 +239,34 @@ impl<T> Builder<T> {
         rows.into_iter().map(|mut r| r.take(0)).collect()
     }
 
+    /// Two columns of the matching rows, `key` to `value`, into any collection of pairs
+    /// (Laravel's `pluck('name', 'id')`): a `HashMap` or `BTreeMap` (a later row wins a
+    /// repeated key, as in Laravel), or a `Vec<(K, V)>` in row order.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use std::collections::BTreeMap;
+    /// use bunary_orm::{Db, DatabaseConfig};
+    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+    /// db.exec_batch("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('Ada'), ('Bob');").await?;
+    /// let names: BTreeMap<i64, String> = db.table("users").pluck_keyed("name", "id").await?;
+    /// assert_eq!(names[&2], "Bob");
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// As [`pluck`](Builder::pluck).
+    pub async fn pluck_keyed<K: FromValue, V: FromValue, C: FromIterator<(K, V)>>(
+        &self,
+        value: &str,
+        key: &str,
+    ) -> Result<C> {
+        let mut q = self.clone();
+        q.query.columns = vec![Selection::Column(ColumnRef::plain(key)?), Selection::Column(ColumnRef::plain(value)?)];
+        let rows = q.rows().await?;
+        rows.into_iter().map(|mut r| Ok((r.take(0)?, r.take(1)?))).collect()
+    }
+
     /// One column of the first matching row, or `None` without a row.
     ///
     /// # Errors

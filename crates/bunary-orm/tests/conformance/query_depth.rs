@@ -241,6 +241,11 @@ pub async fn write_forms_and_pages(h: &Harness) -> Result<()> {
     assert_eq!((beyond.total, beyond.data.len(), beyond.last_page), (5, 0, 3));
     let none = tags().where_("name", "nope").paginate(PerPage(2), Page(1)).await?;
     assert_eq!((none.total, none.data.len()), (0, 0));
+    // pluck_keyed: key to value, into the collection asked for.
+    let uses: std::collections::HashMap<String, i64> = tags().pluck_keyed("uses", "name").await?;
+    assert_eq!((uses["rust!"], uses["zig"]), (5, 1));
+    let ordered: Vec<(i64, String)> = tags().order_by("id", Direction::Asc).limit(2).pluck_keyed("name", "id").await?;
+    assert_eq!(ordered.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(), ["rust!", "go"]);
     // when_some / unless.
     let role: Option<&str> = Some("admin");
     assert_eq!(h.db.table("d_users").when_some(role, |q, r| q.where_("role", r)).count().await?, 1);
