@@ -373,9 +373,19 @@ pub struct Join {
     pub table: TableRef,
     /// A subquery joined under the alias `table` (`join_sub`).
     pub sub: Option<Box<Query>>,
-    /// The `ON` conditions: column comparisons (`on`, `or_on`) and bound ones (`where_`);
-    /// empty for a cross join.
-    pub on: Vec<WhereClause>,
+    /// The `ON` condition.
+    pub on: JoinOn,
+}
+
+/// What a join matches rows on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JoinOn {
+    /// `first op second`: the common join, kept apart so that it costs no list.
+    Columns(ColumnRef, Operator, ColumnRef),
+    /// Several conditions (`join_with`): column comparisons and bound ones.
+    Conditions(Vec<WhereClause>),
+    /// None: a cross join.
+    Nothing,
 }
 
 /// One item of the `ORDER BY` list.

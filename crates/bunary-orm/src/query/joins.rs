@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::ident::{ColumnRef, TableRef};
 use crate::value::Value;
 
-use super::clause::{Boolean, IntoOperator, Join, JoinKind, Where, WhereClause};
+use super::clause::{Boolean, IntoOperator, Join, JoinKind, JoinOn, Where, WhereClause};
 use super::Builder;
 
 /// `first op second`, two columns, as an `ON` condition.
@@ -102,7 +102,7 @@ impl JoinClause {
 }
 
 impl<T> Builder<T> {
-    fn push_join(mut self, kind: JoinKind, table: &str, on: Result<Vec<WhereClause>>) -> Self {
+    fn push_join(mut self, kind: JoinKind, table: &str, on: Result<JoinOn>) -> Self {
         let join = (|| Ok(Join { kind, table: TableRef::parse(table)?, sub: None, on: on? }))();
         match join {
             Ok(j) => self.query.joins.push(j),
@@ -112,7 +112,7 @@ impl<T> Builder<T> {
     }
 
     fn join_on(self, kind: JoinKind, table: &str, first: &str, op: impl IntoOperator, second: &str) -> Self {
-        let on = on_columns(Boolean::And, first, op, second).map(|c| vec![c]);
+        let on = (|| Ok(JoinOn::Columns(ColumnRef::plain(first)?, op.into_operator()?, ColumnRef::plain(second)?)))();
         self.push_join(kind, table, on)
     }
 
@@ -123,7 +123,7 @@ impl<T> Builder<T> {
             None if clause.conditions.is_empty() => Err(crate::error::Error::InvalidQuery {
                 problem: crate::error::QueryProblem::NoColumns { what: "a join's ON (use cross_join for none)" },
             }),
-            None => Ok(clause.conditions),
+            None => Ok(JoinOn::Conditions(clause.conditions)),
         };
         self.push_join(kind, table, on)
     }
@@ -154,7 +154,7 @@ impl<T> Builder<T> {
 
     /// `CROSS JOIN table`: every pair of rows.
     pub fn cross_join(self, table: &str) -> Self {
-        self.push_join(JoinKind::Cross, table, Ok(Vec::new()))
+        self.push_join(JoinKind::Cross, table, Ok(JoinOn::Nothing))
     }
 
     /// `INNER JOIN table ON …` with the conditions `f` builds ([`JoinClause`]); an empty one

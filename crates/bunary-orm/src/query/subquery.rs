@@ -20,7 +20,7 @@
 use crate::error::Result;
 use crate::ident::{ColumnRef, Ident, TableRef};
 
-use super::clause::{Boolean, IntoOperator, Join, JoinKind, Query, Selection, Where};
+use super::clause::{Boolean, IntoOperator, Join, JoinKind, JoinOn, Query, Selection, Where};
 use super::Builder;
 
 impl<T> Builder<T> {
@@ -119,7 +119,7 @@ impl<T> Builder<T> {
                 kind,
                 table: TableRef { schema: None, name: Ident::new(alias, "alias")?, alias: None },
                 sub: Some(query),
-                on: vec![super::joins::on_columns(Boolean::And, first, op, second)?],
+                on: JoinOn::Columns(ColumnRef::plain(first)?, op.into_operator()?, ColumnRef::plain(second)?),
             })
         })();
         match join {

@@ -3,7 +3,7 @@
 //! their place.
 
 use crate::error::{Error, QueryProblem, Result};
-use crate::query::clause::{Join, JoinKind, Query};
+use crate::query::clause::{Join, JoinKind, JoinOn, Query};
 
 use super::{table_of, Grammar, SqlWriter};
 
@@ -40,8 +40,16 @@ pub(super) fn write_joins(grammar: &dyn Grammar, w: &mut SqlWriter<'_>, joins: &
             }
             None => w.table(&join.table),
         }
-        if !join.on.is_empty() {
-            grammar.write_conditions(w, " ON ", &join.on)?;
+        match &join.on {
+            JoinOn::Columns(first, op, second) => {
+                w.push(" ON ");
+                w.column(first);
+                w.operator(*op);
+                w.column(second);
+                w.operator_end(*op);
+            }
+            JoinOn::Conditions(conditions) => grammar.write_conditions(w, " ON ", conditions)?,
+            JoinOn::Nothing => {}
         }
     }
     Ok(())
