@@ -113,6 +113,16 @@ pub mod bunary_models {
         pub state: ModelState,
     }
 
+    /// [`User`] keeping its original values (`keep_original`): what that costs a load.
+    #[derive(Model, Debug, Clone, Default)]
+    #[orm(table = "users", timestamps = false, keep_original)]
+    pub struct KeptUser {
+        pub id: i64,
+        pub name: String,
+        pub hair_color: Option<String>,
+        pub state: ModelState,
+    }
+
     /// The "loading associations" workload: users → posts → comments.
     #[derive(Model, Debug, Clone, Default)]
     #[orm(table = "users", timestamps = false)]

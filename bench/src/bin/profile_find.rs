@@ -2,7 +2,7 @@
 //! `cargo build --release --bin profile_find && valgrind --tool=callgrind target/release/profile_find typed 20000`.
 //! Contestants: `raw` (rusqlite), `typed` (`User::find`), `rows` (`db.table("users").find`),
 //! `typed_rw` / `select_typed_rw` (the typed find and load through a read-replica configuration),
-//! `select_raw` / `select_typed` / `select_rows` / `select_diesel` (load 1 000 users), `insert_raw` / `insert_rows` / `insert_typed`
+//! `select_raw` / `select_typed` / `select_kept` (`keep_original`) / `select_rows` / `select_diesel` (load 1 000 users), `insert_raw` / `insert_rows` / `insert_typed`
 //! (100 users in one statement), `save_typed` (one user inserted then updated by `save`). A third argument seeds that many users instead of 1 000
 //! (`select_typed 20000 1`: the fixed cost of a query).
 
@@ -57,6 +57,7 @@ fn main() {
                     users.len()
                 }
                 "select_typed" => User::on(&db).get().await.unwrap().len(),
+                "select_kept" => bunary_bench::bunary_models::KeptUser::on(&db).get().await.unwrap().len(),
                 "select_diesel" => {
                     use bunary_bench::diesel_models;
                     use diesel::prelude::*;
