@@ -63,6 +63,32 @@ impl<T: FromRow> Builder<T> {
         })
     }
 
+    /// Pages of `size` rows: by key (`cursor_batches`) for a query in no order of its own, by
+    /// offset in its order otherwise; either capped by its limit (model queries' `chunk`,
+    /// `cursor` and `lazy`).
+    pub(crate) fn pages(&self, size: u64) -> futures_util::stream::BoxStream<'static, Result<Vec<T>>> {
+        if !self.query.orders.is_empty() || self.query.offset.is_some() {
+            return Box::pin(self.offset_pages(size));
+        }
+        let mut keyed = self.clone();
+        let Some(cap) = keyed.query.limit.take() else { return Box::pin(self.cursor_batches(size)) };
+        let batches = Box::pin(keyed.cursor_batches(size.min(cap.max(1))));
+        // Stops once `cap` rows are out, without reading another batch.
+        Box::pin(stream::try_unfold((batches, cap), |(mut batches, left)| async move {
+            if left == 0 {
+                return Ok(None);
+            }
+            match batches.try_next().await? {
+                Some(mut rows) => {
+                    rows.truncate(usize::try_from(left).unwrap_or(usize::MAX));
+                    let left = left - rows.len() as u64;
+                    Ok(Some((rows, (batches, left))))
+                }
+                None => Ok(None),
+            }
+        }))
+    }
+
     /// The matching rows as a stream, read `size` at a time by offset in the query's order
     /// (the key's when it has none), capped by its limit (Laravel's `lazy`). Rows changed
     /// while it runs may be skipped or seen twice: [`lazy_by_id`](Builder::lazy_by_id) reads

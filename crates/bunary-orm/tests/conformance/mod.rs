@@ -226,6 +226,7 @@ macro_rules! every_suite {
             model_queries_take_the_same_conditions,
             streams_by_key_and_by_offset,
             cursor_pages_with_mixed_directions,
+            model_streams_take_an_order_and_a_limit,
         }
         json {
             json_paths_read_compare_and_match,

@@ -427,3 +427,43 @@ pub async fn cursor_pages_with_mixed_directions(h: &Harness) -> Result<()> {
     assert!(h.db.table("d_users").in_random_order().cursor_paginate(PerPage(2), None).await.is_err());
     Ok(())
 }
+
+pub async fn model_streams_take_an_order_and_a_limit(h: &Harness) -> Result<()> {
+    use futures_util::TryStreamExt;
+    tables(h).await?;
+    let by_score: Vec<String> =
+        DUser::on(&h.db).order_by("score", Direction::Desc).lazy(2).map_ok(|u| u.name).try_collect().await?;
+    assert_eq!(by_score, ["ada", "cy", "bob"]);
+    let capped: Vec<String> = DUser::on(&h.db).limit(2).cursor(1).map_ok(|u| u.name).try_collect().await?;
+    assert_eq!(capped, ["ada", "bob"], "by key, capped");
+    let mut sizes = Vec::new();
+    DUser::on(&h.db)
+        .order_by("name", Direction::Desc)
+        .limit(3)
+        .chunk(2, |users| {
+            sizes.push(users.iter().map(|u| u.name.clone()).collect::<Vec<_>>());
+            async { Ok(true) }
+        })
+        .await?;
+    assert_eq!(sizes, [vec!["cy".to_owned(), "bob".to_owned()], vec!["ada".to_owned()]]);
+    // By key, every model once while they change; models come loaded and save back.
+    let mut seen = 0;
+    DUser::on(&h.db)
+        .each_by_id(1, "id", |mut user| async move {
+            user.score += 1;
+            user.save().await?;
+            Ok(true)
+        })
+        .await?;
+    DUser::on(&h.db)
+        .chunk_by_id(2, "id", |users| {
+            seen += users.len();
+            async { Ok(true) }
+        })
+        .await?;
+    assert_eq!(seen, 3);
+    assert_eq!(DUser::on(&h.db).sum::<i64>("score").await?, 90 + 40 + 70 + 3);
+    let refused: Result<Vec<DUser>> = DUser::on(&h.db).latest("id").lazy_by_id(2, "id").try_collect().await;
+    assert!(refused.is_err());
+    Ok(())
+}

@@ -42,12 +42,13 @@ impl<M: Entity> ModelQuery<M> {
         plan.select(self.scoped().into_owned().cast())
     }
 
-    /// The batches of `size` models `chunk` and `cursor` visit, in key order.
+    /// The batches of `size` models `chunk`, `cursor` and `lazy` visit: by key, or by offset in
+    /// the query's own order; capped by its limit.
     fn batches(&self, size: u64) -> Result<stream::BoxStream<'static, Result<Vec<M>>>> {
         Ok(match self.plan()? {
-            None => Box::pin(self.scoped().cursor_batches(size)),
+            None => self.scoped().pages(size),
             Some(plan) => {
-                let rows = self.partial_rows(&plan)?.cursor_batches(size);
+                let rows = self.partial_rows(&plan)?.pages(size);
                 Box::pin(rows.and_then(move |rows| future::ready(plan.decode(rows))))
             }
         })
@@ -241,9 +242,9 @@ impl<M: Entity> ModelQuery<M> {
         Ok(page)
     }
 
-    /// Visits the matching models `size` at a time, in key order (as
-    /// [`Builder::chunk`](crate::Builder::chunk)), each chunk with its eager loads; `f` returns
-    /// `Ok(false)` to stop.
+    /// Visits the matching models `size` at a time (as [`Builder::chunk`](crate::Builder::chunk):
+    /// by key, or in the query's own order when it has one, capped by its limit), each chunk
+    /// with its eager loads; `f` returns `Ok(false)` to stop.
     ///
     /// # Errors
     /// As [`Builder::chunk`](crate::Builder::chunk) and [`get`](ModelQuery::get).
@@ -271,8 +272,8 @@ impl<M: Entity> ModelQuery<M> {
         Ok(())
     }
 
-    /// A stream of the matching models, fetched `batch` at a time by key (as
-    /// [`Builder::cursor`](crate::Builder::cursor)), each batch with its eager loads.
+    /// A stream of the matching models, fetched `batch` at a time by key (in the query's own
+    /// order, by offset, when it has one; capped by its limit), each batch with its eager loads.
     pub fn cursor(&self, batch: u64) -> impl Stream<Item = Result<M>> + Send + 'static {
         let checked = self.check_eager().and_then(|()| Ok((self.plan()?, self.batches(batch)?)));
         let (plan, batches) = match checked {
@@ -292,6 +293,57 @@ impl<M: Entity> ModelQuery<M> {
             }
         });
         Either::Right(batches.try_flatten())
+    }
+
+    /// The matching models as a stream, `size` at a time (Laravel's `lazy`: the same as
+    /// [`cursor`](ModelQuery::cursor)).
+    pub fn lazy(&self, size: u64) -> impl Stream<Item = Result<M>> + Send + 'static {
+        self.cursor(size)
+    }
+
+    /// The matching models as a stream, read `size` at a time by `column` (Laravel's
+    /// `lazyById`); an `order_by` is [`QueryProblem::KeysetOrdered`](crate::QueryProblem::KeysetOrdered).
+    pub fn lazy_by_id(&self, size: u64, column: &str) -> impl Stream<Item = Result<M>> + Send + 'static {
+        if !self.get_query().query().orders.is_empty() {
+            let problem = crate::error::QueryProblem::KeysetOrdered;
+            return Either::Left(stream::once(future::ready(Err(Error::InvalidQuery { problem }))));
+        }
+        Either::Right(self.clone().map_base(|q| q.key(column)).cursor(size))
+    }
+
+    /// [`chunk`](ModelQuery::chunk) by `column` (Laravel's `chunkById`).
+    ///
+    /// # Errors
+    /// As [`chunk`](ModelQuery::chunk); [`QueryProblem::KeysetOrdered`](crate::QueryProblem::KeysetOrdered)
+    /// with an `order_by`.
+    pub async fn chunk_by_id<F, Fut>(&self, size: u64, column: &str, f: F) -> Result<()>
+    where
+        F: FnMut(Vec<M>) -> Fut,
+        Fut: Future<Output = Result<bool>>,
+    {
+        if !self.get_query().query().orders.is_empty() {
+            return Err(Error::InvalidQuery { problem: crate::error::QueryProblem::KeysetOrdered });
+        }
+        self.clone().map_base(|q| q.key(column)).chunk(size, f).await
+    }
+
+    /// Calls `f` on each model, read `size` at a time by `column` (Laravel's `eachById`); `f`
+    /// returns `Ok(false)` to stop.
+    ///
+    /// # Errors
+    /// As [`chunk_by_id`](ModelQuery::chunk_by_id).
+    pub async fn each_by_id<F, Fut>(&self, size: u64, column: &str, mut f: F) -> Result<()>
+    where
+        F: FnMut(M) -> Fut,
+        Fut: Future<Output = Result<bool>>,
+    {
+        let mut models = std::pin::pin!(self.lazy_by_id(size, column));
+        while let Some(model) = models.try_next().await? {
+            if !f(model).await? {
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// The matching rows as [`Row`]s, whatever columns were selected, the model's hidden
