@@ -77,7 +77,10 @@ pub use model::{
     unguarded, without_events, without_timestamps, BelongsTo, BelongsToMany, Entity, EntityExt, HasMany, HasOne, Json,
     KeyKind, LoadRelations, Model, ModelQuery, ModelState, MorphTarget, MorphTo, SyncChanges, Trashed,
 };
-pub use query::{Builder, Direction, OnConflict, Operator, Page, Paginated, PerPage, Record, Statement};
+pub use query::{
+    Builder, CursorPaginated, Direction, OnConflict, Operator, Page, Paginated, PerPage, Record, SimplePaginated,
+    Statement,
+};
 pub use row::FromRow;
 pub use row::Row;
 

@@ -134,7 +134,8 @@ pub trait EntityExt: Entity {
     /// savepoint inside one), so that the save and what it sets off (touching parents) commit
     /// together or not at all. A copy of the model is saved and replaces it once committed:
     /// when the save fails, or the future is dropped part-way, the model is as it was (a new
-    /// model still new, a loaded one with its changes still to save).
+    /// model still new, a loaded one with its changes still to save). A future dropped while its
+    /// COMMIT is in flight cannot know whether the server committed, and leaves the model so too.
     ///
     /// # Errors
     /// As [`save`](Entity::save), after the rollback.

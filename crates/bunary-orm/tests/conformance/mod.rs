@@ -227,6 +227,7 @@ macro_rules! every_suite {
             streams_by_key_and_by_offset,
             cursor_pages_with_mixed_directions,
             model_streams_take_an_order_and_a_limit,
+            model_pages_without_a_count,
         }
         json {
             json_paths_read_compare_and_match,

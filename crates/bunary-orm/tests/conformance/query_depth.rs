@@ -467,3 +467,23 @@ pub async fn model_streams_take_an_order_and_a_limit(h: &Harness) -> Result<()> 
     assert!(refused.is_err());
     Ok(())
 }
+
+pub async fn model_pages_without_a_count(h: &Harness) -> Result<()> {
+    tables(h).await?;
+    let page = DUser::on(&h.db).order_by("name", Direction::Asc).simple_paginate(PerPage(2), Page(1)).await?;
+    assert_eq!(page.data.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["ada", "bob"]);
+    assert!(page.has_more_pages && page.data[0].exists(), "loaded models");
+    let first = DUser::on(&h.db).order_by("score", Direction::Desc).cursor_paginate(PerPage(2), None).await?;
+    assert_eq!(first.data.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["ada", "cy"]);
+    let next = DUser::on(&h.db)
+        .order_by("score", Direction::Desc)
+        .cursor_paginate(PerPage(2), first.next_cursor.as_deref())
+        .await?;
+    assert_eq!(next.data.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["bob"]);
+    assert!(next.next_cursor.is_none() && next.prev_cursor.is_some());
+    let mut bob = next.data.into_iter().next().unwrap();
+    bob.score += 1;
+    bob.save().await?;
+    assert_eq!(DUser::on(&h.db).where_("name", "bob").value::<i64>("score").await?, Some(41));
+    Ok(())
+}

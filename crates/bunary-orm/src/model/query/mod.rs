@@ -12,6 +12,7 @@
 //! `hidden.rs`, `timestamps.rs`, `plain.rs`).
 
 mod find_or_create;
+mod pages;
 mod read;
 mod write;
 

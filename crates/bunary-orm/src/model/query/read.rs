@@ -21,7 +21,7 @@ use super::ModelQuery;
 impl<M: Entity> ModelQuery<M> {
     /// Tells loaded models what they held and where they came from (so `save` writes back
     /// there, and only what changed), and what a column-limited load left out.
-    fn loaded(&self, models: &mut [M], plan: Option<&Plan>) {
+    pub(super) fn loaded(&self, models: &mut [M], plan: Option<&Plan>) {
         match plan {
             Some(plan) => plan.mark_loaded(models, self.connection()),
             None => mark_loaded(models, self.connection()),
@@ -38,7 +38,7 @@ impl<M: Entity> ModelQuery<M> {
     }
 
     /// The rows of a column-limited load.
-    fn partial_rows(&self, plan: &Plan) -> Result<crate::query::Builder<Row>> {
+    pub(super) fn partial_rows(&self, plan: &Plan) -> Result<crate::query::Builder<Row>> {
         plan.select(self.scoped().into_owned().cast())
     }
 
@@ -91,20 +91,20 @@ impl<M: Entity> ModelQuery<M> {
     }
 
     /// Refuses an unknown relation among the eager loads and aggregates, before any SQL runs.
-    fn check_eager(&self) -> Result<()> {
+    pub(super) fn check_eager(&self) -> Result<()> {
         self.eager().iter().try_for_each(|path| M::check_relation(path))?;
         self.aggregates().iter().try_for_each(|(relation, _, _)| M::check_relation(relation))
     }
 
     /// Whether relations or aggregates are to be loaded with the models.
     #[inline]
-    fn loads_more(&self) -> bool {
+    pub(super) fn loads_more(&self) -> bool {
         !self.eager().is_empty() || !self.aggregates().is_empty()
     }
 
     /// Loads the eager relations onto `models` (one query per relation per level), then the
     /// relation aggregates (one query each).
-    async fn load_eager(&self, models: &mut [M]) -> Result<()> {
+    pub(super) async fn load_eager(&self, models: &mut [M]) -> Result<()> {
         for (relation, nested) in split_eager(self.eager(), self.constraints(), self.eager_columns()) {
             M::eager_load(models, &relation, nested, self.connection()).await?;
         }
