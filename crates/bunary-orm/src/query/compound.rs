@@ -19,11 +19,8 @@ use super::Builder;
 
 impl<T> Builder<T> {
     fn push_union<U>(mut self, other: Builder<U>, all: bool) -> Self {
-        match other.error {
-            Some(e) => {
-                self.error.get_or_insert(e);
-            }
-            None => self.query.unions.push((other.query, all)),
+        if let Some(query) = self.take_sub(other) {
+            self.query.unions.push((*query, all));
         }
         self
     }

@@ -47,16 +47,9 @@ impl JoinClause {
     }
 
     fn bound(self, boolean: Boolean, column: &str, op: impl IntoOperator, value: Value) -> Self {
-        let condition = (|| {
-            let column = ColumnRef::plain(column)?;
-            let op = op.into_operator()?;
-            let condition = if value.is_null() {
-                Where::Null { column, not: op != super::clause::Operator::Eq }
-            } else {
-                Where::Basic { column, op, value }
-            };
-            Ok(WhereClause { boolean, condition })
-        })();
+        // The rules of a `where_`: NULL with `=` is `IS NULL`, with another operator an error.
+        let condition =
+            Builder::<crate::row::Row>::basic(column, op, value).map(|condition| WhereClause { boolean, condition });
         self.push(condition)
     }
 

@@ -25,7 +25,7 @@ use super::Builder;
 
 impl<T> Builder<T> {
     /// The subquery's state, its building error moved to this query.
-    fn take_sub<U>(&mut self, sub: Builder<U>) -> Option<Box<Query>> {
+    pub(super) fn take_sub<U>(&mut self, sub: Builder<U>) -> Option<Box<Query>> {
         match sub.error {
             Some(e) => {
                 self.error.get_or_insert(e);

@@ -23,7 +23,7 @@ impl<T> Builder<T> {
 
     /// `column op value`; with a null value, `=` is `IS NULL` and `<>` is `IS NOT NULL` (as in
     /// Laravel), and any other operator is an error (`col > NULL` matches nothing).
-    fn basic(column: &str, op: impl IntoOperator, value: Value) -> Result<Where> {
+    pub(super) fn basic(column: &str, op: impl IntoOperator, value: Value) -> Result<Where> {
         let column = ColumnRef::plain(column)?;
         let op = op.into_operator()?;
         match (value.is_null(), op) {
@@ -75,6 +75,12 @@ impl<T> Builder<T> {
     }
 
     fn group(self, boolean: Boolean, f: impl FnOnce(Self) -> Self) -> Self {
+        self.group_as(boolean, f, Where::Nested)
+    }
+
+    /// The conditions `f` adds to an empty copy, as one condition made by `wrap` (an empty
+    /// negated group adds nothing).
+    fn group_as(self, boolean: Boolean, f: impl FnOnce(Self) -> Self, wrap: fn(Vec<WhereClause>) -> Where) -> Self {
         let mut inner = self.clone();
         inner.query.wheres.clear();
         let inner = f(inner);
@@ -83,8 +89,11 @@ impl<T> Builder<T> {
             this.error.get_or_insert(e);
             return this;
         }
-        let condition = Ok(Where::Nested(inner.query.wheres));
-        this.push_where(boolean, condition)
+        let condition = wrap(inner.query.wheres);
+        if matches!(&condition, Where::Not(inner) if inner.is_empty()) {
+            return this;
+        }
+        this.push_where(boolean, Ok(condition))
     }
 
     /// `AND ( … )`: the conditions added by `f`, parenthesised.
@@ -104,18 +113,7 @@ impl<T> Builder<T> {
     }
 
     fn not_group(self, boolean: Boolean, f: impl FnOnce(Self) -> Self) -> Self {
-        let mut inner = self.clone();
-        inner.query.wheres.clear();
-        let inner = f(inner);
-        let mut this = self;
-        if let Some(e) = inner.error {
-            this.error.get_or_insert(e);
-            return this;
-        }
-        if inner.query.wheres.is_empty() {
-            return this;
-        }
-        this.push_where(boolean, Ok(Where::Not(inner.query.wheres)))
+        self.group_as(boolean, f, Where::Not)
     }
 
     /// `AND NOT ( … )`: the conditions added by `f`, negated as a group (Laravel's
@@ -236,11 +234,8 @@ impl<T> Builder<T> {
     }
 
     fn exists_where<U>(mut self, boolean: Boolean, sub: Builder<U>, not: bool) -> Self {
-        if let Some(e) = sub.error {
-            self.error.get_or_insert(e);
-            return self;
-        }
-        self.push_where(boolean, Ok(Where::Exists { query: Box::new(sub.query), not }))
+        let Some(query) = self.take_sub(sub) else { return self };
+        self.push_where(boolean, Ok(Where::Exists { query, not }))
     }
 
     /// `AND (SELECT COUNT(*) FROM subquery) op count`: how many rows of `sub` match, compared

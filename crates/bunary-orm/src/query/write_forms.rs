@@ -20,15 +20,10 @@ use crate::value::Value;
 
 use super::grammar::{grammar_for, SetValue};
 use super::record::Record;
-use super::write::rows_of;
+use super::write::{rows_of, table};
 use super::Builder;
 
 impl<T> Builder<T> {
-    fn table_ref(&self) -> Result<&crate::ident::TableRef> {
-        self.check()?;
-        self.query.table.as_ref().ok_or(Error::InvalidQuery { problem: QueryProblem::NoTable })
-    }
-
     /// Inserts the rows that collide with no unique key and skips the others (SQLite
     /// `INSERT OR IGNORE`, PostgreSQL `ON CONFLICT DO NOTHING`, MySQL `INSERT IGNORE`); returns
     /// how many were inserted. On MySQL, `INSERT IGNORE` also turns some other errors into
@@ -37,7 +32,8 @@ impl<T> Builder<T> {
     /// # Errors
     /// As [`insert_many`](Builder::insert_many).
     pub async fn insert_or_ignore(&self, records: Vec<Record>) -> Result<u64> {
-        let table = self.table_ref()?;
+        self.check()?;
+        let table = table(self)?;
         if records.is_empty() {
             return Ok(0);
         }
@@ -52,7 +48,8 @@ impl<T> Builder<T> {
     /// # Errors
     /// A building error of either query; the database's error.
     pub async fn insert_using<U>(&self, columns: &[&str], sub: Builder<U>) -> Result<u64> {
-        let table = self.table_ref()?;
+        self.check()?;
+        let table = table(self)?;
         sub.check()?;
         let columns = columns.iter().map(|c| Ident::new(c, "column")).collect::<Result<Vec<_>>>()?;
         let exec = self.executor().await?;

@@ -5,21 +5,10 @@
 use crate::error::Result;
 use crate::query::{CursorPaginated, Page, PerPage, SimplePaginated};
 
-use super::super::events::retrieved;
 use super::super::Entity;
 use super::ModelQuery;
 
 impl<M: Entity> ModelQuery<M> {
-    /// Makes `models`, just read, models of this query: loaded, retrieved, eager loads made.
-    async fn settle(&self, models: &mut [M], plan: Option<&super::super::partial::Plan>) -> Result<()> {
-        self.loaded(models, plan);
-        retrieved(models).await?;
-        if self.loads_more() {
-            self.load_eager(models).await?;
-        }
-        Ok(())
-    }
-
     /// Page `page` of `per_page` models without a count (as
     /// [`Builder::simple_paginate`](crate::Builder::simple_paginate)).
     ///

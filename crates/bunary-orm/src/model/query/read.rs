@@ -28,6 +28,17 @@ impl<M: Entity> ModelQuery<M> {
         }
     }
 
+    /// Makes `models`, just read, models of this query: loaded, `retrieved` fired, eager loads
+    /// made.
+    pub(super) async fn settle(&self, models: &mut [M], plan: Option<&Plan>) -> Result<()> {
+        self.loaded(models, plan);
+        retrieved(models).await?;
+        if self.loads_more() {
+            self.load_eager(models).await?;
+        }
+        Ok(())
+    }
+
     /// The plan of a column-limited load ([`select_partial`](ModelQuery::select_partial)), or
     /// `None` for a whole one, whose select list must then leave no column out.
     pub(crate) fn plan(&self) -> Result<Option<Plan>> {
@@ -234,11 +245,7 @@ impl<M: Entity> ModelQuery<M> {
                 Paginated { data, total, per_page, current_page, last_page, from, to }
             }
         };
-        self.loaded(&mut page.data, plan.as_ref());
-        retrieved(&mut page.data).await?;
-        if self.loads_more() {
-            self.load_eager(&mut page.data).await?;
-        }
+        self.settle(&mut page.data, plan.as_ref()).await?;
         Ok(page)
     }
 
@@ -260,11 +267,7 @@ impl<M: Entity> ModelQuery<M> {
         let plan = self.plan()?;
         let mut batches = self.batches(size)?;
         while let Some(mut models) = batches.try_next().await? {
-            self.loaded(&mut models, plan.as_ref());
-            retrieved(&mut models).await?;
-            if self.loads_more() {
-                self.load_eager(&mut models).await?;
-            }
+            self.settle(&mut models, plan.as_ref()).await?;
             if !f(models).await? {
                 break;
             }
@@ -284,11 +287,7 @@ impl<M: Entity> ModelQuery<M> {
         let batches = batches.and_then(move |mut models| {
             let (this, plan) = (this.clone(), plan.clone());
             async move {
-                this.loaded(&mut models, plan.as_ref());
-                retrieved(&mut models).await?;
-                if this.loads_more() {
-                    this.load_eager(&mut models).await?;
-                }
+                this.settle(&mut models, plan.as_ref()).await?;
                 Ok(stream::iter(models.into_iter().map(Ok)))
             }
         });

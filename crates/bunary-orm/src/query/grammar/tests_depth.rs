@@ -157,6 +157,10 @@ fn joins_right_cross_and_with_several_conditions() {
         &[Value::Int(2)],
     );
     assert!(Builder::new("p").join_with("u", |j| j).to_sql(Dialect::Sqlite).is_err(), "an empty ON");
+    let null = Builder::new("p").join_with("u", |j| j.on("u.id", "=", "p.u").where_op("u.x", ">", Value::Null));
+    assert!(matches!(null.to_sql(Dialect::Sqlite), Err(Error::NullComparison { .. })), "as in a where");
+    let is_null = Builder::new("p").join_with("u", |j| j.on("u.id", "=", "p.u").where_("u.x", Value::Null));
+    assert!(is_null.to_sql(Dialect::Sqlite).unwrap().sql.ends_with(r#"AND "u"."x" IS NULL"#));
     assert!(Builder::new("p").join_with("u", |j| j.on("u.id", "=", "p.x y")).to_sql(Dialect::Sqlite).is_err());
 }
 
