@@ -101,7 +101,7 @@ async fn main() -> Result<(), Error> {
         alice.posts().create_many([record! { "title" => "Hello" }, record! { "title" => "Relations" }]).await?;
     }
     // Two queries, whatever the number of users: the users, then all their posts.
-    let users = User::query().where_("active", true).with(["posts"]).oldest("id").get().await?;
+    let users = User::query().where_("active", true).with(["posts"]).oldest_by("id").get().await?;
     for user in &users {
         let titles: Vec<&str> = user.posts.loaded().unwrap_or_default().iter().map(|p| p.title.as_str()).collect();
         println!("  {} wrote {:?}", user.name, titles);

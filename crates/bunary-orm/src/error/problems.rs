@@ -110,6 +110,13 @@ pub enum QueryProblem {
         /// What is wrong.
         reason: String,
     },
+    /// An order direction that is neither `asc` nor `desc` (any case), such as one taken from
+    /// a request's query string.
+    #[error("`{given}` is not an order direction: say asc or desc")]
+    InvalidDirection {
+        /// What was given.
+        given: String,
+    },
     /// `pluck`/`value` of a model's hidden column.
     #[error("`{column}` is a hidden column of {model}")]
     HiddenColumn {

@@ -17,6 +17,31 @@ pub enum Direction {
     Desc,
 }
 
+/// Reads `asc` or `desc` in any case (Laravel's `orderBy($column, $direction)` takes a string);
+/// anything else is [`QueryProblem::InvalidDirection`](crate::error::QueryProblem), so a
+/// direction taken from a request cannot reach SQL.
+///
+/// ```
+/// use bunary_orm::query::Direction;
+/// assert_eq!("DESC".parse::<Direction>()?, Direction::Desc);
+/// assert!("desc; DROP TABLE users".parse::<Direction>().is_err());
+/// # Ok::<(), bunary_orm::Error>(())
+/// ```
+impl std::str::FromStr for Direction {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        if s.eq_ignore_ascii_case("asc") {
+            Ok(Direction::Asc)
+        } else if s.eq_ignore_ascii_case("desc") {
+            Ok(Direction::Desc)
+        } else {
+            let given = s.chars().take(64).collect();
+            Err(Error::InvalidQuery { problem: crate::error::QueryProblem::InvalidDirection { given } })
+        }
+    }
+}
+
 /// How a condition joins the ones before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Boolean {

@@ -114,15 +114,45 @@ fn after(order: &[(ColumnRef, Direction, String)], values: &[Value], forward: bo
     Where::Nested(any)
 }
 
-/// A cursor's JSON value as the value it was read as.
-fn scalar(value: &serde_json::Value) -> Result<Value> {
+/// A cursor keeps each value with its kind (`["dt", "2026-05-01T09:00:00"]`), so a date, time
+/// or UUID comes back as the value it was read as and binds as one: a timestamp read back as
+/// text would compare as text, which PostgreSQL refuses and SQLite gets wrong.
+fn tagged(value: &Value) -> Result<serde_json::Value> {
+    use serde_json::json;
     Ok(match value {
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().ok_or_else(|| invalid("not a cursor"))?),
-        },
-        serde_json::Value::String(s) => Value::Text(s.clone()),
+        Value::Bool(b) => json!(["b", b]),
+        Value::Int(i) => json!(["i", i]),
+        Value::Float(f) => json!(["f", f]),
+        Value::Text(s) => json!(["s", s]),
+        Value::Date(d) => json!(["d", d]),
+        Value::Time(t) => json!(["t", t]),
+        Value::DateTime(dt) => json!(["dt", dt]),
+        Value::Timestamp(ts) => json!(["ts", ts]),
+        Value::Uuid(u) => json!(["u", u.to_string()]),
+        Value::Null | Value::Blob(_) | Value::Json(_) => {
+            return Err(invalid(format!("cannot page by a {} column", value.kind_name())));
+        }
+    })
+}
+
+/// The value a [`tagged`] cursor entry holds.
+fn scalar(entry: &serde_json::Value) -> Result<Value> {
+    fn parse<V: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Result<V> {
+        V::deserialize(v).map_err(|_| invalid("not a cursor"))
+    }
+    let Some([serde_json::Value::String(tag), v]) = entry.as_array().map(Vec::as_slice) else {
+        return Err(invalid("not a cursor"));
+    };
+    Ok(match tag.as_str() {
+        "b" => Value::Bool(parse(v)?),
+        "i" => Value::Int(parse(v)?),
+        "f" => Value::Float(parse(v)?),
+        "s" => Value::Text(parse(v)?),
+        "d" => Value::Date(parse(v)?),
+        "t" => Value::Time(parse(v)?),
+        "dt" => Value::DateTime(parse(v)?),
+        "ts" => Value::Timestamp(parse(v)?),
+        "u" => Value::Uuid(parse::<String>(v)?.parse().map_err(|_| invalid("not a cursor"))?),
         _ => return Err(invalid("not a cursor")),
     })
 }
@@ -138,7 +168,7 @@ fn values_of(
         if value.is_null() {
             return Err(invalid(format!("the order column `{name}` is NULL in a row")));
         }
-        out.insert(name.clone(), serde_json::to_value(value).map_err(|e| invalid(e.to_string()))?);
+        out.insert(name.clone(), tagged(value)?);
     }
     Ok(out)
 }
@@ -202,5 +232,42 @@ impl<T: FromRow> Builder<T> {
         let next_cursor = last.filter(|_| has_next).map(|v| encode(&v, true));
         let prev_cursor = first.filter(|_| has_prev).map(|v| encode(&v, false));
         Ok(CursorPaginated { data: load(rows)?, per_page, next_cursor, prev_cursor })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    use super::*;
+
+    #[test]
+    fn a_cursor_value_comes_back_as_the_kind_it_was_read_as() {
+        let day = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+        let at = day.and_hms_micro_opt(9, 0, 0, 12).unwrap();
+        for value in [
+            Value::Bool(true),
+            Value::Int(-7),
+            Value::Float(0.1),
+            Value::Text("2026-05-01 09:00:00".into()),
+            Value::Date(day),
+            Value::Time(at.time()),
+            Value::DateTime(at),
+            Value::Timestamp(Utc.from_utc_datetime(&at)),
+            Value::Uuid(uuid::Uuid::now_v7()),
+        ] {
+            let entry = tagged(&value).unwrap();
+            assert_eq!(scalar(&entry).unwrap(), value, "{entry}");
+        }
+        for refused in [Value::Null, Value::Blob(vec![1]), Value::Json(serde_json::json!({"a": 1}))] {
+            assert!(tagged(&refused).is_err());
+        }
+        for forged in [r#"["dt", "yesterday"]"#, r#"["i", "1 OR 1=1"]"#, r#"["x", 1]"#, "1", r#"["s"]"#] {
+            let entry: serde_json::Value = serde_json::from_str(forged).unwrap();
+            assert!(
+                matches!(scalar(&entry), Err(Error::InvalidQuery { problem: QueryProblem::InvalidCursor { .. } })),
+                "{forged}"
+            );
+        }
     }
 }

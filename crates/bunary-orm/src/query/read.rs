@@ -225,7 +225,7 @@ impl<T> Builder<T> {
     /// use bunary_orm::{Db, DatabaseConfig};
     /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
     /// db.exec_batch("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('Ada'), ('Bob');").await?;
-    /// let names: Vec<String> = db.table("users").oldest("id").pluck("name").await?;
+    /// let names: Vec<String> = db.table("users").oldest_by("id").pluck("name").await?;
     /// assert_eq!(names, ["Ada", "Bob"]);
     /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
     /// ```

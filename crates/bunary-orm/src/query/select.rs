@@ -8,6 +8,9 @@ use super::clause::{Direction, OrderBy, Raw, Selection};
 use super::paginate::{Page, PerPage};
 use super::{Builder, IntoColumns};
 
+/// The column `latest()`/`oldest()` order by when nothing names another (Eloquent's default).
+const DEFAULT_CREATED_AT: &str = "created_at";
+
 impl<T> Builder<T> {
     /// Adds columns to the select list (calls add up; without any, `*`). Each may be
     /// `name`, `table.name`, `table.*` or `name as alias`. A typed model's query loads whole
@@ -77,19 +80,43 @@ impl<T> Builder<T> {
         self
     }
 
+    /// `ORDER BY column ASC`: Eloquent's `orderBy($column)` with its default direction (Rust
+    /// has no default arguments).
+    pub fn order_by_asc(self, column: &str) -> Self {
+        self.order_by(column, Direction::Asc)
+    }
+
     /// `ORDER BY column DESC`.
     pub fn order_by_desc(self, column: &str) -> Self {
         self.order_by(column, Direction::Desc)
     }
 
-    /// Newest first: `ORDER BY column DESC` (Eloquent's `latest`; pass `created_at` for its
-    /// default).
-    pub fn latest(self, column: &str) -> Self {
+    /// Newest first by `created_at`: Eloquent's `latest()`. A model query orders by the model's
+    /// own `created_at` column (`#[orm(timestamps(created_at = ..))]`); name another column
+    /// with [`latest_by`](Builder::latest_by).
+    ///
+    /// ```
+    /// # use bunary_orm::{Builder, Dialect};
+    /// let q = Builder::new("posts").latest();
+    /// assert_eq!(q.to_sql(Dialect::Sqlite)?.sql, r#"SELECT * FROM "posts" ORDER BY "created_at" DESC"#);
+    /// # Ok::<(), bunary_orm::Error>(())
+    /// ```
+    pub fn latest(self) -> Self {
+        self.latest_by(DEFAULT_CREATED_AT)
+    }
+
+    /// Oldest first by `created_at`: Eloquent's `oldest()`.
+    pub fn oldest(self) -> Self {
+        self.oldest_by(DEFAULT_CREATED_AT)
+    }
+
+    /// Newest first: `ORDER BY column DESC` (Eloquent's `latest($column)`).
+    pub fn latest_by(self, column: &str) -> Self {
         self.order_by(column, Direction::Desc)
     }
 
-    /// Oldest first: `ORDER BY column ASC`.
-    pub fn oldest(self, column: &str) -> Self {
+    /// Oldest first: `ORDER BY column ASC` (Eloquent's `oldest($column)`).
+    pub fn oldest_by(self, column: &str) -> Self {
         self.order_by(column, Direction::Asc)
     }
 

@@ -15,7 +15,7 @@ async fn numbered(h: &Harness, rows: i64) -> Result<String> {
 }
 
 async fn ns(h: &Harness, t: &str) -> Result<Vec<i64>> {
-    h.db.table(t).oldest("id").pluck("n").await
+    h.db.table(t).oldest_by("id").pluck("n").await
 }
 
 pub async fn limit_offset_and_order_pick_the_rows_a_write_touches(h: &Harness) -> Result<()> {
@@ -25,13 +25,13 @@ pub async fn limit_offset_and_order_pick_the_rows_a_write_touches(h: &Harness) -
     assert_eq!(ns(h, &t).await?, [2, 3, 4, 5, 6]);
     // The newest two, by order.
     assert_eq!(h.db.table(&t).order_by_desc("n").limit(2).update(record! { "k" => 2 }).await?, 2);
-    assert_eq!(h.db.table(&t).where_("k", 2).oldest("n").pluck::<i64>("n").await?, [5, 6]);
-    assert_eq!(h.db.table(&t).oldest("n").limit(1).increment("n", 100).await?, 1);
+    assert_eq!(h.db.table(&t).where_("k", 2).oldest_by("n").pluck::<i64>("n").await?, [5, 6]);
+    assert_eq!(h.db.table(&t).oldest_by("n").limit(1).increment("n", 100).await?, 1);
     assert_eq!(ns(h, &t).await?, [102, 3, 4, 5, 6]);
-    assert_eq!(h.db.table(&t).oldest("n").limit(2).decrement("n", 1).await?, 2);
+    assert_eq!(h.db.table(&t).oldest_by("n").limit(2).decrement("n", 1).await?, 2);
     assert_eq!(ns(h, &t).await?, [102, 2, 3, 5, 6]);
     // An offset: honoured where the dialect can, a typed error (and nothing written) where not.
-    let skipped = h.db.table(&t).oldest("n").limit(1).offset(1).delete().await;
+    let skipped = h.db.table(&t).oldest_by("n").limit(1).offset(1).delete().await;
     if !h.dialect().capabilities().offset_in_writes {
         assert!(matches!(skipped, Err(Error::Unsupported { .. })), "{skipped:?}");
         assert_eq!(ns(h, &t).await?, [102, 2, 3, 5, 6]);

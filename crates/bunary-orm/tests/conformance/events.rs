@@ -302,7 +302,7 @@ pub async fn a_failing_hook_rolls_the_write_back_with_what_hooks_wrote(h: &Harne
         Ok::<_, Error>(())
     })
     .await?;
-    let titles = FailPost::on(&h.db).oldest("id").pluck::<String>("title").await?;
+    let titles = FailPost::on(&h.db).oldest_by("id").pluck::<String>("title").await?;
     assert_eq!(titles, ["fail deleted", "kept"]);
     assert_eq!(audits(h).await?, 2, "the failed insert's audit row went with its savepoint");
     FailPost::flush_observers();

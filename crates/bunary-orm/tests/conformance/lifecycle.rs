@@ -346,7 +346,7 @@ pub async fn a_real_deadlock_is_retried(h: &Harness) -> Result<()> {
     one.expect("task")?;
     two.expect("task")?;
     assert!(attempts.load(Ordering::SeqCst) >= 3, "one transaction was aborted and ran again");
-    let views = LTag::on(&h.db).oldest("id").pluck::<i64>("views").await?;
+    let views = LTag::on(&h.db).oldest_by("id").pluck::<i64>("views").await?;
     assert_eq!(views, [2, 2], "each transaction's two increments, once");
     Ok(())
 }
@@ -359,7 +359,7 @@ pub async fn global_scopes_apply_to_every_query_and_come_off_by_name(h: &Harness
     let draft = ada.posts().create(record! { "title" => "draft", "published" => false }).await?;
     let mut gone = bob.posts().create(record! { "title" => "gone", "published" => true }).await?;
     gone.delete().await?;
-    let titles = |q: ModelQuery<LPost>| async move { q.oldest("id").pluck::<String>("title").await };
+    let titles = |q: ModelQuery<LPost>| async move { q.oldest_by("id").pluck::<String>("title").await };
     let q = || LPost::on(&h.db);
     assert_eq!(titles(q()).await?, ["out"]);
     assert_eq!(q().count().await?, 1);
@@ -380,7 +380,7 @@ pub async fn global_scopes_apply_to_every_query_and_come_off_by_name(h: &Harness
         other => panic!("{other:?}"),
     }
     // Relations are queries of the model: eager loads, counts, has.
-    let users = LUser::on(&h.db).with(["posts"]).with_count(["posts"]).oldest("id").get().await?;
+    let users = LUser::on(&h.db).with(["posts"]).with_count(["posts"]).oldest_by("id").get().await?;
     assert_eq!(users[0].posts.loaded().map(<[LPost]>::len), Some(1));
     assert_eq!((users[0].posts.count(), users[1].posts.count()), (Some(1), Some(0)));
     assert_eq!(LUser::on(&h.db).has("posts").pluck::<String>("name").await?, ["Ada"]);
@@ -584,7 +584,7 @@ pub async fn push_saves_the_model_and_its_loaded_relations(h: &Harness) -> Resul
     }
     loaded.push().await?;
     assert_eq!(LUser::on(&h.db).find_or_fail(ada.id).await?.name, "Ada L.");
-    assert_eq!(LPost::on(&h.db).oldest("id").pluck::<String>("title").await?, ["one!", "two!"]);
+    assert_eq!(LPost::on(&h.db).oldest_by("id").pluck::<String>("title").await?, ["one!", "two!"]);
     assert!(loaded.posts.loaded().unwrap().iter().all(|p| !p.is_dirty()));
     // A relation that was not loaded is left alone; a model with nothing loaded just saves.
     let mut plain = LUser::on(&h.db).find_or_fail(ada.id).await?;

@@ -10,6 +10,7 @@ pub mod json;
 pub mod lifecycle;
 pub mod migrations;
 pub mod model;
+pub mod ordering;
 pub mod query;
 pub mod query_depth;
 pub mod relations;
@@ -228,6 +229,10 @@ macro_rules! every_suite {
             cursor_pages_with_mixed_directions,
             model_streams_take_an_order_and_a_limit,
             model_pages_without_a_count,
+        }
+        ordering {
+            latest_and_oldest_follow_the_models_created_at,
+            cursor_pages_over_timestamps_with_ties,
         }
         json {
             json_paths_read_compare_and_match,

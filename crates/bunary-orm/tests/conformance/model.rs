@@ -406,7 +406,7 @@ pub async fn model_queries_keep_their_scope_and_touch_updated_at(h: &Harness) ->
     assert!(either().find(alice.id).await?.is_none(), "a find on a filtered query keeps the scope");
     let grouped = User::on(&h.db).where_group(|q| q.where_("name", "Alice").or_where("active", false));
     assert_eq!(names(grouped.get().await?), ["Bob"]);
-    assert_eq!(names(either().with_trashed().oldest("id").get().await?), ["Alice", "Bob"]);
+    assert_eq!(names(either().with_trashed().oldest_by("id").get().await?), ["Alice", "Bob"]);
     assert_eq!(names(either().only_trashed().get().await?), ["Alice"]);
     assert_eq!(either().to_base().count().await?, 1, "to_base keeps the scope");
     assert_eq!(either().get_query().count().await?, 2, "get_query is the builder without it");
@@ -489,7 +489,7 @@ pub async fn typed_queries_scopes_pagination_and_chunks(h: &Harness) -> Result<(
     }
     let active: Vec<User> = User::on(&h.db).scope(User::active).order_by("name", Direction::Desc).get().await?;
     assert_eq!(active.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["Eve", "Cid", "Ann"]);
-    let page = User::on(&h.db).oldest("id").paginate(PerPage(2), Page(2)).await?;
+    let page = User::on(&h.db).oldest_by("id").paginate(PerPage(2), Page(2)).await?;
     assert_eq!((page.total, page.last_page), (5, 3));
     assert_eq!(page.data.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["Cid", "Dee"]);
     let json = serde_json::to_value(&page).unwrap();

@@ -51,7 +51,7 @@ pub async fn find_returns_the_row_or_none(h: &Harness) -> Result<()> {
 
 pub async fn where_with_every_operator(h: &Harness) -> Result<()> {
     let (users, _) = fixture(h).await?;
-    let q = || h.db.table(&users).oldest("id");
+    let q = || h.db.table(&users).oldest_by("id");
     assert_eq!(names(&q().where_("name", "Bob").get().await?), ["Bob"]);
     assert_eq!(names(&q().where_op("age", "=", 30).get().await?), ["Alice"]);
     assert_eq!(names(&q().where_op("age", "!=", 30).get().await?), ["Bob"]);
@@ -80,11 +80,12 @@ pub async fn or_groups_and_raw_conditions(h: &Harness) -> Result<()> {
         h.db.table(&users)
             .where_("active", true)
             .where_group(|q| q.where_("role", "admin").or_where_null("age"))
-            .oldest("id")
+            .oldest_by("id")
             .get()
             .await?;
     assert_eq!(names(&rows), ["Alice", "Carol"]);
-    let without_group = h.db.table(&users).where_("active", false).or_where("role", "admin").oldest("id").get().await?;
+    let without_group =
+        h.db.table(&users).where_("active", false).or_where("role", "admin").oldest_by("id").get().await?;
     assert_eq!(names(&without_group), ["Alice", "Bob"]);
     // Raw fragments always use `?`; the grammar renumbers them for Postgres.
     let raw = h.db.table(&users).where_raw("age > ?", params![26]).get().await?;
@@ -97,7 +98,7 @@ pub async fn where_in_with_an_empty_list_matches_nothing(h: &Harness) -> Result<
     let none: Vec<i64> = Vec::new();
     assert!(h.db.table(&users).where_in("id", none.clone()).get().await?.is_empty());
     assert_eq!(h.db.table(&users).where_not_in("id", none).count().await?, 3);
-    assert_eq!(names(&h.db.table(&users).where_in("id", [1, 3]).oldest("id").get().await?), ["Alice", "Carol"]);
+    assert_eq!(names(&h.db.table(&users).where_in("id", [1, 3]).oldest_by("id").get().await?), ["Alice", "Carol"]);
     assert_eq!(names(&h.db.table(&users).where_not_in("name", ["Alice", "Carol"]).get().await?), ["Bob"]);
     Ok(())
 }
@@ -115,7 +116,7 @@ pub async fn limit_offset_and_order_combinations(h: &Harness) -> Result<()> {
         "orders accumulate"
     );
     assert!(q().order_by("name", Direction::Asc).offset(10).get().await?.is_empty());
-    let first = q().latest("id").first().await?.unwrap();
+    let first = q().latest_by("id").first().await?.unwrap();
     assert_eq!(first.get::<String>("name")?, "Carol");
     Ok(())
 }
@@ -152,7 +153,7 @@ pub async fn aggregates_exists_pluck_and_value(h: &Harness) -> Result<()> {
     assert_eq!(q().max::<String>("name").await?, "Carol");
     assert!(q().where_("role", "admin").exists().await?);
     assert!(q().where_("role", "nobody").doesnt_exist().await?);
-    assert_eq!(q().oldest("id").pluck::<String>("name").await?, ["Alice", "Bob", "Carol"]);
+    assert_eq!(q().oldest_by("id").pluck::<String>("name").await?, ["Alice", "Bob", "Carol"]);
     assert_eq!(q().where_("id", 2).value::<String>("email").await?, Some("bob@example.com".to_owned()));
     assert_eq!(q().where_("id", 9).value::<String>("email").await?, None);
     Ok(())
@@ -183,7 +184,7 @@ pub async fn joins_and_grouping(h: &Harness) -> Result<()> {
             .select_raw("SUM(views) AS total", [])
             .group_by("user_id")
             .having_raw("SUM(views) > ?", params![8])
-            .oldest("user_id")
+            .oldest_by("user_id")
             .get()
             .await?;
     assert_eq!(per_user.len(), 1);
@@ -193,7 +194,7 @@ pub async fn joins_and_grouping(h: &Harness) -> Result<()> {
 
 pub async fn paginate_reports_totals(h: &Harness) -> Result<()> {
     let (users, _) = fixture(h).await?;
-    let page = h.db.table(&users).oldest("id").paginate(PerPage(2), Page(2)).await?;
+    let page = h.db.table(&users).oldest_by("id").paginate(PerPage(2), Page(2)).await?;
     assert_eq!(names(&page.data), ["Carol"]);
     assert_eq!((page.total, page.per_page, page.current_page, page.last_page), (3, 2, 2, 2));
     assert_eq!((page.from, page.to), (Some(3), Some(3)));
@@ -254,7 +255,7 @@ pub async fn chunk_stops_when_asked_and_cursor_streams_everything(h: &Harness) -
     // An order: pages in that order (Eloquent's chunk); a limit caps the rows visited.
     let mut seen = Vec::new();
     h.db.table(&t)
-        .latest("n")
+        .latest_by("n")
         .limit(5)
         .chunk(2, |rows| {
             seen.extend(rows.iter().map(|r| r.get::<i64>("n").unwrap()));
@@ -272,7 +273,7 @@ pub async fn chunk_stops_when_asked_and_cursor_streams_everything(h: &Harness) -
         .await?;
     assert_eq!(capped, [3, 1], "keyset chunks capped by the limit");
     // A keyset stream keeps refusing another order: `lazy` reads in it.
-    let refused: Result<Vec<_>> = h.db.table(&t).oldest("n").cursor(2).try_collect().await;
+    let refused: Result<Vec<_>> = h.db.table(&t).oldest_by("n").cursor(2).try_collect().await;
     assert!(matches!(refused, Err(Error::InvalidQuery { problem: QueryProblem::KeysetOrdered })));
     Ok(())
 }
@@ -396,7 +397,7 @@ pub async fn builders_run_inside_transactions(h: &Harness) -> Result<()> {
         .await;
     assert!(result.is_err());
     assert_eq!(h.db.table(&users).count().await?, 3);
-    let values: Vec<Value> = h.db.table(&users).oldest("id").pluck("id").await?;
+    let values: Vec<Value> = h.db.table(&users).oldest_by("id").pluck("id").await?;
     assert_eq!(values, [Value::Int(1), Value::Int(2), Value::Int(3)]);
     Ok(())
 }

@@ -376,7 +376,7 @@ pub async fn streams_by_key_and_by_offset(h: &Harness) -> Result<()> {
         })
         .await?;
     assert_eq!((visited, posts().where_("published", true).count().await?), (5, 0));
-    assert!(posts().latest("id").chunk_by_id(2, "id", |_| async { Ok(true) }).await.is_err());
+    assert!(posts().latest_by("id").chunk_by_id(2, "id", |_| async { Ok(true) }).await.is_err());
     // Model queries stream too.
     let users: Vec<DUser> = DUser::on(&h.db).cursor(1).try_collect().await?;
     assert_eq!(users.len(), 3);
@@ -463,7 +463,7 @@ pub async fn model_streams_take_an_order_and_a_limit(h: &Harness) -> Result<()> 
         .await?;
     assert_eq!(seen, 3);
     assert_eq!(DUser::on(&h.db).sum::<i64>("score").await?, 90 + 40 + 70 + 3);
-    let refused: Result<Vec<DUser>> = DUser::on(&h.db).latest("id").lazy_by_id(2, "id").try_collect().await;
+    let refused: Result<Vec<DUser>> = DUser::on(&h.db).latest_by("id").lazy_by_id(2, "id").try_collect().await;
     assert!(refused.is_err());
     Ok(())
 }

@@ -127,7 +127,7 @@ pub async fn alter_adds_renames_and_drops_columns_keeping_rows(h: &Harness) -> R
     assert!(schema.has_column("people", "full_name").await?);
     assert!(!schema.has_column("people", "name").await?);
     assert!(!schema.has_column("people", "fax").await?, "an indexed column can be dropped");
-    let names: Vec<String> = h.db.table("people").oldest("id").pluck("full_name").await?;
+    let names: Vec<String> = h.db.table("people").oldest_by("id").pluck("full_name").await?;
     assert_eq!(names, ["Ada", "Bob"], "rows survive the alter");
     h.db.table("people").where_("id", 1).update(record! { "phone" => "555" }).await?;
     let dup = h.db.table("people").where_("id", 2).update(record! { "phone" => "555" }).await.unwrap_err();

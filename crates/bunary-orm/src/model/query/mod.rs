@@ -152,6 +152,20 @@ impl<M: Entity> ModelQuery<M> {
         };
         ModelQuery { base, trashed: Trashed::Exclude, scopes_off: 0, extras: None }
     }
+
+    /// Newest first by the model's `created_at` column (its `#[orm(timestamps(created_at = ..))]`
+    /// name, else `created_at`): Eloquent's `latest()`. [`latest_by`](ModelQuery::latest_by)
+    /// names another column.
+    pub fn latest(self) -> Self {
+        let column = M::TIMESTAMPS.map_or("created_at", |ts| ts.created_at);
+        self.map(|q| q.latest_by(column))
+    }
+
+    /// Oldest first by the model's `created_at` column: Eloquent's `oldest()`.
+    pub fn oldest(self) -> Self {
+        let column = M::TIMESTAMPS.map_or("created_at", |ts| ts.created_at);
+        self.map(|q| q.oldest_by(column))
+    }
 }
 
 impl<M> ModelQuery<M> {
@@ -421,8 +435,9 @@ impl<M> ModelQuery<M> {
         fn group_by(columns: impl IntoColumns);
         fn order_by(column: &str, direction: crate::query::Direction);
         fn order_by_desc(column: &str);
-        fn latest(column: &str);
-        fn oldest(column: &str);
+        fn order_by_asc(column: &str);
+        fn latest_by(column: &str);
+        fn oldest_by(column: &str);
         fn order_by_raw(sql: &str, bindings: impl IntoIterator<Item = Value>);
         fn reorder();
         fn limit(n: u64);

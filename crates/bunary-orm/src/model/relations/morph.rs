@@ -38,7 +38,7 @@
 //! post.comments().create(record! {}).await?;
 //! video.comments().create(record! {}).await?;
 //! // One query for the comments, one per parent type.
-//! let comments = Comment::on(&db).with(["commentable"]).oldest("id").get().await?;
+//! let comments = Comment::on(&db).with(["commentable"]).oldest_by("id").get().await?;
 //! assert!(matches!(comments[0].commentable.get(), Some(Commentable::Post(p)) if p.title == "hello"));
 //! assert!(matches!(comments[1].commentable.get(), Some(Commentable::Video(v)) if v.url == "v.mp4"));
 //! # Ok::<(), bunary_orm::Error>(()) }).unwrap();

@@ -189,7 +189,7 @@ fn raw_fragments_with_the_wrong_number_of_bindings_are_refused() {
 
 #[test]
 fn orders_accumulate_and_reorder_clears_them() {
-    let q = users().order_by("name", Direction::Asc).latest("created_at").order_by_desc("id");
+    let q = users().order_by("name", Direction::Asc).latest().order_by_desc("id");
     assert_select(
         &q,
         [
@@ -200,9 +200,23 @@ fn orders_accumulate_and_reorder_clears_them() {
         &[],
     );
     assert_eq!(
-        q.reorder().oldest("id").to_sql(Dialect::Sqlite).unwrap().sql,
+        q.clone().reorder().oldest_by("id").to_sql(Dialect::Sqlite).unwrap().sql,
         r#"SELECT * FROM "users" ORDER BY "id" ASC"#
     );
+    assert_eq!(
+        q.reorder().oldest().order_by_asc("id").latest_by("n").to_sql(Dialect::MySql).unwrap().sql,
+        "SELECT * FROM `users` ORDER BY `created_at` ASC, `id` ASC, `n` DESC"
+    );
+    assert_eq!("Asc".parse::<Direction>().unwrap(), Direction::Asc);
+    for bad in ["", "ascending", "asc ", "desc;--", "DESC NULLS FIRST"] {
+        assert!(
+            matches!(
+                bad.parse::<Direction>(),
+                Err(Error::InvalidQuery { problem: crate::error::QueryProblem::InvalidDirection { .. } })
+            ),
+            "{bad:?}"
+        );
+    }
 }
 
 #[test]

@@ -57,13 +57,13 @@ pub async fn relations_are_queries_that_write_keys_and_keep_scopes(h: &Harness) 
     // A relation is a query: constraints, order, counts, and the related model's scopes.
     assert_eq!(ada.posts().count().await?, 2);
     assert_eq!(ada.posts().where_("title", "second").count().await?, 1);
-    let latest = ada.posts().latest("id").first_or_fail().await?;
+    let latest = ada.posts().latest_by("id").first_or_fail().await?;
     assert_eq!(latest.title, "second");
     let mut gone = latest.clone();
     gone.delete().await?;
     assert_eq!(ada.posts().count().await?, 1, "a soft-deleted post is left out");
     assert_eq!(ada.posts().with_trashed().count().await?, 2);
-    let users = RUser::on(&h.db).with(["posts"]).oldest("id").get().await?;
+    let users = RUser::on(&h.db).with(["posts"]).oldest_by("id").get().await?;
     assert_eq!(users[0].posts.loaded().map(<[RPost]>::len), Some(1), "eager loads keep the scope too");
     // belongs-to as a query.
     let author = first.author().first_or_fail().await?;
@@ -135,11 +135,11 @@ pub async fn uuid_keys_and_keys_named_by_hand(h: &Harness) -> Result<()> {
     RMember::on(&h.db).create(record! { "name" => "free agent" }).await?;
     let teams = RTeam::on(&h.db).with(["members"]).get().await?;
     assert_eq!(teams[0].members.loaded().map(<[RMember]>::len), Some(2));
-    let members = RMember::on(&h.db).with(["team"]).oldest("id").get().await?;
+    let members = RMember::on(&h.db).with(["team"]).oldest_by("id").get().await?;
     assert_eq!(members[0].team.get().map(|t| t.id), Some(team.id));
     assert!(matches!(members[2].team.loaded(), Some(None)), "a null foreign key has no parent");
     assert_eq!(members[2].team().count().await?, 0, "and its relation query finds none");
-    let defaulted = RMember::on(&h.db).with(["team_or_default"]).oldest("id").get().await?;
+    let defaulted = RMember::on(&h.db).with(["team_or_default"]).oldest_by("id").get().await?;
     assert_eq!(defaulted[0].team_or_default.get().map(|t| t.id), Some(team.id));
     let stand_in = defaulted[2].team_or_default.get().expect("a default team");
     assert!(stand_in.id.is_nil() && !stand_in.exists(), "with_default: a new, unsaved model");
@@ -150,7 +150,7 @@ pub async fn load_onto_models_in_hand_and_associate(h: &Harness) -> Result<()> {
     tables(h).await?;
     seed(h, 3).await?;
     let (db, counter) = counting(h);
-    let mut users = RUser::on(&db).oldest("id").get().await?;
+    let mut users = RUser::on(&db).oldest_by("id").get().await?;
     counter.queries.store(0, Ordering::Relaxed);
     users.load(["posts.comments", "profile"]).await?;
     assert_eq!(counter.queries.load(Ordering::Relaxed), 3, "posts, comments, profiles");
@@ -188,7 +188,7 @@ pub async fn many_to_many_attach_detach_sync_toggle_and_eager_load(h: &Harness) 
     let id = |i: usize| tags[i].id;
     assert_eq!(post.tags().attach([id(0), id(1)]).await?, 2);
     assert_eq!(post.tags().count().await?, 2);
-    let names: Vec<String> = post.tags().oldest("r_tags.id").pluck("name").await?;
+    let names: Vec<String> = post.tags().oldest_by("r_tags.id").pluck("name").await?;
     assert_eq!(names, ["rust", "sql"]);
     // sync: exactly these; sync_without_detaching adds; toggle flips.
     let changes = post.tags().sync([id(1), id(2)]).await?;
@@ -206,7 +206,7 @@ pub async fn many_to_many_attach_detach_sync_toggle_and_eager_load(h: &Harness) 
     assert_eq!(post.tags().count().await?, 1, "sql only: the trashed tag is left out");
     // Eager loads: both directions, one query per level.
     let (db, counter) = counting(h);
-    let posts = RPost::on(&db).with(["tags.posts"]).oldest("id").get().await?;
+    let posts = RPost::on(&db).with(["tags.posts"]).oldest_by("id").get().await?;
     assert_eq!(counter.queries.load(Ordering::Relaxed), 3, "posts, their tags, the tags' posts");
     let tag_names = |p: &RPost| p.tags.loaded().unwrap().iter().map(|t| t.name.clone()).collect::<Vec<_>>();
     assert_eq!(tag_names(&posts[0]), ["sql"]);
@@ -236,7 +236,7 @@ pub async fn querying_by_relations_with_exists_subqueries(h: &Harness) -> Result
     ada_post.tags().attach([tag.id]).await?;
 
     let names = |users: Vec<RUser>| users.into_iter().map(|u| u.name).collect::<Vec<_>>();
-    let q = || RUser::on(&h.db).oldest("id");
+    let q = || RUser::on(&h.db).oldest_by("id");
     assert_eq!(names(q().has("posts").get().await?), ["Ada"], "Bob's only post is trashed");
     assert_eq!(names(q().doesnt_have("posts").get().await?), ["Bob", "Cy"]);
     assert_eq!(names(q().has_count("posts", ">=", 2).get().await?), ["Ada"]);
@@ -267,7 +267,7 @@ pub async fn querying_by_relations_with_exists_subqueries(h: &Harness) -> Result
 pub async fn relation_aggregates_load_in_one_query_each(h: &Harness) -> Result<()> {
     tables(h).await?;
     seed(h, 3).await?;
-    let mut trashed = RPost::on(&h.db).oldest("id").first_or_fail().await?;
+    let mut trashed = RPost::on(&h.db).oldest_by("id").first_or_fail().await?;
     trashed.delete().await?;
     let (db, counter) = counting(h);
     let users = RUser::on(&db)
@@ -275,7 +275,7 @@ pub async fn relation_aggregates_load_in_one_query_each(h: &Harness) -> Result<(
         .with_exists(["posts"])
         .with_max("posts", "id")
         .with_sum("posts", "id")
-        .oldest("id")
+        .oldest_by("id")
         .get()
         .await?;
     assert_eq!(counter.queries.load(Ordering::Relaxed), 5, "the users, then one grouped query per aggregate");
@@ -297,7 +297,7 @@ pub async fn relation_aggregates_load_in_one_query_each(h: &Harness) -> Result<(
     assert_eq!(found.posts.count(), Some(0));
     assert_eq!(found.posts.sum("id"), Some(&Value::Null));
     // Through a pivot, and typed errors.
-    let tags = RTag::on(&h.db).with_count(["posts"]).oldest("id").get().await?;
+    let tags = RTag::on(&h.db).with_count(["posts"]).oldest_by("id").get().await?;
     assert_eq!(tags.iter().map(|t| t.posts.count()).collect::<Vec<_>>(), [Some(29), Some(29), Some(0)]);
     let single = RPost::on(&h.db).with_count(["author"]).get().await;
     assert!(matches!(single, Err(Error::InvalidQuery { problem: QueryProblem::NotAList { .. } })), "{single:?}");
@@ -317,7 +317,7 @@ pub async fn constrained_eager_loads_keep_their_keys_and_scopes(h: &Harness) -> 
         .with_constraint("posts.comments", |q| q.where_("body", "comment 3"))
         .with(["posts.tags"])
         .with_constraint("posts.tags", |q| q.where_("name", "b"))
-        .oldest("id")
+        .oldest_by("id")
         .get()
         .await?;
     assert_eq!(counter.queries.load(Ordering::Relaxed), 4, "users, posts, comments, tags");
@@ -336,7 +336,7 @@ pub async fn constrained_eager_loads_keep_their_keys_and_scopes(h: &Harness) -> 
     post.delete().await?;
     let again = RUser::on(&h.db)
         .with_constraint("posts", |q| q.where_("title", "post 0.1").or_where_not_null("deleted_at"))
-        .oldest("id")
+        .oldest_by("id")
         .get()
         .await?;
     assert_eq!(again[0].posts.loaded().map(<[RPost]>::len), Some(0), "the trashed post stays out");
@@ -375,7 +375,7 @@ pub async fn has_many_and_has_one_through_an_intermediate_model(h: &Harness) -> 
     gone.delete().await?;
 
     let (db, counter) = counting(h);
-    let countries = RCountry::on(&db).with(["posts", "a_post"]).oldest("id").get().await?;
+    let countries = RCountry::on(&db).with(["posts", "a_post"]).oldest_by("id").get().await?;
     assert_eq!(counter.queries.load(Ordering::Relaxed), 3, "countries, their posts, their first posts");
     let titles = |c: &RCountry| {
         let mut t: Vec<String> = c.posts.loaded().unwrap().iter().map(|p| p.title.clone()).collect();
@@ -395,7 +395,7 @@ pub async fn has_many_and_has_one_through_an_intermediate_model(h: &Harness) -> 
     assert!(names.is_empty(), "trashed: {names:?}");
     assert_eq!(empty.posts().count().await?, 0);
     // Aggregates through the intermediate model: one grouped query, the scopes kept.
-    let counted = RCountry::on(&h.db).with_count(["posts"]).with_max("posts", "id").oldest("id").get().await?;
+    let counted = RCountry::on(&h.db).with_count(["posts"]).with_max("posts", "id").oldest_by("id").get().await?;
     assert_eq!(counted.iter().map(|c| c.posts.count()).collect::<Vec<_>>(), [Some(3), Some(0), Some(0)]);
     assert!(counted[0].posts.max("id").is_some_and(|v| !v.is_null()));
     assert_eq!(serde_json::to_value(&counted[0]).unwrap()["posts_count"], 3);
@@ -501,7 +501,7 @@ pub async fn polymorphic_has_many_and_has_one(h: &Harness) -> Result<()> {
 
     // The inverse: each note's parent, by type; one query for the notes, one per type.
     counter.queries.store(0, Ordering::Relaxed);
-    let notes = RNote::on(&db).with(["notable"]).oldest("id").get().await?;
+    let notes = RNote::on(&db).with(["notable"]).oldest_by("id").get().await?;
     assert_eq!(counter.queries.load(Ordering::Relaxed), 3);
     assert!(matches!(notes[0].notable.get(), Some(Notable::User(u)) if u.name == "Ada"));
     assert!(matches!(notes[1].notable.get(), Some(Notable::Thread(t)) if t.title == "t"));

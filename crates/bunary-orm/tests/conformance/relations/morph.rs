@@ -27,7 +27,7 @@ pub async fn morph_to_loads_nested_paths_and_constraints(h: &Harness) -> Result<
     notes(h).await?;
     let (db, counter) = counting(h);
     // `posts` is a user's relation, `replies` a thread's: each type loads the paths it knows.
-    let loaded = RNote::on(&db).with(["notable.posts", "notable.replies"]).oldest("id").get().await?;
+    let loaded = RNote::on(&db).with(["notable.posts", "notable.replies"]).oldest_by("id").get().await?;
     assert_eq!(counter.queries.load(Ordering::Relaxed), 5, "notes; users, their posts; threads, their replies");
     let Some(Notable::User(ada)) = loaded[0].notable.get() else { panic!("{:?}", loaded[0].notable) };
     assert_eq!(ada.posts.loaded().map(|p| p[0].title.as_str()), Some("Engines"));
@@ -43,7 +43,7 @@ pub async fn morph_to_loads_nested_paths_and_constraints(h: &Harness) -> Result<
     let constrained = RNote::on(&db)
         .with_constraint("notable", |q| q.where_op("id", "<", 0))
         .with_constraint("notable.posts", |q| q.where_("title", "none"))
-        .oldest("id")
+        .oldest_by("id")
         .get()
         .await?;
     assert!(constrained.iter().all(|n| n.notable.get().is_none()), "no parent has a negative id");
@@ -52,7 +52,7 @@ pub async fn morph_to_loads_nested_paths_and_constraints(h: &Harness) -> Result<
     let Some(Notable::User(ada)) = posts_filtered.notable.get() else { panic!() };
     assert_eq!(ada.posts.loaded().map(<[RPost]>::len), Some(0));
     // load on models in hand.
-    let mut notes = RNote::on(&h.db).oldest("id").get().await?;
+    let mut notes = RNote::on(&h.db).oldest_by("id").get().await?;
     notes.load(["notable.replies"]).await?;
     assert!(matches!(notes[2].notable.get(), Some(Notable::Thread(t)) if t.replies.loaded().is_some()));
     Ok(())
@@ -60,7 +60,7 @@ pub async fn morph_to_loads_nested_paths_and_constraints(h: &Harness) -> Result<
 
 pub async fn querying_by_a_morph_to(h: &Harness) -> Result<()> {
     notes(h).await?;
-    let bodies = |q: ModelQuery<RNote>| async move { q.oldest("id").pluck::<String>("body").await };
+    let bodies = |q: ModelQuery<RNote>| async move { q.oldest_by("id").pluck::<String>("body").await };
     let q = || RNote::on(&h.db);
     assert_eq!(bodies(q().has_morph("notable", ["r_user"])).await?, ["ada 1", "ada 2"], "the orphan's user is gone");
     assert_eq!(bodies(q().has_morph("notable", ["*"])).await?, ["ada 1", "ada 2", "thread 1", "thread 2"]);

@@ -16,7 +16,7 @@ pub async fn column_limited_loads_and_eager_loads(h: &Harness) -> Result<()> {
     let (db, counter) = counting(h);
 
     // The model query: only `name` (and the key).
-    let users = RUser::on(&db).select_partial(["name"]).oldest("id").get().await?;
+    let users = RUser::on(&db).select_partial(["name"]).oldest_by("id").get().await?;
     assert_eq!(counter.queries.load(Ordering::Relaxed), 1);
     assert_eq!(users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["user 0", "user 1", "user 2"]);
     assert!(users[0].id > 0 && users[0].r_country_id.is_none() && users[0].secret.is_empty());
@@ -54,7 +54,8 @@ pub async fn column_limited_loads_and_eager_loads(h: &Harness) -> Result<()> {
 
     // Eager loads: the matching keys are added (posts.r_user_id, the pivot's keys).
     counter.queries.store(0, Ordering::Relaxed);
-    let users = RUser::on(&db).with(["posts:title", "posts.comments:body", "profile:bio"]).oldest("id").get().await?;
+    let users =
+        RUser::on(&db).with(["posts:title", "posts.comments:body", "profile:bio"]).oldest_by("id").get().await?;
     assert_eq!(counter.queries.load(Ordering::Relaxed), 4, "users, posts, comments, profiles");
     let posts = users[1].posts.loaded().unwrap();
     assert_eq!(posts.len(), 10);
@@ -63,7 +64,7 @@ pub async fn column_limited_loads_and_eager_loads(h: &Harness) -> Result<()> {
     let comments = posts[0].comments.loaded().unwrap();
     assert!(comments.len() == 10 && comments.iter().all(|c| c.r_post_id == posts[0].id && c.author_id.is_none()));
     assert_eq!(users[1].profile.get().map(|p| p.r_user_id), Some(users[1].id));
-    let posts = RPost::on(&h.db).with(["tags:name", "author:name"]).oldest("id").limit(2).get().await?;
+    let posts = RPost::on(&h.db).with(["tags:name", "author:name"]).oldest_by("id").limit(2).get().await?;
     assert!(posts[0]
         .tags
         .loaded()
@@ -74,7 +75,7 @@ pub async fn column_limited_loads_and_eager_loads(h: &Harness) -> Result<()> {
     let json = serde_json::to_value(&posts[0]).unwrap();
     assert!(json["author"].get("r_country_id").is_none(), "{json}");
     // On models in hand.
-    let mut users = RUser::on(&h.db).oldest("id").get().await?;
+    let mut users = RUser::on(&h.db).oldest_by("id").get().await?;
     users.load(["posts:title"]).await?;
     assert!(users[0].posts.loaded().unwrap()[0].state.is_absent("deleted_at"));
 

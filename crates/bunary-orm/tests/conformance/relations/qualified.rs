@@ -99,7 +99,7 @@ macro_rules! qualified_relations {
                 let b = QTag::on(db).create(record! { "name" => "b" }).await?;
                 post.tags().attach([a.id, b.id]).await?;
 
-                let posts = QPost::on(db).with(["tags"]).with_count(["tags"]).oldest("id").get().await?;
+                let posts = QPost::on(db).with(["tags"]).with_count(["tags"]).oldest_by("id").get().await?;
                 assert_eq!(posts[0].tags.loaded().map(<[QTag]>::len), Some(2));
                 assert_eq!((posts[0].tags.count(), posts[1].tags.count()), (Some(2), Some(0)));
                 assert_eq!(QPost::on(db).has("tags").count().await?, 1);
@@ -107,7 +107,7 @@ macro_rules! qualified_relations {
                 assert_eq!(post.tags().pluck::<String>("name").await?.len(), 2);
                 let changes = post.tags().sync([b.id]).await?;
                 assert_eq!(changes.detached.len(), 1);
-                let tags = QTag::on(db).with(["posts"]).oldest("id").get().await?;
+                let tags = QTag::on(db).with(["posts"]).oldest_by("id").get().await?;
                 assert_eq!(
                     tags.iter().map(|t| t.posts.loaded().map(<[QPost]>::len)).collect::<Vec<_>>(),
                     [Some(0), Some(1)]

@@ -19,7 +19,7 @@ async fn tree(h: &Harness) -> Result<()> {
 }
 
 async fn names(query: ModelQuery<RCategory>) -> Result<Vec<String>> {
-    query.oldest("id").pluck::<String>("name").await
+    query.oldest_by("id").pluck::<String>("name").await
 }
 
 pub async fn self_referencing_relations_query_and_load(h: &Harness) -> Result<()> {
@@ -41,7 +41,8 @@ pub async fn self_referencing_relations_query_and_load(h: &Harness) -> Result<()
     // The user's conditions beside it still name the outer table.
     assert_eq!(names(q().has("children").where_("name", "a")).await?, ["a"]);
 
-    let loaded = q().with(["children.children", "parent", "links"]).with_count(["children"]).oldest("id").get().await?;
+    let loaded =
+        q().with(["children.children", "parent", "links"]).with_count(["children"]).oldest_by("id").get().await?;
     let child_names =
         |c: &RCategory| -> Vec<String> { c.children.loaded().unwrap().iter().map(|c| c.name.clone()).collect() };
     assert_eq!(child_names(&loaded[0]), ["a", "b"]);
