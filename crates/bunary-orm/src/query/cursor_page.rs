@@ -2,7 +2,7 @@
 //! columns, not by offset, with an opaque cursor for the next and previous pages.
 //!
 //! The cursor is the hex of a JSON object naming each order column with the value the page
-//! ended on, and the way it points. Decoded, its columns must be exactly the query's order
+//! ended on (with its kind, so a timestamp comes back as one), and the way it points. Decoded, its columns must be exactly the query's order
 //! columns (anything else is [`QueryProblem::InvalidCursor`] before any SQL); its values are
 //! bound. The key is added to the order when it is not in it, so that the order is total.
 //!
@@ -22,8 +22,6 @@
 //! # Ok::<(), bunary_orm::Error>(()) }).unwrap();
 //! ```
 
-use serde::Serialize;
-
 use crate::error::{Error, QueryProblem, Result};
 use crate::ident::ColumnRef;
 use crate::row::{FromRow, Row};
@@ -34,8 +32,9 @@ use super::paginate::PerPage;
 use super::{load, Builder};
 
 /// A page of [`Builder::cursor_paginate`]. Serialises with Laravel's cursor paginator fields:
-/// `{"data": [...], "per_page": 15, "next_cursor": "…", "prev_cursor": null}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// `data`, `path`, `per_page`, `next_cursor`, `next_page_url`, `prev_cursor`, `prev_page_url`
+/// (the URLs built on [`with_path`](CursorPaginated::with_path)'s path, `null` without one).
+#[derive(Debug, Clone, PartialEq)]
 pub struct CursorPaginated<T> {
     /// The rows of this page.
     pub data: Vec<T>,
@@ -45,6 +44,8 @@ pub struct CursorPaginated<T> {
     pub next_cursor: Option<String>,
     /// The cursor of the previous page, `None` on the first.
     pub prev_cursor: Option<String>,
+    /// The path the page URLs are built on.
+    pub path: Option<String>,
 }
 
 fn invalid(reason: impl Into<String>) -> Error {
@@ -231,7 +232,7 @@ impl<T: FromRow> Builder<T> {
         let (has_next, has_prev) = if forward { (more, from_cursor) } else { (true, more) };
         let next_cursor = last.filter(|_| has_next).map(|v| encode(&v, true));
         let prev_cursor = first.filter(|_| has_prev).map(|v| encode(&v, false));
-        Ok(CursorPaginated { data: load(rows)?, per_page, next_cursor, prev_cursor })
+        Ok(CursorPaginated { data: load(rows)?, per_page, next_cursor, prev_cursor, path: None })
     }
 }
 

@@ -3,7 +3,6 @@
 use std::future::Future;
 
 use futures_util::stream::{self, Stream, TryStreamExt};
-use serde::Serialize;
 
 use crate::error::{BuildError, Error, QueryProblem, Result};
 use crate::row::{FromRow, Row};
@@ -21,9 +20,11 @@ pub struct Page(pub u64);
 pub struct PerPage(pub u64);
 
 /// One page of results with the totals a pager needs. Serialises as
-/// `{"data": [...], "total": 42, "per_page": 10, "current_page": 2, "last_page": 5, "from": 11, "to": 20}`
-/// (Laravel's paginator fields).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Laravel's length-aware paginator: `current_page`, `data`, `first_page_url`, `from`,
+/// `last_page`, `last_page_url`, `links`, `next_page_url`, `path`, `per_page`, `prev_page_url`,
+/// `to`, `total`. The URLs are built on the path given to
+/// [`with_path`](Paginated::with_path), and are `null` without one.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Paginated<T> {
     /// The rows of this page.
     pub data: Vec<T>,
@@ -39,12 +40,15 @@ pub struct Paginated<T> {
     pub from: Option<u64>,
     /// The position of this page's last row, `None` on an empty page.
     pub to: Option<u64>,
+    /// The path the page URLs are built on ([`with_path`](Paginated::with_path)).
+    pub path: Option<String>,
 }
 
 /// A page without a total (`simple_paginate`). Serialises with Laravel's simple paginator
-/// fields: `{"data": [...], "per_page": 10, "current_page": 2, "from": 11, "to": 20,
-/// "has_more_pages": true}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// fields, `current_page`, `data`, `first_page_url`, `from`, `next_page_url`, `path`,
+/// `per_page`, `prev_page_url`, `to`, and `has_more_pages` besides (the URLs as
+/// [`Paginated`]'s).
+#[derive(Debug, Clone, PartialEq)]
 pub struct SimplePaginated<T> {
     /// The rows of this page.
     pub data: Vec<T>,
@@ -58,6 +62,8 @@ pub struct SimplePaginated<T> {
     pub from: Option<u64>,
     /// The position of this page's last row, `None` on an empty page.
     pub to: Option<u64>,
+    /// The path the page URLs are built on ([`with_path`](SimplePaginated::with_path)).
+    pub path: Option<String>,
 }
 
 impl<T> Paginated<T> {
@@ -67,7 +73,7 @@ impl<T> Paginated<T> {
         let first = (current_page - 1).saturating_mul(per_page);
         let (from, to) =
             if data.is_empty() { (None, None) } else { (Some(first + 1), Some(first + data.len() as u64)) };
-        Paginated { data, total, per_page, current_page, last_page, from, to }
+        Paginated { data, total, per_page, current_page, last_page, from, to, path: None }
     }
 
     /// Whether a page follows this one.
@@ -85,6 +91,7 @@ impl<T> Paginated<T> {
             last_page: self.last_page,
             from: self.from,
             to: self.to,
+            path: self.path,
         }
     }
 }
@@ -131,7 +138,7 @@ impl<T: FromRow> Builder<T> {
         data.truncate(usize::try_from(per_page).unwrap_or(usize::MAX));
         let from = (!data.is_empty()).then(|| (page - 1) * per_page + 1);
         let to = from.map(|f| f + data.len() as u64 - 1);
-        Ok(SimplePaginated { data, per_page, current_page: page, has_more_pages, from, to })
+        Ok(SimplePaginated { data, per_page, current_page: page, has_more_pages, from, to, path: None })
     }
 
     /// A copy ordered by the key only (keyset iteration needs exactly that order).

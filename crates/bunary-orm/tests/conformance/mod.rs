@@ -233,6 +233,7 @@ macro_rules! every_suite {
         ordering {
             latest_and_oldest_follow_the_models_created_at,
             cursor_pages_over_timestamps_with_ties,
+            pages_serialise_with_laravels_fields,
         }
         json {
             json_paths_read_compare_and_match,

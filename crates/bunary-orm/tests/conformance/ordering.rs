@@ -108,3 +108,27 @@ pub async fn cursor_pages_over_timestamps_with_ties(h: &Harness) -> Result<()> {
     }
     Ok(())
 }
+
+pub async fn pages_serialise_with_laravels_fields(h: &Harness) -> Result<()> {
+    events(h).await?;
+    let page = OEvent::on(&h.db).oldest().paginate(PerPage(1), Page(2)).await?.with_path("/events");
+    let json = serde_json::to_value(&page).unwrap();
+    assert_eq!(json["data"][0]["title"], "b");
+    assert_eq!(
+        (json["prev_page_url"].as_str(), json["next_page_url"].as_str()),
+        (Some("/events?page=1"), Some("/events?page=3"))
+    );
+    assert_eq!(json["last_page_url"], "/events?page=3");
+    let labels: Vec<&str> = json["links"].as_array().unwrap().iter().map(|l| l["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["&laquo; Previous", "1", "2", "3", "Next &raquo;"]);
+    assert_eq!(json["links"][2]["active"], true);
+    let simple = OEvent::on(&h.db).oldest().simple_paginate(PerPage(2), Page(2)).await?.with_path("/events");
+    let json = serde_json::to_value(&simple).unwrap();
+    assert_eq!((json["prev_page_url"].as_str(), json["next_page_url"].as_str()), (Some("/events?page=1"), None));
+    let first = OEvent::on(&h.db).oldest().cursor_paginate(PerPage(2), None).await?.with_path("/events");
+    let json = serde_json::to_value(&first).unwrap();
+    let next = json["next_page_url"].as_str().unwrap().strip_prefix("/events?cursor=").unwrap();
+    let second = OEvent::on(&h.db).oldest().cursor_paginate(PerPage(2), Some(next)).await?;
+    assert_eq!(second.data.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(), ["c"]);
+    Ok(())
+}

@@ -22,8 +22,8 @@ impl<M: Entity> ModelQuery<M> {
             None => self.scoped().simple_paginate(per_page, page).await?,
             Some(plan) => {
                 let rows = self.partial_rows(plan)?.simple_paginate(per_page, page).await?;
-                let SimplePaginated { data, per_page, current_page, has_more_pages, from, to } = rows;
-                SimplePaginated { data: plan.decode(data)?, per_page, current_page, has_more_pages, from, to }
+                let SimplePaginated { data, per_page, current_page, has_more_pages, from, to, path } = rows;
+                SimplePaginated { data: plan.decode(data)?, per_page, current_page, has_more_pages, from, to, path }
             }
         };
         self.settle(&mut result.data, plan.as_ref()).await?;
@@ -43,8 +43,8 @@ impl<M: Entity> ModelQuery<M> {
             None => self.scoped().cursor_paginate(per_page, cursor).await?,
             Some(plan) => {
                 let rows = self.partial_rows(plan)?.cursor_paginate(per_page, cursor).await?;
-                let CursorPaginated { data, per_page, next_cursor, prev_cursor } = rows;
-                CursorPaginated { data: plan.decode(data)?, per_page, next_cursor, prev_cursor }
+                let CursorPaginated { data, per_page, next_cursor, prev_cursor, path } = rows;
+                CursorPaginated { data: plan.decode(data)?, per_page, next_cursor, prev_cursor, path }
             }
         };
         self.settle(&mut result.data, plan.as_ref()).await?;

@@ -241,8 +241,8 @@ impl<M: Entity> ModelQuery<M> {
             Some(plan) => {
                 let rows = self.partial_rows(plan)?.paginate(per_page, page).await?;
                 let data = plan.decode(rows.data)?;
-                let Paginated { total, per_page, current_page, last_page, from, to, .. } = rows;
-                Paginated { data, total, per_page, current_page, last_page, from, to }
+                let Paginated { total, per_page, current_page, last_page, from, to, path, .. } = rows;
+                Paginated { data, total, per_page, current_page, last_page, from, to, path }
             }
         };
         self.settle(&mut page.data, plan.as_ref()).await?;
