@@ -272,6 +272,36 @@ pub enum SchemaProblem {
         /// The column.
         column: String,
     },
+    /// A SQLite table rebuild that would lose something or cannot be made safely. Nothing was
+    /// changed.
+    #[error("table `{table}` cannot be rebuilt: {reason}")]
+    RebuildRefused {
+        /// The table.
+        table: String,
+        /// Why.
+        reason: String,
+    },
+    /// A column to drop that another part of the schema reads (a `CHECK`, a generated column,
+    /// a trigger or a view): dropping it would break that part or lose it silently. Nothing was
+    /// changed.
+    #[error("column `{column}` of `{table}` is used by {by}: change or drop that first")]
+    ColumnInUse {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// What reads it (`the CHECK constraint CHECK (price > 0)`, `the trigger audit`, …).
+        by: String,
+    },
+    /// A foreign key to drop that the table does not have (by its name, or the default name of
+    /// its columns).
+    #[error("table `{table}` has no foreign key `{key}`")]
+    NoSuchForeignKey {
+        /// The table.
+        table: String,
+        /// The key's name, or its columns.
+        key: String,
+    },
     /// A foreign key without `.references(table, column)`.
     #[error("the foreign key on {columns:?} needs .references(table, column)")]
     ForeignWithoutReferences {

@@ -1,6 +1,7 @@
 //! [`Blueprint`]: what a `create_table` or `table` closure declares.
 
-use super::column::{ColumnDefinition, ColumnType, ForeignAction, ForeignKey};
+use super::column::{foreign_shortcuts, ColumnDefinition, ColumnType, ForeignAction, ForeignKey};
+use super::grammar::sqlite_rebuild::RebuildChanges;
 
 /// A table-level change of [`Schema::table`](super::Schema::table) (and the indexes and keys
 /// of [`Schema::create_table`](super::Schema::create_table)).
@@ -36,6 +37,62 @@ pub enum Command {
     },
     /// Drop an index (plain or unique) by name.
     DropIndex(String),
+    /// Drop a foreign key by name; `columns` when it was named by its columns (what a SQLite
+    /// rebuild also matches a key made without a name by).
+    DropForeign {
+        /// The constraint's name.
+        name: String,
+        /// Its columns, when the drop named them.
+        columns: Option<Vec<String>>,
+    },
+}
+
+/// An index or key named by its name or by its columns, as Laravel's `dropIndex('name')` and
+/// `dropIndex(['a', 'b'])`: a string is a name, an array or a vector is columns (whose
+/// default name is rebuilt: `{table}_{a}_{b}_index`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyRef {
+    /// By name.
+    Name(String),
+    /// By columns.
+    Columns(Vec<String>),
+}
+
+/// What names an index or key: `&str`/`String` (a name), `[&str; N]`, `&[&str]`, `Vec<_>`
+/// (columns).
+pub trait IntoKeyRef {
+    /// The reference.
+    fn into_key_ref(self) -> KeyRef;
+}
+
+impl IntoKeyRef for &str {
+    fn into_key_ref(self) -> KeyRef {
+        KeyRef::Name(self.to_owned())
+    }
+}
+
+impl IntoKeyRef for String {
+    fn into_key_ref(self) -> KeyRef {
+        KeyRef::Name(self)
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> IntoKeyRef for [S; N] {
+    fn into_key_ref(self) -> KeyRef {
+        KeyRef::Columns(self.iter().map(|c| c.as_ref().to_owned()).collect())
+    }
+}
+
+impl<S: AsRef<str>> IntoKeyRef for &[S] {
+    fn into_key_ref(self) -> KeyRef {
+        KeyRef::Columns(self.iter().map(|c| c.as_ref().to_owned()).collect())
+    }
+}
+
+impl<S: AsRef<str>> IntoKeyRef for Vec<S> {
+    fn into_key_ref(self) -> KeyRef {
+        KeyRef::Columns(self.iter().map(|c| c.as_ref().to_owned()).collect())
+    }
 }
 
 /// A table's columns and commands, filled by the closure given to the schema builder.
@@ -179,18 +236,22 @@ impl Blueprint {
         columns.into_iter().map(|c| c.as_ref().to_owned()).collect()
     }
 
-    /// A plain index on `columns`, named `{table}_{columns}_index`.
-    pub fn index<S: AsRef<str>>(&mut self, columns: impl IntoIterator<Item = S>) {
+    /// A plain index on `columns`, named `{table}_{columns}_index` unless
+    /// [`name`](IndexBuilder::name) says otherwise.
+    pub fn index<S: AsRef<str>>(&mut self, columns: impl IntoIterator<Item = S>) -> IndexBuilder<'_> {
         let columns = Self::names(columns);
         let name = self.index_name(&columns, "index");
         self.commands.push(Command::Index { name, columns });
+        IndexBuilder { command: self.commands.last_mut().expect("just pushed") }
     }
 
-    /// A unique index on `columns`, named `{table}_{columns}_unique`.
-    pub fn unique<S: AsRef<str>>(&mut self, columns: impl IntoIterator<Item = S>) {
+    /// A unique index on `columns`, named `{table}_{columns}_unique` unless
+    /// [`name`](IndexBuilder::name) says otherwise.
+    pub fn unique<S: AsRef<str>>(&mut self, columns: impl IntoIterator<Item = S>) -> IndexBuilder<'_> {
         let columns = Self::names(columns);
         let name = self.index_name(&columns, "unique");
         self.commands.push(Command::Unique { name, columns });
+        IndexBuilder { command: self.commands.last_mut().expect("just pushed") }
     }
 
     /// A composite primary key (create only).
@@ -200,13 +261,7 @@ impl Blueprint {
 
     /// A foreign key from `column`: chain [`ForeignBuilder::references`].
     pub fn foreign(&mut self, column: &str) -> ForeignBuilder<'_> {
-        self.commands.push(Command::Foreign(ForeignKey {
-            columns: vec![column.to_owned()],
-            on_table: String::new(),
-            references: Vec::new(),
-            on_delete: None,
-            on_update: None,
-        }));
+        self.commands.push(Command::Foreign(ForeignKey::on_columns(vec![column.to_owned()])));
         match self.commands.last_mut() {
             Some(Command::Foreign(f)) => ForeignBuilder { key: f },
             _ => unreachable!("a foreign key was just pushed"),
@@ -223,30 +278,64 @@ impl Blueprint {
         self.commands.push(Command::RenameColumn { from: from.to_owned(), to: to.to_owned() });
     }
 
-    /// Drops an index by name.
-    pub fn drop_index(&mut self, name: &str) {
-        self.commands.push(Command::DropIndex(name.to_owned()));
+    /// Drops a plain index by name, or by columns (`drop_index(["a", "b"])` drops
+    /// `{table}_a_b_index`).
+    pub fn drop_index(&mut self, index: impl IntoKeyRef) {
+        let name = self.key_name(index.into_key_ref(), "index");
+        self.commands.push(Command::DropIndex(name));
     }
 
-    /// Splits off what a SQLite rebuild handles: dropped columns, foreign keys, a primary key.
-    pub(crate) fn split_for_rebuild(mut self) -> (Blueprint, Vec<String>, Vec<ForeignKey>, Option<Vec<String>>) {
-        let (mut drops, mut foreign, mut primary) = (Vec::new(), Vec::new(), None);
+    /// Drops a foreign key by name, or by columns (`drop_foreign(["user_id"])` drops
+    /// `{table}_user_id_foreign`; on SQLite it also finds a key made without a name by its
+    /// columns). SQLite rebuilds the table for it, keeping everything else.
+    pub fn drop_foreign(&mut self, key: impl IntoKeyRef) {
+        let key = key.into_key_ref();
+        let columns = match &key {
+            KeyRef::Columns(columns) => Some(columns.clone()),
+            KeyRef::Name(_) => None,
+        };
+        let name = self.key_name(key, "foreign");
+        self.commands.push(Command::DropForeign { name, columns });
+    }
+
+    /// Laravel's `dropConstrainedForeignId`: drops the foreign key on `column`, then the
+    /// column.
+    pub fn drop_constrained_foreign_id(&mut self, column: &str) {
+        self.drop_foreign([column]);
+        self.drop_column(column);
+    }
+
+    fn key_name(&self, key: KeyRef, suffix: &str) -> String {
+        match key {
+            KeyRef::Name(name) => name,
+            KeyRef::Columns(columns) => self.index_name(&columns, suffix),
+        }
+    }
+
+    /// Splits off what a SQLite rebuild handles: dropped columns and foreign keys, added
+    /// foreign keys, a primary key.
+    pub(crate) fn split_for_rebuild(mut self) -> (Blueprint, RebuildChanges) {
+        let mut changes = RebuildChanges::default();
         self.commands.retain(|c| match c {
             Command::DropColumn(name) => {
-                drops.push(name.clone());
+                changes.drops.push(name.clone());
                 false
             }
             Command::Foreign(key) => {
-                foreign.push(key.clone());
+                changes.foreign.push(key.clone());
                 false
             }
             Command::Primary(columns) => {
-                primary = Some(columns.clone());
+                changes.primary = Some(columns.clone());
+                false
+            }
+            Command::DropForeign { name, columns } => {
+                changes.drop_foreign.push((name.clone(), columns.clone()));
                 false
             }
             _ => true,
         });
-        (self, drops, foreign, primary)
+        (self, changes)
     }
 
     /// Inserts a `DropIndex` before the first `DropColumn(column)` (SQLite's indexed columns).
@@ -259,10 +348,26 @@ impl Blueprint {
         self.commands.insert(at, Command::DropIndex(index.to_owned()));
     }
 
-    /// Drops the unique index [`unique`](Self::unique) made on `columns`.
-    pub fn drop_unique<S: AsRef<str>>(&mut self, columns: impl IntoIterator<Item = S>) {
-        let name = self.index_name(&Self::names(columns), "unique");
+    /// Drops a unique index by name, or by columns (`drop_unique(["email"])` drops
+    /// `{table}_email_unique`).
+    pub fn drop_unique(&mut self, index: impl IntoKeyRef) {
+        let name = self.key_name(index.into_key_ref(), "unique");
         self.commands.push(Command::DropIndex(name));
+    }
+}
+
+/// Names an index of [`Blueprint::index`] or [`Blueprint::unique`].
+pub struct IndexBuilder<'a> {
+    command: &'a mut Command,
+}
+
+impl IndexBuilder<'_> {
+    /// The index's name, instead of the default `{table}_{columns}_index` (or `_unique`).
+    pub fn name(self, name: &str) -> Self {
+        if let Command::Index { name: n, .. } | Command::Unique { name: n, .. } = self.command {
+            *n = name.to_owned();
+        }
+        self
     }
 }
 
@@ -272,6 +377,14 @@ pub struct ForeignBuilder<'a> {
 }
 
 impl ForeignBuilder<'_> {
+    /// The constraint's name, instead of the default `{table}_{column}_foreign`.
+    pub fn name(self, name: &str) -> Self {
+        self.key.name = Some(name.to_owned());
+        self
+    }
+
+    foreign_shortcuts!(owned);
+
     /// The referenced `table(column)`.
     pub fn references(self, table: &str, column: &str) -> Self {
         self.key.on_table = table.to_owned();

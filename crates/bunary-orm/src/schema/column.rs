@@ -87,6 +87,8 @@ impl ForeignAction {
 /// A foreign key: `columns` reference `on_table(references)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForeignKey {
+    /// The constraint's name; `None` for the default, `{table}_{columns}_foreign`.
+    pub name: Option<String>,
     /// The referencing columns.
     pub columns: Vec<String>,
     /// The referenced table.
@@ -98,6 +100,44 @@ pub struct ForeignKey {
     /// `ON UPDATE`.
     pub on_update: Option<ForeignAction>,
 }
+
+/// Laravel's action shortcuts (`cascade_on_delete`, `null_on_delete`, …) on a type with
+/// `on_delete` and `on_update` methods returning `Self` or `&mut Self`.
+macro_rules! foreign_shortcuts {
+    (@each [owned] $($(#[$doc:meta])* $name:ident => $method:ident($action:ident)),* $(,)?) => {$(
+        $(#[$doc])*
+        pub fn $name(self) -> Self {
+            self.$method($crate::schema::column::ForeignAction::$action)
+        }
+    )*};
+    (@each [borrowed] $($(#[$doc:meta])* $name:ident => $method:ident($action:ident)),* $(,)?) => {$(
+        $(#[$doc])*
+        pub fn $name(&mut self) -> &mut Self {
+            self.$method($crate::schema::column::ForeignAction::$action)
+        }
+    )*};
+    ($recv:ident) => {
+        foreign_shortcuts! { @each [$recv]
+            /// `ON DELETE CASCADE`.
+            cascade_on_delete => on_delete(Cascade),
+            /// `ON DELETE RESTRICT`.
+            restrict_on_delete => on_delete(Restrict),
+            /// `ON DELETE SET NULL` (the column must be nullable).
+            null_on_delete => on_delete(SetNull),
+            /// `ON DELETE NO ACTION`.
+            no_action_on_delete => on_delete(NoAction),
+            /// `ON UPDATE CASCADE`.
+            cascade_on_update => on_update(Cascade),
+            /// `ON UPDATE RESTRICT`.
+            restrict_on_update => on_update(Restrict),
+            /// `ON UPDATE SET NULL`.
+            null_on_update => on_update(SetNull),
+            /// `ON UPDATE NO ACTION`.
+            no_action_on_update => on_update(NoAction),
+        }
+    };
+}
+pub(crate) use foreign_shortcuts;
 
 /// A column default: a literal value (escaped by the grammar) or an expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -206,36 +246,77 @@ impl ColumnDefinition {
         self
     }
 
-    /// A foreign key to `table(column)`.
+    /// A foreign key to `table(column)`. The key's actions may come before or after it
+    /// (`.on_delete(..).references(..)` keeps the action); a key given actions but never a
+    /// table is [`SchemaProblem::ForeignWithoutReferences`](crate::error::SchemaProblem), not
+    /// silently dropped.
     pub fn references(&mut self, table: &str, column: &str) -> &mut Self {
-        self.foreign = Some(ForeignKey {
-            columns: vec![self.name.clone()],
-            on_table: table.to_owned(),
-            references: vec![column.to_owned()],
-            on_delete: None,
-            on_update: None,
-        });
+        let key = self.foreign_key();
+        key.on_table = table.to_owned();
+        key.references = vec![column.to_owned()];
         self
     }
 
-    /// `ON DELETE` of this column's foreign key (call after [`references`](Self::references)).
+    /// Laravel's `constrained()`: a foreign key to `id` of the table named for the column
+    /// (`user_id` → `users`, `category_id` → `categories`: the part before `_id`, plural).
+    ///
+    /// ```
+    /// use bunary_orm::schema::Blueprint;
+    /// let mut t = Blueprint::new("posts");
+    /// t.foreign_id("author_category_id").constrained().cascade_on_delete();
+    /// let key = t.columns()[0].foreign.as_ref().unwrap();
+    /// assert_eq!((key.on_table.as_str(), key.references[0].as_str()), ("author_categories", "id"));
+    /// ```
+    pub fn constrained(&mut self) -> &mut Self {
+        let stem = self.name.strip_suffix("_id").unwrap_or(&self.name);
+        let table = match stem.rsplit_once('_') {
+            Some((head, last)) => format!("{head}_{}", cruet::to_plural(last)),
+            None => cruet::to_plural(stem),
+        };
+        self.references(&table, "id")
+    }
+
+    /// A foreign key to `table(column)`: Laravel's `constrained($table, $column)`.
+    pub fn constrained_on(&mut self, table: &str, column: &str) -> &mut Self {
+        self.references(table, column)
+    }
+
+    /// The foreign key constraint's name (default `{table}_{column}_foreign`).
+    pub fn foreign_name(&mut self, name: &str) -> &mut Self {
+        self.foreign_key().name = Some(name.to_owned());
+        self
+    }
+
+    fn foreign_key(&mut self) -> &mut ForeignKey {
+        let column = self.name.clone();
+        self.foreign.get_or_insert_with(|| ForeignKey::on_columns(vec![column]))
+    }
+
+    /// `ON DELETE` of this column's foreign key.
     pub fn on_delete(&mut self, action: ForeignAction) -> &mut Self {
-        if let Some(f) = &mut self.foreign {
-            f.on_delete = Some(action);
-        }
+        self.foreign_key().on_delete = Some(action);
         self
     }
 
     /// `ON UPDATE` of this column's foreign key.
     pub fn on_update(&mut self, action: ForeignAction) -> &mut Self {
-        if let Some(f) = &mut self.foreign {
-            f.on_update = Some(action);
-        }
+        self.foreign_key().on_update = Some(action);
         self
     }
 
-    /// `ON DELETE CASCADE`.
-    pub fn cascade_on_delete(&mut self) -> &mut Self {
-        self.on_delete(ForeignAction::Cascade)
+    foreign_shortcuts!(borrowed);
+}
+
+impl ForeignKey {
+    /// A key from `columns` with no referenced table yet.
+    pub(crate) fn on_columns(columns: Vec<String>) -> Self {
+        ForeignKey {
+            name: None,
+            columns,
+            on_table: String::new(),
+            references: Vec::new(),
+            on_delete: None,
+            on_update: None,
+        }
     }
 }

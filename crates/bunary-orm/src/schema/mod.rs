@@ -37,7 +37,7 @@ use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::statement::Statement;
 
-pub use self::blueprint::{Blueprint, Command, ForeignBuilder};
+pub use self::blueprint::{Blueprint, Command, ForeignBuilder, IndexBuilder, IntoKeyRef, KeyRef};
 pub use self::column::{ColumnDefault, ColumnDefinition, ColumnType, ForeignAction, ForeignKey};
 use self::grammar::schema_grammar_for;
 
@@ -300,11 +300,11 @@ async fn alter_sqlite(exec: &Executor<'_>, blueprint: Blueprint) -> Result<()> {
                     ),
                 });
             }
-            let (simple, drops, foreign, primary) = blueprint.split_for_rebuild();
+            let (simple, changes) = blueprint.split_for_rebuild();
             for statement in grammar.compile_alter(&simple)? {
                 ddl_in(&tx, &statement).await?;
             }
-            return sqlite_rebuild::rebuild(&tx, &table, &drops, &foreign, primary.as_deref()).await;
+            return sqlite_rebuild::rebuild(&tx, &table, &changes).await;
         }
         let mut blueprint = blueprint;
         let dropped: Vec<String> = blueprint

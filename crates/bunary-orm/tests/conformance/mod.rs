@@ -15,6 +15,7 @@ pub mod query;
 pub mod query_depth;
 pub mod relations;
 pub mod schema;
+pub mod schema_keys;
 pub mod serialization;
 pub mod transactions;
 
@@ -284,6 +285,11 @@ macro_rules! every_suite {
             alter_adds_renames_and_drops_columns_keeping_rows,
             a_failing_create_leaves_no_table,
             drop_rename_and_list_tables,
+        }
+        schema_keys {
+            foreign_key_modifiers_hold_in_any_order,
+            foreign_keys_drop_by_columns_or_name,
+            indexes_take_names_and_drop_by_columns,
         }
         migrations {
             repository_records_batches_in_order,

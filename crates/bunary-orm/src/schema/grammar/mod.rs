@@ -9,6 +9,7 @@ mod mysql;
 mod postgres;
 mod sqlite;
 pub(crate) mod sqlite_catalogue;
+pub mod sqlite_ddl;
 pub mod sqlite_rebuild;
 #[cfg(test)]
 mod tests;
@@ -193,12 +194,20 @@ pub trait SchemaGrammar: Send + Sync {
         ))
     }
 
-    /// `FOREIGN KEY (…) REFERENCES t (…) ON DELETE …`.
+    /// `CONSTRAINT name FOREIGN KEY (…) REFERENCES t (…) ON DELETE …`, named as Laravel names
+    /// it (`{table}_{columns}_foreign`) unless the key has a name: what `drop_foreign` finds
+    /// it by on every database.
     ///
     /// # Errors
     /// [`Error::InvalidIdentifier`]; [`Error::InvalidSchema`] without a referenced table.
-    fn foreign_sql(&self, key: &ForeignKey) -> Result<String> {
-        Ok(format!("FOREIGN KEY ({}) {}", self.columnize(&key.columns)?, self.references_sql(key)?))
+    fn foreign_sql(&self, table: &str, key: &ForeignKey) -> Result<String> {
+        let name = key.name.clone().unwrap_or_else(|| self.foreign_name(table, &key.columns));
+        Ok(format!(
+            "CONSTRAINT {} FOREIGN KEY ({}) {}",
+            self.wrap(&name, "constraint")?,
+            self.columnize(&key.columns)?,
+            self.references_sql(key)?
+        ))
     }
 
     /// `REFERENCES t (…) ON DELETE … ON UPDATE …`.
@@ -285,7 +294,7 @@ pub trait SchemaGrammar: Send + Sync {
         let inline_primary = blueprint.columns().iter().filter(|c| c.primary).count();
         for c in blueprint.columns() {
             if let Some(key) = &c.foreign {
-                parts.push(self.foreign_sql(key)?);
+                parts.push(self.foreign_sql(table, key)?);
             }
         }
         for command in blueprint.commands() {
@@ -298,7 +307,7 @@ pub trait SchemaGrammar: Send + Sync {
                     }
                     parts.push(format!("PRIMARY KEY ({})", self.columnize(columns)?));
                 }
-                Command::Foreign(key) => parts.push(self.foreign_sql(key)?),
+                Command::Foreign(key) => parts.push(self.foreign_sql(table, key)?),
                 Command::Index { name, columns } => indexes.push(self.compile_index(table, name, columns, false)?),
                 Command::Unique { name, columns } => indexes.push(self.compile_index(table, name, columns, true)?),
                 other => {
@@ -339,11 +348,19 @@ pub trait SchemaGrammar: Send + Sync {
     /// # Errors
     /// As [`SchemaGrammar::foreign_sql`]; [`Error::Unsupported`] on SQLite.
     fn compile_add_foreign(&self, table: &str, key: &ForeignKey) -> Result<Statement> {
+        Ok(Statement::new(format!("ALTER TABLE {} ADD {}", self.wrap_table(table)?, self.foreign_sql(table, key)?)))
+    }
+
+    /// Drops the foreign key `name` of `table` (`DROP CONSTRAINT`; MySQL `DROP FOREIGN KEY`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`]; [`Error::Unsupported`] on SQLite, which rebuilds the table
+    /// instead.
+    fn compile_drop_foreign(&self, table: &str, name: &str) -> Result<Statement> {
         Ok(Statement::new(format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} {}",
+            "ALTER TABLE {} DROP CONSTRAINT {}",
             self.wrap_table(table)?,
-            self.wrap(&self.foreign_name(table, &key.columns), "constraint")?,
-            self.foreign_sql(key)?
+            self.wrap(name, "constraint")?
         )))
     }
 
@@ -384,6 +401,7 @@ pub trait SchemaGrammar: Send + Sync {
                     self.wrap(to, "column")?
                 )),
                 Command::DropIndex(name) => self.compile_drop_index(table, name)?,
+                Command::DropForeign { name, .. } => self.compile_drop_foreign(table, name)?,
             });
         }
         Ok(out)

@@ -96,6 +96,15 @@ impl SchemaGrammar for MySqlSchemaGrammar {
         Ok(Statement::new(format!("DROP INDEX {} ON {}", self.wrap(name, "index")?, self.wrap_table(table)?)))
     }
 
+    /// MySQL drops a foreign key with `DROP FOREIGN KEY` (its index stays, as in Laravel).
+    fn compile_drop_foreign(&self, table: &str, name: &str) -> Result<Statement> {
+        Ok(Statement::new(format!(
+            "ALTER TABLE {} DROP FOREIGN KEY {}",
+            self.wrap_table(table)?,
+            self.wrap(name, "constraint")?
+        )))
+    }
+
     fn compile_migration_lock(&self, table: &str, timeout: std::time::Duration) -> super::MigrationLock {
         super::migration_lock::mysql(table, timeout)
     }

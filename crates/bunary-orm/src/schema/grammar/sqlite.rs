@@ -67,8 +67,9 @@ impl SchemaGrammar for SqliteSchemaGrammar {
     fn compile_add_column(&self, table: &str, column: &ColumnDefinition) -> Result<Vec<Statement>> {
         let mut sql = format!("ALTER TABLE {} ADD COLUMN {}", self.wrap_table(table)?, self.column_sql(column)?);
         if let Some(key) = &column.foreign {
-            sql.push(' ');
-            sql.push_str(&self.references_sql(key)?);
+            // Named as a table's key would be, so that `drop_foreign` finds it by name too.
+            let name = key.name.clone().unwrap_or_else(|| self.foreign_name(table, &key.columns));
+            sql.push_str(&format!(" CONSTRAINT {} {}", self.wrap(&name, "constraint")?, self.references_sql(key)?));
         }
         Ok(vec![Statement::new(sql)])
     }
@@ -79,6 +80,15 @@ impl SchemaGrammar for SqliteSchemaGrammar {
         Err(Error::Unsupported {
             dialect: Dialect::Sqlite,
             feature: "ALTER TABLE … ADD CONSTRAINT (Schema::table rebuilds the table instead)".into(),
+        })
+    }
+
+    /// SQLite cannot drop a constraint with `ALTER TABLE`: `Schema::table` rebuilds the table
+    /// instead, so this statement is never run by it.
+    fn compile_drop_foreign(&self, _table: &str, _name: &str) -> Result<Statement> {
+        Err(Error::Unsupported {
+            dialect: Dialect::Sqlite,
+            feature: "ALTER TABLE … DROP CONSTRAINT (Schema::table rebuilds the table instead)".into(),
         })
     }
 

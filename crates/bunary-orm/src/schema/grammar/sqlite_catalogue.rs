@@ -32,23 +32,17 @@ pub(crate) fn table_sql(table: &str) -> Statement {
     on("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", table)
 }
 
-/// `table`'s columns in order: `name`, declared `type`, `nn` (not null), `dflt_value`, `pk`.
+/// `table`'s columns in order, generated ones included: `name`, `hidden` (2 or 3 for a
+/// generated column), `pk`.
 pub(crate) fn columns(table: &str) -> Statement {
-    on("SELECT name, type, \"notnull\" AS nn, dflt_value, pk FROM pragma_table_info(?) ORDER BY cid", table)
+    on("SELECT name, hidden, pk FROM pragma_table_xinfo(?) ORDER BY cid", table)
 }
 
-/// `table`'s foreign keys, one row per column pair: `id`, `parent`, `col`, `target`,
-/// `on_update`, `on_delete`, ordered by key and position.
-pub(crate) fn foreign_keys(table: &str) -> Statement {
-    on(
-        "SELECT id, \"table\" AS parent, \"from\" AS col, \"to\" AS target, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq",
-        table,
+/// Every trigger and view of the database: `type`, `name`, `tbl_name`, `sql`.
+pub(crate) fn triggers_and_views() -> Statement {
+    Statement::new(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('trigger', 'view') AND sql IS NOT NULL",
     )
-}
-
-/// The indexes behind `table`'s unique constraints (one `name` column).
-pub(crate) fn unique_indexes(table: &str) -> Statement {
-    on("SELECT name FROM pragma_index_list(?) WHERE origin = 'u'", table)
 }
 
 /// `table`'s created indexes: `name` and their `sql`.

@@ -181,7 +181,7 @@ fn create_table_with_keys_indexes_and_foreign_keys() {
     assert_eq!(
         create(Dialect::Sqlite, build),
         [
-            r#"CREATE TABLE "t" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "email" VARCHAR(255) NOT NULL, "team_id" INTEGER NOT NULL, "rank" INTEGER NOT NULL, "created_at" DATETIME NULL, "updated_at" DATETIME NULL, FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON DELETE CASCADE)"#,
+            r#"CREATE TABLE "t" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "email" VARCHAR(255) NOT NULL, "team_id" INTEGER NOT NULL, "rank" INTEGER NOT NULL, "created_at" DATETIME NULL, "updated_at" DATETIME NULL, CONSTRAINT "t_team_id_foreign" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON DELETE CASCADE)"#,
             r#"CREATE UNIQUE INDEX "t_email_unique" ON "t" ("email")"#,
             r#"CREATE INDEX "t_rank_index" ON "t" ("rank")"#,
             r#"CREATE INDEX "t_team_id_rank_index" ON "t" ("team_id", "rank")"#,
@@ -190,7 +190,7 @@ fn create_table_with_keys_indexes_and_foreign_keys() {
     assert_eq!(
         create(Dialect::Postgres, build),
         [
-            r#"CREATE TABLE "t" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "email" VARCHAR(255) NOT NULL, "team_id" BIGINT NOT NULL, "rank" INTEGER NOT NULL, "created_at" TIMESTAMP NULL, "updated_at" TIMESTAMP NULL, FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON DELETE CASCADE)"#,
+            r#"CREATE TABLE "t" ("id" BIGSERIAL NOT NULL PRIMARY KEY, "email" VARCHAR(255) NOT NULL, "team_id" BIGINT NOT NULL, "rank" INTEGER NOT NULL, "created_at" TIMESTAMP NULL, "updated_at" TIMESTAMP NULL, CONSTRAINT "t_team_id_foreign" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON DELETE CASCADE)"#,
             r#"CREATE UNIQUE INDEX "t_email_unique" ON "t" ("email")"#,
             r#"CREATE INDEX "t_rank_index" ON "t" ("rank")"#,
             r#"CREATE INDEX "t_team_id_rank_index" ON "t" ("team_id", "rank")"#,
@@ -199,7 +199,7 @@ fn create_table_with_keys_indexes_and_foreign_keys() {
     assert_eq!(
         create(Dialect::MySql, build),
         [
-            "CREATE TABLE `t` (`id` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, `email` VARCHAR(255) NOT NULL, `team_id` BIGINT UNSIGNED NOT NULL, `rank` INT NOT NULL, `created_at` DATETIME(6) NULL, `updated_at` DATETIME(6) NULL, FOREIGN KEY (`team_id`) REFERENCES `teams` (`id`) ON DELETE CASCADE)",
+            "CREATE TABLE `t` (`id` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, `email` VARCHAR(255) NOT NULL, `team_id` BIGINT UNSIGNED NOT NULL, `rank` INT NOT NULL, `created_at` DATETIME(6) NULL, `updated_at` DATETIME(6) NULL, CONSTRAINT `t_team_id_foreign` FOREIGN KEY (`team_id`) REFERENCES `teams` (`id`) ON DELETE CASCADE)",
             "CREATE UNIQUE INDEX `t_email_unique` ON `t` (`email`)",
             "CREATE INDEX `t_rank_index` ON `t` (`rank`)",
             "CREATE INDEX `t_team_id_rank_index` ON `t` (`team_id`, `rank`)",
@@ -219,7 +219,7 @@ fn composite_keys_and_table_level_constraints() {
     assert_eq!(
         sql,
         [
-            r#"CREATE TABLE "t" ("a" INTEGER NOT NULL, "b" INTEGER NOT NULL, PRIMARY KEY ("a", "b"), FOREIGN KEY ("a") REFERENCES "other" ("id") ON DELETE SET NULL ON UPDATE RESTRICT)"#,
+            r#"CREATE TABLE "t" ("a" INTEGER NOT NULL, "b" INTEGER NOT NULL, PRIMARY KEY ("a", "b"), CONSTRAINT "t_a_foreign" FOREIGN KEY ("a") REFERENCES "other" ("id") ON DELETE SET NULL ON UPDATE RESTRICT)"#,
             r#"CREATE UNIQUE INDEX "t_b_unique" ON "t" ("b")"#,
         ]
     );
@@ -268,7 +268,9 @@ fn foreign_keys_on_existing_tables() {
     };
     assert_eq!(
         alter(Dialect::Sqlite, add),
-        [r#"ALTER TABLE "t" ADD COLUMN "user_id" INTEGER NULL REFERENCES "users" ("id") ON DELETE CASCADE"#]
+        [
+            r#"ALTER TABLE "t" ADD COLUMN "user_id" INTEGER NULL CONSTRAINT "t_user_id_foreign" REFERENCES "users" ("id") ON DELETE CASCADE"#
+        ]
     );
     assert_eq!(
         alter(Dialect::Postgres, add),

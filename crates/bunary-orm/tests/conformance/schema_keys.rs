@@ -1,0 +1,138 @@
+//! Foreign keys and indexes by name or by columns, on each database (issue 20): modifiers in
+//! any order, `constrained()`, the action shortcuts, `drop_foreign`, custom index names and
+//! drops by columns. SQLite rebuilds the table for a foreign key; PostgreSQL and MySQL alter it.
+
+use bunary_orm::schema::Schema;
+use bunary_orm::{record, Error, Result};
+
+use super::Harness;
+
+async fn parents(h: &Harness) -> Result<()> {
+    let schema = Schema::on(&h.db);
+    schema
+        .create_table("k_users", |t| {
+            t.id();
+        })
+        .await?;
+    schema
+        .create_table("k_categories", |t| {
+            t.id();
+        })
+        .await?;
+    for table in ["k_users", "k_categories"] {
+        h.db.table(table).insert(record! { "id" => 1 }).await?;
+        h.db.table(table).insert(record! { "id" => 2 }).await?;
+    }
+    Ok(())
+}
+
+async fn count(h: &Harness, table: &str) -> Result<i64> {
+    h.db.table(table).count().await
+}
+
+pub async fn foreign_key_modifiers_hold_in_any_order(h: &Harness) -> Result<()> {
+    parents(h).await?;
+    Schema::on(&h.db)
+        .create_table("k_posts", |t| {
+            t.id();
+            // The action before the table: kept, not silently dropped.
+            t.foreign_id("k_user_id").cascade_on_delete().references("k_users", "id");
+            t.foreign_id("k_category_id").nullable().constrained_on("k_categories", "id").null_on_delete();
+        })
+        .await?;
+    for (user, category) in [(1, 1), (1, 2), (2, 2)] {
+        h.db.table("k_posts").insert(record! { "k_user_id" => user, "k_category_id" => category }).await?;
+    }
+    h.db.table("k_users").where_("id", 1).delete().await?;
+    assert_eq!(count(h, "k_posts").await?, 1, "ON DELETE CASCADE given before references");
+    h.db.table("k_categories").where_("id", 2).delete().await?;
+    let left: Vec<Option<i64>> = h.db.table("k_posts").pluck("k_category_id").await?;
+    assert_eq!(left, [None], "ON DELETE SET NULL");
+    // Actions on a key that never names its table: a typed error, nothing made.
+    let dangling = Schema::on(&h.db)
+        .create_table("k_dangling", |t| {
+            t.id();
+            t.foreign_id("k_user_id").cascade_on_delete();
+        })
+        .await;
+    assert!(
+        matches!(
+            dangling,
+            Err(Error::InvalidSchema { problem: bunary_orm::SchemaProblem::ForeignWithoutReferences { .. } })
+        ),
+        "{dangling:?}"
+    );
+    assert!(!Schema::on(&h.db).has_table("k_dangling").await?);
+    Ok(())
+}
+
+pub async fn foreign_keys_drop_by_columns_or_name(h: &Harness) -> Result<()> {
+    parents(h).await?;
+    let schema = Schema::on(&h.db);
+    schema
+        .create_table("k_posts", |t| {
+            t.id();
+            t.foreign_id("k_user_id").references("k_users", "id");
+            t.foreign_id("k_category_id").nullable().references("k_categories", "id");
+            t.string("title", 40).default("x");
+        })
+        .await?;
+    h.db.table("k_posts").insert(record! { "k_user_id" => 1, "k_category_id" => 1, "title" => "kept" }).await?;
+    let orphan = || async { h.db.table("k_posts").insert(record! { "k_user_id" => 99, "title" => "orphan" }).await };
+    assert!(orphan().await.is_err(), "the key holds");
+    schema.table("k_posts", |t| t.drop_foreign(["k_user_id"])).await?;
+    orphan().await?;
+    h.db.table("k_posts").where_("k_user_id", 99).delete().await?;
+    // Added again under a name of our own, then dropped by that name.
+    schema
+        .table("k_posts", |t| {
+            t.foreign("k_user_id").references("k_users", "id").name("k_posts_author").cascade_on_delete();
+        })
+        .await?;
+    assert!(orphan().await.is_err());
+    schema.table("k_posts", |t| t.drop_foreign("k_posts_author")).await?;
+    orphan().await?;
+    // A key that is not there: a typed error on SQLite (checked before the rebuild), the
+    // database's own on the others; nothing changed either way.
+    assert!(schema.table("k_posts", |t| t.drop_foreign("k_posts_nope")).await.is_err());
+    // The key and its column at once.
+    schema.table("k_posts", |t| t.drop_constrained_foreign_id("k_category_id")).await?;
+    assert!(!schema.has_column("k_posts", "k_category_id").await?);
+    let titles: Vec<String> = h.db.table("k_posts").oldest_by("id").pluck("title").await?;
+    assert_eq!(titles, ["kept", "orphan"], "rows kept through every change");
+    Ok(())
+}
+
+pub async fn indexes_take_names_and_drop_by_columns(h: &Harness) -> Result<()> {
+    let schema = Schema::on(&h.db);
+    schema
+        .create_table("k_people", |t| {
+            t.id();
+            t.string("email", 100);
+            t.string("first", 40);
+            t.string("last", 40);
+            t.unique(["email"]);
+            t.index(["first", "last"]).name("k_people_full_name");
+            t.unique(["first", "last"]).name("k_people_one_name");
+        })
+        .await?;
+    let add = |email: &'static str, first: &'static str| async move {
+        h.db.table("k_people").insert(record! { "email" => email, "first" => first, "last" => "x" }).await
+    };
+    add("a@x", "a").await?;
+    assert!(add("a@x", "b").await.is_err(), "unique email");
+    assert!(add("b@x", "a").await.is_err(), "unique first and last, under its own name");
+    schema.table("k_people", |t| t.drop_unique(["email"])).await?;
+    schema.table("k_people", |t| t.drop_unique("k_people_one_name")).await?;
+    add("a@x", "a").await?;
+    schema.table("k_people", |t| t.drop_index("k_people_full_name")).await?;
+    schema
+        .table("k_people", |t| {
+            t.index(["last"]);
+        })
+        .await?;
+    schema.table("k_people", |t| t.drop_index(["last"])).await?;
+    assert!(schema.table("k_people", |t| t.drop_index(["last"])).await.is_err(), "gone");
+    assert_eq!(count(h, "k_people").await?, 2);
+    Ok(())
+}
