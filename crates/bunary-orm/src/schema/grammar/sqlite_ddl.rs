@@ -347,6 +347,62 @@ pub fn mentions(sql: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn quoted(name: &str) -> String {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+
+    fn xinfo(conn: &rusqlite::Connection, table: &str) -> Vec<(String, String, i64, Option<String>, i64, i64)> {
+        let sql = "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid";
+        let mut statement = conn.prepare(sql).unwrap();
+        let rows = statement
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+            .unwrap();
+        rows.collect::<std::result::Result<_, _>>().unwrap()
+    }
+
+    proptest! {
+        /// Whatever names, strings and comments a table's definition holds, its parts put back
+        /// together make the same table: same columns, types, nullability, defaults, keys.
+        #[test]
+        fn parts_put_back_together_make_the_same_table(
+            names in proptest::collection::btree_set("[a-z]{1,3}[ ,()'\"\\[\\]-]{0,2}[a-z]{0,2}", 1..5),
+            defaults in proptest::collection::vec(proptest::option::of("[a-z ,()'-]{0,6}"), 5),
+            comment in "[a-z ,()]{0,8}",
+            check in any::<bool>(),
+        ) {
+            let names: Vec<String> = names.into_iter().collect();
+            let mut parts = Vec::new();
+            for (i, name) in names.iter().enumerate() {
+                let mut def = format!("{} TEXT", quoted(name));
+                if let Some(Some(d)) = defaults.get(i) {
+                    def.push_str(&format!(" DEFAULT '{}'", d.replace('\'', "''")));
+                }
+                if i == 0 {
+                    def.push_str(&format!(" /* {comment} */ NOT NULL -- {comment}\n"));
+                }
+                parts.push(def);
+            }
+            if check {
+                parts.push(format!("CHECK (length({}) < 100)", quoted(&names[0])));
+            }
+            parts.push(format!("UNIQUE ({})", quoted(names.last().unwrap())));
+            let create = format!("CREATE TABLE t ({})", parts.join(", "));
+            let conn = rusqlite::Connection::open_in_memory().unwrap();
+            conn.execute(&create, []).unwrap();
+            let stored: String = conn.query_row("SELECT sql FROM sqlite_master WHERE name = 't'", [], |r| r.get(0)).unwrap();
+            let d = parse("t", &stored).unwrap();
+            let columns: Vec<String> = d.parts.iter().filter_map(|p| match &p.kind {
+                PartKind::Column(n) => Some(n.clone()),
+                PartKind::Constraint { .. } => None,
+            }).collect();
+            prop_assert_eq!(&columns, &names);
+            let again = format!("CREATE TABLE u ({})", d.parts.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(", "));
+            conn.execute(&again, []).unwrap();
+            prop_assert_eq!(xinfo(&conn, "t"), xinfo(&conn, "u"));
+        }
+    }
 
     fn kinds(d: &TableDefinition) -> Vec<String> {
         d.parts.iter().map(|p| format!("{:?}", p.kind)).collect()
