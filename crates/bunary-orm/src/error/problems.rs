@@ -252,8 +252,8 @@ pub enum SchemaProblem {
         /// The table.
         table: String,
     },
-    /// A column to drop does not exist.
-    #[error("table `{table}` has no column `{column}` to drop")]
+    /// A column to drop or change does not exist.
+    #[error("table `{table}` has no column `{column}`")]
     NoSuchColumn {
         /// The table.
         table: String,

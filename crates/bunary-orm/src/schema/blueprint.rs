@@ -312,10 +312,27 @@ impl Blueprint {
         }
     }
 
-    /// Splits off what a SQLite rebuild handles: dropped columns and foreign keys, added
-    /// foreign keys, a primary key.
+    /// Splits off what a SQLite rebuild handles: changed columns (their new indexes stay
+    /// behind, as commands), dropped columns and foreign keys, added foreign keys, a primary
+    /// key.
     pub(crate) fn split_for_rebuild(mut self) -> (Blueprint, RebuildChanges) {
         let mut changes = RebuildChanges::default();
+        let (changed, added): (Vec<ColumnDefinition>, Vec<ColumnDefinition>) =
+            std::mem::take(&mut self.columns).into_iter().partition(|c| c.change);
+        self.columns = added;
+        for column in changed {
+            let one = std::slice::from_ref(&column.name);
+            if column.unique {
+                let name = self.index_name(one, "unique");
+                self.commands.push(Command::Unique { name, columns: one.to_vec() });
+            }
+            if column.index {
+                let name = self.index_name(one, "index");
+                self.commands.push(Command::Index { name, columns: one.to_vec() });
+            }
+            changes.foreign.extend(column.foreign.clone());
+            changes.columns.push(column);
+        }
         self.commands.retain(|c| match c {
             Command::DropColumn(name) => {
                 changes.drops.push(name.clone());

@@ -172,6 +172,8 @@ pub struct ColumnDefinition {
     pub unsigned: bool,
     /// A foreign key from this column.
     pub foreign: Option<ForeignKey>,
+    /// Modifies the existing column instead of adding one ([`change`](Self::change)).
+    pub change: bool,
 }
 
 impl ColumnDefinition {
@@ -187,7 +189,34 @@ impl ColumnDefinition {
             primary,
             unsigned: false,
             foreign: None,
+            change: false,
         }
+    }
+
+    /// Changes the existing column to this definition (Laravel's `change()`), in
+    /// [`Schema::table`](crate::schema::Schema::table). The column is restated whole: a
+    /// modifier left out is gone (`nullable` not restated makes it `NOT NULL`, a default not
+    /// restated is dropped). Its indexes are kept; `.unique()`/`.index()` add one. PostgreSQL
+    /// converts the rows with `USING column::type`, MySQL with `MODIFY`, SQLite by rebuilding
+    /// the table (keeping everything else it has). Rows that do not fit the new definition fail
+    /// the change, which then changes nothing (on MySQL, whose DDL commits, the statement fails
+    /// whole).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use bunary_orm::{DatabaseConfig, Db, schema::Schema};
+    /// let db = Db::connect(&DatabaseConfig::sqlite(":memory:"))?;
+    /// let schema = Schema::on(&db);
+    /// schema.create_table("users", |t| { t.id(); t.string("name", 20); }).await?;
+    /// db.table("users").insert(bunary_orm::record! { "name" => "Ada" }).await?;
+    /// schema.table("users", |t| { t.string("name", 100).nullable().default("anonymous").change(); }).await?;
+    /// db.table("users").insert(bunary_orm::record! { "name" => None::<String> }).await?;
+    /// assert_eq!(db.table("users").count().await?, 2);
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    pub fn change(&mut self) -> &mut Self {
+        self.change = true;
+        self
     }
 
     /// Allows `NULL`.

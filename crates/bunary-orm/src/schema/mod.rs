@@ -289,7 +289,8 @@ async fn alter_sqlite(exec: &Executor<'_>, blueprint: Blueprint) -> Result<()> {
     let table = blueprint.table().to_owned();
     let work = |tx: Tx| async move {
         let grammar = schema_grammar_for(Dialect::Sqlite);
-        if sqlite_rebuild::needs_rebuild(&tx, &table, blueprint.commands()).await? {
+        let changes_columns = blueprint.columns().iter().any(|c| c.change);
+        if changes_columns || sqlite_rebuild::needs_rebuild(&tx, &table, blueprint.commands()).await? {
             let pragma = grammar::sqlite_catalogue::foreign_keys_enforced();
             let enforced = tx.query(&pragma.sql, &[]).await?.first().map(|r| r.get::<i64>(0)).transpose()?;
             if enforced == Some(1) {

@@ -290,6 +290,7 @@ macro_rules! every_suite {
             foreign_key_modifiers_hold_in_any_order,
             foreign_keys_drop_by_columns_or_name,
             indexes_take_names_and_drop_by_columns,
+            columns_change_type_length_nullability_and_default,
         }
         migrations {
             repository_records_batches_in_order,

@@ -136,3 +136,55 @@ pub async fn indexes_take_names_and_drop_by_columns(h: &Harness) -> Result<()> {
     assert_eq!(count(h, "k_people").await?, 2);
     Ok(())
 }
+
+pub async fn columns_change_type_length_nullability_and_default(h: &Harness) -> Result<()> {
+    let schema = Schema::on(&h.db);
+    schema
+        .create_table("k_items", |t| {
+            t.id();
+            t.string("name", 10);
+            t.string("qty", 10);
+            t.enumeration("status", ["a", "b"]).default("a");
+            t.decimal("price", 5, 2);
+            t.index(["name"]);
+        })
+        .await?;
+    h.db.table("k_items").insert(record! { "name" => "abc", "qty" => "12", "price" => "1.50" }).await?;
+    schema
+        .table("k_items", |t| {
+            t.string("name", 100).nullable().change();
+            t.integer("qty").change();
+            t.enumeration("status", ["a", "b", "c"]).default("c").change();
+            t.decimal("price", 8, 3).default(0).change();
+        })
+        .await?;
+    let long = "x".repeat(60);
+    h.db.table("k_items").insert(record! { "name" => long.as_str(), "qty" => 7 }).await?;
+    h.db.table("k_items").insert(record! { "name" => None::<String>, "qty" => 1 }).await?;
+    let first = h.db.table("k_items").find(1).await?.unwrap();
+    assert_eq!(first.get::<i64>("qty")?, 12, "text converted to a number");
+    assert_eq!(first.get::<f64>("price")?, 1.5);
+    let second = h.db.table("k_items").find(2).await?.unwrap();
+    assert_eq!((second.get::<String>("status")?.as_str(), second.get::<f64>("price")?), ("c", 0.0), "new defaults");
+    assert!(h.db.table("k_items").where_("id", 1).update(record! { "status" => "z" }).await.is_err(), "the new CHECK");
+    h.db.table("k_items").where_("id", 1).update(record! { "status" => "b" }).await?;
+    // Restated without nullable(): NOT NULL again, which the NULL row refuses; nothing changes.
+    let refused = schema
+        .table("k_items", |t| {
+            t.string("name", 100).change();
+        })
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    h.db.table("k_items").where_("id", 3).update(record! { "name" => None::<String> }).await?;
+    assert_eq!(h.db.table("k_items").count().await?, 3);
+    // The index on `name` survived the changes.
+    schema.table("k_items", |t| t.drop_index(["name"])).await?;
+    // A column that is not there: an error, nothing changed.
+    assert!(schema
+        .table("k_items", |t| {
+            t.text("nope").change();
+        })
+        .await
+        .is_err());
+    Ok(())
+}

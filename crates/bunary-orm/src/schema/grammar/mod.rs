@@ -289,6 +289,11 @@ pub trait SchemaGrammar: Send + Sync {
         if blueprint.columns().is_empty() {
             return Err(Error::InvalidSchema { problem: SchemaProblem::NoColumns { table: table.to_owned() } });
         }
+        if let Some(changed) = blueprint.columns().iter().find(|c| c.change) {
+            return Err(Error::InvalidSchema {
+                problem: SchemaProblem::AlterInCreate { command: format!("change() of `{}`", changed.name) },
+            });
+        }
         let mut parts: Vec<String> = blueprint.columns().iter().map(|c| self.column_sql(c)).collect::<Result<_>>()?;
         let mut indexes = self.column_indexes(table, blueprint.columns())?;
         let inline_primary = blueprint.columns().iter().filter(|c| c.primary).count();
@@ -364,6 +369,39 @@ pub trait SchemaGrammar: Send + Sync {
         )))
     }
 
+    /// Changes `column` of `table` to its new definition
+    /// ([`ColumnDefinition::change`]): PostgreSQL's form, `ALTER COLUMN … TYPE … USING`, its
+    /// nullability and default, the enumeration's `CHECK` (named `{table}_{column}_check`, as
+    /// PostgreSQL names a column's check) dropped and made again.
+    ///
+    /// # Errors
+    /// As [`SchemaGrammar::column_sql`]; [`Error::Unsupported`] for an auto-incrementing type
+    /// or `primary()` on a change.
+    fn compile_change(&self, table: &str, column: &ColumnDefinition) -> Result<Vec<Statement>> {
+        refuse_in_change(self.dialect(), column)?;
+        let wrapped = self.wrap_table(table)?;
+        let name = self.wrap(&column.name, "column")?;
+        let ty = self.type_sql(column);
+        let check = self.wrap(&format!("{}_{}_check", table.replace('.', "_"), column.name), "constraint")?;
+        let mut alter = vec![
+            format!("ALTER COLUMN {name} TYPE {ty} USING {name}::{ty}"),
+            format!("ALTER COLUMN {name} {} NOT NULL", if column.nullable { "DROP" } else { "SET" }),
+        ];
+        alter.push(match self.modify_default(column)?.strip_prefix(' ') {
+            Some(default) => format!("ALTER COLUMN {name} SET {default}"),
+            None => format!("ALTER COLUMN {name} DROP DEFAULT"),
+        });
+        let mut out = vec![
+            Statement::new(format!("ALTER TABLE {wrapped} DROP CONSTRAINT IF EXISTS {check}")),
+            Statement::new(format!("ALTER TABLE {wrapped} {}", alter.join(", "))),
+        ];
+        let enum_check = self.modify_check(column)?;
+        if let Some(expression) = enum_check.strip_prefix(' ') {
+            out.push(Statement::new(format!("ALTER TABLE {wrapped} ADD CONSTRAINT {check} {expression}")));
+        }
+        Ok(out)
+    }
+
     /// `DROP INDEX …`.
     ///
     /// # Errors
@@ -381,7 +419,14 @@ pub trait SchemaGrammar: Send + Sync {
         let wrapped = self.wrap_table(table)?;
         let mut out = Vec::new();
         for column in blueprint.columns() {
-            out.extend(self.compile_add_column(table, column)?);
+            if column.change {
+                out.extend(self.compile_change(table, column)?);
+                if let Some(key) = &column.foreign {
+                    out.push(self.compile_add_foreign(table, key)?);
+                }
+            } else {
+                out.extend(self.compile_add_column(table, column)?);
+            }
         }
         out.extend(self.column_indexes(table, blueprint.columns())?);
         for command in blueprint.commands() {
@@ -492,6 +537,24 @@ pub(crate) fn base_literal(value: &Value, quote: impl Fn(&str) -> String) -> Res
 }
 
 /// `true` for the integer types (where `UNSIGNED` applies on MySQL).
+/// What no database can take as a column change: an auto-incrementing type (a sequence or
+/// a key to make, not a type) and `primary()` (say `t.primary([..])`).
+///
+/// # Errors
+/// [`Error::Unsupported`].
+pub(crate) fn refuse_in_change(dialect: Dialect, column: &ColumnDefinition) -> Result<()> {
+    if column.kind.is_auto_increment() || column.primary {
+        return Err(Error::Unsupported {
+            dialect,
+            feature: format!(
+                "change() of `{}` to an auto-incrementing key or with primary() (add a key with t.primary([..]))",
+                column.name
+            ),
+        });
+    }
+    Ok(())
+}
+
 pub(crate) fn is_integer(kind: &ColumnType) -> bool {
     matches!(
         kind,

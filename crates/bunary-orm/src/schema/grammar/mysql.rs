@@ -96,6 +96,12 @@ impl SchemaGrammar for MySqlSchemaGrammar {
         Ok(Statement::new(format!("DROP INDEX {} ON {}", self.wrap(name, "index")?, self.wrap_table(table)?)))
     }
 
+    /// `ALTER TABLE … MODIFY` with the column restated whole.
+    fn compile_change(&self, table: &str, column: &ColumnDefinition) -> Result<Vec<Statement>> {
+        super::refuse_in_change(Dialect::MySql, column)?;
+        Ok(vec![Statement::new(format!("ALTER TABLE {} MODIFY {}", self.wrap_table(table)?, self.column_sql(column)?))])
+    }
+
     /// MySQL drops a foreign key with `DROP FOREIGN KEY` (its index stays, as in Laravel).
     fn compile_drop_foreign(&self, table: &str, name: &str) -> Result<Statement> {
         Ok(Statement::new(format!(

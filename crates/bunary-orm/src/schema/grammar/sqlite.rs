@@ -83,6 +83,15 @@ impl SchemaGrammar for SqliteSchemaGrammar {
         })
     }
 
+    /// SQLite cannot change a column with `ALTER TABLE`: `Schema::table` rebuilds the table
+    /// instead, so this statement is never run by it.
+    fn compile_change(&self, _table: &str, _column: &ColumnDefinition) -> Result<Vec<Statement>> {
+        Err(Error::Unsupported {
+            dialect: Dialect::Sqlite,
+            feature: "ALTER TABLE … ALTER COLUMN (Schema::table rebuilds the table instead)".into(),
+        })
+    }
+
     /// SQLite cannot drop a constraint with `ALTER TABLE`: `Schema::table` rebuilds the table
     /// instead, so this statement is never run by it.
     fn compile_drop_foreign(&self, _table: &str, _name: &str) -> Result<Statement> {

@@ -21,7 +21,7 @@
 
 use crate::error::{Error, Result, SchemaProblem};
 use crate::query::Statement;
-use crate::schema::column::ForeignKey;
+use crate::schema::column::{ColumnDefinition, ForeignKey};
 use crate::value::Value;
 
 use super::sqlite_ddl::{self, ConstraintKind, Part, PartKind};
@@ -78,6 +78,8 @@ pub struct TableInfo {
 /// The changes a rebuild makes.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RebuildChanges {
+    /// Columns to change: each replaces the definition of the column of its name.
+    pub columns: Vec<ColumnDefinition>,
     /// Columns to drop (with the keys, uniques and indexes that use them).
     pub drops: Vec<String>,
     /// Foreign keys to add.
@@ -205,6 +207,14 @@ pub fn compile_rebuild(table: &str, info: &TableInfo, changes: &RebuildChanges) 
         }
         check_unused(table, info, &definition.parts, d)?;
     }
+    for c in &changes.columns {
+        super::refuse_in_change(crate::dialect::Dialect::Sqlite, c)?;
+        if !info.columns.iter().any(|i| i.name.eq_ignore_ascii_case(&c.name)) {
+            return Err(Error::InvalidSchema {
+                problem: SchemaProblem::NoSuchColumn { table: table.to_owned(), column: c.name.clone() },
+            });
+        }
+    }
     let mut dropped_keys = Vec::new();
     for (name, columns) in &changes.drop_foreign {
         dropped_keys.push(foreign_to_drop(table, &definition.parts, name, columns.as_ref())?);
@@ -222,10 +232,28 @@ pub fn compile_rebuild(table: &str, info: &TableInfo, changes: &RebuildChanges) 
     if !kept.iter().any(|(_, p)| matches!(p.kind, PartKind::Column(_))) {
         return Err(Error::InvalidSchema { problem: SchemaProblem::DropsEveryColumn { table: table.to_owned() } });
     }
-    let mut parts: Vec<String> = kept
-        .iter()
-        .map(|(i, p)| if dropped_keys.contains(&(*i, true)) { p.without_inline_foreign() } else { p.text.clone() })
-        .collect();
+    let changed = |p: &Part| match &p.kind {
+        PartKind::Column(name) => changes.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name)),
+        PartKind::Constraint { .. } => None,
+    };
+    let mut parts = Vec::new();
+    for (i, p) in &kept {
+        parts.push(match changed(p) {
+            // Restated whole, as Laravel does.
+            Some(column) => {
+                let mut sql = g.column_sql(column)?;
+                // Its own key stays unless the change names one or drops it.
+                if let (Some(f), None, false) = (&p.inline_foreign, &column.foreign, dropped_keys.contains(&(*i, true)))
+                {
+                    sql.push(' ');
+                    sql.push_str(&p.text[f.span.clone()]);
+                }
+                sql
+            }
+            None if dropped_keys.contains(&(*i, true)) => p.without_inline_foreign(),
+            None => p.text.clone(),
+        });
+    }
     if let Some(primary) = &changes.primary {
         parts.push(format!("PRIMARY KEY ({})", g.columnize(primary)?));
     }
@@ -404,6 +432,37 @@ mod tests {
                 r#"CREATE TABLE "bunary_new_t" (a INTEGER NOT NULL, b INT)"#
             );
         }
+    }
+
+    #[test]
+    fn a_changed_column_is_restated_and_keeps_its_own_key() {
+        use crate::schema::column::ColumnType;
+        let info = TableInfo {
+            sql:
+                r#"CREATE TABLE t (a INTEGER NOT NULL CONSTRAINT "t_a_foreign" REFERENCES u (id), b INT CHECK (b > 0))"#
+                    .into(),
+            columns: vec![
+                ColumnInfo { name: "a".into(), generated: false, pk: 0 },
+                ColumnInfo { name: "b".into(), generated: false, pk: 0 },
+            ],
+            ..Default::default()
+        };
+        let mut a = ColumnDefinition::new("a", ColumnType::BigInteger);
+        a.nullable().change();
+        let mut b = ColumnDefinition::new("b", ColumnType::String(10));
+        b.default("x").change();
+        let changes = RebuildChanges { columns: vec![a, b], ..Default::default() };
+        assert_eq!(
+            compile_rebuild("t", &info, &changes).unwrap()[0].sql,
+            r#"CREATE TABLE "bunary_new_t" ("a" INTEGER NULL CONSTRAINT "t_a_foreign" REFERENCES u (id), "b" VARCHAR(10) NOT NULL DEFAULT 'x')"#
+        );
+        let mut missing = ColumnDefinition::new("c", ColumnType::Text);
+        missing.change();
+        let changes = RebuildChanges { columns: vec![missing], ..Default::default() };
+        assert!(matches!(
+            compile_rebuild("t", &info, &changes),
+            Err(Error::InvalidSchema { problem: SchemaProblem::NoSuchColumn { .. } })
+        ));
     }
 
     #[test]

@@ -365,3 +365,42 @@ fn identifiers_are_quoted_in_one_place_for_both_grammars() {
         assert!(expected.ends_with(&query_side), "{dialect:?}: the query grammar quotes the same way");
     }
 }
+
+#[test]
+fn change_restates_a_column_per_dialect() {
+    let change = |t: &mut Blueprint| {
+        t.string("name", 100).nullable().default("n/a").change();
+        t.enumeration("status", ["a", "b"]).change().unique();
+    };
+    assert_eq!(
+        alter(Dialect::Postgres, change),
+        [
+            r#"ALTER TABLE "t" DROP CONSTRAINT IF EXISTS "t_name_check""#,
+            r#"ALTER TABLE "t" ALTER COLUMN "name" TYPE VARCHAR(100) USING "name"::VARCHAR(100), ALTER COLUMN "name" DROP NOT NULL, ALTER COLUMN "name" SET DEFAULT 'n/a'"#,
+            r#"ALTER TABLE "t" DROP CONSTRAINT IF EXISTS "t_status_check""#,
+            r#"ALTER TABLE "t" ALTER COLUMN "status" TYPE VARCHAR(255) USING "status"::VARCHAR(255), ALTER COLUMN "status" SET NOT NULL, ALTER COLUMN "status" DROP DEFAULT"#,
+            r#"ALTER TABLE "t" ADD CONSTRAINT "t_status_check" CHECK ("status" IN ('a', 'b'))"#,
+            r#"CREATE UNIQUE INDEX "t_status_unique" ON "t" ("status")"#,
+        ]
+    );
+    assert_eq!(
+        alter(Dialect::MySql, change),
+        [
+            "ALTER TABLE `t` MODIFY `name` VARCHAR(100) NULL DEFAULT 'n/a'",
+            "ALTER TABLE `t` MODIFY `status` VARCHAR(255) NOT NULL CHECK (`status` IN ('a', 'b'))",
+            "CREATE UNIQUE INDEX `t_status_unique` ON `t` (`status`)",
+        ]
+    );
+    let mut bp = Blueprint::new("t");
+    bp.string("name", 5).change();
+    assert!(matches!(schema_grammar_for(Dialect::Sqlite).compile_alter(&bp), Err(Error::Unsupported { .. })));
+    assert!(matches!(
+        schema_grammar_for(Dialect::Sqlite).compile_create(&bp),
+        Err(Error::InvalidSchema { problem: crate::error::SchemaProblem::AlterInCreate { .. } })
+    ));
+    for d in DIALECTS {
+        let mut bp = Blueprint::new("t");
+        bp.big_increments("id").change();
+        assert!(matches!(schema_grammar_for(d).compile_alter(&bp), Err(Error::Unsupported { .. })), "{d:?}");
+    }
+}
