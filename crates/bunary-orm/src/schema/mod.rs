@@ -29,6 +29,7 @@
 pub mod blueprint;
 pub mod column;
 pub mod grammar;
+mod introspect;
 mod sqlite_rebuild;
 
 use crate::connection::Tx;
@@ -40,6 +41,7 @@ use crate::statement::Statement;
 pub use self::blueprint::{Blueprint, Command, ForeignBuilder, IndexBuilder, IntoKeyRef, KeyRef};
 pub use self::column::{ColumnDefault, ColumnDefinition, ColumnType, ForeignAction, ForeignKey};
 use self::grammar::schema_grammar_for;
+pub use self::introspect::{TableColumn, TableForeignKey, TableIndex};
 
 /// The schema builder on the global database; [`Schema::on`] for an explicit handle.
 #[derive(Debug, Clone, Copy)]

@@ -6,6 +6,7 @@ pub mod cancellation;
 pub mod correctness;
 pub mod driver;
 pub mod events;
+pub mod introspection;
 pub mod json;
 pub mod lifecycle;
 pub mod migrations;
@@ -285,6 +286,9 @@ macro_rules! every_suite {
             alter_adds_renames_and_drops_columns_keeping_rows,
             a_failing_create_leaves_no_table,
             drop_rename_and_list_tables,
+        }
+        introspection {
+            columns_indexes_and_foreign_keys_read_back,
         }
         schema_keys {
             foreign_key_modifiers_hold_in_any_order,

@@ -4,6 +4,7 @@
 //! `mysql.rs` give the column types (`type_sql`) and override what differs. Every identifier
 //! is validated then quoted; defaults are literals escaped here, never pasted.
 
+pub(crate) mod catalogue;
 pub mod migration_lock;
 mod mysql;
 mod postgres;

@@ -339,6 +339,21 @@ pub fn parse(table: &str, create: &str) -> Result<TableDefinition> {
     Ok(TableDefinition { parts, options })
 }
 
+/// The name of the foreign key on `columns` among a table's `parts`: a table constraint's
+/// `CONSTRAINT name`, or a column's own `CONSTRAINT name REFERENCES …`.
+pub fn foreign_key_name(parts: &[Part], columns: &[String]) -> Option<String> {
+    let same = |a: &[String]| a.len() == columns.len() && a.iter().zip(columns).all(|(x, y)| x.eq_ignore_ascii_case(y));
+    parts.iter().find_map(|p| match (&p.kind, &p.inline_foreign) {
+        (PartKind::Constraint { name: Some(n), kind: ConstraintKind::ForeignKey(cols) }, _) if same(cols) => {
+            Some(n.clone())
+        }
+        (PartKind::Column(c), Some(InlineForeign { name: Some(n), .. })) if same(std::slice::from_ref(c)) => {
+            Some(n.clone())
+        }
+        _ => None,
+    })
+}
+
 /// Whether `sql` (a trigger's, a view's, an index's) names `name` anywhere outside strings.
 pub fn mentions(sql: &str, name: &str) -> bool {
     tokens(sql).is_none_or(|toks| toks.iter().any(|t| t.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name))))
