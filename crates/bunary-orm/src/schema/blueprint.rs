@@ -185,6 +185,91 @@ impl Blueprint {
         json => ColumnType::Json,
         /// Bytes.
         binary => ColumnType::Binary,
+        /// An 8-bit integer.
+        tiny_integer => ColumnType::TinyInteger,
+        /// A 24-bit integer (MySQL; an integer elsewhere).
+        medium_integer => ColumnType::MediumInteger,
+        /// Short text.
+        tiny_text => ColumnType::TinyText,
+        /// Medium text.
+        medium_text => ColumnType::MediumText,
+        /// Long text.
+        long_text => ColumnType::LongText,
+        /// A year.
+        year => ColumnType::Year,
+        /// A date and time with a time zone (PostgreSQL; UTC elsewhere).
+        timestamp_tz => ColumnType::TimestampTz,
+        /// As [`timestamp_tz`](Self::timestamp_tz) (Laravel's `dateTimeTz`).
+        datetime_tz => ColumnType::TimestampTz,
+        /// A ULID.
+        ulid => ColumnType::Ulid,
+        /// An IP address.
+        ip_address => ColumnType::IpAddress,
+        /// A MAC address.
+        mac_address => ColumnType::MacAddress,
+    }
+
+    /// `CHAR(length)`.
+    pub fn char(&mut self, name: &str, length: u32) -> &mut ColumnDefinition {
+        self.add(name, ColumnType::Char(length))
+    }
+
+    /// An unsigned 32-bit integer (`UNSIGNED` on MySQL; the others have no unsigned types).
+    pub fn unsigned_integer(&mut self, name: &str) -> &mut ColumnDefinition {
+        self.integer(name).unsigned()
+    }
+
+    /// An unsigned 64-bit integer.
+    pub fn unsigned_big_integer(&mut self, name: &str) -> &mut ColumnDefinition {
+        self.big_integer(name).unsigned()
+    }
+
+    /// An unsigned 16-bit integer.
+    pub fn unsigned_small_integer(&mut self, name: &str) -> &mut ColumnDefinition {
+        self.small_integer(name).unsigned()
+    }
+
+    /// An unsigned 8-bit integer.
+    pub fn unsigned_tiny_integer(&mut self, name: &str) -> &mut ColumnDefinition {
+        self.tiny_integer(name).unsigned()
+    }
+
+    /// An unsigned 24-bit integer.
+    pub fn unsigned_medium_integer(&mut self, name: &str) -> &mut ColumnDefinition {
+        self.medium_integer(name).unsigned()
+    }
+
+    /// Nullable `created_at` and `updated_at` with a time zone.
+    pub fn timestamps_tz(&mut self) {
+        self.timestamp_tz("created_at").nullable();
+        self.timestamp_tz("updated_at").nullable();
+    }
+
+    /// Laravel's `morphs("commentable")`: `commentable_type` (string) and `commentable_id`
+    /// (unsigned big integer) and an index on both, the columns a polymorphic relation reads.
+    pub fn morphs(&mut self, name: &str) {
+        self.string(&format!("{name}_type"), 255);
+        self.unsigned_big_integer(&format!("{name}_id"));
+        self.index([format!("{name}_type"), format!("{name}_id")]);
+    }
+
+    /// [`morphs`](Self::morphs) with both columns nullable.
+    pub fn nullable_morphs(&mut self, name: &str) {
+        self.string(&format!("{name}_type"), 255).nullable();
+        self.unsigned_big_integer(&format!("{name}_id")).nullable();
+        self.index([format!("{name}_type"), format!("{name}_id")]);
+    }
+
+    /// [`morphs`](Self::morphs) with a UUID key.
+    pub fn uuid_morphs(&mut self, name: &str) {
+        self.string(&format!("{name}_type"), 255);
+        self.uuid(&format!("{name}_id"));
+        self.index([format!("{name}_type"), format!("{name}_id")]);
+    }
+
+    /// A nullable `remember_token`, 100 characters (Laravel's).
+    pub fn remember_token(&mut self) -> &mut ColumnDefinition {
+        self.string("remember_token", 100).nullable()
     }
 
     /// Laravel's `id()`: `big_increments("id")`.

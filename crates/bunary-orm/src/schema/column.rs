@@ -50,6 +50,29 @@ pub enum ColumnType {
     Binary,
     /// Text limited to `values` by a `CHECK` constraint.
     Enum(Vec<String>),
+    /// `CHAR(length)`: fixed-length text.
+    Char(u32),
+    /// An 8-bit integer (`TINYINT` on MySQL, `SMALLINT` on PostgreSQL).
+    TinyInteger,
+    /// A 24-bit integer (`MEDIUMINT` on MySQL, `INTEGER` elsewhere).
+    MediumInteger,
+    /// Short text (`TINYTEXT` on MySQL, `VARCHAR(255)` on PostgreSQL).
+    TinyText,
+    /// Medium text (`MEDIUMTEXT` on MySQL, `TEXT` elsewhere).
+    MediumText,
+    /// Long text (`LONGTEXT` on MySQL, `TEXT` elsewhere).
+    LongText,
+    /// A year (`YEAR` on MySQL, an integer elsewhere).
+    Year,
+    /// A date and time with a time zone (`TIMESTAMPTZ` on PostgreSQL; MySQL and SQLite have
+    /// none and store UTC).
+    TimestampTz,
+    /// A ULID, 26 characters.
+    Ulid,
+    /// An IPv4 or IPv6 address (`INET` on PostgreSQL, checked there; text elsewhere).
+    IpAddress,
+    /// A MAC address (`MACADDR` on PostgreSQL, checked there; text elsewhere).
+    MacAddress,
 }
 
 impl ColumnType {
@@ -139,6 +162,25 @@ macro_rules! foreign_shortcuts {
 }
 pub(crate) use foreign_shortcuts;
 
+/// A generated column's expression ([`ColumnDefinition::stored_as`],
+/// [`ColumnDefinition::virtual_as`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// **Raw SQL**: the expression, written as is. Never from user input.
+    pub expression: String,
+    /// Stored (computed on write) rather than virtual (computed on read).
+    pub stored: bool,
+}
+
+/// Where MySQL puts a new column ([`ColumnDefinition::after`], [`ColumnDefinition::first`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+    /// `FIRST`.
+    First,
+    /// `AFTER column`.
+    After(String),
+}
+
 /// A column default: a literal value (escaped by the grammar) or an expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnDefault {
@@ -174,6 +216,16 @@ pub struct ColumnDefinition {
     pub foreign: Option<ForeignKey>,
     /// Modifies the existing column instead of adding one ([`change`](Self::change)).
     pub change: bool,
+    /// A generated column's expression.
+    pub generated: Option<Generated>,
+    /// A comment (PostgreSQL `COMMENT ON COLUMN`, MySQL `COMMENT`; SQLite keeps none).
+    pub comment: Option<String>,
+    /// A collation (`COLLATE name`).
+    pub collation: Option<String>,
+    /// MySQL's column position (`FIRST`, `AFTER c`); the other databases add at the end.
+    pub position: Option<Position>,
+    /// MySQL's `ON UPDATE CURRENT_TIMESTAMP`.
+    pub use_current_on_update: bool,
 }
 
 impl ColumnDefinition {
@@ -190,6 +242,11 @@ impl ColumnDefinition {
             unsigned: false,
             foreign: None,
             change: false,
+            generated: None,
+            comment: None,
+            collation: None,
+            position: None,
+            use_current_on_update: false,
         }
     }
 
@@ -216,6 +273,54 @@ impl ColumnDefinition {
     /// ```
     pub fn change(&mut self) -> &mut Self {
         self.change = true;
+        self
+    }
+
+    /// A stored generated column: **raw SQL** `expression`, computed when a row is written
+    /// (`GENERATED ALWAYS AS (expression) STORED`). Never from user input.
+    pub fn stored_as(&mut self, expression: &str) -> &mut Self {
+        self.generated = Some(Generated { expression: expression.to_owned(), stored: true });
+        self
+    }
+
+    /// A virtual generated column: **raw SQL** `expression`, computed when read. PostgreSQL
+    /// (before 18) has none: [`Error::Unsupported`](crate::Error::Unsupported) there.
+    pub fn virtual_as(&mut self, expression: &str) -> &mut Self {
+        self.generated = Some(Generated { expression: expression.to_owned(), stored: false });
+        self
+    }
+
+    /// A comment on the column (PostgreSQL `COMMENT ON COLUMN`, MySQL `COMMENT '…'`, escaped
+    /// as a literal). SQLite has no column comments: there it is not stored.
+    pub fn comment(&mut self, text: &str) -> &mut Self {
+        self.comment = Some(text.to_owned());
+        self
+    }
+
+    /// The column's collation (`utf8mb4_bin`, `NOCASE`, `C`): letters, digits, `_`, `-`, `.`
+    /// and `@` only, anything else is [`Error::InvalidIdentifier`](crate::Error::InvalidIdentifier).
+    pub fn collation(&mut self, name: &str) -> &mut Self {
+        self.collation = Some(name.to_owned());
+        self
+    }
+
+    /// MySQL: add the column after `column` (the other databases add at the end).
+    pub fn after(&mut self, column: &str) -> &mut Self {
+        self.position = Some(Position::After(column.to_owned()));
+        self
+    }
+
+    /// MySQL: add the column first (the other databases add at the end).
+    pub fn first(&mut self) -> &mut Self {
+        self.position = Some(Position::First);
+        self
+    }
+
+    /// MySQL's `ON UPDATE CURRENT_TIMESTAMP`: the database sets the column on every update.
+    /// PostgreSQL and SQLite have no such clause: [`Error::Unsupported`](crate::Error::Unsupported)
+    /// there (the model layer's `updated_at` does it on every database).
+    pub fn use_current_on_update(&mut self) -> &mut Self {
+        self.use_current_on_update = true;
         self
     }
 

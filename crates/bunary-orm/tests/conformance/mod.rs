@@ -3,6 +3,7 @@
 
 pub mod attributes;
 pub mod cancellation;
+pub mod column_types;
 pub mod correctness;
 pub mod driver;
 pub mod events;
@@ -286,6 +287,9 @@ macro_rules! every_suite {
             alter_adds_renames_and_drops_columns_keeping_rows,
             a_failing_create_leaves_no_table,
             drop_rename_and_list_tables,
+        }
+        column_types {
+            further_types_store_and_read_back,
         }
         introspection {
             columns_indexes_and_foreign_keys_read_back,

@@ -92,6 +92,19 @@ impl ToSql for Bind<'_> {
             Type::TIME => convert::<NaiveTime>(v, ty)?.to_sql(ty, out),
             Type::TIMESTAMP => convert::<NaiveDateTime>(v, ty)?.to_sql(ty, out),
             Type::TIMESTAMPTZ => convert::<DateTime<Utc>>(v, ty)?.to_sql(ty, out),
+            Type::INET => match v {
+                Value::Text(t) => {
+                    t.parse::<std::net::IpAddr>().map_err(|_| format!("`{t}` is not an IP address"))?.to_sql(ty, out)
+                }
+                other => Err(format!("cannot bind {} as {ty}", other.kind_name()).into()),
+            },
+            Type::MACADDR => match v {
+                Value::Text(t) => {
+                    out.extend_from_slice(&mac_bytes(t).ok_or_else(|| format!("`{t}` is not a MAC address"))?);
+                    Ok(IsNull::No)
+                }
+                other => Err(format!("cannot bind {} as {ty}", other.kind_name()).into()),
+            },
             _ => {
                 // Text types (text, varchar, char, name, citext, unknown) and enums take the
                 // value's text form.
@@ -143,8 +156,26 @@ pub(super) enum Kind {
     Time,
     Timestamp,
     TimestampTz,
+    /// `inet`, read as its text (`192.168.0.1`, `::1`).
+    Inet,
+    /// `macaddr`, read as its text (`08:00:2b:01:02:03`).
+    MacAddr,
     /// Text types, enums and anything else: UTF-8 text, else bytes.
     Other,
+}
+
+/// The six bytes of a MAC address written as six hex pairs split by `:` or `-`.
+fn mac_bytes(text: &str) -> Option<[u8; 6]> {
+    let mut out = [0u8; 6];
+    let mut parts = text.split([':', '-']);
+    for byte in &mut out {
+        let part = parts.next()?;
+        if part.len() != 2 {
+            return None;
+        }
+        *byte = u8::from_str_radix(part, 16).ok()?;
+    }
+    parts.next().is_none().then_some(out)
 }
 
 impl Kind {
@@ -165,6 +196,8 @@ impl Kind {
             Type::TIME => Kind::Time,
             Type::TIMESTAMP => Kind::Timestamp,
             Type::TIMESTAMPTZ => Kind::TimestampTz,
+            Type::INET => Kind::Inet,
+            Type::MACADDR => Kind::MacAddr,
             _ => Kind::Other,
         }
     }
@@ -189,6 +222,11 @@ pub(super) fn decode(kind: Kind, ty: &Type, raw: Option<&[u8]>) -> Result<Value,
         Kind::Time => Value::Time(NaiveTime::from_sql(ty, raw)?),
         Kind::Timestamp => Value::DateTime(NaiveDateTime::from_sql(ty, raw)?),
         Kind::TimestampTz => Value::Timestamp(DateTime::<Utc>::from_sql(ty, raw)?),
+        Kind::Inet => Value::Text(std::net::IpAddr::from_sql(ty, raw)?.to_string()),
+        Kind::MacAddr => match raw {
+            [a, b, c, d, e, f] => Value::Text(format!("{a:02x}:{b:02x}:{c:02x}:{d:02x}:{e:02x}:{f:02x}")),
+            _ => return Err("a macaddr is six bytes".into()),
+        },
         Kind::Other => match std::str::from_utf8(raw) {
             Ok(text) => Value::Text(text.to_owned()),
             Err(_) => Value::Blob(raw.to_vec()),
@@ -245,7 +283,9 @@ impl ColumnSource for PgColumns<'_> {
             | Kind::Date
             | Kind::Time
             | Kind::Timestamp
-            | Kind::TimestampTz => None,
+            | Kind::TimestampTz
+            | Kind::Inet
+            | Kind::MacAddr => None,
         })
     }
 

@@ -185,15 +185,79 @@ pub trait SchemaGrammar: Send + Sync {
     /// [`Error::InvalidIdentifier`], [`Error::InvalidSchema`].
     fn column_sql(&self, column: &ColumnDefinition) -> Result<String> {
         Ok(format!(
-            "{} {}{}{}{}{}",
+            "{} {}{}{}{}{}{}{}{}{}",
             self.wrap(&column.name, "column")?,
             self.type_sql(column),
+            self.modify_collation(column)?,
+            self.modify_generated(column)?,
             self.modify_nullable(column),
             self.modify_default(column)?,
+            self.modify_on_update(column)?,
             self.modify_primary(column),
             self.modify_check(column)?,
+            self.modify_comment(column),
         ))
     }
+
+    /// `COLLATE name`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`] for a name outside letters, digits, `_`, `-`, `.`, `@`.
+    fn modify_collation(&self, column: &ColumnDefinition) -> Result<String> {
+        match &column.collation {
+            Some(name) => Ok(format!(" COLLATE {}", collation_name(name)?)),
+            None => Ok(String::new()),
+        }
+    }
+
+    /// `GENERATED ALWAYS AS (…) STORED|VIRTUAL`.
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] where the database lacks the kind.
+    fn modify_generated(&self, column: &ColumnDefinition) -> Result<String> {
+        Ok(match &column.generated {
+            Some(g) => {
+                format!(" GENERATED ALWAYS AS ({}) {}", g.expression, if g.stored { "STORED" } else { "VIRTUAL" })
+            }
+            None => String::new(),
+        })
+    }
+
+    /// MySQL's `ON UPDATE CURRENT_TIMESTAMP`.
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] on the databases without it.
+    fn modify_on_update(&self, column: &ColumnDefinition) -> Result<String> {
+        if column.use_current_on_update {
+            return Err(Error::Unsupported {
+                dialect: self.dialect(),
+                feature: format!(
+                    "use_current_on_update on `{}` (MySQL only; the model layer's updated_at works everywhere)",
+                    column.name
+                ),
+            });
+        }
+        Ok(String::new())
+    }
+
+    /// An inline comment (MySQL's); the others comment apart or not at all.
+    fn modify_comment(&self, _column: &ColumnDefinition) -> String {
+        String::new()
+    }
+
+    /// MySQL's `FIRST`/`AFTER c` of an added column; nothing elsewhere.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`].
+    fn modify_position(&self, _column: &ColumnDefinition) -> Result<String> {
+        Ok(String::new())
+    }
+
+    /// The statements that comment `columns` (PostgreSQL's `COMMENT ON COLUMN`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`].
+    fn column_comments(&self, table: &str, columns: &[ColumnDefinition]) -> Result<Vec<Statement>>;
 
     /// `CONSTRAINT name FOREIGN KEY (…) REFERENCES t (…) ON DELETE …`, named as Laravel names
     /// it (`{table}_{columns}_foreign`) unless the key has a name: what `drop_foreign` finds
@@ -329,6 +393,7 @@ pub trait SchemaGrammar: Send + Sync {
         let mut statements =
             vec![Statement::new(format!("CREATE TABLE {} ({})", self.wrap_table(table)?, parts.join(", ")))];
         statements.append(&mut indexes);
+        statements.extend(self.column_comments(table, blueprint.columns())?);
         Ok(statements)
     }
 
@@ -339,9 +404,10 @@ pub trait SchemaGrammar: Send + Sync {
     /// As [`SchemaGrammar::column_sql`].
     fn compile_add_column(&self, table: &str, column: &ColumnDefinition) -> Result<Vec<Statement>> {
         let mut out = vec![Statement::new(format!(
-            "ALTER TABLE {} ADD COLUMN {}",
+            "ALTER TABLE {} ADD COLUMN {}{}",
             self.wrap_table(table)?,
-            self.column_sql(column)?
+            self.column_sql(column)?,
+            self.modify_position(column)?
         ))];
         if let Some(key) = &column.foreign {
             out.push(self.compile_add_foreign(table, key)?);
@@ -430,6 +496,7 @@ pub trait SchemaGrammar: Send + Sync {
             }
         }
         out.extend(self.column_indexes(table, blueprint.columns())?);
+        out.extend(self.column_comments(table, blueprint.columns())?);
         for command in blueprint.commands() {
             out.push(match command {
                 Command::Index { name, columns } => self.compile_index(table, name, columns, false)?,
@@ -538,6 +605,26 @@ pub(crate) fn base_literal(value: &Value, quote: impl Fn(&str) -> String) -> Res
 }
 
 /// `true` for the integer types (where `UNSIGNED` applies on MySQL).
+/// A collation's name: letters, digits, `_`, `-`, `.` and `@` (`utf8mb4_0900_ai_ci`,
+/// `en_US.utf8`, `und-x-icu`), at most 64 characters.
+///
+/// # Errors
+/// [`Error::InvalidIdentifier`].
+pub(crate) fn collation_name(name: &str) -> Result<&str> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'@'));
+    if ok {
+        Ok(name)
+    } else {
+        Err(Error::InvalidIdentifier {
+            kind: "collation",
+            value: name.to_owned(),
+            reason: "a collation is letters, digits, _, -, . and @".into(),
+        })
+    }
+}
+
 /// What no database can take as a column change: an auto-incrementing type (a sequence or
 /// a key to make, not a type) and `primary()` (say `t.primary([..])`).
 ///
@@ -564,5 +651,7 @@ pub(crate) fn is_integer(kind: &ColumnType) -> bool {
             | ColumnType::SmallInteger
             | ColumnType::Integer
             | ColumnType::BigInteger
+            | ColumnType::TinyInteger
+            | ColumnType::MediumInteger
     )
 }

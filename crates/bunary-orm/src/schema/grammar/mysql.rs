@@ -3,7 +3,7 @@
 
 use crate::dialect::Dialect;
 use crate::error::Result;
-use crate::schema::column::{ColumnDefault, ColumnDefinition, ColumnType};
+use crate::schema::column::{ColumnDefault, ColumnDefinition, ColumnType, Position};
 use crate::statement::Statement;
 use crate::value::Value;
 
@@ -48,6 +48,17 @@ impl SchemaGrammar for MySqlSchemaGrammar {
             ColumnType::Json => "JSON".into(),
             ColumnType::Binary => "BLOB".into(),
             ColumnType::Enum(_) => "VARCHAR(255)".into(),
+            ColumnType::Char(n) => format!("CHAR({n})"),
+            ColumnType::TinyInteger => "TINYINT".into(),
+            ColumnType::MediumInteger => "MEDIUMINT".into(),
+            ColumnType::TinyText => "TINYTEXT".into(),
+            ColumnType::MediumText => "MEDIUMTEXT".into(),
+            ColumnType::LongText => "LONGTEXT".into(),
+            ColumnType::Year => "YEAR".into(),
+            ColumnType::TimestampTz => "DATETIME(6)".into(),
+            ColumnType::Ulid => "CHAR(26)".into(),
+            ColumnType::IpAddress => "VARCHAR(45)".into(),
+            ColumnType::MacAddress => "VARCHAR(17)".into(),
         };
         let unsigned = is_integer(&column.kind) && (column.unsigned || column.kind.is_auto_increment());
         if unsigned {
@@ -55,6 +66,41 @@ impl SchemaGrammar for MySqlSchemaGrammar {
         } else {
             base
         }
+    }
+
+    /// MariaDB takes no `NULL`/`NOT NULL` on a generated column (its value is the expression's).
+    fn modify_nullable(&self, column: &ColumnDefinition) -> &'static str {
+        match (column.generated.is_some(), column.nullable) {
+            (true, _) => "",
+            (false, true) => " NULL",
+            (false, false) => " NOT NULL",
+        }
+    }
+
+    fn modify_on_update(&self, column: &ColumnDefinition) -> Result<String> {
+        Ok(match (column.use_current_on_update, &column.kind) {
+            (false, _) => String::new(),
+            (true, ColumnType::DateTime | ColumnType::Timestamp | ColumnType::TimestampTz) => {
+                " ON UPDATE CURRENT_TIMESTAMP(6)".into()
+            }
+            (true, _) => " ON UPDATE CURRENT_TIMESTAMP".into(),
+        })
+    }
+
+    fn modify_comment(&self, column: &ColumnDefinition) -> String {
+        column.comment.as_ref().map(|c| format!(" COMMENT {}", self.quote_string(c))).unwrap_or_default()
+    }
+
+    fn modify_position(&self, column: &ColumnDefinition) -> Result<String> {
+        Ok(match &column.position {
+            None => String::new(),
+            Some(Position::First) => " FIRST".into(),
+            Some(Position::After(c)) => format!(" AFTER {}", self.wrap(c, "column")?),
+        })
+    }
+
+    fn column_comments(&self, _table: &str, _columns: &[ColumnDefinition]) -> Result<Vec<Statement>> {
+        Ok(Vec::new())
     }
 
     fn modify_primary(&self, column: &ColumnDefinition) -> &'static str {
@@ -99,7 +145,12 @@ impl SchemaGrammar for MySqlSchemaGrammar {
     /// `ALTER TABLE … MODIFY` with the column restated whole.
     fn compile_change(&self, table: &str, column: &ColumnDefinition) -> Result<Vec<Statement>> {
         super::refuse_in_change(Dialect::MySql, column)?;
-        Ok(vec![Statement::new(format!("ALTER TABLE {} MODIFY {}", self.wrap_table(table)?, self.column_sql(column)?))])
+        Ok(vec![Statement::new(format!(
+            "ALTER TABLE {} MODIFY {}{}",
+            self.wrap_table(table)?,
+            self.column_sql(column)?,
+            self.modify_position(column)?
+        ))])
     }
 
     /// MySQL drops a foreign key with `DROP FOREIGN KEY` (its index stays, as in Laravel).

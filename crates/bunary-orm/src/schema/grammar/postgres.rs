@@ -44,7 +44,54 @@ impl SchemaGrammar for PostgresSchemaGrammar {
             ColumnType::Json => "JSONB".into(),
             ColumnType::Binary => "BYTEA".into(),
             ColumnType::Enum(_) => "VARCHAR(255)".into(),
+            ColumnType::Char(n) => format!("CHAR({n})"),
+            ColumnType::TinyInteger => "SMALLINT".into(),
+            ColumnType::MediumInteger | ColumnType::Year => "INTEGER".into(),
+            ColumnType::TinyText => "VARCHAR(255)".into(),
+            ColumnType::MediumText | ColumnType::LongText => "TEXT".into(),
+            ColumnType::TimestampTz => "TIMESTAMPTZ".into(),
+            ColumnType::Ulid => "CHAR(26)".into(),
+            ColumnType::IpAddress => "INET".into(),
+            ColumnType::MacAddress => "MACADDR".into(),
         }
+    }
+
+    /// PostgreSQL (before 18) has stored generated columns only.
+    fn modify_generated(&self, column: &ColumnDefinition) -> Result<String> {
+        match &column.generated {
+            Some(g) if !g.stored => Err(crate::error::Error::Unsupported {
+                dialect: Dialect::Postgres,
+                feature: format!(
+                    "virtual_as on `{}` (PostgreSQL has stored generated columns: stored_as)",
+                    column.name
+                ),
+            }),
+            Some(g) => Ok(format!(" GENERATED ALWAYS AS ({}) STORED", g.expression)),
+            None => Ok(String::new()),
+        }
+    }
+
+    /// A collation is a quoted name on PostgreSQL (`"C"`, `"en_US.utf8"`).
+    fn modify_collation(&self, column: &ColumnDefinition) -> Result<String> {
+        match &column.collation {
+            Some(name) => Ok(format!(" COLLATE \"{}\"", super::collation_name(name)?)),
+            None => Ok(String::new()),
+        }
+    }
+
+    fn column_comments(&self, table: &str, columns: &[ColumnDefinition]) -> Result<Vec<Statement>> {
+        let mut out = Vec::new();
+        for c in columns {
+            if let Some(text) = &c.comment {
+                out.push(Statement::new(format!(
+                    "COMMENT ON COLUMN {}.{} IS {}",
+                    self.wrap_table(table)?,
+                    self.wrap(&c.name, "column")?,
+                    self.quote_string(text)
+                )));
+            }
+        }
+        Ok(out)
     }
 
     fn literal(&self, value: &Value) -> Result<String> {

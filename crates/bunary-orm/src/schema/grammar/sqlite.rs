@@ -37,6 +37,13 @@ impl SchemaGrammar for SqliteSchemaGrammar {
             ColumnType::Json => "JSON".into(),
             ColumnType::Binary => "BLOB".into(),
             ColumnType::Enum(_) => "VARCHAR".into(),
+            ColumnType::Char(n) => format!("CHAR({n})"),
+            ColumnType::TinyInteger | ColumnType::MediumInteger | ColumnType::Year => "INTEGER".into(),
+            ColumnType::TinyText | ColumnType::MediumText | ColumnType::LongText => "TEXT".into(),
+            ColumnType::TimestampTz => "DATETIME".into(),
+            ColumnType::Ulid => "CHAR(26)".into(),
+            ColumnType::IpAddress => "VARCHAR(45)".into(),
+            ColumnType::MacAddress => "VARCHAR(17)".into(),
         }
     }
 
@@ -46,6 +53,10 @@ impl SchemaGrammar for SqliteSchemaGrammar {
             (true, false) => " PRIMARY KEY",
             _ => "",
         }
+    }
+
+    fn column_comments(&self, _table: &str, _columns: &[ColumnDefinition]) -> Result<Vec<Statement>> {
+        Ok(Vec::new())
     }
 
     /// SQLite takes a default expression in parentheses.

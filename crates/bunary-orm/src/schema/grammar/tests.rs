@@ -404,3 +404,104 @@ fn change_restates_a_column_per_dialect() {
         assert!(matches!(schema_grammar_for(d).compile_alter(&bp), Err(Error::Unsupported { .. })), "{d:?}");
     }
 }
+
+/// A column added to a blueprint, and its SQL on SQLite, PostgreSQL and MySQL.
+type ColumnCase = (fn(&mut Blueprint), [&'static str; 3]);
+
+#[test]
+fn the_further_types_per_dialect() {
+    let cases: [ColumnCase; 9] = [
+        (|t| _ = t.char("c", 2), [r#""c" CHAR(2) NOT NULL"#, r#""c" CHAR(2) NOT NULL"#, "`c` CHAR(2) NOT NULL"]),
+        (
+            |t| _ = t.unsigned_tiny_integer("c"),
+            [r#""c" INTEGER NOT NULL"#, r#""c" SMALLINT NOT NULL"#, "`c` TINYINT UNSIGNED NOT NULL"],
+        ),
+        (
+            |t| _ = t.medium_integer("c"),
+            [r#""c" INTEGER NOT NULL"#, r#""c" INTEGER NOT NULL"#, "`c` MEDIUMINT NOT NULL"],
+        ),
+        (|t| _ = t.long_text("c"), [r#""c" TEXT NOT NULL"#, r#""c" TEXT NOT NULL"#, "`c` LONGTEXT NOT NULL"]),
+        (|t| _ = t.year("c"), [r#""c" INTEGER NOT NULL"#, r#""c" INTEGER NOT NULL"#, "`c` YEAR NOT NULL"]),
+        (
+            |t| _ = t.timestamp_tz("c").nullable(),
+            [r#""c" DATETIME NULL"#, r#""c" TIMESTAMPTZ NULL"#, "`c` DATETIME(6) NULL"],
+        ),
+        (|t| _ = t.ulid("c"), [r#""c" CHAR(26) NOT NULL"#, r#""c" CHAR(26) NOT NULL"#, "`c` CHAR(26) NOT NULL"]),
+        (
+            |t| _ = t.ip_address("c"),
+            [r#""c" VARCHAR(45) NOT NULL"#, r#""c" INET NOT NULL"#, "`c` VARCHAR(45) NOT NULL"],
+        ),
+        (
+            |t| _ = t.mac_address("c"),
+            [r#""c" VARCHAR(17) NOT NULL"#, r#""c" MACADDR NOT NULL"#, "`c` VARCHAR(17) NOT NULL"],
+        ),
+    ];
+    for (f, expected) in cases {
+        assert_eq!(column(f), expected);
+    }
+}
+
+#[test]
+fn generated_collated_commented_and_placed_columns() {
+    assert_eq!(
+        column(|t| _ = t.double("total").stored_as("qty * price")),
+        [
+            r#""total" DOUBLE GENERATED ALWAYS AS (qty * price) STORED NOT NULL"#,
+            r#""total" DOUBLE PRECISION GENERATED ALWAYS AS (qty * price) STORED NOT NULL"#,
+            "`total` DOUBLE GENERATED ALWAYS AS (qty * price) STORED",
+        ]
+    );
+    let mut bp = Blueprint::new("t");
+    bp.text("v").virtual_as("lower(name)");
+    assert!(matches!(
+        schema_grammar_for(Dialect::Postgres).column_sql(&bp.columns()[0]),
+        Err(Error::Unsupported { .. })
+    ));
+    assert_eq!(
+        column(|t| _ = t.string("code", 5).collation("utf8mb4_bin")),
+        [
+            r#""code" VARCHAR(5) COLLATE utf8mb4_bin NOT NULL"#,
+            r#""code" VARCHAR(5) COLLATE "utf8mb4_bin" NOT NULL"#,
+            "`code` VARCHAR(5) COLLATE utf8mb4_bin NOT NULL",
+        ]
+    );
+    let mut bp = Blueprint::new("t");
+    bp.string("code", 5).collation("C\" NOT NULL --");
+    assert!(matches!(
+        schema_grammar_for(Dialect::Postgres).column_sql(&bp.columns()[0]),
+        Err(Error::InvalidIdentifier { kind: "collation", .. })
+    ));
+    let add = |t: &mut Blueprint| {
+        t.string("nick", 20).nullable().comment("it's shown").after("name");
+        t.timestamp("seen_at").nullable().use_current_on_update().first();
+    };
+    assert_eq!(
+        alter(Dialect::MySql, add),
+        [
+            "ALTER TABLE `t` ADD COLUMN `nick` VARCHAR(20) NULL COMMENT 'it''s shown' AFTER `name`",
+            "ALTER TABLE `t` ADD COLUMN `seen_at` DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6) FIRST",
+        ]
+    );
+    let comment = |t: &mut Blueprint| _ = t.string("nick", 20).comment("it's shown").after("name");
+    assert_eq!(
+        alter(Dialect::Postgres, comment),
+        [
+            r#"ALTER TABLE "t" ADD COLUMN "nick" VARCHAR(20) NOT NULL"#,
+            r#"COMMENT ON COLUMN "t"."nick" IS 'it''s shown'"#
+        ]
+    );
+    assert_eq!(alter(Dialect::Sqlite, comment), [r#"ALTER TABLE "t" ADD COLUMN "nick" VARCHAR(20) NOT NULL"#]);
+    for d in [Dialect::Sqlite, Dialect::Postgres] {
+        let mut bp = Blueprint::new("t");
+        bp.timestamp("seen_at").use_current_on_update();
+        assert!(matches!(schema_grammar_for(d).compile_alter(&bp), Err(Error::Unsupported { .. })), "{d:?}");
+    }
+    let mut bp = Blueprint::new("t");
+    bp.morphs("owner");
+    bp.remember_token();
+    let names: Vec<&str> = bp.columns().iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["owner_type", "owner_id", "remember_token"]);
+    assert!(
+        matches!(&bp.commands()[0], crate::schema::Command::Index { name, .. } if name == "t_owner_type_owner_id_index")
+    );
+}
