@@ -4,7 +4,8 @@
 //! `typed_rw` / `select_typed_rw` (the typed find and load through a read-replica configuration),
 //! `select_raw` / `select_typed` / `select_kept` (`keep_original`) / `select_rows` / `select_diesel` (load 1 000 users), `insert_raw` / `insert_rows` / `insert_typed`
 //! (100 users in one statement), `save_typed` (one user inserted then updated by `save`). A third argument seeds that many users instead of 1 000
-//! (`select_typed 20000 1`: the fixed cost of a query).
+//! (`select_typed 20000 1`: the fixed cost of a query). `pg_typed` / `pg_rows`: the typed and row find by key on
+//! PostgreSQL (`BUNARY_BENCH_POSTGRES_URL`, default the local `test` database; client instructions only).
 
 use bunary_bench::bunary_models::User;
 use bunary_bench::{fresh_sqlite, seed, RawUser};
@@ -32,6 +33,29 @@ fn main() {
         config.read_replicas = vec![DatabaseConfig::sqlite(path.to_string_lossy())];
         Db::connect(&config).unwrap()
     };
+    // PostgreSQL (`pg_typed`, `pg_rows`: find by key; callgrind counts the client's
+    // instructions only): users in a schema of their own on BUNARY_BENCH_POSTGRES_URL.
+    let pg = which.starts_with("pg_").then(|| {
+        let url = std::env::var("BUNARY_BENCH_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let mut config = bunary_orm::OrmConfig::from_url(&url).unwrap().database;
+        if let Some(pg) = config.postgres.as_mut() {
+            pg.schema = Some("bunary_profile".into());
+        }
+        let pg = Db::connect(&config).unwrap();
+        rt.block_on(async {
+            pg.exec_batch(
+                "CREATE SCHEMA IF NOT EXISTS bunary_profile; DROP TABLE IF EXISTS bunary_profile.users; \
+                 CREATE TABLE bunary_profile.users (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, hair_color TEXT)",
+            )
+            .await
+            .unwrap();
+            for i in 0..users {
+                pg.table("users").insert(record! { "name" => format!("User {i}"), "hair_color" => "black" }).await.unwrap();
+            }
+        });
+        pg
+    });
     let names: Vec<String> = (0..100).map(|i| format!("User {i}")).collect();
     let mut found = 0usize;
     rt.block_on(async {
@@ -129,6 +153,8 @@ fn main() {
                     .await
                     .unwrap()
                     .len(),
+                "pg_typed" => usize::from(User::on(pg.as_ref().unwrap()).find(id).await.unwrap().is_some()),
+                "pg_rows" => usize::from(pg.as_ref().unwrap().table("users").find(id).await.unwrap().is_some()),
                 other => panic!("unknown workload {other}"),
             };
         }
