@@ -271,3 +271,37 @@ fn rollback_step_counts_migrations_and_batch_picks_one_batch() {
     assert!(reset.stdout.contains("Nothing to rollback."), "{}", reset.stdout);
     assert_ne!(bunary(dir.path(), &["migrate:rollback", "--step", "0"], &env).code, 0, "a step of 0 is refused");
 }
+
+#[test]
+fn several_folders_changed_files_strict_and_accept() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("DATABASE_URL", db_env(dir.path()))];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (app, billing) = (dir.path().join("migrations"), dir.path().join("billing"));
+    for (folder, name, table) in [(&app, "20260101000001_a", "a"), (&billing, "20260101000002_b", "b")] {
+        std::fs::create_dir_all(folder).unwrap();
+        std::fs::write(folder.join(format!("{name}.up.sql")), format!("CREATE TABLE {table} (id INTEGER);")).unwrap();
+        std::fs::write(folder.join(format!("{name}.down.sql")), format!("DROP TABLE {table};")).unwrap();
+    }
+    let both = ["--path", "migrations", "--path", "billing"];
+    let migrate = bunary(dir.path(), &[&["migrate"][..], &both].concat(), &env);
+    assert_eq!(migrate.code, 0, "{}", migrate.stderr);
+    let done: Vec<&str> = migrate.stdout.lines().filter(|l| l.contains("DONE")).collect();
+    assert!(done.len() == 2 && done[0].contains("_a ") && done[1].contains("_b "), "{}", migrate.stdout);
+    // A file changed after it ran: marked, warned, refused with --strict, then accepted.
+    std::fs::write(app.join("20260101000001_a.up.sql"), "CREATE TABLE a (id BIGINT);").unwrap();
+    let status = bunary(dir.path(), &[&["migrate:status"][..], &both].concat(), &env);
+    assert!(status.stdout.contains("Ran, changed since"), "{}", status.stdout);
+    let strict = bunary(dir.path(), &[&["migrate", "--strict"][..], &both].concat(), &env);
+    assert_ne!(strict.code, 0);
+    assert!(strict.stderr.contains("changed since it ran"), "{}", strict.stderr);
+    let lenient = bunary(dir.path(), &[&["migrate"][..], &both].concat(), &env);
+    assert_eq!(lenient.code, 0, "{}", lenient.stderr);
+    assert!(lenient.stdout.contains("CHANGED since it ran"), "{}", lenient.stdout);
+    let accept = bunary(dir.path(), &[&["migrate:accept"][..], &both].concat(), &env);
+    assert_eq!(accept.code, 0, "{}", accept.stderr);
+    assert!(accept.stdout.contains("20260101000001_a") && accept.stdout.contains("ACCEPTED"), "{}", accept.stdout);
+    let strict = bunary(dir.path(), &[&["migrate", "--strict"][..], &both].concat(), &env);
+    assert_eq!(strict.code, 0, "{}", strict.stderr);
+    assert!(strict.stdout.contains("Nothing to migrate."), "{}", strict.stdout);
+}

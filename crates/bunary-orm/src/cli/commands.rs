@@ -34,10 +34,16 @@ pub fn make(settings: &Settings, name: &str, rust: bool, p: &mut Printer<'_>) ->
 }
 
 /// Connects and builds the migrator.
-pub async fn migrator(settings: &Settings, migrations: Vec<Arc<dyn Migration>>) -> Result<(Db, Migrator)> {
+pub async fn migrator(
+    settings: &Settings,
+    migrations: Vec<Arc<dyn Migration>>,
+    strict: bool,
+) -> Result<(Db, Migrator)> {
     let db = Db::connect(&settings.orm_config()?.database)?;
     let migrator = create_migrator(MigratorOptions {
         migrations_path: Some(settings.migrations_path.clone()),
+        extra_paths: settings.extra_paths.clone(),
+        strict,
         table_name: settings.migrations_table.clone(),
         db: Some(db.clone()),
         migrations,
@@ -68,7 +74,17 @@ pub async fn migrate(m: &Migrator, pretend: bool, step: bool, p: &mut Printer<'_
         }
         return p.blank().map_err(Error::other);
     }
-    let pending = m.status().await?.iter().any(|s| !s.ran);
+    let status = m.status().await?;
+    for changed in status.iter().filter(|s| s.changed) {
+        p.line(&changed.name, "", "CHANGED since it ran (migrate:accept takes the change)", false)
+            .map_err(Error::other)?;
+    }
+    if let (true, Some(changed)) = (m.is_strict(), status.iter().find(|s| s.changed)) {
+        return Err(Error::InvalidMigrations {
+            problem: crate::error::MigrationProblem::ChangedSinceApplied { name: changed.name.clone() },
+        });
+    }
+    let pending = status.iter().any(|s| !s.ran);
     if !pending {
         return p.info("Nothing to migrate.").map_err(Error::other);
     }
@@ -102,10 +118,24 @@ pub async fn status(m: &Migrator, p: &mut Printer<'_>) -> Result<()> {
     p.line("Migration name", "", "Batch / Status", true).map_err(Error::other)?;
     for s in status {
         match s.batch {
+            Some(batch) if s.changed => p.line(&s.name, &format!("[{batch}]"), "Ran, changed since", false),
             Some(batch) => p.line(&s.name, &format!("[{batch}]"), "Ran", true),
             None => p.line(&s.name, "", "Pending", false),
         }
         .map_err(Error::other)?;
+    }
+    p.blank().map_err(Error::other)
+}
+
+/// `migrate:accept`.
+pub async fn accept(m: &Migrator, p: &mut Printer<'_>) -> Result<()> {
+    let accepted = m.accept_changes().await?;
+    if accepted.is_empty() {
+        return p.info("No applied migration has changed.").map_err(Error::other);
+    }
+    p.info("Accepted the changes to these migrations.").map_err(Error::other)?;
+    for name in accepted {
+        p.line(&name, "", "ACCEPTED", true).map_err(Error::other)?;
     }
     p.blank().map_err(Error::other)
 }

@@ -44,9 +44,10 @@ pub struct Args {
     /// The database URL (else DATABASE_URL, else database_url in bunary.toml).
     #[arg(long, global = true, value_name = "URL")]
     database: Option<String>,
-    /// The folder of SQL migrations (default: ./migrations).
+    /// The folder of SQL migrations (default: ./migrations); give it again for more folders,
+    /// whose migrations run in one order by name (`migration:make` writes to the first).
     #[arg(long, global = true, value_name = "DIR")]
-    path: Option<PathBuf>,
+    path: Vec<PathBuf>,
     /// The migrations table (default: migrations).
     #[arg(long, global = true, value_name = "NAME")]
     table: Option<String>,
@@ -78,6 +79,16 @@ enum Command {
         /// Give each migration a batch of its own, so that a rollback undoes one at a time.
         #[arg(long)]
         step: bool,
+        /// Run even when the environment is production.
+        #[arg(long)]
+        force: bool,
+        /// Refuse to run while an applied migration's file has changed since it ran.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Take the changes to applied migrations' files as what ran (records their checksums).
+    #[command(name = "migrate:accept")]
+    Accept {
         /// Run even when the environment is production.
         #[arg(long)]
         force: bool,
@@ -179,6 +190,7 @@ async fn execute(args: Args, migrations: Vec<Arc<dyn Migration>>, out: &mut dyn 
     let force = match &args.command {
         Command::Migrate { pretend, force, .. } => Some(*force || *pretend),
         Command::Rollback { force, .. }
+        | Command::Accept { force }
         | Command::Reset { force }
         | Command::Refresh { force }
         | Command::Fresh { force } => Some(*force),
@@ -187,7 +199,8 @@ async fn execute(args: Args, migrations: Vec<Arc<dyn Migration>>, out: &mut dyn 
     if let Some(force) = force {
         commands::guard_production(force)?;
     }
-    let (db, m) = commands::migrator(&settings, migrations).await?;
+    let strict = matches!(args.command, Command::Migrate { strict: true, .. });
+    let (db, m) = commands::migrator(&settings, migrations, strict).await?;
     let result = match args.command {
         Command::MigrationMake { .. } => unreachable!("handled above"),
         Command::Migrate { pretend, step, .. } => commands::migrate(&m, pretend, step, p).await,
@@ -200,6 +213,7 @@ async fn execute(args: Args, migrations: Vec<Arc<dyn Migration>>, out: &mut dyn 
             commands::rollback(&m, what, p).await
         }
         Command::Status => commands::status(&m, p).await,
+        Command::Accept { .. } => commands::accept(&m, p).await,
         Command::Reset { .. } => commands::reset(&m, p).await,
         Command::Refresh { .. } => commands::refresh(&m, p).await,
         Command::Fresh { .. } => commands::fresh(&m, p).await,

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 ///
 /// ```toml
 /// database_url = "sqlite://./database.sqlite"
-/// migrations_path = "migrations"      # default
+/// migrations_path = "migrations"      # default; or a list: ["migrations", "modules/billing/migrations"]
 /// migrations_table = "migrations"     # default
 /// ```
 #[derive(Debug, Default, Deserialize)]
@@ -20,10 +20,20 @@ use crate::error::{Error, Result};
 pub struct FileSettings {
     /// The database URL.
     pub database_url: Option<String>,
-    /// The folder of SQL migrations.
-    pub migrations_path: Option<PathBuf>,
+    /// The folder of SQL migrations, or several.
+    pub migrations_path: Option<Folders>,
     /// The migrations table.
     pub migrations_table: Option<String>,
+}
+
+/// One folder or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Folders {
+    /// One folder.
+    One(PathBuf),
+    /// Several, sorted into one list of migrations by name.
+    Many(Vec<PathBuf>),
 }
 
 /// The settings in force for one command.
@@ -31,8 +41,10 @@ pub struct FileSettings {
 pub struct Settings {
     /// The database URL, if any source gave one.
     pub database_url: Option<String>,
-    /// The folder of SQL migrations.
+    /// The folder of SQL migrations (where `migration:make` writes).
     pub migrations_path: PathBuf,
+    /// Further folders of SQL migrations (`--path` given again, or a list in `bunary.toml`).
+    pub extra_paths: Vec<PathBuf>,
     /// The migrations table.
     pub migrations_table: String,
 }
@@ -42,7 +54,7 @@ impl Settings {
     ///
     /// # Errors
     /// [`Error::InvalidConfig`] for a `bunary.toml` that does not parse.
-    pub fn resolve(database: Option<String>, path: Option<PathBuf>, table: Option<String>, dir: &Path) -> Result<Self> {
+    pub fn resolve(database: Option<String>, paths: Vec<PathBuf>, table: Option<String>, dir: &Path) -> Result<Self> {
         let file = dir.join("bunary.toml");
         let from_file: FileSettings = if file.exists() {
             let text = std::fs::read_to_string(&file).map_err(Error::other)?;
@@ -56,9 +68,23 @@ impl Settings {
             FileSettings::default()
         };
         let env_url = std::env::var("DATABASE_URL").ok().filter(|u| !u.trim().is_empty());
+        let mut folders = if paths.is_empty() {
+            match from_file.migrations_path {
+                Some(Folders::One(path)) => vec![path],
+                Some(Folders::Many(paths)) => paths,
+                None => Vec::new(),
+            }
+        } else {
+            paths
+        };
+        if folders.is_empty() {
+            folders.push(PathBuf::from("migrations"));
+        }
+        let migrations_path = folders.remove(0);
         Ok(Settings {
             database_url: database.or(env_url).or(from_file.database_url),
-            migrations_path: path.or(from_file.migrations_path).unwrap_or_else(|| PathBuf::from("migrations")),
+            migrations_path,
+            extra_paths: folders,
             migrations_table: table.or(from_file.migrations_table).unwrap_or_else(|| "migrations".to_owned()),
         })
     }

@@ -359,6 +359,16 @@ pub enum MigrationProblem {
         /// The migration.
         name: String,
     },
+    /// An applied migration's file changed since it ran, and the run is strict
+    /// (`migrate --strict`). Accept the change with `migrate:accept`
+    /// ([`Migrator::accept_changes`](crate::migrations::Migrator::accept_changes)).
+    #[error(
+        "{name} changed since it ran (its checksum differs): put it back, or accept the change with migrate:accept"
+    )]
+    ChangedSinceApplied {
+        /// The migration.
+        name: String,
+    },
     /// An applied migration's source is gone, so it cannot be rolled back.
     #[error("{name} ran, but its migration is gone: it cannot be rolled back")]
     MissingSource {

@@ -11,6 +11,7 @@ use crate::connection::Db;
 use crate::error::{Error, MigrationProblem, Result};
 use crate::schema::Schema;
 
+use super::events::{Direction, Listener, MigrationEvent};
 use super::lock;
 use super::repository::MigrationsRepository;
 use super::source::{discover_sql, is_migration_name, Migration};
@@ -30,6 +31,14 @@ pub struct MigratorOptions {
     pub migrations: Vec<Arc<dyn Migration>>,
     /// How long a MySQL migrator waits for another one to finish (default 60 s).
     pub lock_timeout: Duration,
+    /// More folders of SQL migrations (Laravel's `--path` given again, `loadMigrationsFrom`):
+    /// their migrations and those of `migrations_path` are sorted into one list by name; a
+    /// name found twice is [`MigrationProblem::DuplicateName`].
+    pub extra_paths: Vec<PathBuf>,
+    /// Refuse to migrate while an applied migration's file differs from what ran
+    /// ([`MigrationProblem::ChangedSinceApplied`]); otherwise each such migration is a
+    /// [`MigrationEvent::Changed`] warning.
+    pub strict: bool,
 }
 
 impl Default for MigratorOptions {
@@ -40,6 +49,8 @@ impl Default for MigratorOptions {
             db: None,
             migrations: Vec::new(),
             lock_timeout: Duration::from_secs(60),
+            extra_paths: Vec::new(),
+            strict: false,
         }
     }
 }
@@ -53,6 +64,8 @@ pub struct MigrationStatus {
     pub batch: Option<i64>,
     /// Whether it ran.
     pub ran: bool,
+    /// It ran, and its file has changed since (its checksum differs from the recorded one).
+    pub changed: bool,
 }
 
 /// A migration that ran (up or down) and how long it took.
@@ -95,6 +108,9 @@ pub enum Rollback {
 /// each migration is recorded as soon as it succeeds, and a failure keeps the ones before it.
 pub struct Migrator {
     path: Option<PathBuf>,
+    extra_paths: Vec<PathBuf>,
+    listeners: Vec<Listener>,
+    strict: bool,
     table: String,
     db: Option<Db>,
     registered: Vec<Arc<dyn Migration>>,
@@ -132,8 +148,13 @@ pub struct Migrator {
 pub fn create_migrator(options: MigratorOptions) -> Result<Migrator> {
     crate::ident::Ident::new(&options.table_name, "table")?;
     let path = options.migrations_path.map(|p| std::path::absolute(&p).map_err(Error::other)).transpose()?;
+    let extra_paths =
+        options.extra_paths.iter().map(|p| std::path::absolute(p).map_err(Error::other)).collect::<Result<_>>()?;
     Ok(Migrator {
         path,
+        extra_paths,
+        listeners: Vec::new(),
+        strict: options.strict,
         table: options.table_name,
         db: options.db,
         registered: options.migrations,
@@ -145,6 +166,47 @@ impl Migrator {
     /// The folder of SQL migrations (absolute).
     pub fn migrations_path(&self) -> Option<&std::path::Path> {
         self.path.as_deref()
+    }
+
+    /// Whether it refuses to migrate while an applied migration has changed
+    /// ([`MigratorOptions::strict`]).
+    pub fn is_strict(&self) -> bool {
+        self.strict
+    }
+
+    /// Calls `listener` with each [`MigrationEvent`] of this migrator's runs (Laravel's
+    /// migration events), besides the `tracing` events at target `bunary_orm::migrations`.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use bunary_orm::migrations::{create_migrator, MigrationEvent, MigratorOptions, SqlMigration};
+    /// use std::sync::{Arc, Mutex};
+    /// let db = bunary_orm::Db::connect(&bunary_orm::DatabaseConfig::sqlite(":memory:"))?;
+    /// let users = SqlMigration::new("20260101000000_users", "CREATE TABLE users (id INTEGER)", None);
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let log = seen.clone();
+    /// let migrator = create_migrator(MigratorOptions {
+    ///     migrations_path: None, db: Some(db), migrations: vec![Arc::new(users)], ..Default::default()
+    /// })?
+    /// .listen(move |e| log.lock().unwrap().push(e.to_string()));
+    /// migrator.up().await?;
+    /// assert_eq!(seen.lock().unwrap().as_slice(), [
+    ///     "migrations started (up)", "migration 20260101000000_users started (up)",
+    ///     "migration 20260101000000_users ended (up)", "migrations ended (up)",
+    /// ]);
+    /// # Ok::<(), bunary_orm::Error>(()) }).unwrap();
+    /// ```
+    #[must_use]
+    pub fn listen(mut self, listener: impl Fn(&MigrationEvent) + Send + Sync + 'static) -> Self {
+        self.listeners.push(Arc::new(listener));
+        self
+    }
+
+    fn fire(&self, event: MigrationEvent) {
+        super::events::trace(&event);
+        for listener in &self.listeners {
+            listener(&event);
+        }
     }
 
     async fn db(&self) -> Result<Db> {
@@ -163,10 +225,10 @@ impl Migrator {
     /// # Errors
     /// [`Error::InvalidMigrations`] for a bad file or name, or a name used twice.
     pub fn migrations(&self) -> Result<Vec<Arc<dyn Migration>>> {
-        let mut all = match &self.path {
-            Some(path) => discover_sql(path)?,
-            None => Vec::new(),
-        };
+        let mut all = Vec::new();
+        for path in self.path.iter().chain(&self.extra_paths) {
+            all.extend(discover_sql(path)?);
+        }
         all.extend(self.registered.iter().cloned());
         all.sort_by(|a, b| a.name().cmp(b.name()));
         for pair in all.windows(2) {
@@ -217,18 +279,21 @@ impl Migrator {
         let applied = if repo.exists().await? { repo.list_applied().await? } else { Vec::new() };
         let batches: HashMap<&str, i64> = applied.iter().map(|m| (m.name.as_str(), m.batch)).collect();
         let migrations = self.migrations()?;
+        let changed = changed_since_applied(&migrations, &applied);
         let known: HashSet<&str> = migrations.iter().map(|m| m.name()).collect();
         let mut out: Vec<MigrationStatus> = migrations
             .iter()
             .map(|m| {
                 let batch = batches.get(m.name()).copied();
-                MigrationStatus { name: m.name().to_owned(), batch, ran: batch.is_some() }
+                let changed = changed.iter().any(|(n, _)| n == m.name());
+                MigrationStatus { name: m.name().to_owned(), batch, ran: batch.is_some(), changed }
             })
             .collect();
         out.extend(applied.iter().filter(|m| !known.contains(m.name.as_str())).map(|m| MigrationStatus {
             name: m.name.clone(),
             batch: Some(m.batch),
             ran: true,
+            changed: false,
         }));
         Ok(out)
     }
@@ -256,24 +321,51 @@ impl Migrator {
         let repo = self.repository(&db)?;
         self.locked(&db, || async {
             repo.ensure_table().await?;
-            let applied: HashSet<String> = repo.list_applied().await?.into_iter().map(|m| m.name).collect();
+            let records = repo.list_applied().await?;
+            for (name, _) in changed_since_applied(&migrations, &records) {
+                if self.strict {
+                    return Err(Error::InvalidMigrations { problem: MigrationProblem::ChangedSinceApplied { name } });
+                }
+                self.fire(MigrationEvent::Changed { name });
+            }
+            let applied: HashSet<String> = records.into_iter().map(|m| m.name).collect();
             let pending: Vec<_> = migrations.iter().filter(|m| !applied.contains(m.name())).collect();
             if pending.is_empty() {
+                self.fire(MigrationEvent::NothingPending { direction: Direction::Up });
                 return Ok(Vec::new());
             }
             let mut batch = repo.get_next_batch_number().await?;
             let mut runs = Vec::new();
+            let run_started = Instant::now();
+            self.fire(MigrationEvent::RunStarted { direction: Direction::Up, pretend: false });
             for migration in pending {
-                let started = Instant::now();
                 let name = migration.name().to_owned();
+                if !migration.should_run() {
+                    self.fire(MigrationEvent::Skipped { name, direction: Direction::Up });
+                    continue;
+                }
+                let started = Instant::now();
+                self.fire(MigrationEvent::Started { name: name.clone(), direction: Direction::Up, pretend: false });
                 migration.up(&db).await.map_err(|e| Error::Migration { name: name.clone(), source: Box::new(e) })?;
-                repo.log(&name, batch).await?;
+                repo.record(&name, batch, migration.checksum().as_deref()).await?;
                 self.commit_each(&db).await?;
-                runs.push(MigrationRun { name, duration: started.elapsed() });
+                let duration = started.elapsed();
+                self.fire(MigrationEvent::Ended {
+                    name: name.clone(),
+                    direction: Direction::Up,
+                    pretend: false,
+                    duration,
+                });
+                runs.push(MigrationRun { name, duration });
                 if batch_each {
                     batch += 1;
                 }
             }
+            self.fire(MigrationEvent::RunEnded {
+                direction: Direction::Up,
+                pretend: false,
+                duration: run_started.elapsed(),
+            });
             Ok(runs)
         })
         .await
@@ -324,20 +416,54 @@ impl Migrator {
             }
             let by_name: HashMap<&str, &Arc<dyn Migration>> = migrations.iter().map(|m| (m.name(), m)).collect();
             let mut runs = Vec::new();
+            let run_started = Instant::now();
+            self.fire(MigrationEvent::RunStarted { direction: Direction::Down, pretend: false });
             for record in chosen {
                 let migration = by_name.get(record.name.as_str()).ok_or_else(|| Error::InvalidMigrations {
                     problem: MigrationProblem::MissingSource { name: record.name.clone() },
                 })?;
                 let started = Instant::now();
-                migration
-                    .down(&db)
-                    .await
-                    .map_err(|e| Error::Migration { name: record.name.clone(), source: Box::new(e) })?;
+                let name = record.name.clone();
+                self.fire(MigrationEvent::Started { name: name.clone(), direction: Direction::Down, pretend: false });
+                migration.down(&db).await.map_err(|e| Error::Migration { name: name.clone(), source: Box::new(e) })?;
                 repo.delete_log(&record.name).await?;
                 self.commit_each(&db).await?;
-                runs.push(MigrationRun { name: record.name.clone(), duration: started.elapsed() });
+                let duration = started.elapsed();
+                self.fire(MigrationEvent::Ended {
+                    name: name.clone(),
+                    direction: Direction::Down,
+                    pretend: false,
+                    duration,
+                });
+                runs.push(MigrationRun { name, duration });
             }
+            self.fire(MigrationEvent::RunEnded {
+                direction: Direction::Down,
+                pretend: false,
+                duration: run_started.elapsed(),
+            });
             Ok(runs)
+        })
+        .await
+    }
+
+    /// Records the current checksum of every applied migration whose file changed since it ran
+    /// (`migrate:accept`): the change is then taken as what ran. Returns their names.
+    ///
+    /// # Errors
+    /// As [`Migrator::migrations`]; the database's error.
+    pub async fn accept_changes(&self) -> Result<Vec<String>> {
+        let migrations = self.migrations()?;
+        let db = self.db().await?;
+        let repo = self.repository(&db)?;
+        self.locked(&db, || async {
+            repo.ensure_table().await?;
+            let changed = changed_since_applied(&migrations, &repo.list_applied().await?);
+            for (name, sum) in &changed {
+                repo.set_checksum(name, sum).await?;
+            }
+            self.commit_each(&db).await?;
+            Ok(changed.into_iter().map(|(name, _)| name).collect())
         })
         .await
     }
@@ -390,15 +516,49 @@ impl Migrator {
         let recorder = RecordingDriver::new(db.dialect());
         let pretend = Db::from_driver(Arc::new(recorder.clone()));
         let mut out = Vec::new();
+        let run_started = Instant::now();
+        self.fire(MigrationEvent::RunStarted { direction: Direction::Up, pretend: true });
         for migration in migrations.iter().filter(|m| !applied.contains(m.name())) {
+            let name = migration.name().to_owned();
+            if !migration.should_run() {
+                self.fire(MigrationEvent::Skipped { name, direction: Direction::Up });
+                continue;
+            }
+            let started = Instant::now();
+            self.fire(MigrationEvent::Started { name: name.clone(), direction: Direction::Up, pretend: true });
             migration
                 .up(&pretend)
                 .await
                 .map_err(|e| Error::Migration { name: migration.name().to_owned(), source: Box::new(e) })?;
-            out.push(PretendedMigration { name: migration.name().to_owned(), statements: recorder.take() });
+            out.push(PretendedMigration { name: name.clone(), statements: recorder.take() });
+            let duration = started.elapsed();
+            self.fire(MigrationEvent::Ended { name, direction: Direction::Up, pretend: true, duration });
         }
+        self.fire(MigrationEvent::RunEnded {
+            direction: Direction::Up,
+            pretend: true,
+            duration: run_started.elapsed(),
+        });
         Ok(out)
     }
+}
+
+/// The applied migrations whose checksum now differs from the recorded one, with the new
+/// checksum (a side without one is never compared).
+fn changed_since_applied(
+    migrations: &[Arc<dyn Migration>],
+    applied: &[super::repository::AppliedMigration],
+) -> Vec<(String, String)> {
+    let recorded: HashMap<&str, &str> =
+        applied.iter().filter_map(|a| Some((a.name.as_str(), a.checksum.as_deref()?))).collect();
+    migrations
+        .iter()
+        .filter_map(|m| {
+            let now = m.checksum()?;
+            let then = recorded.get(m.name())?;
+            (*then != now).then(|| (m.name().to_owned(), now))
+        })
+        .collect()
 }
 
 #[cfg(test)]

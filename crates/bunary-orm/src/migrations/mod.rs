@@ -7,13 +7,15 @@
 //! binary (see `bunary_orm::cli` with the `cli` feature).
 
 pub mod creator;
+mod events;
 mod lock;
 mod migrator;
 mod repository;
 mod source;
 
+pub use self::events::{Direction, MigrationEvent};
 pub use self::migrator::{
     create_migrator, MigrationRun, MigrationStatus, Migrator, MigratorOptions, PretendedMigration, Rollback,
 };
 pub use self::repository::{AppliedMigration, MigrationsRepository};
-pub use self::source::{discover_sql, Migration, SqlMigration};
+pub use self::source::{checksum_of, discover_sql, Migration, SqlMigration};

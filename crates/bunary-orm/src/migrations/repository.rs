@@ -19,6 +19,9 @@ pub struct AppliedMigration {
     pub batch: i64,
     /// When it ran (UTC).
     pub applied_at: NaiveDateTime,
+    /// The migration's [`checksum`](super::Migration::checksum) when it ran (`None` for Rust
+    /// migrations, and for rows recorded before checksums were kept).
+    pub checksum: Option<String>,
 }
 
 /// The migrations table: `(id, name, batch, applied_at)`, named `migrations` unless told
@@ -69,13 +72,21 @@ impl MigrationsRepository {
         Builder::new(&self.table).on(self.connection.clone())
     }
 
-    /// Creates the table when it is missing.
+    /// Creates the table when it is missing, and adds the `checksum` column to a table made
+    /// before checksums were kept.
     ///
     /// # Errors
     /// The database's error.
     pub async fn ensure_table(&self) -> Result<()> {
         let schema = Schema::on(self.connection.clone());
         if schema.has_table(&self.table).await? {
+            if !schema.has_column(&self.table, "checksum").await? {
+                schema
+                    .table(&self.table, |t| {
+                        t.string("checksum", 64).nullable();
+                    })
+                    .await?;
+            }
             return Ok(());
         }
         schema
@@ -84,6 +95,7 @@ impl MigrationsRepository {
                 t.string("name", 255).unique();
                 t.integer("batch");
                 t.timestamp("applied_at");
+                t.string("checksum", 64).nullable();
             })
             .await
     }
@@ -101,10 +113,27 @@ impl MigrationsRepository {
     /// # Errors
     /// The database's error (a name logged twice is a unique violation).
     pub async fn log(&self, name: &str, batch: i64) -> Result<()> {
-        self.query()
-            .insert(record! { "name" => name, "batch" => batch, "applied_at" => crate::model::now().naive_utc() })
-            .await
-            .map(|_| ())
+        self.record(name, batch, None).await
+    }
+
+    /// Records that `name` ran in `batch`, with its checksum.
+    ///
+    /// # Errors
+    /// As [`log`](Self::log).
+    pub async fn record(&self, name: &str, batch: i64, checksum: Option<&str>) -> Result<()> {
+        let mut row = record! { "name" => name, "batch" => batch, "applied_at" => crate::model::now().naive_utc() };
+        if let Some(sum) = checksum {
+            row.insert("checksum", sum);
+        }
+        self.query().insert(row).await.map(|_| ())
+    }
+
+    /// Records `checksum` as `name`'s (accepting a change to an applied migration).
+    ///
+    /// # Errors
+    /// The database's error.
+    pub async fn set_checksum(&self, name: &str, checksum: &str) -> Result<()> {
+        self.query().where_("name", name).update(record! { "checksum" => checksum }).await.map(|_| ())
     }
 
     /// Every applied migration, in the order they ran.
@@ -120,6 +149,8 @@ impl MigrationsRepository {
                     name: r.get("name")?,
                     batch: r.get("batch")?,
                     applied_at: r.get("applied_at")?,
+                    // A table made before checksums were kept has no such column.
+                    checksum: r.get::<Option<String>>("checksum").ok().flatten(),
                 })
             })
             .collect()

@@ -44,6 +44,37 @@ pub trait Migration: Send + Sync {
     async fn up(&self, db: &Db) -> Result<()>;
     /// Reverts it.
     async fn down(&self, db: &Db) -> Result<()>;
+
+    /// Whether it runs at all (Laravel's `shouldRun`): a migration that says no is skipped,
+    /// not recorded, and a [`MigrationEvent::Skipped`](super::MigrationEvent) is sent; it
+    /// stays pending and runs once it says yes.
+    fn should_run(&self) -> bool {
+        true
+    }
+
+    /// A digest of what the migration runs, recorded when it runs: a migration whose
+    /// checksum later differs changed after it ran (`migrate:status` marks it, `migrate` warns
+    /// or, with `--strict`, refuses). SQL migrations hash their files; `None` (the default for
+    /// Rust migrations, whose compiled code has no text to hash) is never compared.
+    fn checksum(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The SHA-256 (hex) of `parts`, each with its line endings made `\n` and the trailing ones
+/// dropped, so that a checkout with CRLF line endings (Git on Windows) or a final newline
+/// added by an editor does not count as a change.
+pub fn checksum_of(parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            hash.update(b"\0");
+        }
+        let normal = part.replace("\r\n", "\n").replace('\r', "\n");
+        hash.update(normal.trim_end_matches('\n').as_bytes());
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A migration made of SQL files.
@@ -76,6 +107,14 @@ impl Migration for SqlMigration {
             Some(sql) => db.exec_batch(sql).await,
             None => Err(Error::InvalidMigrations { problem: MigrationProblem::NoDown { name: self.name.clone() } }),
         }
+    }
+
+    /// The hash of the `.up.sql` file (and the `.down.sql`, when there is one).
+    fn checksum(&self) -> Option<String> {
+        Some(match &self.down {
+            Some(down) => checksum_of(&[&self.up, down]),
+            None => checksum_of(&[&self.up]),
+        })
     }
 }
 
@@ -137,6 +176,17 @@ pub fn discover_sql(dir: &Path) -> Result<Vec<Arc<dyn Migration>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checksums_ignore_line_endings_but_not_content() {
+        let lf = checksum_of(&["CREATE TABLE a (id INTEGER);\nINSERT INTO a VALUES (1);\n", "DROP TABLE a;"]);
+        assert_eq!(lf.len(), 64);
+        let crlf =
+            checksum_of(&["CREATE TABLE a (id INTEGER);\r\nINSERT INTO a VALUES (1);\r\n\r\n", "DROP TABLE a;\r\n"]);
+        assert_eq!(lf, crlf);
+        assert_ne!(lf, checksum_of(&["CREATE TABLE a (id INTEGER);\nINSERT INTO a VALUES (2);\n", "DROP TABLE a;"]));
+        assert_ne!(checksum_of(&["ab", "c"]), checksum_of(&["a", "bc"]), "parts stay apart");
+    }
 
     #[test]
     fn migration_names() {

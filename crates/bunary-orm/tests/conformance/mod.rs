@@ -10,6 +10,7 @@ pub mod events;
 pub mod introspection;
 pub mod json;
 pub mod lifecycle;
+pub mod migration_events;
 pub mod migrations;
 pub mod model;
 pub mod ordering;
@@ -299,6 +300,10 @@ macro_rules! every_suite {
             foreign_keys_drop_by_columns_or_name,
             indexes_take_names_and_drop_by_columns,
             columns_change_type_length_nullability_and_default,
+        }
+        migration_events {
+            folders_should_run_and_events,
+            checksums_catch_a_changed_migration,
         }
         migrations {
             repository_records_batches_in_order,
