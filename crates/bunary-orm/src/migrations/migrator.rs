@@ -11,6 +11,7 @@ use crate::connection::Db;
 use crate::error::{Error, MigrationProblem, Result};
 use crate::schema::Schema;
 
+use super::checksums::changed_since_applied;
 use super::events::{Direction, Listener, MigrationEvent};
 use super::lock;
 use super::repository::MigrationsRepository;
@@ -209,14 +210,14 @@ impl Migrator {
         }
     }
 
-    async fn db(&self) -> Result<Db> {
+    pub(super) async fn db(&self) -> Result<Db> {
         match &self.db {
             Some(db) => Ok(db.clone()),
             None => get_driver().await,
         }
     }
 
-    fn repository(&self, db: &Db) -> Result<MigrationsRepository> {
+    pub(super) fn repository(&self, db: &Db) -> Result<MigrationsRepository> {
         MigrationsRepository::on(db, &self.table)
     }
 
@@ -249,7 +250,7 @@ impl Migrator {
     /// Runs `f` under the migration lock (and, on SQLite and PostgreSQL, in one transaction).
     ///
     /// The lock is let go on every path (see `lock::run_locked`).
-    async fn locked<T, F, Fut>(&self, db: &Db, f: F) -> Result<T>
+    pub(super) async fn locked<T, F, Fut>(&self, db: &Db, f: F) -> Result<T>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T>>,
@@ -261,7 +262,7 @@ impl Migrator {
 
     /// Where DDL cannot roll back (MySQL), each migration's work and its log row are committed
     /// as soon as it succeeds, so that a later failure keeps it recorded.
-    async fn commit_each(&self, db: &Db) -> Result<()> {
+    pub(super) async fn commit_each(&self, db: &Db) -> Result<()> {
         if db.dialect().capabilities().transactional_ddl {
             return Ok(());
         }
@@ -447,27 +448,6 @@ impl Migrator {
         .await
     }
 
-    /// Records the current checksum of every applied migration whose file changed since it ran
-    /// (`migrate:accept`): the change is then taken as what ran. Returns their names.
-    ///
-    /// # Errors
-    /// As [`Migrator::migrations`]; the database's error.
-    pub async fn accept_changes(&self) -> Result<Vec<String>> {
-        let migrations = self.migrations()?;
-        let db = self.db().await?;
-        let repo = self.repository(&db)?;
-        self.locked(&db, || async {
-            repo.ensure_table().await?;
-            let changed = changed_since_applied(&migrations, &repo.list_applied().await?);
-            for (name, sum) in &changed {
-                repo.set_checksum(name, sum).await?;
-            }
-            self.commit_each(&db).await?;
-            Ok(changed.into_iter().map(|(name, _)| name).collect())
-        })
-        .await
-    }
-
     /// Rolls back every batch. Nothing applied is not an error here.
     ///
     /// # Errors
@@ -541,24 +521,6 @@ impl Migrator {
         });
         Ok(out)
     }
-}
-
-/// The applied migrations whose checksum now differs from the recorded one, with the new
-/// checksum (a side without one is never compared).
-fn changed_since_applied(
-    migrations: &[Arc<dyn Migration>],
-    applied: &[super::repository::AppliedMigration],
-) -> Vec<(String, String)> {
-    let recorded: HashMap<&str, &str> =
-        applied.iter().filter_map(|a| Some((a.name.as_str(), a.checksum.as_deref()?))).collect();
-    migrations
-        .iter()
-        .filter_map(|m| {
-            let now = m.checksum()?;
-            let then = recorded.get(m.name())?;
-            (*then != now).then(|| (m.name().to_owned(), now))
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! registered in [`MigratorOptions::migrations`]; an application runs them through its own
 //! binary (see `bunary_orm::cli` with the `cli` feature).
 
+mod checksums;
 pub mod creator;
 mod events;
 mod lock;
