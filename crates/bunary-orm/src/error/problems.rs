@@ -293,6 +293,15 @@ pub enum SchemaProblem {
         /// What reads it (`the CHECK constraint CHECK (price > 0)`, `the trigger audit`, …).
         by: String,
     },
+    /// An index to rename that the table does not have (on SQLite, or one behind a
+    /// constraint, which has no statement to make again).
+    #[error("table `{table}` has no index `{index}` to rename")]
+    NoSuchIndex {
+        /// The table.
+        table: String,
+        /// The index.
+        index: String,
+    },
     /// A foreign key to drop that the table does not have (by its name, or the default name of
     /// its columns).
     #[error("table `{table}` has no foreign key `{key}`")]

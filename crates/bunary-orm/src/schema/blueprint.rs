@@ -37,6 +37,23 @@ pub enum Command {
     },
     /// Drop an index (plain or unique) by name.
     DropIndex(String),
+    /// A full-text index (MySQL `FULLTEXT`, PostgreSQL a GIN index on `to_tsvector`).
+    Fulltext {
+        /// Its name (`{table}_{columns}_fulltext` by default).
+        name: String,
+        /// Its columns.
+        columns: Vec<String>,
+    },
+    /// Rename an index.
+    RenameIndex {
+        /// Its name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// Drop the primary key: by name where the database names it (PostgreSQL; default
+    /// `{table}_pkey`).
+    DropPrimary(Option<String>),
     /// Drop a foreign key by name; `columns` when it was named by its columns (what a SQLite
     /// rebuild also matches a key made without a name by).
     DropForeign {
@@ -339,6 +356,39 @@ impl Blueprint {
         IndexBuilder { command: self.commands.last_mut().expect("just pushed") }
     }
 
+    /// A full-text index on `columns`, named `{table}_{columns}_fulltext` unless
+    /// [`name`](IndexBuilder::name) says otherwise: MySQL `FULLTEXT`, PostgreSQL a GIN index on
+    /// `to_tsvector('english', …)`; SQLite has none (its FTS5 tables are another thing):
+    /// [`Error::Unsupported`](crate::Error::Unsupported) there.
+    pub fn fulltext<S: AsRef<str>>(&mut self, columns: impl IntoIterator<Item = S>) -> IndexBuilder<'_> {
+        let columns = Self::names(columns);
+        let name = self.index_name(&columns, "fulltext");
+        self.commands.push(Command::Fulltext { name, columns });
+        IndexBuilder { command: self.commands.last_mut().expect("just pushed") }
+    }
+
+    /// Drops a full-text index by name or by columns.
+    pub fn drop_fulltext(&mut self, index: impl IntoKeyRef) {
+        let name = self.key_name(index.into_key_ref(), "fulltext");
+        self.commands.push(Command::DropIndex(name));
+    }
+
+    /// Renames an index (SQLite, which cannot, makes it again under the new name).
+    pub fn rename_index(&mut self, from: &str, to: &str) {
+        self.commands.push(Command::RenameIndex { from: from.to_owned(), to: to.to_owned() });
+    }
+
+    /// Drops the primary key (PostgreSQL by its name, default `{table}_pkey`; SQLite rebuilds the
+    /// table, for a key written as a table constraint).
+    pub fn drop_primary(&mut self) {
+        self.commands.push(Command::DropPrimary(None));
+    }
+
+    /// Drops the primary key named `name` (PostgreSQL; the others have one unnamed key).
+    pub fn drop_primary_named(&mut self, name: &str) {
+        self.commands.push(Command::DropPrimary(Some(name.to_owned())));
+    }
+
     /// A composite primary key (create only).
     pub fn primary<S: AsRef<str>>(&mut self, columns: impl IntoIterator<Item = S>) {
         self.commands.push(Command::Primary(Self::names(columns)));
@@ -435,9 +485,26 @@ impl Blueprint {
                 changes.drop_foreign.push((name.clone(), columns.clone()));
                 false
             }
+            Command::DropPrimary(_) => {
+                changes.drop_primary = true;
+                false
+            }
             _ => true,
         });
         (self, changes)
+    }
+
+    /// Takes the index renames out (SQLite makes those indexes again itself).
+    pub(crate) fn take_index_renames(&mut self) -> Vec<(String, String)> {
+        let mut renames = Vec::new();
+        self.commands.retain(|c| match c {
+            Command::RenameIndex { from, to } => {
+                renames.push((from.clone(), to.clone()));
+                false
+            }
+            _ => true,
+        });
+        renames
     }
 
     /// Inserts a `DropIndex` before the first `DropColumn(column)` (SQLite's indexed columns).
@@ -466,7 +533,9 @@ pub struct IndexBuilder<'a> {
 impl IndexBuilder<'_> {
     /// The index's name, instead of the default `{table}_{columns}_index` (or `_unique`).
     pub fn name(self, name: &str) -> Self {
-        if let Command::Index { name: n, .. } | Command::Unique { name: n, .. } = self.command {
+        if let Command::Index { name: n, .. } | Command::Unique { name: n, .. } | Command::Fulltext { name: n, .. } =
+            self.command
+        {
             *n = name.to_owned();
         }
         self

@@ -254,6 +254,32 @@ impl SchemaBuilder {
         exec.query(&statement).await?.iter().map(|r| r.get::<String>("name")).collect()
     }
 
+    /// The views of the current database or schema, sorted.
+    ///
+    /// # Errors
+    /// The database's error.
+    pub async fn views(&self) -> Result<Vec<String>> {
+        let exec = self.connection.executor().await?;
+        let statement = schema_grammar_for(exec.dialect()).compile_list_views();
+        exec.query(&statement).await?.iter().map(|r| r.get::<String>("name")).collect()
+    }
+
+    /// Drops every view of the current database or schema (Laravel's `dropAllViews`); each name
+    /// as the catalogue keeps it, quoted, never parsed.
+    ///
+    /// # Errors
+    /// The database's error.
+    pub async fn drop_all_views(&self) -> Result<()> {
+        let exec = self.connection.executor().await?;
+        let dialect = exec.dialect();
+        for view in self.views().await? {
+            let mut sql = String::from("DROP VIEW IF EXISTS ");
+            dialect.quote_identifier(&mut sql, &view);
+            exec.exec_batch(&sql).await?;
+        }
+        Ok(())
+    }
+
     /// Drops every table of the current database or schema (what `migrate:fresh` does first).
     ///
     /// # Errors
@@ -289,48 +315,59 @@ impl SchemaBuilder {
 /// `Schema::table` on SQLite: plain `ALTER TABLE` where SQLite can, a rebuild where it cannot.
 async fn alter_sqlite(exec: &Executor<'_>, blueprint: Blueprint) -> Result<()> {
     let table = blueprint.table().to_owned();
+    let mut blueprint = blueprint;
+    let renames = blueprint.take_index_renames();
     let work = |tx: Tx| async move {
-        let grammar = schema_grammar_for(Dialect::Sqlite);
-        let changes_columns = blueprint.columns().iter().any(|c| c.change);
-        if changes_columns || sqlite_rebuild::needs_rebuild(&tx, &table, blueprint.commands()).await? {
-            let pragma = grammar::sqlite_catalogue::foreign_keys_enforced();
-            let enforced = tx.query(&pragma.sql, &[]).await?.first().map(|r| r.get::<i64>(0)).transpose()?;
-            if enforced == Some(1) {
-                return Err(crate::error::Error::Unsupported {
-                    dialect: Dialect::Sqlite,
-                    feature: format!(
-                        "rebuilding `{table}` inside a transaction that enforces foreign keys (run the change on its own, or in a migration)"
-                    ),
-                });
-            }
-            let (simple, changes) = blueprint.split_for_rebuild();
-            for statement in grammar.compile_alter(&simple)? {
-                ddl_in(&tx, &statement).await?;
-            }
-            return sqlite_rebuild::rebuild(&tx, &table, &changes).await;
+        alter_sqlite_in(&tx, &table, blueprint).await?;
+        for (from, to) in &renames {
+            sqlite_rebuild::rename_index(&tx, &table, from, to).await?;
         }
-        let mut blueprint = blueprint;
-        let dropped: Vec<String> = blueprint
-            .commands()
-            .iter()
-            .filter_map(|c| match c {
-                Command::DropColumn(name) => Some(name.clone()),
-                _ => None,
-            })
-            .collect();
-        for column in dropped {
-            let indexes = grammar::sqlite_catalogue::indexes_on_column(&table, &column);
-            let rows = tx.query(&indexes.sql, &indexes.bindings).await?;
-            for row in rows {
-                blueprint.drop_index_before_column(&row.get::<String>("name")?, &column);
-            }
-        }
-        for statement in grammar.compile_alter(&blueprint)? {
-            ddl_in(&tx, &statement).await?;
-        }
-        Ok::<_, crate::error::Error>(())
+        Ok(())
     };
     exec.schema_transaction(work).await
+}
+
+/// The work of [`alter_sqlite`] inside its transaction, index renames apart.
+async fn alter_sqlite_in(tx: &Tx, table: &str, blueprint: Blueprint) -> Result<()> {
+    let grammar = schema_grammar_for(Dialect::Sqlite);
+    let changes_columns = blueprint.columns().iter().any(|c| c.change);
+    if changes_columns || sqlite_rebuild::needs_rebuild(tx, table, blueprint.commands()).await? {
+        let pragma = grammar::sqlite_catalogue::foreign_keys_enforced();
+        let enforced = tx.query(&pragma.sql, &[]).await?.first().map(|r| r.get::<i64>(0)).transpose()?;
+        if enforced == Some(1) {
+            return Err(crate::error::Error::Unsupported {
+                dialect: Dialect::Sqlite,
+                feature: format!(
+                    "rebuilding `{table}` inside a transaction that enforces foreign keys (run the change on its own, or in a migration)"
+                ),
+            });
+        }
+        let (simple, changes) = blueprint.split_for_rebuild();
+        for statement in grammar.compile_alter(&simple)? {
+            ddl_in(tx, &statement).await?;
+        }
+        return sqlite_rebuild::rebuild(tx, table, &changes).await;
+    }
+    let mut blueprint = blueprint;
+    let dropped: Vec<String> = blueprint
+        .commands()
+        .iter()
+        .filter_map(|c| match c {
+            Command::DropColumn(name) => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    for column in dropped {
+        let indexes = grammar::sqlite_catalogue::indexes_on_column(table, &column);
+        let rows = tx.query(&indexes.sql, &indexes.bindings).await?;
+        for row in rows {
+            blueprint.drop_index_before_column(&row.get::<String>("name")?, &column);
+        }
+    }
+    for statement in grammar.compile_alter(&blueprint)? {
+        ddl_in(tx, &statement).await?;
+    }
+    Ok(())
 }
 
 /// Runs one schema statement: as a script when it binds nothing (so that a PostgreSQL

@@ -41,7 +41,10 @@ pub(crate) async fn constrained_columns(tx: &Tx, table: &str) -> Result<Vec<Stri
 
 /// Whether these commands need a rebuild on `table`.
 pub(crate) async fn needs_rebuild(tx: &Tx, table: &str, commands: &[Command]) -> Result<bool> {
-    if commands.iter().any(|c| matches!(c, Command::Foreign(_) | Command::Primary(_) | Command::DropForeign { .. })) {
+    let rebuilt = |c: &Command| {
+        matches!(c, Command::Foreign(_) | Command::Primary(_) | Command::DropForeign { .. } | Command::DropPrimary(_))
+    };
+    if commands.iter().any(rebuilt) {
         return Ok(true);
     }
     let dropped: Vec<&String> = commands
@@ -89,6 +92,22 @@ async fn table_info(tx: &Tx, table: &str) -> Result<TableInfo> {
         });
     }
     Ok(info)
+}
+
+/// Renames the index `from` of `table` to `to`: SQLite cannot, so the index is dropped and
+/// made again from its own statement under the new name, in the caller's transaction.
+pub(crate) async fn rename_index(tx: &Tx, table: &str, from: &str, to: &str) -> Result<()> {
+    let missing =
+        || Error::InvalidSchema { problem: SchemaProblem::NoSuchIndex { table: table.into(), index: from.into() } };
+    let found = rows(tx, catalogue::index_sql(table, from)).await?;
+    let sql: String = found.first().ok_or_else(missing)?.get("sql")?;
+    let g = crate::schema::grammar::SqliteSchemaGrammar;
+    let quoted = crate::schema::grammar::SchemaGrammar::wrap(&g, to, "index")?;
+    let renamed = crate::schema::grammar::sqlite_ddl::with_index_name(&sql, &quoted).ok_or_else(missing)?;
+    let mut drop = String::from("DROP INDEX ");
+    crate::dialect::Dialect::Sqlite.quote_identifier(&mut drop, from);
+    tx.exec(&drop, &[]).await?;
+    tx.exec(&renamed, &[]).await.map(|_| ())
 }
 
 /// The named columns of an index, in order (expressions have no name and are left out).

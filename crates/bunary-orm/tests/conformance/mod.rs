@@ -300,6 +300,7 @@ macro_rules! every_suite {
             foreign_keys_drop_by_columns_or_name,
             indexes_take_names_and_drop_by_columns,
             columns_change_type_length_nullability_and_default,
+            indexes_rename_fulltext_primary_and_views,
         }
         migration_events {
             folders_should_run_and_events,

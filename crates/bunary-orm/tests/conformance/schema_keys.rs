@@ -188,3 +188,48 @@ pub async fn columns_change_type_length_nullability_and_default(h: &Harness) -> 
         .is_err());
     Ok(())
 }
+
+pub async fn indexes_rename_fulltext_primary_and_views(h: &Harness) -> Result<()> {
+    let schema = Schema::on(&h.db);
+    schema
+        .create_table("k_docs", |t| {
+            t.integer("a");
+            t.integer("b");
+            t.string("title", 100);
+            t.text("body");
+            t.primary(["a", "b"]);
+            t.index(["title"]).name("k_docs_t");
+        })
+        .await?;
+    h.db.table("k_docs").insert(record! { "a" => 1, "b" => 1, "title" => "t", "body" => "rust orm" }).await?;
+    schema.table("k_docs", |t| t.rename_index("k_docs_t", "k_docs_title")).await?;
+    assert!(schema.has_index("k_docs", "k_docs_title").await? && !schema.has_index("k_docs", "k_docs_t").await?);
+    assert!(schema.table("k_docs", |t| t.rename_index("k_docs_nope", "x")).await.is_err());
+    // Full text: MySQL and PostgreSQL; SQLite says it has none, changing nothing.
+    let fulltext = schema
+        .table("k_docs", |t| {
+            t.fulltext(["title", "body"]);
+        })
+        .await;
+    if h.db.dialect() == bunary_orm::Dialect::Sqlite {
+        assert!(matches!(fulltext, Err(Error::Unsupported { .. })), "{fulltext:?}");
+    } else {
+        fulltext?;
+        assert!(schema.has_index("k_docs", "k_docs_title_body_fulltext").await?);
+        schema.table("k_docs", |t| t.drop_fulltext(["title", "body"])).await?;
+    }
+    // The composite key goes; a duplicate pair is then taken.
+    let twin =
+        || async { h.db.table("k_docs").insert(record! { "a" => 1, "b" => 1, "title" => "u", "body" => "" }).await };
+    assert!(twin().await.is_err());
+    schema.table("k_docs", |t| t.drop_primary()).await?;
+    twin().await?;
+    assert!(!schema.get_indexes("k_docs").await?.iter().any(|i| i.primary));
+    assert_eq!(count(h, "k_docs").await?, 2);
+    // Views.
+    h.db.exec_batch("CREATE VIEW k_titles AS SELECT title FROM k_docs").await?;
+    assert_eq!(schema.views().await?, ["k_titles"]);
+    schema.drop_all_views().await?;
+    assert!(schema.views().await?.is_empty());
+    Ok(())
+}

@@ -46,7 +46,8 @@ pub(crate) fn columns(dialect: Dialect, table: &str) -> Statement {
     }
 }
 
-/// One row per indexed column, by index and position: `name`, `column`, `unique`, `primary`.
+/// One row per indexed column, by index and position: `name`, `column` (an expression's text
+/// for an expression index on PostgreSQL), `unique`, `primary`.
 /// SQLite's key of a rowid table, which has no index, is reported as the index `primary`.
 pub(crate) fn indexes(dialect: Dialect, table: &str) -> Statement {
     let (name, schema) = split(table);
@@ -60,11 +61,12 @@ pub(crate) fn indexes(dialect: Dialect, table: &str) -> Statement {
             vec![Value::from(table), Value::from(table), Value::from(table)],
         ),
         Dialect::Postgres => Statement::with_bindings(
-            "SELECT ic.relname::text AS name, a.attname::text AS \"column\", i.indisunique AS \"unique\", i.indisprimary AS \"primary\" \
+            "SELECT ic.relname::text AS name, coalesce(a.attname::text, pg_get_indexdef(i.indexrelid, k.ord::int, true)) AS \"column\", \
+             i.indisunique AS \"unique\", i.indisprimary AS \"primary\" \
              FROM pg_index i JOIN pg_class tc ON tc.oid = i.indrelid JOIN pg_namespace n ON n.oid = tc.relnamespace \
              JOIN pg_class ic ON ic.oid = i.indexrelid \
              CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) \
-             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
+             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0 \
              WHERE tc.relname = $1::text AND n.nspname = coalesce($2::text, current_schema()) ORDER BY ic.relname, k.ord",
             vec![name, schema],
         ),

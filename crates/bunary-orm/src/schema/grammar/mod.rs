@@ -380,6 +380,7 @@ pub trait SchemaGrammar: Send + Sync {
                 Command::Foreign(key) => parts.push(self.foreign_sql(table, key)?),
                 Command::Index { name, columns } => indexes.push(self.compile_index(table, name, columns, false)?),
                 Command::Unique { name, columns } => indexes.push(self.compile_index(table, name, columns, true)?),
+                Command::Fulltext { name, columns } => indexes.push(self.compile_fulltext(table, name, columns)?),
                 other => {
                     return Err(Error::InvalidSchema {
                         problem: SchemaProblem::AlterInCreate { command: format!("{other:?}") },
@@ -477,6 +478,46 @@ pub trait SchemaGrammar: Send + Sync {
         Ok(Statement::new(format!("DROP INDEX {}", self.wrap(name, "index")?)))
     }
 
+    /// A full-text index: PostgreSQL's form, a GIN index on `to_tsvector('english', …)` of the
+    /// columns joined.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`]; [`Error::Unsupported`] on SQLite.
+    fn compile_fulltext(&self, table: &str, name: &str, columns: &[String]) -> Result<Statement> {
+        let joined = columns.iter().map(|c| self.wrap(c, "column")).collect::<Result<Vec<_>>>()?.join(" || ' ' || ");
+        Ok(Statement::new(format!(
+            "CREATE INDEX {} ON {} USING gin ((to_tsvector('english', {joined})))",
+            self.wrap(name, "index")?,
+            self.wrap_table(table)?
+        )))
+    }
+
+    /// Renames an index: PostgreSQL's `ALTER INDEX … RENAME TO`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`].
+    fn compile_rename_index(&self, _table: &str, from: &str, to: &str) -> Result<Statement> {
+        Ok(Statement::new(format!("ALTER INDEX {} RENAME TO {}", self.wrap(from, "index")?, self.wrap(to, "index")?)))
+    }
+
+    /// Drops the primary key: PostgreSQL's `DROP CONSTRAINT` of its name (`{table}_pkey` unless
+    /// given).
+    ///
+    /// # Errors
+    /// [`Error::InvalidIdentifier`].
+    fn compile_drop_primary(&self, table: &str, name: Option<&str>) -> Result<Statement> {
+        let bare = table.rsplit('.').next().unwrap_or(table);
+        let name = name.map_or_else(|| format!("{bare}_pkey"), str::to_owned);
+        Ok(Statement::new(format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            self.wrap_table(table)?,
+            self.wrap(&name, "constraint")?
+        )))
+    }
+
+    /// The views of the current database or schema (one `name` column).
+    fn compile_list_views(&self) -> Statement;
+
     /// The statements of `Schema::table`: new columns, then commands in order.
     ///
     /// # Errors
@@ -515,6 +556,9 @@ pub trait SchemaGrammar: Send + Sync {
                 )),
                 Command::DropIndex(name) => self.compile_drop_index(table, name)?,
                 Command::DropForeign { name, .. } => self.compile_drop_foreign(table, name)?,
+                Command::Fulltext { name, columns } => self.compile_fulltext(table, name, columns)?,
+                Command::RenameIndex { from, to } => self.compile_rename_index(table, from, to)?,
+                Command::DropPrimary(name) => self.compile_drop_primary(table, name.as_deref())?,
             });
         }
         Ok(out)

@@ -153,6 +153,32 @@ impl SchemaGrammar for MySqlSchemaGrammar {
         ))])
     }
 
+    fn compile_fulltext(&self, table: &str, name: &str, columns: &[String]) -> Result<Statement> {
+        Ok(Statement::new(format!(
+            "CREATE FULLTEXT INDEX {} ON {} ({})",
+            self.wrap(name, "index")?,
+            self.wrap_table(table)?,
+            self.columnize(columns)?
+        )))
+    }
+
+    fn compile_rename_index(&self, table: &str, from: &str, to: &str) -> Result<Statement> {
+        Ok(Statement::new(format!(
+            "ALTER TABLE {} RENAME INDEX {} TO {}",
+            self.wrap_table(table)?,
+            self.wrap(from, "index")?,
+            self.wrap(to, "index")?
+        )))
+    }
+
+    fn compile_drop_primary(&self, table: &str, _name: Option<&str>) -> Result<Statement> {
+        Ok(Statement::new(format!("ALTER TABLE {} DROP PRIMARY KEY", self.wrap_table(table)?)))
+    }
+
+    fn compile_list_views(&self) -> Statement {
+        Statement::new("SELECT table_name AS name FROM information_schema.views WHERE table_schema = DATABASE() ORDER BY table_name")
+    }
+
     /// MySQL drops a foreign key with `DROP FOREIGN KEY` (its index stays, as in Laravel).
     fn compile_drop_foreign(&self, table: &str, name: &str) -> Result<Statement> {
         Ok(Statement::new(format!(

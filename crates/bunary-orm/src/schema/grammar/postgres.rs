@@ -117,6 +117,10 @@ impl SchemaGrammar for PostgresSchemaGrammar {
         Statement::with_bindings("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2", vec![Value::from(table), Value::from(column)])
     }
 
+    fn compile_list_views(&self) -> Statement {
+        Statement::new("SELECT table_name AS name FROM information_schema.views WHERE table_schema = current_schema() ORDER BY table_name")
+    }
+
     fn compile_list_tables(&self) -> Statement {
         Statement::new("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")
     }

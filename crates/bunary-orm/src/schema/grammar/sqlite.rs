@@ -126,6 +126,34 @@ impl SchemaGrammar for SqliteSchemaGrammar {
         )
     }
 
+    fn compile_list_views(&self) -> Statement {
+        Statement::new("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name")
+    }
+
+    /// SQLite has no full-text index (its FTS5 virtual tables are another thing).
+    fn compile_fulltext(&self, _table: &str, name: &str, _columns: &[String]) -> Result<Statement> {
+        Err(Error::Unsupported {
+            dialect: Dialect::Sqlite,
+            feature: format!("the full-text index `{name}` (SQLite's full-text search is an FTS5 virtual table)"),
+        })
+    }
+
+    /// SQLite drops a primary key by rebuilding the table: `Schema::table` does that instead.
+    fn compile_drop_primary(&self, _table: &str, _name: Option<&str>) -> Result<Statement> {
+        Err(Error::Unsupported {
+            dialect: Dialect::Sqlite,
+            feature: "ALTER TABLE … DROP PRIMARY KEY (Schema::table rebuilds the table instead)".into(),
+        })
+    }
+
+    /// SQLite cannot rename an index: `Schema::table` makes it again under the new name.
+    fn compile_rename_index(&self, _table: &str, _from: &str, _to: &str) -> Result<Statement> {
+        Err(Error::Unsupported {
+            dialect: Dialect::Sqlite,
+            feature: "ALTER INDEX … RENAME (Schema::table makes the index again instead)".into(),
+        })
+    }
+
     fn compile_list_tables(&self) -> Statement {
         Statement::new("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     }

@@ -50,6 +50,15 @@ pub(crate) fn indexes(table: &str) -> Statement {
     on("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", table)
 }
 
+/// The `sql` of the created index `index` of `table` (no row for another table's, or a
+/// constraint's, which has no SQL).
+pub(crate) fn index_sql(table: &str, index: &str) -> Statement {
+    Statement::with_bindings(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name = ? AND sql IS NOT NULL",
+        vec![Value::from(table), Value::from(index)],
+    )
+}
+
 /// The columns of `index`, in order (one `name` column; NULL for an expression).
 pub(crate) fn index_columns(index: &str) -> Statement {
     on("SELECT name FROM pragma_index_info(?) ORDER BY seqno", index)

@@ -354,6 +354,25 @@ pub fn foreign_key_name(parts: &[Part], columns: &[String]) -> Option<String> {
     })
 }
 
+/// `create` (an index's `CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON …`, as `sqlite_master`
+/// keeps it) with the index's name replaced by `quoted` (already quoted): how SQLite, which
+/// cannot rename an index, makes it again under another name. `None` when it is not such a
+/// statement.
+pub fn with_index_name(create: &str, quoted: &str) -> Option<String> {
+    let toks = tokens(create)?;
+    let index = toks.iter().position(|t| is(t, "INDEX"))?;
+    let mut at = index + 1;
+    if toks.get(at).is_some_and(|t| is(t, "IF")) {
+        at += 3;
+    }
+    let name = toks.get(at).filter(|t| t.name.is_some())?;
+    if !toks.get(at + 1).is_some_and(|t| is(t, "ON")) {
+        return None;
+    }
+    let start = name.text.as_ptr() as usize - create.as_ptr() as usize;
+    Some(format!("{}{quoted}{}", &create[..start], &create[start + name.text.len()..]))
+}
+
 /// Whether `sql` (a trigger's, a view's, an index's) names `name` anywhere outside strings.
 pub fn mentions(sql: &str, name: &str) -> bool {
     tokens(sql).is_none_or(|toks| toks.iter().any(|t| t.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name))))
@@ -481,6 +500,19 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn an_index_takes_another_name() {
+        assert_eq!(
+            with_index_name(r#"CREATE UNIQUE INDEX "a" ON t ("on")"#, r#""b""#).as_deref(),
+            Some(r#"CREATE UNIQUE INDEX "b" ON t ("on")"#)
+        );
+        assert_eq!(
+            with_index_name("CREATE INDEX IF NOT EXISTS [a] ON t (x) WHERE x > 0", "\"b\"").as_deref(),
+            Some("CREATE INDEX IF NOT EXISTS \"b\" ON t (x) WHERE x > 0")
+        );
+        assert!(with_index_name("CREATE INDEX main.a ON t (x)", "\"b\"").is_none(), "schema-qualified: not ours");
     }
 
     #[test]

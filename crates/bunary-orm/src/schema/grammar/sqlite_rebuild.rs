@@ -88,6 +88,9 @@ pub struct RebuildChanges {
     pub primary: Option<Vec<String>>,
     /// Foreign keys to drop: by name, and by columns when the drop named them.
     pub drop_foreign: Vec<(String, Option<Vec<String>>)>,
+    /// Drop the primary key (written as a table constraint; one written in a column's
+    /// definition is refused).
+    pub drop_primary: bool,
 }
 
 fn sql(text: String) -> Statement {
@@ -134,6 +137,7 @@ fn removed(part: &Part, changes: &RebuildChanges) -> bool {
     match &part.kind {
         PartKind::Column(name) => dropped(name),
         PartKind::Constraint { kind, .. } => match kind {
+            ConstraintKind::PrimaryKey(_) if changes.drop_primary => true,
             ConstraintKind::PrimaryKey(cols) | ConstraintKind::Unique(cols) | ConstraintKind::ForeignKey(cols) => {
                 cols.iter().any(dropped)
             }
@@ -219,7 +223,25 @@ pub fn compile_rebuild(table: &str, info: &TableInfo, changes: &RebuildChanges) 
     for (name, columns) in &changes.drop_foreign {
         dropped_keys.push(foreign_to_drop(table, &definition.parts, name, columns.as_ref())?);
     }
-    if changes.primary.is_some() && info.columns.iter().any(|c| c.pk > 0) {
+    if changes.drop_primary {
+        let as_constraint = definition
+            .parts
+            .iter()
+            .any(|p| matches!(p.kind, PartKind::Constraint { kind: ConstraintKind::PrimaryKey(_), .. }));
+        if !as_constraint {
+            let reason = match info.columns.iter().find(|c| c.pk > 0) {
+                Some(c) => format!(
+                    "its primary key is written in the definition of `{}` (a rowid key): it cannot be dropped apart from the column; nothing was changed",
+                    c.name
+                ),
+                None => "it has no primary key to drop; nothing was changed".to_owned(),
+            };
+            return Err(Error::InvalidSchema {
+                problem: SchemaProblem::RebuildRefused { table: table.to_owned(), reason },
+            });
+        }
+    }
+    if changes.primary.is_some() && !changes.drop_primary && info.columns.iter().any(|c| c.pk > 0) {
         return Err(Error::InvalidSchema { problem: SchemaProblem::PrimaryKeyExists { table: table.to_owned() } });
     }
     let dropped = |name: &str| changes.drops.iter().any(|d| d.eq_ignore_ascii_case(name));
@@ -479,6 +501,27 @@ mod tests {
             compile_rebuild("posts", &posts(), &changes),
             Err(Error::InvalidSchema { problem: SchemaProblem::NoSuchForeignKey { .. } })
         ));
+    }
+
+    #[test]
+    fn a_primary_key_drops_only_as_a_table_constraint() {
+        let changes = RebuildChanges { drop_primary: true, ..Default::default() };
+        assert!(matches!(
+            compile_rebuild("posts", &posts(), &changes),
+            Err(Error::InvalidSchema { problem: SchemaProblem::RebuildRefused { reason, .. } }) if reason.contains("`id`")
+        ));
+        let keyed = TableInfo {
+            sql: "CREATE TABLE t (a INT, b INT, PRIMARY KEY (a, b))".into(),
+            columns: vec![
+                ColumnInfo { name: "a".into(), generated: false, pk: 1 },
+                ColumnInfo { name: "b".into(), generated: false, pk: 2 },
+            ],
+            ..Default::default()
+        };
+        assert_eq!(
+            compile_rebuild("t", &keyed, &changes).unwrap()[0].sql,
+            r#"CREATE TABLE "bunary_new_t" (a INT, b INT)"#
+        );
     }
 
     #[test]

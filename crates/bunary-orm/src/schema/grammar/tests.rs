@@ -505,3 +505,35 @@ fn generated_collated_commented_and_placed_columns() {
         matches!(&bp.commands()[0], crate::schema::Command::Index { name, .. } if name == "t_owner_type_owner_id_index")
     );
 }
+
+#[test]
+fn fulltext_rename_index_and_drop_primary_per_dialect() {
+    let change = |t: &mut Blueprint| {
+        t.fulltext(["title", "body"]);
+        t.rename_index("a", "b");
+        t.drop_primary();
+    };
+    assert_eq!(
+        alter(Dialect::Postgres, change),
+        [
+            r#"CREATE INDEX "t_title_body_fulltext" ON "t" USING gin ((to_tsvector('english', "title" || ' ' || "body")))"#,
+            r#"ALTER INDEX "a" RENAME TO "b""#,
+            r#"ALTER TABLE "t" DROP CONSTRAINT "t_pkey""#,
+        ]
+    );
+    assert_eq!(
+        alter(Dialect::MySql, change),
+        [
+            "CREATE FULLTEXT INDEX `t_title_body_fulltext` ON `t` (`title`, `body`)",
+            "ALTER TABLE `t` RENAME INDEX `a` TO `b`",
+            "ALTER TABLE `t` DROP PRIMARY KEY",
+        ]
+    );
+    let mut bp = Blueprint::new("t");
+    bp.fulltext(["title"]).name("t_search");
+    assert!(matches!(schema_grammar_for(Dialect::Sqlite).compile_alter(&bp), Err(Error::Unsupported { .. })));
+    assert_eq!(
+        alter(Dialect::Postgres, |t| t.drop_primary_named("t_key")),
+        [r#"ALTER TABLE "t" DROP CONSTRAINT "t_key""#]
+    );
+}
