@@ -305,3 +305,33 @@ fn several_folders_changed_files_strict_and_accept() {
     assert_eq!(strict.code, 0, "{}", strict.stderr);
     assert!(strict.stdout.contains("Nothing to migrate."), "{}", strict.stdout);
 }
+
+#[test]
+fn make_with_a_table_said_refresh_by_steps_and_when_each_ran() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_env(dir.path());
+    let env = [("DATABASE_URL", url.as_str())];
+    let made = bunary(dir.path(), &["make:migration", "initial_schema", "--create", "accounts"], &env);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let up = migration_files(dir.path()).into_iter().find(|f| f.ends_with(".up.sql")).unwrap();
+    let sql = std::fs::read_to_string(dir.path().join("migrations").join(&up)).unwrap();
+    assert!(sql.starts_with(r#"CREATE TABLE "accounts""#) && !sql.contains("\"name\""), "{sql}");
+    let altered = bunary(dir.path(), &["make:migration", "tweaks", "--table", "accounts"], &env);
+    assert_eq!(altered.code, 0, "{}", altered.stderr);
+    let tweak = migration_files(dir.path()).into_iter().find(|f| f.ends_with("_tweaks.up.sql")).unwrap();
+    std::fs::write(dir.path().join("migrations").join(&tweak), "ALTER TABLE accounts ADD COLUMN n INTEGER NULL;")
+        .unwrap();
+    std::fs::write(
+        dir.path().join("migrations").join(tweak.replace(".up.sql", ".down.sql")),
+        "ALTER TABLE accounts DROP COLUMN n;",
+    )
+    .unwrap();
+    assert_eq!(bunary(dir.path(), &["migrate"], &env).code, 0);
+    let status = bunary(dir.path(), &["migrate:status"], &env);
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    assert_eq!(status.stdout.matches(&format!("[1] Ran {year}-")).count(), 2, "{}", status.stdout);
+    let refresh = bunary(dir.path(), &["migrate:refresh", "--step", "1"], &env);
+    assert_eq!(refresh.code, 0, "{}", refresh.stderr);
+    let done: Vec<&str> = refresh.stdout.lines().filter(|l| l.contains("DONE")).collect();
+    assert!(done.len() == 2 && done.iter().all(|l| l.contains("_tweaks")), "only the last one: {}", refresh.stdout);
+}

@@ -5,26 +5,27 @@ use std::sync::Arc;
 use crate::connection::Db;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
-use crate::migrations::creator::{create_migration, MigrationKind};
+use crate::migrations::creator::{create_migration_for, MigrationKind, TableIntent};
 use crate::migrations::{create_migrator, Migration, MigrationRun, Migrator, MigratorOptions, Rollback};
 
 use super::output::Printer;
 use super::settings::Settings;
 
 /// `migration:make <name> [--rust]`.
-pub fn make(settings: &Settings, name: &str, rust: bool, p: &mut Printer<'_>) -> Result<()> {
+pub fn make(settings: &Settings, name: &str, rust: bool, intent: TableIntent, p: &mut Printer<'_>) -> Result<()> {
     let dialect = settings.orm_config().ok().map(|c| match c.database.driver.as_str() {
         "postgres" => Dialect::Postgres,
         "mysql" => Dialect::MySql,
         _ => Dialect::Sqlite,
     });
     let kind = if rust { MigrationKind::Rust } else { MigrationKind::Sql };
-    let made = create_migration(
+    let made = create_migration_for(
         &settings.migrations_path,
         name,
         kind,
         dialect.unwrap_or(Dialect::Sqlite),
         chrono::Utc::now(),
+        intent,
     )?;
     p.info(&format!("Migration [{}] created successfully.", made.name)).map_err(Error::other)?;
     for file in &made.files {
@@ -119,7 +120,10 @@ pub async fn status(m: &Migrator, p: &mut Printer<'_>) -> Result<()> {
     for s in status {
         match s.batch {
             Some(batch) if s.changed => p.line(&s.name, &format!("[{batch}]"), "Ran, changed since", false),
-            Some(batch) => p.line(&s.name, &format!("[{batch}]"), "Ran", true),
+            Some(batch) => {
+                let at = s.applied_at.map(|at| format!(" {}", at.format("%Y-%m-%d %H:%M:%S"))).unwrap_or_default();
+                p.line(&s.name, &format!("[{batch}]"), &format!("Ran{at}"), true)
+            }
             None => p.line(&s.name, "", "Pending", false),
         }
         .map_err(Error::other)?;
@@ -150,10 +154,21 @@ pub async fn reset(m: &Migrator, p: &mut Printer<'_>) -> Result<()> {
     print_runs(p, &runs)
 }
 
-/// `migrate:refresh`.
-pub async fn refresh(m: &Migrator, p: &mut Printer<'_>) -> Result<()> {
-    p.info("Rolling back all migrations.").map_err(Error::other)?;
-    let down = m.reset().await?;
+/// `migrate:refresh [--step N]`.
+pub async fn refresh(m: &Migrator, step: Option<u32>, p: &mut Printer<'_>) -> Result<()> {
+    let down = match step {
+        Some(n) => {
+            p.info(&format!("Rolling back the last {n} migration(s).")).map_err(Error::other)?;
+            m.rollback(Rollback::Migrations(n)).await.or_else(|e| match e {
+                Error::NothingToRollback => Ok(Vec::new()),
+                e => Err(e),
+            })?
+        }
+        None => {
+            p.info("Rolling back all migrations.").map_err(Error::other)?;
+            m.reset().await?
+        }
+    };
     print_runs(p, &down)?;
     p.info("Running migrations.").map_err(Error::other)?;
     let up = m.up().await?;

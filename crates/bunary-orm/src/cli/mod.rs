@@ -69,6 +69,12 @@ enum Command {
         /// Write a Rust migration (schema builder) instead of SQL files.
         #[arg(long)]
         rust: bool,
+        /// The table the migration creates (instead of guessing it from the name).
+        #[arg(long, conflicts_with = "table", value_name = "TABLE")]
+        create: Option<String>,
+        /// The table the migration changes (instead of guessing it from the name).
+        #[arg(long, value_name = "TABLE")]
+        table: Option<String>,
     },
     /// Run the pending migrations.
     #[command(name = "migrate")]
@@ -116,9 +122,12 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Roll back every migration, then run them all.
+    /// Roll back every migration (or the last N with --step N), then run them all.
     #[command(name = "migrate:refresh")]
     Refresh {
+        /// Roll back only the last N migrations before running them again.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        step: Option<u32>,
         /// Run even when the environment is production.
         #[arg(long)]
         force: bool,
@@ -184,15 +193,21 @@ async fn execute(args: Args, migrations: Vec<Arc<dyn Migration>>, out: &mut dyn 
     let settings = Settings::resolve(args.database, args.path, args.table, &cwd)?;
     let mut printer = Printer::new(out, color);
     let p = &mut printer;
-    if let Command::MigrationMake { name, rust } = &args.command {
-        return commands::make(&settings, name, *rust, p);
+    if let Command::MigrationMake { name, rust, create, table } = &args.command {
+        use crate::migrations::creator::{table_intent, TableIntent};
+        let intent = match (create, table) {
+            (Some(t), _) => TableIntent::Create(t.clone()),
+            (None, Some(t)) => TableIntent::Alter(t.clone()),
+            (None, None) => table_intent(name),
+        };
+        return commands::make(&settings, name, *rust, intent, p);
     }
     let force = match &args.command {
         Command::Migrate { pretend, force, .. } => Some(*force || *pretend),
         Command::Rollback { force, .. }
         | Command::Accept { force }
         | Command::Reset { force }
-        | Command::Refresh { force }
+        | Command::Refresh { force, .. }
         | Command::Fresh { force } => Some(*force),
         Command::Status | Command::MigrationMake { .. } => None,
     };
@@ -215,7 +230,7 @@ async fn execute(args: Args, migrations: Vec<Arc<dyn Migration>>, out: &mut dyn 
         Command::Status => commands::status(&m, p).await,
         Command::Accept { .. } => commands::accept(&m, p).await,
         Command::Reset { .. } => commands::reset(&m, p).await,
-        Command::Refresh { .. } => commands::refresh(&m, p).await,
+        Command::Refresh { step, .. } => commands::refresh(&m, step, p).await,
         Command::Fresh { .. } => commands::fresh(&m, p).await,
     };
     let _ = db.close().await;

@@ -95,9 +95,9 @@ fn camel_case(name: &str) -> String {
 fn sql_templates(dialect: Dialect, intent: &TableIntent) -> Result<(String, String)> {
     Ok(match intent {
         TableIntent::Create(table) => {
+            // Laravel's template: a key and timestamps, no placeholder column to delete.
             let up = SchemaBuilder::create_table_sql(dialect, table, |t| {
-                t.increments("id");
-                t.string("name", 255);
+                t.id();
                 t.timestamps();
             })?;
             let down = schema_grammar_for(dialect).compile_drop(table, false)?;
@@ -122,7 +122,7 @@ fn rust_template(full: &str, name: &str, intent: &TableIntent) -> String {
     let (up, down) = match intent {
         TableIntent::Create(table) => (
             format!(
-                "        Schema::on(db)\n            .create_table(\"{table}\", |t| {{\n                t.increments(\"id\");\n                t.string(\"name\", 255);\n                t.timestamps();\n            }})\n            .await"
+                "        Schema::on(db)\n            .create_table(\"{table}\", |t| {{\n                t.id();\n                t.timestamps();\n            }})\n            .await"
             ),
             format!("        Schema::on(db).drop_table(\"{table}\").await"),
         ),
@@ -152,7 +152,26 @@ pub fn create_migration(
     dialect: Dialect,
     now: DateTime<Utc>,
 ) -> Result<CreatedMigration> {
+    create_migration_for(dir, name, kind, dialect, now, table_intent(name))
+}
+
+/// [`create_migration`] with the table said instead of guessed from the name (artisan's
+/// `make:migration --create=users` / `--table=users`).
+///
+/// # Errors
+/// As [`create_migration`]; [`Error::InvalidIdentifier`] for a table name that is not one.
+pub fn create_migration_for(
+    dir: &Path,
+    name: &str,
+    kind: MigrationKind,
+    dialect: Dialect,
+    now: DateTime<Utc>,
+    intent: TableIntent,
+) -> Result<CreatedMigration> {
     check_name(name)?;
+    if let TableIntent::Create(table) | TableIntent::Alter(table) = &intent {
+        crate::ident::TableRef::parse(table)?;
+    }
     std::fs::create_dir_all(dir).map_err(Error::other)?;
     let mut latest: Option<NaiveDateTime> = None;
     for entry in std::fs::read_dir(dir).map_err(Error::other)? {
@@ -171,7 +190,6 @@ pub fn create_migration(
         stamp = latest + chrono::Duration::seconds(1);
     }
     let full = format!("{}_{name}", stamp.format(STAMP));
-    let intent = table_intent(name);
     let files: Vec<(PathBuf, String)> = match kind {
         MigrationKind::Sql => {
             let (up, down) = sql_templates(dialect, &intent)?;
@@ -205,11 +223,10 @@ mod tests {
             create_migration(dir.path(), "create_users_table", MigrationKind::Sql, Dialect::Sqlite, now).unwrap();
         assert_eq!(made.name, "20261125103000_create_users_table");
         let up = std::fs::read_to_string(&made.files[0]).unwrap();
-        assert!(
-            up.starts_with(
-                r#"CREATE TABLE "users" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "name" VARCHAR(255) NOT NULL"#
-            ),
-            "{up}"
+        assert_eq!(
+            up,
+            "CREATE TABLE \"users\" (\"id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, \"created_at\" DATETIME NULL, \"updated_at\" DATETIME NULL);\n",
+            "a key and timestamps, no placeholder column"
         );
         assert_eq!(std::fs::read_to_string(&made.files[1]).unwrap(), "DROP TABLE \"users\";\n");
         let again = create_migration(dir.path(), "create_users_table", MigrationKind::Sql, Dialect::Sqlite, now);
@@ -220,5 +237,20 @@ mod tests {
         assert_eq!(rust.name, "20261125103001_add_phone_to_users", "made in the same second, it still sorts after");
         let body = std::fs::read_to_string(&rust.files[0]).unwrap();
         assert!(body.contains("pub struct AddPhoneToUsers;") && body.contains(".table(\"users\""), "{body}");
+        // The table said, not guessed: `--create=accounts` on any name.
+        let said = create_migration_for(
+            dir.path(),
+            "initial_schema",
+            MigrationKind::Sql,
+            Dialect::Postgres,
+            now,
+            TableIntent::Create("accounts".into()),
+        )
+        .unwrap();
+        assert!(std::fs::read_to_string(&said.files[0]).unwrap().starts_with(r#"CREATE TABLE "accounts""#));
+        let hostile = TableIntent::Alter("users\"); DROP TABLE x; --".into());
+        assert!(
+            create_migration_for(dir.path(), "bad_table", MigrationKind::Rust, Dialect::Sqlite, now, hostile).is_err()
+        );
     }
 }

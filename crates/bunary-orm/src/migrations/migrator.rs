@@ -67,6 +67,8 @@ pub struct MigrationStatus {
     pub ran: bool,
     /// It ran, and its file has changed since (its checksum differs from the recorded one).
     pub changed: bool,
+    /// When it ran (UTC).
+    pub applied_at: Option<chrono::NaiveDateTime>,
 }
 
 /// A migration that ran (up or down) and how long it took.
@@ -278,16 +280,23 @@ impl Migrator {
         let db = self.db().await?;
         let repo = self.repository(&db)?;
         let applied = if repo.exists().await? { repo.list_applied().await? } else { Vec::new() };
-        let batches: HashMap<&str, i64> = applied.iter().map(|m| (m.name.as_str(), m.batch)).collect();
+        let batches: HashMap<&str, (i64, chrono::NaiveDateTime)> =
+            applied.iter().map(|m| (m.name.as_str(), (m.batch, m.applied_at))).collect();
         let migrations = self.migrations()?;
         let changed = changed_since_applied(&migrations, &applied);
         let known: HashSet<&str> = migrations.iter().map(|m| m.name()).collect();
         let mut out: Vec<MigrationStatus> = migrations
             .iter()
             .map(|m| {
-                let batch = batches.get(m.name()).copied();
+                let ran = batches.get(m.name()).copied();
                 let changed = changed.iter().any(|(n, _)| n == m.name());
-                MigrationStatus { name: m.name().to_owned(), batch, ran: batch.is_some(), changed }
+                MigrationStatus {
+                    name: m.name().to_owned(),
+                    batch: ran.map(|(b, _)| b),
+                    ran: ran.is_some(),
+                    changed,
+                    applied_at: ran.map(|(_, at)| at),
+                }
             })
             .collect();
         out.extend(applied.iter().filter(|m| !known.contains(m.name.as_str())).map(|m| MigrationStatus {
@@ -295,6 +304,7 @@ impl Migrator {
             batch: Some(m.batch),
             ran: true,
             changed: false,
+            applied_at: Some(m.applied_at),
         }));
         Ok(out)
     }
@@ -465,6 +475,20 @@ impl Migrator {
     /// As both.
     pub async fn refresh(&self) -> Result<(Vec<MigrationRun>, Vec<MigrationRun>)> {
         let down = self.reset().await?;
+        let up = self.up().await?;
+        Ok((down, up))
+    }
+
+    /// Rolls back the last `steps` migrations (at least one), then runs what is pending
+    /// (artisan's `migrate:refresh --step N`). Nothing applied is not an error.
+    ///
+    /// # Errors
+    /// As [`rollback`](Migrator::rollback) and [`up`](Migrator::up).
+    pub async fn refresh_steps(&self, steps: u32) -> Result<(Vec<MigrationRun>, Vec<MigrationRun>)> {
+        let down = match self.rollback(Rollback::Migrations(steps)).await {
+            Err(Error::NothingToRollback) => Vec::new(),
+            other => other?,
+        };
         let up = self.up().await?;
         Ok((down, up))
     }

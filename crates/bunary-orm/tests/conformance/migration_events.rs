@@ -157,3 +157,34 @@ pub async fn checksums_catch_a_changed_migration(h: &Harness) -> Result<()> {
     assert!(make(true)?.up().await?.is_empty(), "strict runs again once accepted");
     Ok(())
 }
+
+pub async fn refresh_by_steps_and_when_each_ran(h: &Harness) -> Result<()> {
+    use bunary_orm::migrations::SqlMigration;
+    let sql = |name: &str, table: &str| -> Arc<dyn Migration> {
+        Arc::new(SqlMigration::new(
+            name,
+            format!("CREATE TABLE {table} (id INTEGER)"),
+            Some(format!("DROP TABLE {table}")),
+        ))
+    };
+    let migrator = create_migrator(MigratorOptions {
+        migrations_path: None,
+        db: Some(h.db.clone()),
+        migrations: vec![
+            sql("20260101000001_r_a", "r_a"),
+            sql("20260101000002_r_b", "r_b"),
+            sql("20260101000003_r_c", "r_c"),
+        ],
+        ..Default::default()
+    })?;
+    migrator.up().await?;
+    let (down, up) = migrator.refresh_steps(2).await?;
+    let names = |runs: &[bunary_orm::migrations::MigrationRun]| runs.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&down), ["20260101000003_r_c", "20260101000002_r_b"]);
+    assert_eq!(names(&up), ["20260101000002_r_b", "20260101000003_r_c"]);
+    let status = migrator.status().await?;
+    assert_eq!(status.iter().map(|s| s.batch).collect::<Vec<_>>(), [Some(1), Some(2), Some(2)]);
+    let now = chrono::Utc::now().naive_utc();
+    assert!(status.iter().all(|s| s.applied_at.is_some_and(|at| (now - at).num_minutes().abs() < 10)), "{status:?}");
+    Ok(())
+}

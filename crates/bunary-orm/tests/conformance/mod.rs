@@ -305,6 +305,7 @@ macro_rules! every_suite {
         migration_events {
             folders_should_run_and_events,
             checksums_catch_a_changed_migration,
+            refresh_by_steps_and_when_each_ran,
         }
         migrations {
             repository_records_batches_in_order,
