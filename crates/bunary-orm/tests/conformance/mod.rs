@@ -301,6 +301,7 @@ macro_rules! every_suite {
             indexes_take_names_and_drop_by_columns,
             columns_change_type_length_nullability_and_default,
             indexes_rename_fulltext_primary_and_views,
+            renamed_columns_stay_in_their_foreign_keys,
         }
         migration_events {
             folders_should_run_and_events,

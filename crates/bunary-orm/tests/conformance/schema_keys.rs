@@ -233,3 +233,26 @@ pub async fn indexes_rename_fulltext_primary_and_views(h: &Harness) -> Result<()
     assert!(schema.views().await?.is_empty());
     Ok(())
 }
+
+pub async fn renamed_columns_stay_in_their_foreign_keys(h: &Harness) -> Result<()> {
+    parents(h).await?;
+    let schema = Schema::on(&h.db);
+    schema
+        .create_table("k_posts", |t| {
+            t.id();
+            t.foreign_id("k_user_id").constrained_on("k_users", "id");
+        })
+        .await?;
+    // The referencing column, then the referenced one.
+    schema.table("k_posts", |t| t.rename_column("k_user_id", "author_id")).await?;
+    schema.table("k_users", |t| t.rename_column("id", "uid")).await?;
+    let keys = schema.get_foreign_keys("k_posts").await?;
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(
+        (keys[0].columns.as_slice(), keys[0].foreign_columns.as_slice()),
+        (&["author_id".to_owned()][..], &["uid".to_owned()][..])
+    );
+    h.db.table("k_posts").insert(record! { "author_id" => 1 }).await?;
+    assert!(h.db.table("k_posts").insert(record! { "author_id" => 99 }).await.is_err(), "the key still holds");
+    Ok(())
+}
