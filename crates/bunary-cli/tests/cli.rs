@@ -335,3 +335,16 @@ fn make_with_a_table_said_refresh_by_steps_and_when_each_ran() {
     let done: Vec<&str> = refresh.stdout.lines().filter(|l| l.contains("DONE")).collect();
     assert!(done.len() == 2 && done.iter().all(|l| l.contains("_tweaks")), "only the last one: {}", refresh.stdout);
 }
+
+#[test]
+fn a_missing_migrations_folder_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_env(dir.path());
+    let env = [("DATABASE_URL", url.as_str())];
+    for command in ["migrate", "migrate:status"] {
+        let run = bunary(dir.path(), &[command, "--path", "db/migrations"], &env);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let expected = format!("No migrations folder at {}", dir.path().join("db/migrations").display());
+        assert!(run.stdout.contains(&expected), "{command}: {}", run.stdout);
+    }
+}

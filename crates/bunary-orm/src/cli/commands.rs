@@ -87,11 +87,22 @@ pub async fn migrate(m: &Migrator, pretend: bool, step: bool, p: &mut Printer<'_
     }
     let pending = status.iter().any(|s| !s.ran);
     if !pending {
-        return p.info("Nothing to migrate.").map_err(Error::other);
+        p.info("Nothing to migrate.").map_err(Error::other)?;
+        return missing_folders(m, p);
     }
     p.info("Running migrations.").map_err(Error::other)?;
     let runs = if step { m.up_step().await? } else { m.up().await? };
     print_runs(p, &runs)
+}
+
+/// Says which migrations folders do not exist: where a newcomer's "nothing to migrate" comes
+/// from when the folder is elsewhere (or `--path` is mistyped).
+fn missing_folders(m: &Migrator, p: &mut Printer<'_>) -> Result<()> {
+    for folder in m.migrations_paths().filter(|f| !f.exists()) {
+        p.text(&format!("  No migrations folder at {} (set --path or migrations_path).", folder.display()))
+            .map_err(Error::other)?;
+    }
+    Ok(())
 }
 
 /// What artisan prints when there is nothing to roll back (and exits 0).
@@ -113,7 +124,8 @@ pub async fn rollback(m: &Migrator, what: Rollback, p: &mut Printer<'_>) -> Resu
 pub async fn status(m: &Migrator, p: &mut Printer<'_>) -> Result<()> {
     let status = m.status().await?;
     if status.is_empty() {
-        return p.info("No migrations found.").map_err(Error::other);
+        p.info("No migrations found.").map_err(Error::other)?;
+        return missing_folders(m, p);
     }
     p.blank().map_err(Error::other)?;
     p.line("Migration name", "", "Batch / Status", true).map_err(Error::other)?;

@@ -171,6 +171,11 @@ impl Migrator {
         self.path.as_deref()
     }
 
+    /// Every folder of SQL migrations (absolute), the first one first.
+    pub fn migrations_paths(&self) -> impl Iterator<Item = &std::path::Path> {
+        self.path.iter().chain(&self.extra_paths).map(PathBuf::as_path)
+    }
+
     /// Whether it refuses to migrate while an applied migration has changed
     /// ([`MigratorOptions::strict`]).
     pub fn is_strict(&self) -> bool {
