@@ -177,6 +177,20 @@ pub async fn columns_change_type_length_nullability_and_default(h: &Harness) -> 
     assert!(refused.is_err(), "{refused:?}");
     h.db.table("k_items").where_("id", 3).update(record! { "name" => None::<String> }).await?;
     assert_eq!(h.db.table("k_items").count().await?, 3);
+    // A default that does not convert to the new type: the old one goes before the type changes.
+    schema
+        .table("k_items", |t| {
+            t.string("code", 10).default("none");
+        })
+        .await?;
+    h.db.table("k_items").update(record! { "code" => "5" }).await?;
+    schema
+        .table("k_items", |t| {
+            t.integer("code").default(7).change();
+        })
+        .await?;
+    h.db.table("k_items").insert(record! { "name" => "d", "qty" => 2 }).await?;
+    assert_eq!(h.db.table("k_items").where_("name", "d").value::<i64>("code").await?, Some(7));
     // The index on `name` survived the changes.
     schema.table("k_items", |t| t.drop_index(["name"])).await?;
     // A column that is not there: an error, nothing changed.

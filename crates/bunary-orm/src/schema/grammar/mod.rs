@@ -451,14 +451,16 @@ pub trait SchemaGrammar: Send + Sync {
         let name = self.wrap(&column.name, "column")?;
         let ty = self.type_sql(column);
         let check = self.wrap(&format!("{}_{}_check", table.replace('.', "_"), column.name), "constraint")?;
+        // The old default goes first: PostgreSQL converts it with the type, and one that does
+        // not convert (`'none'` to an integer) would fail the change (its documented order).
         let mut alter = vec![
+            format!("ALTER COLUMN {name} DROP DEFAULT"),
             format!("ALTER COLUMN {name} TYPE {ty} USING {name}::{ty}"),
             format!("ALTER COLUMN {name} {} NOT NULL", if column.nullable { "DROP" } else { "SET" }),
         ];
-        alter.push(match self.modify_default(column)?.strip_prefix(' ') {
-            Some(default) => format!("ALTER COLUMN {name} SET {default}"),
-            None => format!("ALTER COLUMN {name} DROP DEFAULT"),
-        });
+        if let Some(default) = self.modify_default(column)?.strip_prefix(' ') {
+            alter.push(format!("ALTER COLUMN {name} SET {default}"));
+        }
         let mut out = vec![
             Statement::new(format!("ALTER TABLE {wrapped} DROP CONSTRAINT IF EXISTS {check}")),
             Statement::new(format!("ALTER TABLE {wrapped} {}", alter.join(", "))),

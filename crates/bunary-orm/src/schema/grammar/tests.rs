@@ -376,9 +376,9 @@ fn change_restates_a_column_per_dialect() {
         alter(Dialect::Postgres, change),
         [
             r#"ALTER TABLE "t" DROP CONSTRAINT IF EXISTS "t_name_check""#,
-            r#"ALTER TABLE "t" ALTER COLUMN "name" TYPE VARCHAR(100) USING "name"::VARCHAR(100), ALTER COLUMN "name" DROP NOT NULL, ALTER COLUMN "name" SET DEFAULT 'n/a'"#,
+            r#"ALTER TABLE "t" ALTER COLUMN "name" DROP DEFAULT, ALTER COLUMN "name" TYPE VARCHAR(100) USING "name"::VARCHAR(100), ALTER COLUMN "name" DROP NOT NULL, ALTER COLUMN "name" SET DEFAULT 'n/a'"#,
             r#"ALTER TABLE "t" DROP CONSTRAINT IF EXISTS "t_status_check""#,
-            r#"ALTER TABLE "t" ALTER COLUMN "status" TYPE VARCHAR(255) USING "status"::VARCHAR(255), ALTER COLUMN "status" SET NOT NULL, ALTER COLUMN "status" DROP DEFAULT"#,
+            r#"ALTER TABLE "t" ALTER COLUMN "status" DROP DEFAULT, ALTER COLUMN "status" TYPE VARCHAR(255) USING "status"::VARCHAR(255), ALTER COLUMN "status" SET NOT NULL"#,
             r#"ALTER TABLE "t" ADD CONSTRAINT "t_status_check" CHECK ("status" IN ('a', 'b'))"#,
             r#"CREATE UNIQUE INDEX "t_status_unique" ON "t" ("status")"#,
         ]
