@@ -153,6 +153,41 @@ fn main() {
                     .await
                     .unwrap()
                     .len(),
+                // One pass over every user, 1 000 at a time (seed 100 000 with the third argument):
+                // raw keyset pages with rusqlite, and the model's chunk and cursor (issue 19's bar).
+                "keyset_raw" => {
+                    let mut stmt = raw
+                        .prepare_cached("SELECT id, name, hair_color FROM users WHERE id > ? ORDER BY id LIMIT 1000")
+                        .unwrap();
+                    let (mut last, mut seen) = (0i64, 0usize);
+                    loop {
+                        let page: Vec<RawUser> = stmt
+                            .query_map([last], |r| Ok(RawUser { id: r.get(0)?, name: r.get(1)?, hair_color: r.get(2)? }))
+                            .unwrap()
+                            .collect::<Result<_, _>>()
+                            .unwrap();
+                        match page.last() {
+                            Some(u) => last = u.id,
+                            None => break seen,
+                        }
+                        seen += page.len();
+                    }
+                }
+                "chunk_typed" => {
+                    let mut seen = 0usize;
+                    User::on(&db)
+                        .chunk(1000, |users| {
+                            seen += users.len();
+                            async { Ok(true) }
+                        })
+                        .await
+                        .unwrap();
+                    seen
+                }
+                "cursor_typed" => {
+                    use futures_util::TryStreamExt;
+                    User::on(&db).cursor(1000).try_fold(0usize, |n, _| async move { Ok(n + 1) }).await.unwrap()
+                }
                 "pg_typed" => usize::from(User::on(pg.as_ref().unwrap()).find(id).await.unwrap().is_some()),
                 "pg_rows" => usize::from(pg.as_ref().unwrap().table("users").find(id).await.unwrap().is_some()),
                 other => panic!("unknown workload {other}"),
