@@ -5,6 +5,7 @@
 //! is validated then quoted; defaults are literals escaped here, never pasted.
 
 pub(crate) mod catalogue;
+mod compile;
 pub mod migration_lock;
 mod mysql;
 mod postgres;
@@ -18,7 +19,7 @@ mod tests;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result, SchemaProblem};
 use crate::ident::{Ident, TableRef};
-use crate::schema::blueprint::{Blueprint, Command};
+use crate::schema::blueprint::Blueprint;
 use crate::schema::column::{ColumnDefault, ColumnDefinition, ColumnType, ForeignKey};
 use crate::statement::Statement;
 use crate::value::{formats, Value};
@@ -350,52 +351,7 @@ pub trait SchemaGrammar: Send + Sync {
     /// [`Error::InvalidIdentifier`], [`Error::InvalidSchema`] (no columns, two primary keys,
     /// a foreign key without a referenced table).
     fn compile_create(&self, blueprint: &Blueprint) -> Result<Vec<Statement>> {
-        let table = blueprint.table();
-        if blueprint.columns().is_empty() {
-            return Err(Error::InvalidSchema { problem: SchemaProblem::NoColumns { table: table.to_owned() } });
-        }
-        if let Some(changed) = blueprint.columns().iter().find(|c| c.change) {
-            return Err(Error::InvalidSchema {
-                problem: SchemaProblem::AlterInCreate { command: format!("change() of `{}`", changed.name) },
-            });
-        }
-        let mut parts: Vec<String> = blueprint.columns().iter().map(|c| self.column_sql(c)).collect::<Result<_>>()?;
-        let mut indexes = self.column_indexes(table, blueprint.columns())?;
-        let inline_primary = blueprint.columns().iter().filter(|c| c.primary).count();
-        for c in blueprint.columns() {
-            if let Some(key) = &c.foreign {
-                parts.push(self.foreign_sql(table, key)?);
-            }
-        }
-        for command in blueprint.commands() {
-            match command {
-                Command::Primary(columns) => {
-                    if inline_primary > 0 {
-                        return Err(Error::InvalidSchema {
-                            problem: SchemaProblem::TwoPrimaryKeys { table: table.to_owned() },
-                        });
-                    }
-                    parts.push(format!("PRIMARY KEY ({})", self.columnize(columns)?));
-                }
-                Command::Foreign(key) => parts.push(self.foreign_sql(table, key)?),
-                Command::Index { name, columns } => indexes.push(self.compile_index(table, name, columns, false)?),
-                Command::Unique { name, columns } => indexes.push(self.compile_index(table, name, columns, true)?),
-                Command::Fulltext { name, columns } => indexes.push(self.compile_fulltext(table, name, columns)?),
-                other => {
-                    return Err(Error::InvalidSchema {
-                        problem: SchemaProblem::AlterInCreate { command: format!("{other:?}") },
-                    })
-                }
-            }
-        }
-        if inline_primary > 1 {
-            return Err(Error::InvalidSchema { problem: SchemaProblem::TwoPrimaryKeys { table: table.to_owned() } });
-        }
-        let mut statements =
-            vec![Statement::new(format!("CREATE TABLE {} ({})", self.wrap_table(table)?, parts.join(", ")))];
-        statements.append(&mut indexes);
-        statements.extend(self.column_comments(table, blueprint.columns())?);
-        Ok(statements)
+        compile::create(self, blueprint)
     }
 
     /// `ALTER TABLE … ADD COLUMN …` for one new column (with its foreign key where the
@@ -446,30 +402,7 @@ pub trait SchemaGrammar: Send + Sync {
     /// As [`SchemaGrammar::column_sql`]; [`Error::Unsupported`] for an auto-incrementing type
     /// or `primary()` on a change.
     fn compile_change(&self, table: &str, column: &ColumnDefinition) -> Result<Vec<Statement>> {
-        refuse_in_change(self.dialect(), column)?;
-        let wrapped = self.wrap_table(table)?;
-        let name = self.wrap(&column.name, "column")?;
-        let ty = self.type_sql(column);
-        let check = self.wrap(&format!("{}_{}_check", table.replace('.', "_"), column.name), "constraint")?;
-        // The old default goes first: PostgreSQL converts it with the type, and one that does
-        // not convert (`'none'` to an integer) would fail the change (its documented order).
-        let mut alter = vec![
-            format!("ALTER COLUMN {name} DROP DEFAULT"),
-            format!("ALTER COLUMN {name} TYPE {ty} USING {name}::{ty}"),
-            format!("ALTER COLUMN {name} {} NOT NULL", if column.nullable { "DROP" } else { "SET" }),
-        ];
-        if let Some(default) = self.modify_default(column)?.strip_prefix(' ') {
-            alter.push(format!("ALTER COLUMN {name} SET {default}"));
-        }
-        let mut out = vec![
-            Statement::new(format!("ALTER TABLE {wrapped} DROP CONSTRAINT IF EXISTS {check}")),
-            Statement::new(format!("ALTER TABLE {wrapped} {}", alter.join(", "))),
-        ];
-        let enum_check = self.modify_check(column)?;
-        if let Some(expression) = enum_check.strip_prefix(' ') {
-            out.push(Statement::new(format!("ALTER TABLE {wrapped} ADD CONSTRAINT {check} {expression}")));
-        }
-        Ok(out)
+        compile::change(self, table, column)
     }
 
     /// `DROP INDEX …`.
@@ -525,45 +458,7 @@ pub trait SchemaGrammar: Send + Sync {
     /// # Errors
     /// [`Error::InvalidIdentifier`], [`Error::InvalidSchema`], [`Error::Unsupported`].
     fn compile_alter(&self, blueprint: &Blueprint) -> Result<Vec<Statement>> {
-        let table = blueprint.table();
-        let wrapped = self.wrap_table(table)?;
-        let mut out = Vec::new();
-        for column in blueprint.columns() {
-            if column.change {
-                out.extend(self.compile_change(table, column)?);
-                if let Some(key) = &column.foreign {
-                    out.push(self.compile_add_foreign(table, key)?);
-                }
-            } else {
-                out.extend(self.compile_add_column(table, column)?);
-            }
-        }
-        out.extend(self.column_indexes(table, blueprint.columns())?);
-        out.extend(self.column_comments(table, blueprint.columns())?);
-        for command in blueprint.commands() {
-            out.push(match command {
-                Command::Index { name, columns } => self.compile_index(table, name, columns, false)?,
-                Command::Unique { name, columns } => self.compile_index(table, name, columns, true)?,
-                Command::Primary(columns) => {
-                    Statement::new(format!("ALTER TABLE {wrapped} ADD PRIMARY KEY ({})", self.columnize(columns)?))
-                }
-                Command::Foreign(key) => self.compile_add_foreign(table, key)?,
-                Command::DropColumn(c) => {
-                    Statement::new(format!("ALTER TABLE {wrapped} DROP COLUMN {}", self.wrap(c, "column")?))
-                }
-                Command::RenameColumn { from, to } => Statement::new(format!(
-                    "ALTER TABLE {wrapped} RENAME COLUMN {} TO {}",
-                    self.wrap(from, "column")?,
-                    self.wrap(to, "column")?
-                )),
-                Command::DropIndex(name) => self.compile_drop_index(table, name)?,
-                Command::DropForeign { name, .. } => self.compile_drop_foreign(table, name)?,
-                Command::Fulltext { name, columns } => self.compile_fulltext(table, name, columns)?,
-                Command::RenameIndex { from, to } => self.compile_rename_index(table, from, to)?,
-                Command::DropPrimary(name) => self.compile_drop_primary(table, name.as_deref())?,
-            });
-        }
-        Ok(out)
+        compile::alter(self, blueprint)
     }
 
     /// `DROP TABLE [IF EXISTS] …`.
