@@ -351,38 +351,27 @@ impl Migrator {
                 return Ok(Vec::new());
             }
             let mut batch = repo.get_next_batch_number().await?;
-            let mut runs = Vec::new();
-            let run_started = Instant::now();
-            self.fire(MigrationEvent::RunStarted { direction: Direction::Up, pretend: false });
-            for migration in pending {
-                let name = migration.name().to_owned();
-                if !migration.should_run() {
-                    self.fire(MigrationEvent::Skipped { name, direction: Direction::Up });
-                    continue;
+            self.in_run(Direction::Up, false, async {
+                let mut runs = Vec::new();
+                for migration in pending {
+                    let name = migration.name();
+                    if !migration.should_run() {
+                        self.fire(MigrationEvent::Skipped { name: name.to_owned(), direction: Direction::Up });
+                        continue;
+                    }
+                    let run = self.timed(name, Direction::Up, false, async {
+                        migration.up(&db).await.map_err(|e| failed(name, e))?;
+                        repo.record(name, batch, migration.checksum().as_deref()).await?;
+                        self.commit_each(&db).await
+                    });
+                    runs.push(run.await?);
+                    if batch_each {
+                        batch += 1;
+                    }
                 }
-                let started = Instant::now();
-                self.fire(MigrationEvent::Started { name: name.clone(), direction: Direction::Up, pretend: false });
-                migration.up(&db).await.map_err(|e| Error::Migration { name: name.clone(), source: Box::new(e) })?;
-                repo.record(&name, batch, migration.checksum().as_deref()).await?;
-                self.commit_each(&db).await?;
-                let duration = started.elapsed();
-                self.fire(MigrationEvent::Ended {
-                    name: name.clone(),
-                    direction: Direction::Up,
-                    pretend: false,
-                    duration,
-                });
-                runs.push(MigrationRun { name, duration });
-                if batch_each {
-                    batch += 1;
-                }
-            }
-            self.fire(MigrationEvent::RunEnded {
-                direction: Direction::Up,
-                pretend: false,
-                duration: run_started.elapsed(),
-            });
-            Ok(runs)
+                Ok(runs)
+            })
+            .await
         })
         .await
     }
@@ -431,34 +420,23 @@ impl Migrator {
                 return Err(Error::NothingToRollback);
             }
             let by_name: HashMap<&str, &Arc<dyn Migration>> = migrations.iter().map(|m| (m.name(), m)).collect();
-            let mut runs = Vec::new();
-            let run_started = Instant::now();
-            self.fire(MigrationEvent::RunStarted { direction: Direction::Down, pretend: false });
-            for record in chosen {
-                let migration = by_name.get(record.name.as_str()).ok_or_else(|| Error::InvalidMigrations {
-                    problem: MigrationProblem::MissingSource { name: record.name.clone() },
-                })?;
-                let started = Instant::now();
-                let name = record.name.clone();
-                self.fire(MigrationEvent::Started { name: name.clone(), direction: Direction::Down, pretend: false });
-                migration.down(&db).await.map_err(|e| Error::Migration { name: name.clone(), source: Box::new(e) })?;
-                repo.delete_log(&record.name).await?;
-                self.commit_each(&db).await?;
-                let duration = started.elapsed();
-                self.fire(MigrationEvent::Ended {
-                    name: name.clone(),
-                    direction: Direction::Down,
-                    pretend: false,
-                    duration,
-                });
-                runs.push(MigrationRun { name, duration });
-            }
-            self.fire(MigrationEvent::RunEnded {
-                direction: Direction::Down,
-                pretend: false,
-                duration: run_started.elapsed(),
-            });
-            Ok(runs)
+            self.in_run(Direction::Down, false, async {
+                let mut runs = Vec::new();
+                for record in chosen {
+                    let name = record.name.as_str();
+                    let migration = by_name.get(name).ok_or_else(|| Error::InvalidMigrations {
+                        problem: MigrationProblem::MissingSource { name: name.to_owned() },
+                    })?;
+                    let run = self.timed(name, Direction::Down, false, async {
+                        migration.down(&db).await.map_err(|e| failed(name, e))?;
+                        repo.delete_log(name).await?;
+                        self.commit_each(&db).await
+                    });
+                    runs.push(run.await?);
+                }
+                Ok(runs)
+            })
+            .await
         })
         .await
     }
@@ -524,32 +502,55 @@ impl Migrator {
         };
         let recorder = RecordingDriver::new(db.dialect());
         let pretend = Db::from_driver(Arc::new(recorder.clone()));
-        let mut out = Vec::new();
-        let run_started = Instant::now();
-        self.fire(MigrationEvent::RunStarted { direction: Direction::Up, pretend: true });
-        for migration in migrations.iter().filter(|m| !applied.contains(m.name())) {
-            let name = migration.name().to_owned();
-            if !migration.should_run() {
-                self.fire(MigrationEvent::Skipped { name, direction: Direction::Up });
-                continue;
+        self.in_run(Direction::Up, true, async {
+            let mut out = Vec::new();
+            for migration in migrations.iter().filter(|m| !applied.contains(m.name())) {
+                let name = migration.name();
+                if !migration.should_run() {
+                    self.fire(MigrationEvent::Skipped { name: name.to_owned(), direction: Direction::Up });
+                    continue;
+                }
+                let run = self.timed(name, Direction::Up, true, async {
+                    migration.up(&pretend).await.map_err(|e| failed(name, e))
+                });
+                run.await?;
+                out.push(PretendedMigration { name: name.to_owned(), statements: recorder.take() });
             }
-            let started = Instant::now();
-            self.fire(MigrationEvent::Started { name: name.clone(), direction: Direction::Up, pretend: true });
-            migration
-                .up(&pretend)
-                .await
-                .map_err(|e| Error::Migration { name: migration.name().to_owned(), source: Box::new(e) })?;
-            out.push(PretendedMigration { name: name.clone(), statements: recorder.take() });
-            let duration = started.elapsed();
-            self.fire(MigrationEvent::Ended { name, direction: Direction::Up, pretend: true, duration });
-        }
-        self.fire(MigrationEvent::RunEnded {
-            direction: Direction::Up,
-            pretend: true,
-            duration: run_started.elapsed(),
-        });
+            Ok(out)
+        })
+        .await
+    }
+
+    /// `work`, a run going `direction`, between its `RunStarted` and `RunEnded` events (no
+    /// `RunEnded` when it fails).
+    async fn in_run<T>(&self, direction: Direction, pretend: bool, work: impl Future<Output = Result<T>>) -> Result<T> {
+        let started = Instant::now();
+        self.fire(MigrationEvent::RunStarted { direction, pretend });
+        let out = work.await?;
+        self.fire(MigrationEvent::RunEnded { direction, pretend, duration: started.elapsed() });
         Ok(out)
     }
+
+    /// `work`, one migration going `direction`, between its `Started` and `Ended` events, timed.
+    async fn timed(
+        &self,
+        name: &str,
+        direction: Direction,
+        pretend: bool,
+        work: impl Future<Output = Result<()>>,
+    ) -> Result<MigrationRun> {
+        let started = Instant::now();
+        self.fire(MigrationEvent::Started { name: name.to_owned(), direction, pretend });
+        work.await?;
+        let duration = started.elapsed();
+        self.fire(MigrationEvent::Ended { name: name.to_owned(), direction, pretend, duration });
+        Ok(MigrationRun { name: name.to_owned(), duration })
+    }
+}
+
+/// A migration's own error, named.
+fn failed(name: &str, error: Error) -> Error {
+    Error::Migration { name: name.to_owned(), source: Box::new(error) }
 }
 
 #[cfg(test)]

@@ -78,12 +78,12 @@ fn text(row: &Row, column: &str) -> Result<String> {
     row.get::<String>(column)
 }
 
-/// A truth value whichever way the database answers it (a boolean, or 0 and 1).
+/// A truth value whichever way the database answers it (PostgreSQL a boolean, SQLite and
+/// MySQL 0 or 1).
 fn flag(row: &Row, column: &str) -> bool {
     match row.value(column) {
         Some(Value::Bool(b)) => *b,
         Some(Value::Int(i)) => *i != 0,
-        Some(Value::Text(t)) => t == "1" || t.eq_ignore_ascii_case("true"),
         _ => false,
     }
 }

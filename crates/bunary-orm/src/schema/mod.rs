@@ -275,6 +275,10 @@ impl SchemaBuilder {
         for view in self.views().await? {
             let mut sql = String::from("DROP VIEW IF EXISTS ");
             dialect.quote_identifier(&mut sql, &view);
+            if dialect == Dialect::Postgres {
+                // A view another view reads goes with it (PostgreSQL refuses it alone).
+                sql.push_str(" CASCADE");
+            }
             exec.exec_batch(&sql).await?;
         }
         Ok(())

@@ -83,6 +83,9 @@ async fn table_info(tx: &Tx, table: &str) -> Result<TableInfo> {
         let name: String = r.get("name")?;
         info.indexes.push(IndexInfo { columns: index_columns(tx, &name).await?, sql: r.get("sql")? });
     }
+    for r in rows(tx, catalogue::referencing_keys(table)).await? {
+        info.referenced_by.push((r.get("child")?, r.get("col")?));
+    }
     for r in rows(tx, catalogue::triggers_and_views()).await? {
         info.objects.push(SchemaObject {
             kind: r.get("type")?,

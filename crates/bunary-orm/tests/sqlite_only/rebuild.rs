@@ -89,6 +89,13 @@ async fn a_rebuild_keeps_checks_collations_generated_columns_triggers_and_the_co
         .await?
         .get("n")?;
     assert_eq!(kept, 3);
+    // A column another table's key references cannot go: the key would point at nothing.
+    db.exec("ALTER TABLE customers ADD COLUMN tier INTEGER", &[]).await?;
+    let referenced = Schema::on(&db).table("customers", |t| t.drop_column("id")).await;
+    assert!(
+        matches!(&referenced, Err(Error::InvalidSchema { problem: SchemaProblem::ColumnInUse { by, .. } }) if by.contains("`orders`")),
+        "{referenced:?}"
+    );
     // The new key cascades (foreign keys are on again after the change).
     db.exec("DELETE FROM customers WHERE id = 2", &[]).await?;
     assert_eq!(db.table("orders").count().await?, 1);

@@ -38,6 +38,16 @@ pub(crate) fn columns(table: &str) -> Statement {
     on("SELECT name, hidden, pk FROM pragma_table_xinfo(?) ORDER BY cid", table)
 }
 
+/// The foreign keys of every table that reference `table`: `child` and the referenced
+/// `col` (NULL for the parent's key).
+pub(crate) fn referencing_keys(table: &str) -> Statement {
+    on(
+        "SELECT m.name AS child, f.\"to\" AS col FROM sqlite_master AS m JOIN pragma_foreign_key_list(m.name) AS f \
+         WHERE m.type = 'table' AND f.\"table\" = ? COLLATE NOCASE",
+        table,
+    )
+}
+
 /// Every trigger and view of the database: `type`, `name`, `tbl_name`, `sql`.
 pub(crate) fn triggers_and_views() -> Statement {
     Statement::new(

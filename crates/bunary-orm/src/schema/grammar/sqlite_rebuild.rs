@@ -71,6 +71,9 @@ pub struct TableInfo {
     pub indexes: Vec<IndexInfo>,
     /// Every trigger and view of the database.
     pub objects: Vec<SchemaObject>,
+    /// The foreign keys of every table (this one too) that reference this table: the
+    /// referencing table and the referenced column (`None`: the key, unnamed).
+    pub referenced_by: Vec<(String, Option<String>)>,
     /// Whether its key is `AUTOINCREMENT`.
     pub autoincrement: bool,
 }
@@ -120,6 +123,16 @@ fn check_unused(table: &str, info: &TableInfo, parts: &[Part], dropped: &str) ->
                 return Err(in_use(table, dropped, format!("the constraint {}", part.text)));
             }
             _ => {}
+        }
+    }
+    let is_key = info.columns.iter().any(|c| c.pk > 0 && c.name.eq_ignore_ascii_case(dropped));
+    for (child, column) in &info.referenced_by {
+        let referenced = match column {
+            Some(c) => c.eq_ignore_ascii_case(dropped),
+            None => is_key,
+        };
+        if referenced {
+            return Err(in_use(table, dropped, format!("a foreign key of `{child}`")));
         }
     }
     for o in &info.objects {
@@ -360,6 +373,7 @@ mod tests {
                 },
             ],
             autoincrement: true,
+            referenced_by: Vec::new(),
         }
     }
 
@@ -418,6 +432,24 @@ mod tests {
         assert!(out[0].contains("CHECK (length(\"title\") > 0)") && out[0].contains("posts_user_id_foreign"));
         assert!(!out.iter().any(|s| s.contains("INDEX n ")), "the index on note goes with it");
         assert!(out.iter().any(|s| s.contains("INDEX s ")));
+    }
+
+    #[test]
+    fn a_dropped_column_another_table_references_is_refused() {
+        let mut info = posts();
+        info.objects.clear();
+        info.referenced_by = vec![("notes".into(), Some("note".into()))];
+        let changes = RebuildChanges { drops: vec!["note".into()], ..Default::default() };
+        assert!(matches!(
+            compile_rebuild("posts", &info, &changes),
+            Err(Error::InvalidSchema { problem: SchemaProblem::ColumnInUse { by, .. } }) if by.contains("`notes`")
+        ));
+        // A key naming no column references the primary key.
+        info.referenced_by = vec![("comments".into(), None)];
+        let changes = RebuildChanges { drops: vec!["id".into()], ..Default::default() };
+        assert!(compile_rebuild("posts", &info, &changes).is_err());
+        let changes = RebuildChanges { drops: vec!["note".into()], ..Default::default() };
+        assert!(compile_rebuild("posts", &info, &changes).is_ok());
     }
 
     #[test]
